@@ -1,0 +1,162 @@
+"""The `teritoriu` command line: one entry for the database, data, server and tools.
+
+It lives at the top of the stack (it serves the app, runs importers), so it sits in `api/`.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from gis.settings import get_settings
+
+
+def _settings():
+    return get_settings()
+
+
+@click.group()
+def main() -> None:
+    """Teritoriu: the territorial-administration GIS of a city hall."""
+
+
+# -- database -------------------------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """The local PostGIS cluster and the schema."""
+
+
+def _cluster():
+    from gis.cluster import LocalCluster
+
+    settings = _settings()
+    if not settings.uses_local_cluster:
+        raise click.ClickException(
+            "TERITORIU_DATABASE_URL points at an external server; the local cluster is not used"
+        )
+    return LocalCluster(settings)
+
+
+@db.command()
+def start() -> None:
+    """Create (first time) and start the local cluster; reuse it when running."""
+    cluster = _cluster()
+    cluster.start()
+    click.echo(f"PostgreSQL running: data {cluster.data_dir}, socket {cluster.socket_dir}")
+
+
+@db.command()
+def stop() -> None:
+    """Stop the local cluster (the data stays)."""
+    _cluster().stop()
+    click.echo("PostgreSQL stopped")
+
+
+@db.command()
+def status() -> None:
+    """Say whether the local cluster exists and runs, and which migration the schema is at."""
+    settings = _settings()
+    if settings.uses_local_cluster:
+        state = _cluster().status()
+        click.echo(f"cluster: {state}")
+        if state != "running":
+            sys.exit(1)
+    from gis.migrate import current
+
+    click.echo(f"schema revision: {current(settings) or 'none'}")
+
+
+@db.command()
+def migrate() -> None:
+    """Bring the schema to the latest migration."""
+    from gis.migrate import upgrade
+
+    settings = _settings()
+    if settings.uses_local_cluster:
+        _cluster().start()
+    upgrade(settings)
+    click.echo("schema up to date")
+
+
+@db.command()
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def reset(yes: bool) -> None:
+    """Drop the database and migrate it again (every record is lost)."""
+    from gis.migrate import upgrade
+
+    cluster = _cluster()
+    if not yes:
+        click.confirm(f"Drop database {cluster.settings.db_name} and all its records?", abort=True)
+    cluster.start()
+    cluster.drop_database(cluster.settings.db_name)
+    cluster.ensure_database(cluster.settings.db_name)
+    upgrade(cluster.settings)
+    click.echo("database recreated")
+
+
+# -- data -----------------------------------------------------------------------------------
+@main.command()
+@click.option("--parcels", "n_parcels", type=click.IntRange(500, None), default=2000, show_default=True)
+@click.option("--seed", type=int, default=42, show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--formats", type=click.Choice(["all", "gpkg"]), default="all", show_default=True,
+              help="gpkg: only the GeoPackage and CSVs (for large benchmark communes).")
+def generate(n_parcels: int, seed: int, out_dir: Path, formats: str) -> None:
+    """Write a fictional commune of any size (deterministic by seed)."""
+    from gis.generator import generate as run
+
+    started = time.monotonic()
+    summary = run(n_parcels, seed, out_dir, formats=formats)
+    counts = ", ".join(f"{k}: {v}" for k, v in summary.get("counts", {}).items())
+    click.echo(f"wrote {out_dir} in {time.monotonic() - started:.1f} s ({counts})")
+
+
+@main.group()
+def samples() -> None:
+    """The sample commune of data-samples/."""
+
+
+@samples.command("load")
+@click.option("--dir", "src", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="A folder written by `teritoriu generate` (default: data-samples/).")
+def samples_load(src: Path | None) -> None:
+    """Load a generated commune; loading the same one twice changes nothing."""
+    from gis.samples import load_commune
+
+    settings = _settings()
+    report = load_commune(settings, src or settings.samples_dir)
+    click.echo(report.summary())
+
+
+# -- web ------------------------------------------------------------------------------------
+@main.command()
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.option("--debug", is_flag=True)
+def serve(host: str | None, port: int | None, debug: bool) -> None:
+    """Serve the web map, the staff workspace, /api and /ogc."""
+    from api import create_app
+    from gis.settings import load_settings
+
+    settings = load_settings(host=host, port=port)
+    app = create_app(settings)
+    click.echo(f"Teritoriu on {settings.base_url}/  (OGC API: {settings.base_url}/ogc)")
+    app.run(host=settings.host, port=settings.port, debug=debug, use_reloader=False, threaded=True)
+
+
+def run() -> None:
+    """Console entry: known failures become one clear line, not a traceback."""
+    from gis.cluster import ClusterError
+
+    try:
+        main(standalone_mode=True)
+    except ClusterError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    run()

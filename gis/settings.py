@@ -1,0 +1,91 @@
+"""One typed settings object, read once from TERITORIU_* variables and an optional TOML file.
+
+Precedence: explicit keyword arguments > environment > TOML file (TERITORIU_CONFIG) > defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Where the local cluster, caches and artefacts live.
+    var_dir: Path = PROJECT_ROOT / "var"
+    # External PostGIS: the application (read/write) URL. Empty = run the local cluster.
+    database_url: str = ""
+    # External PostGIS: URL of the role that owns the schema (migrations). Defaults to database_url.
+    database_owner_url: str = ""
+    # External PostGIS: URL of the read-only role that sees `public_api` only.
+    database_public_url: str = ""
+    # Local cluster: database name, and an optional TCP listener "127.0.0.1:55432"
+    # (by default the cluster listens only on a Unix socket under var/).
+    db_name: str = "teritoriu"
+    db_listen: str = ""
+    # National profile: fixes the storage CRS, identifier formats and UI languages.
+    profile: str = "RO"
+    # Web server
+    host: str = "127.0.0.1"
+    port: int = 5000
+    secret_key: str = ""
+    public_base_url: str = ""
+    samples_dir: Path = PROJECT_ROOT / "data-samples"
+    languages: tuple[str, ...] = ("ro", "en", "hu")
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def uses_local_cluster(self) -> bool:
+        return not self.database_url
+
+    @property
+    def base_url(self) -> str:
+        return self.public_base_url or f"http://{self.host}:{self.port}"
+
+
+def _coerce(name: str, raw):
+    ftype = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    if ftype in ("int", int):
+        return int(raw)
+    if ftype in ("Path", Path):
+        return Path(raw)
+    if ftype.startswith("tuple") and isinstance(raw, str):
+        return tuple(x.strip() for x in raw.split(",") if x.strip())
+    if ftype.startswith("tuple"):
+        return tuple(raw)
+    return raw
+
+
+def load_settings(**overrides) -> Settings:
+    """Build settings from TOML file, environment and keyword overrides (in that order)."""
+    values: dict = {}
+    names = {f.name for f in dataclasses.fields(Settings)} - {"extra"}
+    config_file = overrides.pop("config_file", None) or os.environ.get("TERITORIU_CONFIG")
+    extra: dict = {}
+    if config_file:
+        with open(config_file, "rb") as fh:
+            data = tomllib.load(fh)
+        for key, value in data.items():
+            if key in names:
+                values[key] = _coerce(key, value)
+            else:
+                extra[key] = value
+    for key in names:
+        env = os.environ.get(f"TERITORIU_{key.upper()}")
+        if env is not None and env != "":
+            values[key] = _coerce(key, env)
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    values.setdefault("extra", extra)
+    return Settings(**values)
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()
