@@ -1,0 +1,59 @@
+"""The Flask application factory: the one place where the web surfaces are put together."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from gis.settings import Settings, get_settings
+
+LOGGER = logging.getLogger("teritoriu")
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or get_settings()
+    app = Flask(__name__, static_folder=None)
+    app.config.update(
+        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        JSON_AS_ASCII=False,
+        MAX_CONTENT_LENGTH=200 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
+    app.json.ensure_ascii = False
+    app.extensions["teritoriu.settings"] = settings
+
+    from api.health import bp as health_bp
+    from api.ogc import create_ogc_blueprint
+    from api.public import create_public_blueprint
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(create_ogc_blueprint(settings))
+    app.register_blueprint(create_public_blueprint(settings))
+    _error_handlers(app)
+    return app
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api", "/ogc")) or request.accept_mimetypes.best == "application/json"
+
+
+def _error_handlers(app: Flask) -> None:
+    """Every error is a short message a person understands: never a stack trace."""
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if _wants_json():
+            return jsonify(code=exc.code, error=exc.name, message=exc.description), exc.code
+        return exc
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        LOGGER.exception("unhandled error on %s %s", request.method, request.path)
+        message = "A apărut o eroare internă; încercați din nou. (Internal error; please retry.)"
+        if _wants_json():
+            return jsonify(code=500, error="Internal Server Error", message=message), 500
+        return message, 500

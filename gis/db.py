@@ -51,6 +51,11 @@ def get_engine(settings: Settings, role: Role = "app") -> Engine:
     return _engine(database_url(settings, role), f"teritoriu-{role}")
 
 
+def engine_for_url(url: URL) -> Engine:
+    """The shared engine of a URL written into generated configuration (pygeoapi providers)."""
+    return _engine(url, f"teritoriu-{url.username or 'app'}")
+
+
 @contextmanager
 def session_scope(settings: Settings, actor: str = "system", role: Role = "app") -> Iterator[Session]:
     """A transaction; `actor` is recorded by the audit trigger for every row it changes."""

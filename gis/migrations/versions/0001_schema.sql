@@ -21,7 +21,7 @@ CREATE TABLE audit.log (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     at          timestamptz NOT NULL DEFAULT clock_timestamp(),
     actor       text NOT NULL,
-    action      text NOT NULL CHECK (action IN ('insert', 'update', 'retire', 'delete', 'view', 'login')),
+    action      text NOT NULL CHECK (action IN ('insert', 'update', 'retire', 'delete', 'bulk-load', 'view', 'login')),
     table_name  text NOT NULL,
     object_id   text,
     uat_siruta  integer,
@@ -44,6 +44,10 @@ DECLARE
     old_row jsonb;
     new_row jsonb;
 BEGIN
+    -- A bulk load (sample commune, benchmark data) writes one summary row itself instead.
+    IF current_setting('teritoriu.bulk', true) = 'on' THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         act := 'insert'; new_row := to_jsonb(NEW);
     ELSIF TG_OP = 'UPDATE' THEN
@@ -309,7 +313,7 @@ CREATE TABLE fiscal.tax_assessment (
 CREATE INDEX tax_assessment_parcel_idx ON fiscal.tax_assessment (parcel_id);
 CREATE INDEX tax_assessment_taxpayer_idx ON fiscal.tax_assessment (taxpayer_id);
 CREATE UNIQUE INDEX tax_assessment_key
-    ON fiscal.tax_assessment (year, taxpayer_id, parcel_id, object_kind);
+    ON fiscal.tax_assessment (year, taxpayer_id, parcel_id, object_kind) NULLS NOT DISTINCT;
 
 -- Land tax rates: one row per (year, kind, category, zone, rank); amounts change yearly by HCL.
 CREATE TABLE fiscal.land_tax_rate (

@@ -1,0 +1,151 @@
+"""Teritoriu's own pygeoapi feature provider: PostGIS does the work.
+
+The stock PostgreSQL provider reprojects and serialises every feature in Python (about 60x the
+raw SQL here) and gets the axis order of EPSG:3844 wrong (DESIGN.md §10). This one asks PostGIS
+for finished GeoJSON: `ST_Transform` to the requested CRS, `ST_AsGeoJSON`, one row per feature.
+
+Axis order: stored geometries are (easting, northing). pygeoapi hands `query()` a bbox that it
+has transformed into the storage CRS *in that CRS's authority axis order* (northing first for
+EPSG:3844), and asks for output in a CRS whose authority order the response must follow (OGC API
+Features Part 2); CRS84 is always (longitude, latitude). Both conversions happen here, stated
+once, and are tested against a known location.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pygeoapi.provider.base import (BaseProvider, ProviderInvalidQueryError,
+                                    ProviderItemNotFoundError, ProviderQueryError)
+from sqlalchemy import JSON, Text, and_, cast, column, func, literal, select, table, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from gis.crs import is_northing_first, srid_from_uri
+from gis.db import engine_for_url
+
+LOGGER = logging.getLogger(__name__)
+
+_PG_TO_JSON = {
+    "integer": "integer", "bigint": "integer", "smallint": "integer",
+    "numeric": "number", "double precision": "number", "real": "number",
+    "boolean": "boolean", "date": "string", "timestamp with time zone": "string",
+}
+
+
+class PostGISProvider(BaseProvider):
+    """Reads one view or table; the layer registry decides which and which columns."""
+
+    def __init__(self, provider_def: dict):
+        super().__init__(provider_def)
+        self.engine = engine_for_url(make_url(provider_def["data"]["url"]))
+        self.schema, _, self.table_name = provider_def["table"].partition(".")
+        self.geom_field = provider_def.get("geom_field", "geom")
+        self.storage_srid = srid_from_uri(provider_def["storage_crs"])
+        self.properties = list(provider_def.get("properties") or [])
+        self._table = table(self.table_name, column(self.id_field), column(self.geom_field),
+                            *[column(p) for p in self.properties if p != self.id_field],
+                            schema=self.schema)
+        self._fields = self.get_fields()
+
+    # -- metadata ---------------------------------------------------------------------------
+    def get_fields(self) -> dict:
+        sql = text("SELECT column_name, data_type FROM information_schema.columns "
+                   "WHERE table_schema = :s AND table_name = :t")
+        with self.engine.connect() as conn:
+            types = dict(conn.execute(sql, {"s": self.schema, "t": self.table_name}).all())
+        return {p: {"type": _PG_TO_JSON.get(types.get(p, ""), "string")} for p in self.properties}
+
+    # -- queries ----------------------------------------------------------------------------
+    def _col(self, name: str):
+        return self._table.c[name]
+
+    def _feature(self, out_srid: int, skip_geometry: bool, select_properties: list[str]):
+        props = [p for p in (select_properties or self.properties) if p in self.properties]
+        pairs = [x for p in props for x in (literal(p), self._col(p))]
+        geom = literal(None)
+        if not skip_geometry:
+            g = self._col(self.geom_field)
+            if out_srid != self.storage_srid:
+                g = func.ST_Transform(g, out_srid)
+            if out_srid != 4326 and is_northing_first(out_srid):
+                g = func.ST_FlipCoordinates(g)
+            decimals = 9 if out_srid == 4326 else 3  # ~0.1 mm in degrees; mm in metres
+            geom = cast(func.ST_AsGeoJSON(g, decimals), JSON)
+        return func.json_build_object(
+            "type", "Feature", "id", self._col(self.id_field), "geometry", geom,
+            "properties", func.json_build_object(*pairs),
+        )
+
+    def _out_srid(self, crs_transform_spec) -> int:
+        if crs_transform_spec is None:
+            return self.storage_srid
+        return srid_from_uri(crs_transform_spec.target_crs_uri)
+
+    def _bbox_filter(self, bbox: list[float]):
+        if not bbox:
+            return None
+        if len(bbox) != 4:
+            raise ProviderInvalidQueryError("bbox must have four numbers")
+        x1, y1, x2, y2 = bbox
+        if is_northing_first(self.storage_srid):
+            x1, y1, x2, y2 = y1, x1, y2, x2
+        env = func.ST_MakeEnvelope(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2),
+                                   self.storage_srid)
+        return func.ST_Intersects(self._col(self.geom_field), env)
+
+    def _property_filters(self, properties: list[tuple[str, str]]):
+        conds = []
+        for name, value in properties or []:
+            if name not in self.properties and name != self.id_field:
+                raise ProviderInvalidQueryError(f"unknown property {name!r}")
+            conds.append(cast(self._col(name), Text) == str(value))
+        return conds
+
+    def _order_by(self, sortby: list[dict]):
+        clauses = []
+        for item in sortby or []:
+            name = item["property"]
+            if name not in self.properties and name != self.id_field:
+                raise ProviderInvalidQueryError(f"cannot sort by unknown property {name!r}")
+            col = self._col(name)
+            clauses.append(col.desc() if item.get("order") == "-" else col.asc())
+        clauses.append(self._col(self.id_field).asc())  # stable paging
+        return clauses
+
+    def query(self, offset=0, limit=10, resulttype="results", bbox=[], datetime_=None,
+              properties=[], sortby=[], select_properties=[], skip_geometry=False, q=None,
+              filterq=None, crs_transform_spec=None, **kwargs):
+        if filterq is not None:
+            raise ProviderInvalidQueryError("CQL filters are not supported on this collection yet")
+        conds = [c for c in [self._bbox_filter(bbox), *self._property_filters(properties)]
+                 if c is not None]
+        where = and_(True, *conds)
+        response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
+        try:
+            with self.engine.connect() as conn:
+                if resulttype == "hits":
+                    n = conn.execute(select(func.count()).select_from(self._table).where(where))
+                    response["numberMatched"] = n.scalar_one()
+                    return response
+                feature = self._feature(self._out_srid(crs_transform_spec), skip_geometry,
+                                        select_properties)
+                stmt = (select(feature).select_from(self._table).where(where)
+                        .order_by(*self._order_by(sortby)).limit(int(limit)).offset(int(offset)))
+                response["features"] = list(conn.execute(stmt).scalars())
+        except DBAPIError as exc:
+            LOGGER.error("query on %s failed: %s", self.table_name, exc)
+            raise ProviderQueryError("the database could not answer this query") from None
+        response["numberReturned"] = len(response["features"])
+        return response
+
+    def get(self, identifier, crs_transform_spec=None, **kwargs):
+        feature = self._feature(self._out_srid(crs_transform_spec), False, [])
+        id_col = self._col(self.id_field)
+        stmt = select(feature).select_from(self._table).where(
+            cast(id_col, Text) == str(identifier))
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).scalar_one_or_none()
+        if row is None:
+            raise ProviderItemNotFoundError(f"no item {identifier!r} in {self.name}")
+        return row

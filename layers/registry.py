@@ -1,0 +1,104 @@
+"""The layer registry: one YAML file per published layer, read and checked in one place.
+
+Everything that publishes a layer (the OGC API configuration, the web map's layer list, the
+styles) starts from `load_layers()`. Adding a layer is adding one file to this folder.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+LAYERS_DIR = Path(__file__).parent
+GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
+ACCESS = {"public", "restricted"}
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class LayerError(ValueError):
+    """A layer file that cannot be published, with the file and the reason."""
+
+
+@dataclass(frozen=True)
+class Layer:
+    id: str
+    title: dict[str, str]
+    description: dict[str, str]
+    source: str  # schema.view
+    id_field: str
+    geometry: str
+    access: str
+    properties: tuple[str, ...]
+    style: str
+    keywords: tuple[str, ...] = ()
+    tiles: dict = field(default_factory=dict)
+    geom_field: str = "geom"
+
+    @property
+    def schema(self) -> str:
+        return self.source.split(".")[0]
+
+    @property
+    def table(self) -> str:
+        return self.source.split(".")[1]
+
+    @property
+    def is_public(self) -> bool:
+        return self.access == "public"
+
+    def label(self, lang: str = "ro") -> str:
+        return self.title.get(lang) or self.title["ro"]
+
+
+def _check(path: Path, data: dict) -> Layer:
+    def fail(msg: str):
+        raise LayerError(f"{path.name}: {msg}")
+
+    required = ("id", "title", "description", "source", "id_field", "geometry", "access",
+                "properties", "style")
+    missing = [k for k in required if k not in data]
+    if missing:
+        fail(f"missing keys {', '.join(missing)}")
+    unknown = set(data) - set(required) - {"keywords", "tiles", "geom_field"}
+    if unknown:
+        fail(f"unknown keys {', '.join(sorted(unknown))}")
+    if data["id"] != path.stem:
+        fail(f"id {data['id']!r} must match the file name {path.stem!r}")
+    if data["geometry"] not in GEOMETRY_TYPES:
+        fail(f"geometry must be one of {', '.join(sorted(GEOMETRY_TYPES))}")
+    if data["access"] not in ACCESS:
+        fail("access must be public or restricted")
+    schema, _, table = str(data["source"]).partition(".")
+    names = [schema, table, data["id_field"], data.get("geom_field", "geom"), *data["properties"]]
+    if not table or not all(_IDENT.match(str(n)) for n in names):
+        fail("source, id_field and properties must be plain lower-case SQL names (schema.view)")
+    if data["access"] == "public" and schema != "public_api":
+        fail("a public layer must read a view of the public_api schema")
+    for key in ("title", "description"):
+        if not isinstance(data[key], dict) or "ro" not in data[key] or "en" not in data[key]:
+            fail(f"{key} needs at least 'ro' and 'en'")
+    return Layer(
+        id=data["id"], title=dict(data["title"]), description=dict(data["description"]),
+        source=data["source"], id_field=data["id_field"], geometry=data["geometry"],
+        access=data["access"], properties=tuple(data["properties"]), style=data["style"],
+        keywords=tuple(data.get("keywords", ())), tiles=dict(data.get("tiles") or {}),
+        geom_field=data.get("geom_field", "geom"),
+    )
+
+
+@cache
+def load_layers(directory: Path = LAYERS_DIR) -> dict[str, Layer]:
+    """All layers, keyed by id, in file-name order."""
+    layers = {}
+    for path in sorted(Path(directory).glob("*.yaml")):
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+        if not isinstance(data, dict):
+            raise LayerError(f"{path.name}: not a YAML mapping")
+        layer = _check(path, data)
+        layers[layer.id] = layer
+    return layers
