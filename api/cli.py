@@ -131,6 +131,41 @@ def samples_load(src: Path | None) -> None:
     click.echo(report.summary())
 
 
+# -- accounts -------------------------------------------------------------------------------
+@main.group()
+def user() -> None:
+    """Staff and citizen accounts."""
+
+
+@user.command("create")
+@click.option("--username", required=True)
+@click.option("--full-name", required=True)
+@click.option("--role", type=click.Choice(["citizen", "surveyor", "officer", "admin"]), required=True)
+@click.option("--email", default=None)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--if-missing", is_flag=True, help="Do nothing when the account exists.")
+def user_create(username: str, full_name: str, role: str, email: str | None, password: str,
+                if_missing: bool) -> None:
+    """Create an account (the password is stored as an scrypt hash)."""
+    from sqlalchemy import select
+
+    from gis.db import session_scope
+    from gis.models import User
+    from gis.passwords import hash_password
+
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    with session_scope(_settings(), actor="cli:user-create") as session:
+        existing = session.scalar(select(User).where(User.username == username))
+        if existing is not None:
+            if if_missing:
+                return
+            raise click.ClickException(f"account {username!r} exists")
+        session.add(User(username=username, full_name=full_name, role=role, email=email,
+                         password_hash=hash_password(password)))
+    click.echo(f"account {username} ({role}) created")
+
+
 # -- web ------------------------------------------------------------------------------------
 @main.command()
 @click.option("--host", default=None)

@@ -112,15 +112,16 @@ class LocalCluster:
             self._run([PG_BIN / "pg_ctl", "stop", "-D", self.data_dir, "-m", "fast", "-w"])
 
     def destroy(self) -> None:
+        """Stop and remove the cluster and every record in it."""
         self.stop()
-        if self.data_dir.is_symlink():
-            target = self.data_dir.resolve()
-            self.data_dir.unlink()
-            shutil.rmtree(target, ignore_errors=True)
         link = self.settings.var_dir / "postgres"
         if link.is_symlink():
             link.unlink()
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        if self.home != self.settings.var_dir.resolve():
+            shutil.rmtree(self.home, ignore_errors=True)
+        else:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
+            shutil.rmtree(self.socket_dir, ignore_errors=True)
 
     def psql(self, sql: str, database: str = "postgres", role: str | None = None) -> str:
         """Run SQL through psql as the cluster superuser (or `role`); returns stdout."""

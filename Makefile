@@ -1,0 +1,42 @@
+# The README's two commands: `make demo` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+VENV := .venv/bin
+T := $(VENV)/teritoriu
+PYTEST_ARGS ?=
+
+.PHONY: setup db demo samples test bench lint clean
+
+setup:            ## Debian packages, .venv (Python 3.12), web assets
+	@scripts/setup.sh
+
+db: setup         ## start the local PostGIS cluster and migrate the schema
+	@$(T) db start
+	@$(T) db migrate
+
+samples: db       ## load data-samples/ (idempotent)
+	@$(T) samples load
+	@$(T) user create --username ofiter.demo --full-name "Ofițer Demo" --role officer \
+	    --password teritoriu-demo --if-missing
+
+demo: samples     ## serve the sample commune on http://127.0.0.1:5000
+	@echo
+	@echo "  Harta publică (public map):   http://127.0.0.1:5000/"
+	@echo "  OGC API:                      http://127.0.0.1:5000/ogc"
+	@echo "  Starea serviciului (health):  http://127.0.0.1:5000/api/health"
+	@echo "  Cont demo personal (staff):   ofiter.demo / teritoriu-demo"
+	@echo
+	@$(T) serve --host 127.0.0.1 --port 5000
+
+test: setup       ## the whole test suite against a real PostGIS and a real browser
+	@$(T) db start
+	@$(VENV)/pytest $(PYTEST_ARGS)
+
+bench: db         ## performance benchmarks (see bench/)
+	@$(VENV)/python -m bench $(BENCH_ARGS)
+
+lint:
+	@$(VENV)/ruff check gis layers api webmap importers styles tests
+
+clean:            ## stop the cluster; remove var/ (ALL local data) and .venv
+	-@$(T) db stop
+	rm -rf var .venv webmap/node_modules webmap/static/vendor
