@@ -46,13 +46,42 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                     lambda collection_id: run(core_api.describe_collections, collection_id))
     bp.add_url_rule("/collections/<collection_id>/queryables", "queryables",
                     lambda collection_id: run(itemtypes_api.get_collection_queryables, collection_id))
-    bp.add_url_rule("/collections/<collection_id>/items", "items",
-                    lambda collection_id: run(itemtypes_api.get_collection_items, collection_id))
+    def items(collection_id: str):
+        unknown = _unknown_parameters(config, collection_id, request.args)
+        if unknown:
+            return _bad_request(f"unknown query parameter(s): {', '.join(sorted(unknown))}; "
+                                "filter on the collection's queryables only")
+        return run(itemtypes_api.get_collection_items, collection_id)
+
+    bp.add_url_rule("/collections/<collection_id>/items", "items", items)
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
                     lambda collection_id, item_id: run(itemtypes_api.get_collection_item,
                                                        collection_id, item_id))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", api))
     return bp
+
+
+# Parameters of OGC API Features (Parts 1-3) that pygeoapi understands on /items.
+ITEMS_PARAMETERS = {"f", "lang", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime",
+                    "properties", "sortby", "skipGeometry", "filter", "filter-lang", "filter-crs",
+                    "q", "resulttype"}
+
+
+def _unknown_parameters(config: dict, collection_id: str, args) -> set[str]:
+    """pygeoapi silently ignores a parameter that names no property: refuse it instead, so a
+    filter on a hidden column never looks like an empty answer."""
+    resource = config["resources"].get(collection_id)
+    if resource is None:
+        return set()  # pygeoapi answers 404 itself
+    provider = resource["providers"][0]
+    allowed = ITEMS_PARAMETERS | set(provider["properties"]) | {provider["id_field"]}
+    return set(args) - allowed
+
+
+def _bad_request(message: str) -> Response:
+    response = make_response({"code": "InvalidParameterValue", "type": "InvalidParameterValue",
+                              "description": message}, 400)
+    return response
 
 
 def current_pygeoapi():

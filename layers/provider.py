@@ -17,7 +17,13 @@ import logging
 
 from pygeoapi.provider.base import (BaseProvider, ProviderInvalidQueryError,
                                     ProviderItemNotFoundError, ProviderQueryError)
-from sqlalchemy import JSON, Text, and_, cast, column, func, literal, select, table, text
+from geoalchemy2 import Geometry
+from pygeofilter import ast as cql_ast
+from pygeofilter import values as cql_values
+from pygeofilter.backends.evaluator import handle
+from pygeofilter.backends.sqlalchemy import filters as cql_filters
+from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
+from sqlalchemy import JSON, Text, and_, cast, column, func, literal, null, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -33,6 +39,28 @@ _PG_TO_JSON = {
 }
 
 
+class _CqlToSql(SQLAlchemyFilterEvaluator):
+    """CQL2 → SQLAlchemy, with the axis order and CRS of geometry literals made explicit.
+
+    pygeoapi has already transformed filter geometries into the storage CRS in its authority
+    axis order (northing first for EPSG:3844); stored data is (easting, northing).
+    """
+
+    def __init__(self, field_mapping: dict, storage_srid: int):
+        super().__init__(field_mapping, undefined_as_null=False)
+        self.storage_srid = storage_srid
+
+    @handle(cql_values.Geometry)
+    def geometry(self, node):
+        geom = cql_filters.parse_geometry(node.__geo_interface__)
+        return func.ST_FlipCoordinates(geom) if is_northing_first(self.storage_srid) else geom
+
+    @handle(cql_ast.BBox)
+    def bbox(self, node, lhs):
+        env = func.ST_MakeEnvelope(node.minx, node.miny, node.maxx, node.maxy, 4326)
+        return func.ST_Intersects(lhs, func.ST_Transform(env, self.storage_srid))
+
+
 class PostGISProvider(BaseProvider):
     """Reads one view or table; the layer registry decides which and which columns."""
 
@@ -43,7 +71,8 @@ class PostGISProvider(BaseProvider):
         self.geom_field = provider_def.get("geom_field", "geom")
         self.storage_srid = srid_from_uri(provider_def["storage_crs"])
         self.properties = list(provider_def.get("properties") or [])
-        self._table = table(self.table_name, column(self.id_field), column(self.geom_field),
+        geom_col = column(self.geom_field, Geometry(srid=self.storage_srid))
+        self._table = table(self.table_name, column(self.id_field), geom_col,
                             *[column(p) for p in self.properties if p != self.id_field],
                             schema=self.schema)
         self._fields = self.get_fields()
@@ -63,7 +92,7 @@ class PostGISProvider(BaseProvider):
     def _feature(self, out_srid: int, skip_geometry: bool, select_properties: list[str]):
         props = [p for p in (select_properties or self.properties) if p in self.properties]
         pairs = [x for p in props for x in (literal(p), self._col(p))]
-        geom = literal(None)
+        geom = cast(null(), JSON)
         if not skip_geometry:
             g = self._col(self.geom_field)
             if out_srid != self.storage_srid:
@@ -86,7 +115,7 @@ class PostGISProvider(BaseProvider):
         if not bbox:
             return None
         if len(bbox) != 4:
-            raise ProviderInvalidQueryError("bbox must have four numbers")
+            raise ProviderInvalidQueryError(user_msg="bbox must have four numbers")
         x1, y1, x2, y2 = bbox
         if is_northing_first(self.storage_srid):
             x1, y1, x2, y2 = y1, x1, y2, x2
@@ -98,16 +127,30 @@ class PostGISProvider(BaseProvider):
         conds = []
         for name, value in properties or []:
             if name not in self.properties and name != self.id_field:
-                raise ProviderInvalidQueryError(f"unknown property {name!r}")
+                raise ProviderInvalidQueryError(user_msg=f"unknown property {name!r}")
             conds.append(cast(self._col(name), Text) == str(value))
         return conds
+
+    def _cql_filter(self, filterq):
+        if filterq is None:
+            return None
+        mapping = {p: self._col(p) for p in (*self.properties, self.id_field, self.geom_field)}
+        mapping["geometry"] = self._col(self.geom_field)
+        try:
+            return _CqlToSql(mapping, self.storage_srid).evaluate(filterq)
+        except KeyError as exc:
+            raise ProviderInvalidQueryError(user_msg=
+                f"the filter names {exc.args[0]!r}, which is not a property of this collection; "
+                f"queryable properties: {', '.join(self.properties)}") from None
+        except (NotImplementedError, ValueError, TypeError) as exc:
+            raise ProviderInvalidQueryError(user_msg=f"this filter cannot be evaluated: {exc}") from None
 
     def _order_by(self, sortby: list[dict]):
         clauses = []
         for item in sortby or []:
             name = item["property"]
             if name not in self.properties and name != self.id_field:
-                raise ProviderInvalidQueryError(f"cannot sort by unknown property {name!r}")
+                raise ProviderInvalidQueryError(user_msg=f"cannot sort by unknown property {name!r}")
             col = self._col(name)
             clauses.append(col.desc() if item.get("order") == "-" else col.asc())
         clauses.append(self._col(self.id_field).asc())  # stable paging
@@ -116,10 +159,8 @@ class PostGISProvider(BaseProvider):
     def query(self, offset=0, limit=10, resulttype="results", bbox=[], datetime_=None,
               properties=[], sortby=[], select_properties=[], skip_geometry=False, q=None,
               filterq=None, crs_transform_spec=None, **kwargs):
-        if filterq is not None:
-            raise ProviderInvalidQueryError("CQL filters are not supported on this collection yet")
-        conds = [c for c in [self._bbox_filter(bbox), *self._property_filters(properties)]
-                 if c is not None]
+        conds = [c for c in [self._bbox_filter(bbox), self._cql_filter(filterq),
+                             *self._property_filters(properties)] if c is not None]
         where = and_(True, *conds)
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
         try:
@@ -135,7 +176,7 @@ class PostGISProvider(BaseProvider):
                 response["features"] = list(conn.execute(stmt).scalars())
         except DBAPIError as exc:
             LOGGER.error("query on %s failed: %s", self.table_name, exc)
-            raise ProviderQueryError("the database could not answer this query") from None
+            raise ProviderQueryError(user_msg="the database could not answer this query") from None
         response["numberReturned"] = len(response["features"])
         return response
 
@@ -147,5 +188,5 @@ class PostGISProvider(BaseProvider):
         with self.engine.connect() as conn:
             row = conn.execute(stmt).scalar_one_or_none()
         if row is None:
-            raise ProviderItemNotFoundError(f"no item {identifier!r} in {self.name}")
+            raise ProviderItemNotFoundError(user_msg=f"no item {identifier!r} in this collection")
         return row

@@ -1,0 +1,69 @@
+"""Loading data-samples/: everything arrives, links resolve, and a second load changes nothing."""
+
+from __future__ import annotations
+
+import pyogrio
+import pytest
+from sqlalchemy import text
+
+from gis.samples import load_commune
+
+TABLES = {
+    "uat": "territory.uat", "localities": "territory.locality", "parcels": "cadastre.parcel",
+    "buildings": "cadastre.building", "streets": "streets.street",
+    "street_names": "streets.street_name", "address_points": "streets.address_point",
+    "planning_documents": "planning.document", "zones": "planning.zone",
+    "restrictions": "planning.restriction", "agri_plots": "agri.plot",
+}
+
+
+def counts(engine) -> dict[str, int]:
+    with engine.connect() as c:
+        return {t: c.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()  # noqa: S608
+                for t in [*TABLES.values(), "fiscal.taxpayer", "fiscal.tax_assessment",
+                          "cadastre.parcel_history", "audit.log"]}
+
+
+def test_every_layer_of_the_sample_is_loaded(loaded, engine):
+    got = counts(engine)
+    gpkg = loaded.samples_dir / "commune.gpkg"
+    for layer, table in TABLES.items():
+        expected = pyogrio.read_info(gpkg, layer=layer)["features"]
+        assert got[table] == expected, layer
+
+
+def test_links_resolve(engine):
+    with engine.connect() as c:
+        unlinked_buildings = c.execute(text(
+            "SELECT count(*) FROM cadastre.building WHERE parcel_id IS NULL")).scalar_one()
+        unlinked_addresses = c.execute(text(
+            "SELECT count(*) FROM streets.address_point WHERE parcel_id IS NULL")).scalar_one()
+        assessments = c.execute(text("SELECT count(*) FROM fiscal.tax_assessment")).scalar_one()
+    assert unlinked_buildings == 0
+    assert unlinked_addresses == 0
+    assert assessments > 0
+
+
+def test_loaded_geometries_are_in_stereo70_inside_the_uat(engine):
+    with engine.connect() as c:
+        outside = c.execute(text(
+            "SELECT count(*) FROM cadastre.parcel p, territory.uat u "
+            "WHERE NOT ST_CoveredBy(p.geom, ST_Buffer(u.geom, 0.01))")).scalar_one()
+        srid = c.execute(text("SELECT DISTINCT ST_SRID(geom) FROM cadastre.parcel")).scalar_one()
+    assert (outside, srid) == (0, 3844)
+
+
+@pytest.mark.slow
+def test_loading_twice_changes_nothing(loaded, engine):
+    before = counts(engine)
+    report = load_commune(loaded, loaded.samples_dir)
+    assert report.total_changed == 0, report.changed
+    assert counts(engine) == before
+    assert "nothing changed" in report.summary()
+
+
+def test_a_folder_without_a_commune_is_refused_with_a_message(loaded, engine, tmp_path):
+    before = counts(engine)
+    with pytest.raises(FileNotFoundError, match="commune.gpkg"):
+        load_commune(loaded, tmp_path)
+    assert counts(engine) == before
