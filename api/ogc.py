@@ -1,31 +1,45 @@
-"""/ogc: pygeoapi's API object driven from Teritoriu's own read-only routes.
+"""/ogc: pygeoapi's API objects driven from Teritoriu's own read-only routes.
 
 pygeoapi's flask_app reads its configuration at import time and exposes writes; instead the
-configuration is generated from `layers/` when the app is built, and only the read routes are
+configuration is generated from `layers/` when the app is built, and only read routes are
 mounted (no admin API, no transactions: writes go through Teritoriu's own authorization).
+
+pygeoapi has no access control, so there are two API objects: the public one knows only the
+public collections (read through the `public_api` role); the restricted one knows every
+collection and is reached only after an API key (or a staff session) was checked here.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, make_response, request
 
+from api.auth import authorize_collection, presented_key_is_valid
 from gis.settings import Settings
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
 
+# Parameters of OGC API Features (Parts 1-3) that pygeoapi understands on /items.
+ITEMS_PARAMETERS = {"f", "lang", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime",
+                    "properties", "sortby", "skipGeometry", "filter", "filter-lang", "filter-crs",
+                    "q", "resulttype"}
+
 
 def create_ogc_blueprint(settings: Settings) -> Blueprint:
-    from pygeoapi.api import API, APIRequest, apply_gzip
     import pygeoapi.api as core_api
     import pygeoapi.api.itemtypes as itemtypes_api
     import pygeoapi.api.tiles as tiles_api
+    from pygeoapi.api import API, APIRequest, apply_gzip
 
-    config = pygeoapi_config(settings)
-    openapi = openapi_document(config)
-    write_config(config, openapi, settings.var_dir / "ogc")
-    api = API(config, openapi)
+    full_config = pygeoapi_config(settings, restricted=True)
+    public_config = pygeoapi_config(settings, restricted=False)
+    public_oas = openapi_document(public_config)
+    write_config(public_config, public_oas, settings.var_dir / "ogc")
+    public_api = API(public_config, public_oas)
+    staff_api = API(full_config, openapi_document(full_config))
+    restricted = {cid for cid in full_config["resources"] if cid not in public_config["resources"]}
     bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
-    def run(fn, *args) -> Response:
+    def run(fn, *args, api=None) -> Response:
+        api = api or public_api
         api_request = APIRequest.from_flask(request, api.locales)
         if not api_request.is_valid():
             headers, status, content = api.get_format_exception(api_request)
@@ -35,36 +49,51 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         response = make_response(content, status)
         if headers:
             response.headers = headers
+        if api is staff_api:
+            response.headers["Cache-Control"] = "private, no-store"
         return response
+
+    def for_collection(collection_id: str):
+        """The API object allowed to answer for this collection, or an error response."""
+        if collection_id not in restricted:
+            return public_api, None
+        denied = authorize_collection(settings, collection_id)
+        return staff_api, denied
+
+    def collection_route(fn):
+        def view(collection_id: str, **kwargs):
+            api, denied = for_collection(collection_id)
+            if denied is not None:
+                return denied
+            return run(fn, collection_id, *kwargs.values(), api=api)
+        return view
+
+    def collections():
+        api = staff_api if presented_key_is_valid(settings) else public_api
+        return run(core_api.describe_collections, None, api=api)
+
+    def items(collection_id: str):
+        config = full_config if collection_id in restricted else public_config
+        unknown = _unknown_parameters(config, collection_id, request.args)
+        if unknown:
+            return _bad_request(f"unknown query parameter(s): {', '.join(sorted(unknown))}; "
+                                "filter on the collection's queryables only")
+        return collection_route(itemtypes_api.get_collection_items)(collection_id)
 
     bp.add_url_rule("/", "landing", lambda: run(core_api.landing_page))
     bp.add_url_rule("/openapi", "openapi", lambda: run(core_api.openapi_))
     bp.add_url_rule("/conformance", "conformance", lambda: run(core_api.conformance))
     bp.add_url_rule("/TileMatrixSets", "tms", lambda: run(tiles_api.tilematrixsets))
-    bp.add_url_rule("/collections", "collections", lambda: run(core_api.describe_collections, None))
+    bp.add_url_rule("/collections", "collections", collections)
     bp.add_url_rule("/collections/<collection_id>", "collection",
-                    lambda collection_id: run(core_api.describe_collections, collection_id))
+                    collection_route(core_api.describe_collections))
     bp.add_url_rule("/collections/<collection_id>/queryables", "queryables",
-                    lambda collection_id: run(itemtypes_api.get_collection_queryables, collection_id))
-    def items(collection_id: str):
-        unknown = _unknown_parameters(config, collection_id, request.args)
-        if unknown:
-            return _bad_request(f"unknown query parameter(s): {', '.join(sorted(unknown))}; "
-                                "filter on the collection's queryables only")
-        return run(itemtypes_api.get_collection_items, collection_id)
-
+                    collection_route(itemtypes_api.get_collection_queryables))
     bp.add_url_rule("/collections/<collection_id>/items", "items", items)
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
-                    lambda collection_id, item_id: run(itemtypes_api.get_collection_item,
-                                                       collection_id, item_id))
-    bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", api))
+                    collection_route(itemtypes_api.get_collection_item))
+    bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))
     return bp
-
-
-# Parameters of OGC API Features (Parts 1-3) that pygeoapi understands on /items.
-ITEMS_PARAMETERS = {"f", "lang", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime",
-                    "properties", "sortby", "skipGeometry", "filter", "filter-lang", "filter-crs",
-                    "q", "resulttype"}
 
 
 def _unknown_parameters(config: dict, collection_id: str, args) -> set[str]:
@@ -79,10 +108,11 @@ def _unknown_parameters(config: dict, collection_id: str, args) -> set[str]:
 
 
 def _bad_request(message: str) -> Response:
-    response = make_response({"code": "InvalidParameterValue", "type": "InvalidParameterValue",
-                              "description": message}, 400)
-    return response
+    return make_response({"code": "InvalidParameterValue", "type": "InvalidParameterValue",
+                          "description": message}, 400)
 
 
 def current_pygeoapi():
     return current_app.extensions["pygeoapi"]
+
+

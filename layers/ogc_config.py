@@ -60,8 +60,9 @@ def _resource(layer: Layer, settings: Settings, bbox: list[float]) -> dict:
     }
 
 
-def pygeoapi_config(settings: Settings) -> dict:
-    layers = [layer for layer in load_layers().values() if layer.is_public]
+def pygeoapi_config(settings: Settings, restricted: bool = False) -> dict:
+    """The configuration of the public API, or with `restricted` of the one behind API keys."""
+    layers = [layer for layer in load_layers().values() if restricted or layer.is_public]
     bbox = territory_bbox(settings)
     return {
         "server": {

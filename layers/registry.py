@@ -78,6 +78,8 @@ def _check(path: Path, data: dict) -> Layer:
         fail("source, id_field and properties must be plain lower-case SQL names (schema.view)")
     if data["access"] == "public" and schema != "public_api":
         fail("a public layer must read a view of the public_api schema")
+    if data["access"] == "restricted" and schema != "staff_api":
+        fail("a restricted layer must read a view of the staff_api schema")
     for key in ("title", "description"):
         if not isinstance(data[key], dict) or "ro" not in data[key] or "en" not in data[key]:
             fail(f"{key} needs at least 'ro' and 'en'")

@@ -14,8 +14,8 @@ revision = "0001"
 down_revision = None
 
 SCHEMAS = ("territory", "cadastre", "streets", "planning", "agri", "fiscal", "registry",
-           "audit", "auth", "public_api")
-PRIVATE = tuple(s for s in SCHEMAS if s != "public_api")
+           "audit", "auth", "public_api", "staff_api")
+PRIVATE = tuple(s for s in SCHEMAS if s not in ("public_api", "staff_api"))
 
 
 def upgrade(settings) -> None:
@@ -32,11 +32,11 @@ def _grant() -> None:
     DO $$
     BEGIN
         IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'teritoriu_app') THEN
-            GRANT USAGE ON SCHEMA {private}, public_api TO teritoriu_app;
+            GRANT USAGE ON SCHEMA {private}, public_api, staff_api TO teritoriu_app;
             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA
                 territory, cadastre, streets, planning, agri, fiscal, registry, auth TO teritoriu_app;
             GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA audit TO teritoriu_app;
-            GRANT SELECT ON ALL TABLES IN SCHEMA public_api TO teritoriu_app;
+            GRANT SELECT ON ALL TABLES IN SCHEMA public_api, staff_api TO teritoriu_app;
             GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {private} TO teritoriu_app;
         END IF;
         IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'teritoriu_public') THEN

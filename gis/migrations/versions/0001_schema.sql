@@ -13,6 +13,7 @@ CREATE SCHEMA registry;
 CREATE SCHEMA audit;
 CREATE SCHEMA auth;
 CREATE SCHEMA public_api;
+CREATE SCHEMA staff_api;
 
 -- ---------------------------------------------------------------------------------------
 -- Audit and versioning machinery
@@ -516,3 +517,38 @@ CREATE VIEW public_api.zone AS
 CREATE VIEW public_api.restriction AS
     SELECT id, uat_siruta, kind, name, legal_basis, description, valid_from, valid_until, geom
     FROM planning.restriction;
+
+-- ---------------------------------------------------------------------------------------
+-- The restricted surface: personal data joined in for staff and granted agencies (API keys).
+-- Read by teritoriu_app only; every read through the API is logged.
+-- ---------------------------------------------------------------------------------------
+CREATE VIEW staff_api.agri_plot AS
+    SELECT a.id, a.uat_siruta, a.code, a.year, a.register_position, a.tarla, a.parcel_no,
+           a.use_category, a.declared_area, round(ST_Area(a.geom)::numeric, 2) AS measured_area,
+           a.cadastral_number, t.kind AS holder_kind, t.name AS holder_name,
+           t.id_code AS holder_id_code, a.geom
+    FROM agri.plot a LEFT JOIN fiscal.taxpayer t ON t.id = a.holder_id;
+
+CREATE VIEW staff_api.parcel_assessment AS
+    SELECT ta.id, ta.uat_siruta, ta.year, p.cadastral_number, ta.object_kind, ta.use_category,
+           ta.zone, ta.intravilan, ta.area, ta.amount, ta.paid, ta.amount - ta.paid AS due,
+           t.kind AS taxpayer_kind, t.name AS taxpayer_name, t.id_code AS taxpayer_id_code,
+           t.tax_account, p.geom
+    FROM fiscal.tax_assessment ta
+    JOIN fiscal.taxpayer t ON t.id = ta.taxpayer_id
+    LEFT JOIN cadastre.parcel p ON p.id = ta.parcel_id AND p.valid_to IS NULL;
+
+CREATE VIEW staff_api.parcel_record AS
+    SELECT p.id, p.uat_siruta, p.locality_siruta, p.cadastral_number, p.land_book_number,
+           p.eterra_id, p.legal_area, round(p.measured_area::numeric, 2) AS measured_area,
+           p.use_category, p.intravilan, p.tarla, p.parcel_no, p.version, p.valid_from,
+           h.holders, h.holder_id_codes, p.geom
+    FROM cadastre.parcel p
+    LEFT JOIN LATERAL (
+        SELECT string_agg(DISTINCT t.name, '; ') AS holders,
+               string_agg(DISTINCT t.id_code, '; ') AS holder_id_codes
+        FROM fiscal.taxpayer t
+        WHERE t.id IN (SELECT taxpayer_id FROM fiscal.tax_assessment WHERE parcel_id = p.id
+                       UNION SELECT holder_id FROM agri.plot WHERE parcel_id = p.id)
+    ) h ON true
+    WHERE p.valid_to IS NULL;
