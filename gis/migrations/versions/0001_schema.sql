@@ -462,9 +462,42 @@ BEGIN
 END $$;
 
 -- ---------------------------------------------------------------------------------------
+-- Data revision: bumped by any change to a published spatial table, so caches (vector tiles)
+-- know when to throw away what they hold. One statement-level trigger per table: cheap.
+-- ---------------------------------------------------------------------------------------
+CREATE TABLE audit.data_revision (
+    id          boolean PRIMARY KEY DEFAULT true CHECK (id),
+    revision    bigint NOT NULL,
+    changed_at  timestamptz NOT NULL
+);
+INSERT INTO audit.data_revision VALUES (true, 1, now());
+
+-- SECURITY DEFINER: the app role may append to audit tables but not update them.
+CREATE FUNCTION audit.bump_data_revision() RETURNS trigger LANGUAGE plpgsql
+    SECURITY DEFINER SET search_path = pg_catalog, audit AS $$
+BEGIN
+    UPDATE audit.data_revision SET revision = revision + 1, changed_at = now();
+    RETURN NULL;
+END $$;
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['territory.uat', 'territory.locality', 'cadastre.parcel',
+                             'cadastre.building', 'streets.street', 'streets.address_point',
+                             'planning.document', 'planning.zone', 'planning.restriction'] LOOP
+        EXECUTE format('CREATE TRIGGER bump_data_revision AFTER INSERT OR UPDATE OR DELETE ON %s
+                        FOR EACH STATEMENT EXECUTE FUNCTION audit.bump_data_revision()', t);
+    END LOOP;
+END $$;
+
+-- ---------------------------------------------------------------------------------------
 -- The public surface: only public columns of current rows. Owned by the schema owner, read
 -- by teritoriu_public, which can read nothing else.
 -- ---------------------------------------------------------------------------------------
+CREATE VIEW public_api.data_revision AS
+    SELECT revision, changed_at FROM audit.data_revision;
+
 CREATE VIEW public_api.uat AS
     SELECT siruta, name, county, kind, geom FROM territory.uat;
 

@@ -1,0 +1,82 @@
+"""/ogc/collections/<id>/tiles: OGC API Tiles (vector, WebMercatorQuad) for the public layers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, make_response, request
+
+from gis.db import get_engine
+from gis.profiles import get_profile
+from gis.settings import Settings
+from layers.registry import load_layers
+from layers.vector_tiles import (TileAddress, TileCache, TileRequestError, data_revision,
+                                 render_tile)
+
+MVT = "application/vnd.mapbox-vector-tile"
+TMS = "WebMercatorQuad"
+
+
+def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
+    bp = Blueprint("vector_tiles", __name__, url_prefix="/ogc/collections")
+    engine = get_engine(settings, "public")
+    srid = get_profile(settings.profile).storage_srid
+    cache = TileCache(settings.var_dir / "tiles")
+    tiled = {lid: layer for lid, layer in load_layers().items() if layer.is_public and layer.tiles}
+
+    def layer_or_404(collection_id: str):
+        layer = tiled.get(collection_id)
+        if layer is None:
+            abort(404, description=f"the collection {collection_id!r} has no vector tiles")
+        return layer
+
+    def template(collection_id: str) -> str:
+        return f"{settings.base_url}/ogc/collections/{collection_id}/tiles/{TMS}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"
+
+    @bp.get("/<collection_id>/tiles")
+    def tilesets(collection_id: str):
+        layer = layer_or_404(collection_id)
+        base = f"{settings.base_url}/ogc/collections/{collection_id}/tiles"
+        return jsonify(tilesets=[{
+            "title": layer.label(), "dataType": "vector", "tileMatrixSetURI":
+            "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad",
+            "links": [{"rel": "self", "type": "application/json", "href": f"{base}/{TMS}"},
+                      {"rel": "item", "type": MVT, "templated": True, "href": template(collection_id)}],
+        }])
+
+    @bp.get(f"/<collection_id>/tiles/{TMS}")
+    def tileset(collection_id: str):
+        layer = layer_or_404(collection_id)
+        return jsonify(
+            title=layer.label(), dataType="vector", tileMatrixSetId=TMS, crs=
+            "http://www.opengis.net/def/crs/EPSG/0/3857",
+            tileMatrixSetLimits=[{"tileMatrix": str(z)} for z in
+                                 range(layer.tiles.get("min_zoom", 0), layer.tiles.get("max_zoom", 22) + 1)],
+            layers=[{"id": layer.id, "dataType": "vector", "geometryType": layer.geometry,
+                     "propertiesSchema": {"properties": {p: {} for p in layer.tiles.get("properties", [])}}}],
+            links=[{"rel": "item", "type": MVT, "templated": True, "href": template(collection_id)}],
+        )
+
+    @bp.get(f"/<collection_id>/tiles/{TMS}/<int:z>/<int:y>/<int:x>")
+    def tile(collection_id: str, z: int, y: int, x: int):
+        layer = layer_or_404(collection_id)
+        address = TileAddress(z, x, y)
+        try:
+            address.check(layer)
+        except TileRequestError as exc:
+            abort(400, description=str(exc))
+        revision = data_revision(engine)
+        etag = f'"{revision}-{layer.id}-{z}-{x}-{y}"'
+        if etag in request.headers.get("If-None-Match", ""):
+            response = make_response("", 304)
+        else:
+            data = cache.get(revision, layer.id, address)
+            if data is None:
+                data = render_tile(engine, layer, srid, address)
+                cache.put(revision, layer.id, address, data)
+            response = make_response(data, 200 if data else 204)
+            response.headers["Content-Type"] = MVT
+        response.headers["ETag"] = etag
+        # Short freshness: edits must show soon; the ETag makes revalidation cheap.
+        response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"
+        return response
+
+    return bp
