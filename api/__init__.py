@@ -29,9 +29,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.health import bp as health_bp
     from api.ogc import create_ogc_blueprint
     from api.public import create_public_blueprint
+    from api.styles import bp as styles_bp
     from api.vector_tiles import create_vector_tiles_blueprint
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(styles_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))
