@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions["teritoriu.settings"] = settings
 
+    from api.export import bp as export_bp
     from api.health import bp as health_bp
     from api.ogc import create_ogc_blueprint
     from api.public import create_public_blueprint
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     app.register_blueprint(health_bp)
     app.register_blueprint(styles_bp)
+    app.register_blueprint(export_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))

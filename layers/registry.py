@@ -16,7 +16,8 @@ import yaml
 LAYERS_DIR = Path(__file__).parent
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 ACCESS = {"public", "restricted"}
-_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+# Plain SQL names; camelCase is allowed for the INSPIRE views (quoted by SQLAlchemy).
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class LayerError(ValueError):
@@ -75,7 +76,7 @@ def _check(path: Path, data: dict) -> Layer:
     schema, _, table = str(data["source"]).partition(".")
     names = [schema, table, data["id_field"], data.get("geom_field", "geom"), *data["properties"]]
     if not table or not all(_IDENT.match(str(n)) for n in names):
-        fail("source, id_field and properties must be plain lower-case SQL names (schema.view)")
+        fail("source, id_field and properties must be plain SQL names (schema.view)")
     if data["access"] == "public" and schema != "public_api":
         fail("a public layer must read a view of the public_api schema")
     if data["access"] == "restricted" and schema != "staff_api":

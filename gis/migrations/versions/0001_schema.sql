@@ -585,3 +585,38 @@ CREATE VIEW staff_api.parcel_record AS
                        UNION SELECT holder_id FROM agri.plot WHERE parcel_id = p.id)
     ) h ON true
     WHERE p.valid_to IS NULL;
+
+-- INSPIRE-shaped views (Cadastral Parcels, Addresses): the data specifications' attribute names,
+-- flattened for OGC API Features. Namespace: RO.<SIRUTA of the UAT>.
+CREATE VIEW public_api.inspire_cadastral_parcel AS
+    SELECT p.id,
+           'RO.' || p.uat_siruta || '.CP.' || p.cadastral_number || '.' || p.version AS "inspireId",
+           p.cadastral_number AS "nationalCadastralReference",
+           p.cadastral_number AS label,
+           round(coalesce(p.legal_area, p.measured_area::numeric), 2) AS "areaValue",
+           CASE WHEN p.legal_area IS NULL THEN 'measured' ELSE 'official' END AS "areaValueType",
+           p.valid_from AS "beginLifespanVersion",
+           NULL::timestamptz AS "endLifespanVersion",
+           p.geom
+    FROM cadastre.parcel p WHERE p.valid_to IS NULL;
+
+CREATE VIEW public_api.inspire_address AS
+    SELECT a.id,
+           'RO.' || a.uat_siruta || '.AD.' || a.id || '.' || a.version AS "inspireId",
+           a.number::text || a.suffix AS "locatorDesignator",
+           'addressNumber' AS "locatorDesignatorType",
+           nullif(concat_ws(' ', nullif('bl. ' || nullif(a.block, ''), 'bl. '),
+                            nullif('sc. ' || nullif(a.entrance, ''), 'sc. ')), '') AS "locatorLevel",
+           s.street_type || ' ' || s.name AS "thoroughfareName",
+           l.name AS "adminUnitName",
+           u.name AS "adminUnitLevel4",
+           a.postal_code AS "postCode",
+           p.cadastral_number AS "parcelReference",
+           a.valid_from AS "beginLifespanVersion",
+           a.geom
+    FROM streets.address_point a
+    JOIN streets.street s ON s.id = a.street_id
+    JOIN territory.locality l ON l.siruta = s.locality_siruta
+    JOIN territory.uat u ON u.siruta = a.uat_siruta
+    LEFT JOIN cadastre.parcel p ON p.id = a.parcel_id AND p.valid_to IS NULL
+    WHERE a.valid_to IS NULL;
