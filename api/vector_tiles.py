@@ -8,8 +8,7 @@ from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
 from layers.registry import load_layers
-from layers.vector_tiles import (TileAddress, TileCache, TileRequestError, data_revision,
-                                 render_tile)
+from layers.vector_tiles import TileAddress, TileCache, TileRequestError, data_revision, render_tile
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS = "WebMercatorQuad"
@@ -19,7 +18,7 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("vector_tiles", __name__, url_prefix="/ogc/collections")
     engine = get_engine(settings, "public")
     srid = get_profile(settings.profile).storage_srid
-    cache = TileCache(settings.var_dir / "tiles")
+    cache = TileCache(settings.var_dir / "tiles" / settings.db_name)  # one cache per database
     tiled = {lid: layer for lid, layer in load_layers().items() if layer.is_public and layer.tiles}
 
     def layer_or_404(collection_id: str):

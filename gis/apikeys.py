@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
@@ -43,7 +43,7 @@ def create_key(session: Session, agency: str, collections: list[str],
         raise ValueError("grant at least one collection")
     prefix = secrets.token_hex(4)
     plaintext = f"tk_{prefix}_{secrets.token_urlsafe(32)}"
-    expires = (datetime.now(timezone.utc) + timedelta(days=expires_in_days)
+    expires = (datetime.now(UTC) + timedelta(days=expires_in_days)
                if expires_in_days else None)
     row = ApiKey(agency=agency.strip(), prefix=prefix, key_hash=_digest(plaintext),
                  collections=sorted(set(collections)), expires_at=expires)
@@ -61,7 +61,7 @@ def check_key(session: Session, presented: str | None) -> KeyCheck:
     row = session.scalar(select(ApiKey).where(ApiKey.prefix == parts[1]))
     if row is None or not hmac.compare_digest(row.key_hash, _digest(presented.strip())):
         return KeyCheck(None, "the API key is not valid")
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if row.revoked_at is not None:
         return KeyCheck(None, "the API key was revoked")
     if row.expires_at is not None and row.expires_at <= now:

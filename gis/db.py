@@ -7,9 +7,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Iterator, Literal
+from typing import Literal
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url

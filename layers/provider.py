@@ -15,9 +15,13 @@ from __future__ import annotations
 
 import logging
 
-from pygeoapi.provider.base import (BaseProvider, ProviderInvalidQueryError,
-                                    ProviderItemNotFoundError, ProviderQueryError)
 from geoalchemy2 import Geometry
+from pygeoapi.provider.base import (
+    BaseProvider,
+    ProviderInvalidQueryError,
+    ProviderItemNotFoundError,
+    ProviderQueryError,
+)
 from pygeofilter import ast as cql_ast
 from pygeofilter import values as cql_values
 from pygeofilter.backends.evaluator import handle

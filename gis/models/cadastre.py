@@ -3,7 +3,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, Boolean, Computed, Double, ForeignKey, Integer, Numeric, SmallInteger, Text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Computed,
+    Double,
+    ForeignKey,
+    Integer,
+    Numeric,
+    SmallInteger,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.models.base import STORAGE_SRID, Base, Versioned
