@@ -25,6 +25,7 @@ ITEMS_PARAMETERS = {"f", "lang", "limit", "offset", "bbox", "bbox-crs", "crs", "
 
 def create_ogc_blueprint(settings: Settings) -> Blueprint:
     import pygeoapi.api as core_api
+    import pygeoapi.api.coverages as coverages_api
     import pygeoapi.api.itemtypes as itemtypes_api
     import pygeoapi.api.tiles as tiles_api
     from pygeoapi.api import API, APIRequest, apply_gzip
@@ -90,6 +91,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     bp.add_url_rule("/collections/<collection_id>/queryables", "queryables",
                     collection_route(itemtypes_api.get_collection_queryables))
     bp.add_url_rule("/collections/<collection_id>/items", "items", items)
+    bp.add_url_rule("/collections/<collection_id>/coverage", "coverage",
+                    collection_route(coverages_api.get_collection_coverage))
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
                     collection_route(itemtypes_api.get_collection_item))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))

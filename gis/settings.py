@@ -37,6 +37,8 @@ class Settings:
     secret_key: str = ""
     public_base_url: str = ""
     samples_dir: Path = PROJECT_ROOT / "data-samples"
+    # The orthophoto (GeoTIFF): the web map's basemap and the OGC coverage.
+    orthophoto: Path = PROJECT_ROOT / "data-samples" / "orthophoto.tif"
     languages: tuple[str, ...] = ("ro", "en", "hu")
     extra: dict = field(default_factory=dict)
 

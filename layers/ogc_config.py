@@ -60,6 +60,23 @@ def _resource(layer: Layer, settings: Settings, bbox: list[float]) -> dict:
     }
 
 
+def _orthophoto(settings: Settings, bbox: list[float]) -> dict:
+    """The orthophoto as an OGC API Coverage (pygeoapi's rasterio provider)."""
+    return {
+        "type": "collection",
+        "title": {"ro": "Ortofotoplan", "en": "Orthophoto", "hu": "Ortofotó"},
+        "description": {"ro": "Ortofotoplanul UAT (Stereo 70), ca acoperire OGC API Coverages.",
+                        "en": "The UAT's orthophoto (Stereo 70) as an OGC API Coverage."},
+        "keywords": ["ortofotoplan", "orthophoto"],
+        "extents": {"spatial": {"bbox": bbox, "crs": CRS84_URI}},
+        "providers": [{
+            "type": "coverage", "name": "rasterio", "data": str(settings.orthophoto),
+            "options": {"DATA_ENCODING": "COMPRESSED"},
+            "format": {"name": "GTiff", "mimetype": "image/tiff"},
+        }],
+    }
+
+
 def pygeoapi_config(settings: Settings, restricted: bool = False) -> dict:
     """The configuration of the public API, or with `restricted` of the one behind API keys."""
     layers = [layer for layer in load_layers().values() if restricted or layer.is_public]
@@ -102,7 +119,10 @@ def pygeoapi_config(settings: Settings, restricted: bool = False) -> dict:
                         "email": "urbanism@example.invalid", "url": settings.base_url,
                         "hours": "L-V 8-16", "instructions": "-", "role": "pointOfContact"},
         },
-        "resources": {layer.id: _resource(layer, settings, bbox) for layer in layers},
+        "resources": {
+            **{layer.id: _resource(layer, settings, bbox) for layer in layers},
+            **({"orthophoto": _orthophoto(settings, bbox)} if settings.orthophoto.exists() else {}),
+        },
     }
 
 
