@@ -543,7 +543,8 @@ CREATE VIEW public_api.zone AS
            array_to_string(z.conditional_uses, '; ') AS conditional_uses,
            array_to_string(z.forbidden_uses, '; ') AS forbidden_uses,
            d.kind AS document_kind, d.code AS document_code, d.name AS document_name,
-           d.hcl_number, d.hcl_date, z.geom
+           d.hcl_number, d.hcl_date, d.valid_from AS document_valid_from,
+           d.valid_until AS document_valid_until, z.rules, z.geom
     FROM planning.zone z JOIN planning.document d ON d.id = z.document_id
     WHERE z.valid_to IS NULL;
 

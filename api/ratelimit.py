@@ -1,0 +1,50 @@
+"""A per-client token bucket for the public lookup and search endpoints (per process).
+
+The client is request.remote_addr: behind a reverse proxy, apply werkzeug ProxyFix first.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from functools import wraps
+
+from flask import jsonify, request
+
+
+class TokenBucket:
+    def __init__(self, rate_per_s: float, burst: int):
+        self.rate, self.burst = rate_per_s, burst
+        self._state: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str) -> tuple[bool, float]:
+        """(allowed, seconds to wait before the next token)."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._state.get(key, (float(self.burst), now))
+            tokens = min(self.burst, tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._state[key] = (tokens - 1, now)
+                return True, 0.0
+            self._state[key] = (tokens, now)
+            if len(self._state) > 100_000:  # forget idle clients
+                self._state = {k: v for k, v in self._state.items() if now - v[1] < 60}
+            return False, (1 - tokens) / self.rate
+
+
+def rate_limited(bucket: TokenBucket):
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            allowed, wait = bucket.allow(request.remote_addr or "?")
+            if not allowed:
+                response = jsonify(code=429, error="Too Many Requests",
+                                   message="Prea multe cereri; încercați din nou în câteva secunde. "
+                                           "(Too many requests; retry in a few seconds.)")
+                response.status_code = 429
+                response.headers["Retry-After"] = str(max(1, round(wait)))
+                return response
+            return view(*args, **kwargs)
+        return wrapper
+    return decorator
