@@ -106,7 +106,7 @@ def reset(yes: bool) -> None:
               help="gpkg: only the GeoPackage and CSVs (for large benchmark communes).")
 def generate(n_parcels: int, seed: int, out_dir: Path, formats: str) -> None:
     """Write a fictional commune of any size (deterministic by seed)."""
-    from gis.generator import generate as run
+    from gis.synthetic import generate as run
 
     started = time.monotonic()
     summary = run(n_parcels, seed, out_dir, formats=formats)
@@ -241,12 +241,22 @@ def serve(host: str | None, port: int | None, debug: bool) -> None:
 
 def run() -> None:
     """Console entry: known failures become one clear line, not a traceback."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
     from gis.cluster import ClusterError
 
     try:
         main(standalone_mode=True)
-    except ClusterError as exc:
+    except (ClusterError, FileNotFoundError, ValueError) as exc:
         click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    except OperationalError as exc:
+        click.echo(f"Error: cannot reach the database ({str(exc.orig).strip().splitlines()[0]}); "
+                   "is it running? Try `teritoriu db start`.", err=True)
+        sys.exit(1)
+    except DBAPIError as exc:
+        detail = " ".join(str(exc.orig).strip().splitlines()[:2])
+        click.echo(f"Error: the database refused the change, nothing was written: {detail}", err=True)
         sys.exit(1)
 
 

@@ -53,7 +53,7 @@ def prepare_database(n_parcels: int, seed: int):
     if loaded < n_parcels * 0.9:
         commune = BENCH_DIR / "communes" / f"{n_parcels}-{seed}"
         if not (commune / "commune.gpkg").exists():
-            from gis.generator import generate
+            from gis.synthetic import generate
 
             print(f"generating {n_parcels} parcels into {commune} ...", flush=True)
             started = time.monotonic()
