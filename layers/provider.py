@@ -29,7 +29,7 @@ from pygeofilter.backends.sqlalchemy import filters as cql_filters
 from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
 from sqlalchemy import JSON, Text, and_, cast, column, func, literal, null, select, table, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError
 
 from gis.crs import is_northing_first, srid_from_uri
 from gis.db import engine_for_url
@@ -178,6 +178,9 @@ class PostGISProvider(BaseProvider):
                 stmt = (select(feature).select_from(self._table).where(where)
                         .order_by(*self._order_by(sortby)).limit(int(limit)).offset(int(offset)))
                 response["features"] = list(conn.execute(stmt).scalars())
+        except DataError:
+            raise ProviderInvalidQueryError(
+                user_msg="a value in the query is not valid for its property (or contains NUL)") from None
         except DBAPIError as exc:
             LOGGER.error("query on %s failed: %s", self.table_name, exc)
             raise ProviderQueryError(user_msg="the database could not answer this query") from None
@@ -189,8 +192,11 @@ class PostGISProvider(BaseProvider):
         id_col = self._col(self.id_field)
         stmt = select(feature).select_from(self._table).where(
             cast(id_col, Text) == str(identifier))
-        with self.engine.connect() as conn:
-            row = conn.execute(stmt).scalar_one_or_none()
+        if "\x00" in str(identifier):
+            row = None  # PostgreSQL text cannot hold NUL: no item can have this id
+        else:
+            with self.engine.connect() as conn:
+                row = conn.execute(stmt).scalar_one_or_none()
         if row is None:
             raise ProviderItemNotFoundError(user_msg=f"no item {identifier!r} in this collection")
         return row

@@ -173,7 +173,7 @@ def test_every_geometry_column_has_a_gist_index(engine):
         missing = c.execute(text("""
             SELECT f_table_schema || '.' || f_table_name || '.' || f_geometry_column
             FROM geometry_columns g
-            WHERE f_table_schema NOT IN ('public_api', 'public') AND f_table_name NOT LIKE '%history'
+            WHERE f_table_schema NOT IN ('public_api', 'staff_api', 'public') AND f_table_name NOT LIKE '%history'
               AND NOT EXISTS (
                 SELECT 1 FROM pg_indexes i WHERE i.schemaname = g.f_table_schema
                   AND i.tablename = g.f_table_name AND i.indexdef ILIKE '%gist%'

@@ -1,6 +1,6 @@
 """SQLAlchemy 2 + GeoAlchemy2 models of every table (the schema itself comes from Alembic)."""
 
-from gis.models.auth import ApiKey, AuditEntry, User, UserUat
+from gis.models.auth import ApiKey, AuditEntry, DataRevision, User, UserUat
 from gis.models.base import STORAGE_SRID, Base, Versioned
 from gis.models.cadastre import Building, Parcel
 from gis.models.fiscal import AgriPlot, LandTaxRate, TaxAssessment, Taxpayer
@@ -11,6 +11,7 @@ from gis.models.territory import Locality, Uat
 
 __all__ = [
     "STORAGE_SRID", "AddressPoint", "AgriPlot", "ApiKey", "AuditEntry", "Base", "Building",
+    "DataRevision",
     "IssuedDocument", "LandTaxRate", "Locality", "Parcel", "PlanningDocument", "RegistryCounter",
     "Request", "RequestParcel", "Restriction", "Street", "StreetName", "TaxAssessment",
     "Taxpayer", "Uat", "User", "UserUat", "Versioned", "Zone",

@@ -54,6 +54,17 @@ class ApiKey(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class DataRevision(Base):
+    """One row, bumped by any change to a published spatial table (cache invalidation)."""
+
+    __tablename__ = "data_revision"
+    __table_args__ = {"schema": "audit"}
+
+    id: Mapped[bool] = mapped_column(Boolean, primary_key=True, server_default="true")
+    revision: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 class AuditEntry(Base):
     """One row of the audit trail, written by the `audit_row` trigger (and by views of personal data)."""
 
