@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.export import bp as export_bp
     from api.health import bp as health_bp
     from api.ogc import create_ogc_blueprint
+    from api.orthophoto import bp as orthophoto_bp
     from api.parcels import bp as parcels_bp
     from api.public import create_public_blueprint
     from api.styles import bp as styles_bp
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(styles_bp)
     app.register_blueprint(export_bp)
     app.register_blueprint(parcels_bp)
+    app.register_blueprint(orthophoto_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Web assets from the npm registry, pinned by webmap/package-lock.json, copied into
+# webmap/static/vendor (served by the app itself: the pages never load anything from a CDN).
+# Quick when done: skipped while the vendor folder is newer than the lock file.
+set -euo pipefail
+cd "$(dirname "$0")/../webmap"
+stamp=static/vendor/.installed
+if [ -f "$stamp" ] && [ "$stamp" -nt package-lock.json ]; then
+  exit 0
+fi
+echo "==> Installing web assets (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+rm -rf static/vendor
+mkdir -p static/vendor/leaflet
+cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/
+cp -r node_modules/leaflet/dist/images static/vendor/leaflet/
+touch "$stamp"
