@@ -39,10 +39,11 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     restricted = {cid for cid in full_config["resources"] if cid not in public_config["resources"]}
     bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
-    def run(fn, *args, api=None) -> Response:
+    def run(fn, *args, api=None, any_format: bool = False) -> Response:
+        """Answer with pygeoapi; `any_format`: the function checks `f` itself (items, coverage)."""
         api = api or public_api
         api_request = APIRequest.from_flask(request, api.locales)
-        if not api_request.is_valid():
+        if not any_format and not api_request.is_valid():
             headers, status, content = api.get_format_exception(api_request)
         else:
             headers, status, content = fn(api, api_request, *args)
@@ -61,12 +62,12 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         denied = authorize_collection(settings, collection_id)
         return staff_api, denied
 
-    def collection_route(fn):
+    def collection_route(fn, any_format: bool = False):
         def view(collection_id: str, **kwargs):
             api, denied = for_collection(collection_id)
             if denied is not None:
                 return denied
-            return run(fn, collection_id, *kwargs.values(), api=api)
+            return run(fn, collection_id, *kwargs.values(), api=api, any_format=any_format)
         return view
 
     def collections():
@@ -79,7 +80,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         if unknown:
             return _bad_request(f"unknown query parameter(s): {', '.join(sorted(unknown))}; "
                                 "filter on the collection's queryables only")
-        return collection_route(itemtypes_api.get_collection_items)(collection_id)
+        return collection_route(itemtypes_api.get_collection_items, any_format=True)(collection_id)
 
     bp.add_url_rule("/", "landing", lambda: run(core_api.landing_page))
     bp.add_url_rule("/openapi", "openapi", lambda: run(core_api.openapi_))
@@ -92,7 +93,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                     collection_route(itemtypes_api.get_collection_queryables))
     bp.add_url_rule("/collections/<collection_id>/items", "items", items)
     bp.add_url_rule("/collections/<collection_id>/coverage", "coverage",
-                    collection_route(coverages_api.get_collection_coverage))
+                    collection_route(coverages_api.get_collection_coverage, any_format=True))
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
                     collection_route(itemtypes_api.get_collection_item))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))
