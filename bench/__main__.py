@@ -75,9 +75,9 @@ def start_server(db_name: str, port: int, workers: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=2).ok:
+            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).ok:
                 return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("the benchmark server did not start")
