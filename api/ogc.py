@@ -30,6 +30,10 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     import pygeoapi.api.tiles as tiles_api
     from pygeoapi.api import API, APIRequest, apply_gzip
 
+    from layers import pygeoapi_speedups
+
+    pygeoapi_speedups.install()
+
     full_config = pygeoapi_config(settings, restricted=True)
     public_config = pygeoapi_config(settings, restricted=False)
     public_oas = openapi_document(public_config)

@@ -14,6 +14,7 @@ once, and are tested against a known location.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 
 from geoalchemy2 import Geometry
 from pygeoapi.provider.base import (
@@ -41,6 +42,15 @@ _PG_TO_JSON = {
     "numeric": "number", "double precision": "number", "real": "number",
     "boolean": "boolean", "date": "string", "timestamp with time zone": "string",
 }
+
+
+@lru_cache(maxsize=256)
+def _column_types(engine, schema: str, table_name: str) -> dict[str, str]:
+    """Column types of a view, read once per process: pygeoapi builds a provider per request."""
+    sql = text("SELECT column_name, data_type FROM information_schema.columns "
+               "WHERE table_schema = :s AND table_name = :t")
+    with engine.connect() as conn:
+        return dict(conn.execute(sql, {"s": schema, "t": table_name}).all())
 
 
 class _CqlToSql(SQLAlchemyFilterEvaluator):
@@ -83,10 +93,7 @@ class PostGISProvider(BaseProvider):
 
     # -- metadata ---------------------------------------------------------------------------
     def get_fields(self) -> dict:
-        sql = text("SELECT column_name, data_type FROM information_schema.columns "
-                   "WHERE table_schema = :s AND table_name = :t")
-        with self.engine.connect() as conn:
-            types = dict(conn.execute(sql, {"s": self.schema, "t": self.table_name}).all())
+        types = _column_types(self.engine, self.schema, self.table_name)
         return {p: {"type": _PG_TO_JSON.get(types.get(p, ""), "string")} for p in self.properties}
 
     # -- queries ----------------------------------------------------------------------------
