@@ -11,7 +11,6 @@ PACKAGES=(
   postgresql-15 postgresql-15-postgis-3       # the database (pg_trgm, unaccent included)
   gdal-bin                                    # ogrinfo: a real OGC API client for the tests
   chromium                                    # the browser driven by Playwright in the tests
-  nodejs npm                                  # web assets from the npm registry
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint (PDF certificates)
   fonts-dejavu-core fonts-liberation2         # fonts with Romanian diacritics (ș ț)
   poppler-utils                               # pdftoppm/pdftotext to look at the PDFs
@@ -20,6 +19,8 @@ missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# web assets from the npm registry: any Node.js with npm will do (Debian's, or NodeSource's)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   say "Installing Debian packages: ${missing[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -1,0 +1,30 @@
+"""/api/search?q=: suggestions for the public map's search box (rate-limited per client)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, jsonify, request
+
+from api.ratelimit import TokenBucket, rate_limited
+from gis.db import get_engine
+from gis.search import MAX_QUERY, search
+
+bp = Blueprint("search", __name__, url_prefix="/api")
+searches = TokenBucket(rate_per_s=10, burst=40)
+
+
+@bp.get("/search")
+@rate_limited(searches)
+def suggest():
+    q = request.args.get("q", "")
+    if len(q) > MAX_QUERY:
+        abort(400, description=f"the query may have at most {MAX_QUERY} characters")
+    if "\x00" in q:
+        abort(400, description="the query contains a NUL character")
+    try:
+        limit = min(20, max(1, int(request.args.get("limit", 8))))
+    except ValueError:
+        abort(400, description="limit must be a whole number")
+    settings = current_app.extensions["teritoriu.settings"]
+    with get_engine(settings, "public").connect() as conn:
+        hits = search(conn, q, limit)
+    return jsonify(query=q, results=[h.to_json() for h in hits])

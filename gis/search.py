@@ -1,0 +1,125 @@
+"""One search box for the public map: an address ("Str. Morii 12", "morii 12"), a cadastral
+number, a street or a locality. Case and diacritics are ignored (`teritoriu_norm`), small typos
+tolerated (pg_trgm word similarity). Reads the public_api views only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Connection, text
+
+# Words people type around a street name; they carry no meaning for the match.
+NOISE = {"str", "strada", "al", "aleea", "bd", "bdul", "bulevardul", "calea", "cal", "drumul", "dr",
+         "intrarea", "intr", "int", "soseaua", "sos", "piata", "pta", "p-ta", "ulita", "nr",
+         "numarul", "no", "sat", "satul", "com", "comuna", "loc", "localitatea", "jud", "judetul"}
+MAX_QUERY = 100
+SIMILARITY = "0.45"
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: str          # address | parcel | street | locality
+    label: str
+    lon: float
+    lat: float
+    bbox: list[float] | None = None
+    cadastral_number: str | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Query:
+    words: str             # normalised text without noise words
+    number: int | None     # administrative number, if the query ends with one
+    suffix: str            # "A", "/1", ...
+    digits_only: bool      # looks like a cadastral number
+
+
+def _fold(value: str) -> str:
+    nfkd = unicodedata.normalize("NFKD", value)
+    return "".join(c for c in nfkd if not unicodedata.combining(c)).lower()
+
+
+def parse(raw: str) -> Query:
+    q = _fold(raw.strip())[:MAX_QUERY]
+    if re.fullmatch(r"\d+([/-]\d+)?", q):
+        return Query("", None, "", True)
+    m = re.search(r"(?:^|\s)(\d{1,5})\s*([a-z]|/\d{1,3})?\s*$", q)
+    number, suffix = (int(m.group(1)), (m.group(2) or "").upper()) if m else (None, "")
+    if m:
+        q = q[: m.start()]
+    words = [w for w in re.split(r"[\s.,;:]+", q) if w and w not in NOISE]
+    return Query(" ".join(words), number, suffix, False)
+
+
+def search(conn: Connection, raw: str, limit: int = 8) -> list[Hit]:
+    query = parse(raw)
+    if query.digits_only:
+        return _parcels(conn, raw.strip(), limit)
+    if len(query.words) < 2:
+        return []
+    conn.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
+                 {"t": SIMILARITY})
+    if query.number is not None:
+        return _addresses(conn, query, limit)
+    return _streets(conn, query, limit) + _localities(conn, query, max(1, limit // 2))
+
+
+def _parcels(conn: Connection, number: str, limit: int) -> list[Hit]:
+    rows = conn.execute(text("""
+        SELECT p.cadastral_number, l.name AS locality, ST_X(c), ST_Y(c)
+        FROM public_api.parcel p LEFT JOIN public_api.locality l ON l.siruta = p.locality_siruta,
+             LATERAL (SELECT ST_Transform(ST_PointOnSurface(p.geom), 4326) AS c) pt
+        WHERE p.cadastral_number LIKE :prefix
+        ORDER BY length(p.cadastral_number), p.cadastral_number LIMIT :limit
+    """), {"prefix": number.replace("%", "").replace("_", "") + "%", "limit": limit}).all()
+    return [Hit("parcel", f"Nr. cadastral {r[0]}" + (f", {r[1]}" if r[1] else ""), r[2], r[3],
+                cadastral_number=r[0]) for r in rows]
+
+
+def _addresses(conn: Connection, query: Query, limit: int) -> list[Hit]:
+    rows = conn.execute(text("""
+        SELECT a.street_type, a.street_name, a.house_number, a.locality, a.cadastral_number,
+               ST_X(ST_Transform(a.geom, 4326)), ST_Y(ST_Transform(a.geom, 4326)),
+               word_similarity(:words, teritoriu_norm(s.name)) AS score
+        FROM public_api.street s
+        JOIN public_api.address_point a ON a.street_id = s.id
+        WHERE :words <% teritoriu_norm(s.name) AND a.number = :number
+          AND (:suffix = '' OR upper(a.suffix) = :suffix)
+        ORDER BY score DESC, a.suffix, s.name LIMIT :limit
+    """), {"words": query.words, "number": query.number, "suffix": query.suffix,
+           "limit": limit}).all()
+    return [Hit("address", f"{r[0]} {r[1]} nr. {r[2]}, {r[3]}", r[5], r[6],
+                cadastral_number=r[4]) for r in rows]
+
+
+def _streets(conn: Connection, query: Query, limit: int) -> list[Hit]:
+    rows = conn.execute(text("""
+        SELECT s.full_name, s.locality, ST_X(c), ST_Y(c),
+               ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)],
+               word_similarity(:words, teritoriu_norm(s.name)) AS score
+        FROM public_api.street s,
+             LATERAL (SELECT ST_Transform(ST_LineInterpolatePoint(ST_GeometryN(s.geom, 1), 0.5), 4326) AS c,
+                             ST_Transform(s.geom, 4326)::box2d AS b) g
+        WHERE :words <% teritoriu_norm(s.name)
+        ORDER BY score DESC, s.name LIMIT :limit
+    """), {"words": query.words, "limit": limit}).all()
+    return [Hit("street", f"{r[0]}, {r[1]}", r[2], r[3], bbox=[round(v, 7) for v in r[4]])
+            for r in rows]
+
+
+def _localities(conn: Connection, query: Query, limit: int) -> list[Hit]:
+    rows = conn.execute(text("""
+        SELECT l.name, ST_X(c), ST_Y(c), ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)]
+        FROM public_api.locality l,
+             LATERAL (SELECT ST_Transform(ST_PointOnSurface(l.geom), 4326) AS c,
+                             ST_Transform(l.geom, 4326)::box2d AS b) g
+        WHERE :words <% teritoriu_norm(l.name)
+        ORDER BY word_similarity(:words, teritoriu_norm(l.name)) DESC LIMIT :limit
+    """), {"words": query.words, "limit": limit}).all()
+    return [Hit("locality", r[0], r[1], r[2], bbox=[round(v, 7) for v in r[3]]) for r in rows]
