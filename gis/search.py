@@ -66,7 +66,10 @@ def search(conn: Connection, raw: str, limit: int = 8) -> list[Hit]:
     conn.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
                  {"t": SIMILARITY})
     if query.number is not None:
-        return _addresses(conn, query, limit)
+        found = _addresses(conn, query, limit)
+        if found:
+            return found
+        # no such number: offer the street itself, as a person at the counter would
     return _streets(conn, query, limit) + _localities(conn, query, max(1, limit // 2))
 
 
