@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.orthophoto import bp as orthophoto_bp
     from api.parcels import bp as parcels_bp
     from api.public import create_public_blueprint
+    from api.requests_page import bp as requests_page_bp
     from api.search import bp as search_bp
     from api.styles import bp as styles_bp
     from api.vector_tiles import create_vector_tiles_blueprint
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(parcels_bp)
     app.register_blueprint(orthophoto_bp)
     app.register_blueprint(search_bp)
+    app.register_blueprint(requests_page_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))

@@ -9,9 +9,11 @@ if [ -f "$stamp" ] && [ "$stamp" -nt package-lock.json ]; then
   exit 0
 fi
 echo "==> Installing web assets (npm ci)"
-npm ci --no-audit --no-fund --loglevel=error
+npm ci --no-audit --no-fund --loglevel=error   # dev dependency axe-core: the a11y audit in tests
 rm -rf static/vendor
 mkdir -p static/vendor/leaflet
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/
 cp -r node_modules/leaflet/dist/images static/vendor/leaflet/
+mkdir -p static/vendor/vectorgrid
+cp node_modules/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js static/vendor/vectorgrid/
 touch "$stamp"

@@ -15,16 +15,29 @@ from gis.db import get_engine
 from gis.settings import Settings
 from layers.registry import load_layers
 from styles import load_styles
-from webmap.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from webmap.i18n import LANGUAGE_NAMES, LANGUAGES, TEXTS, USE_CATEGORIES, t
 
 LOCAL_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js"),
+            ("vectorgrid", "/static/vendor/vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
             ("teritoriu_map", "/static/js/public-map.js")]
 LOCAL_CSS = [("leaflet_css", "/static/vendor/leaflet/leaflet.css"),
              ("teritoriu_css", "/static/css/map.css")]
 
-# What the public map draws, bottom to top: (layer id, visible at start, tooltip property).
-PUBLIC_OVERLAYS = [("zones", True, "code"), ("parcels", True, "cadastral_number"),
-                   ("streets", True, "full_name"), ("uat", True, "name")]
+# What the public map draws, bottom to top. kind: geojson (whole layer), tiles (MVT from
+# /ogc), labels (a property as text, fetched for the view from min_zoom on).
+PUBLIC_OVERLAYS = [
+    {"id": "zones", "kind": "geojson", "visible": True, "tooltip": "code"},
+    {"id": "restrictions", "kind": "geojson", "visible": False, "tooltip": "name"},
+    {"id": "localities", "kind": "geojson", "visible": True, "tooltip": "name"},
+    {"id": "parcels", "kind": "tiles", "visible": True, "min_zoom": 13},
+    {"id": "buildings", "kind": "tiles", "visible": True, "min_zoom": 15},
+    {"id": "streets", "kind": "geojson", "visible": True, "tooltip": "full_name"},
+    {"id": "uat", "kind": "geojson", "visible": True},
+    {"id": "parcels", "kind": "labels", "visible": True, "min_zoom": 17, "label": "cadastral_number",
+     "title_key": "parcel_labels"},
+    {"id": "address_points", "kind": "labels", "visible": True, "min_zoom": 18,
+     "label": "house_number", "title_key": "address_labels"},
+]
 
 
 class LocalMap(folium.Map):
@@ -80,12 +93,28 @@ def _legend_html(lang: str, kinds: set[str]) -> str:
 
 
 def _header(title: str, lang: str) -> str:
+    e = html.escape
     links = "".join(
-        f'<a href="?lang={code}" hreflang="{code}" lang="{code}"'
+        f'<a href="?lang={code}" hreflang="{code}" lang="{code}" title="{LANGUAGE_NAMES[code]}"'
         f'{" aria-current=\"true\"" if code == lang else ""}>{code.upper()}</a>'
         for code in LANGUAGES)
-    return (f'<header class="t-header"><h1>{html.escape(title)}</h1>'
-            f'<nav aria-label="{html.escape(t("language", lang))}">{links}</nav></header>')
+    search = (
+        f'<form id="t-search-form" class="t-search" role="search">'
+        f'<label for="t-search" class="t-visually-hidden">{e(t("search_label", lang))}</label>'
+        f'<input id="t-search" type="search" autocomplete="off" spellcheck="false" '
+        f'placeholder="{e(t("search_placeholder", lang))}" role="combobox" aria-autocomplete="list" '
+        f'aria-expanded="false" aria-controls="t-suggestions" aria-describedby="t-hint">'
+        f'<ul id="t-suggestions" role="listbox" aria-label="{e(t("search_label", lang))}" hidden></ul>'
+        f'<span id="t-hint" class="t-visually-hidden">{e(t("tap_hint", lang))}</span></form>')
+    return (f'<header class="t-header"><h1>{e(title)}</h1>{search}'
+            f'<nav aria-label="{e(t("language", lang))}">{links}</nav></header>')
+
+
+def _panel(lang: str) -> str:
+    e = html.escape
+    return (f'<aside id="t-panel" class="t-panel" aria-labelledby="t-panel-title" hidden>'
+            f'<button type="button" id="t-panel-close" class="t-close" aria-label="{e(t("close", lang))}">'
+            f'×</button><div id="t-panel-body" aria-live="polite"></div></aside>')
 
 
 def public_map_html(settings: Settings, lang: str = "ro") -> str:
@@ -102,11 +131,13 @@ def public_map_html(settings: Settings, lang: str = "ro") -> str:
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     config = {
         "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang,
-        "texts": {k: t(k, lang) for k in ("loading", "load_error", "orthophoto")},
+        "locale": {"ro": "ro-RO", "en": "en-GB", "hu": "hu-HU"}[lang],
+        "texts": {key: t(key, lang) for key in TEXTS},
+        "categories": {code: names.get(lang) or names["ro"] for code, names in USE_CATEGORIES.items()},
         "styles": {name: dataclasses.asdict(style) for name, style in load_styles().items()},
-        "overlays": [{"id": lid, "title": layers[lid].label(lang), "style": layers[lid].style,
-                      "visible": visible, "tooltip": tooltip}
-                     for lid, visible, tooltip in PUBLIC_OVERLAYS],
+        "overlays": [{**o, "style": layers[o["id"]].style,
+                      "title": t(o["title_key"], lang) if "title_key" in o else layers[o["id"]].label(lang)}
+                     for o in PUBLIC_OVERLAYS],
     }
     m.add_child(_Init(config, basemap))
     root = m.get_root()
@@ -115,6 +146,7 @@ def public_map_html(settings: Settings, lang: str = "ro") -> str:
     root.header.add_child(Element('<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">'))
     root.html.add_child(Element(_header(title, lang)), index=0)
     root.html.add_child(Element('<div id="t-status" class="t-status" role="status" aria-live="polite"></div>'))
+    root.html.add_child(Element(_panel(lang)))
     root.html.add_child(Element(_legend_html(lang, where["zone_kinds"])))
     page = root.render()
     # folium's figure has no lang attribute and puts the map straight in <body>: wrap it so the
