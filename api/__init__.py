@@ -25,6 +25,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.json.ensure_ascii = False
     app.extensions["teritoriu.settings"] = settings
+    from api import ratelimit
+
+    ratelimit.install(app, settings.rate_limit_per_s)
 
     from api.export import bp as export_bp
     from api.health import bp as health_bp

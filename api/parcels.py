@@ -10,13 +10,12 @@ import math
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from api.ratelimit import TokenBucket, rate_limited
+from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound, parcel_at, parcel_facts, parcels_by_number
 from gis.profiles import get_profile
 
 bp = Blueprint("parcels", __name__, url_prefix="/api/parcels")
-lookups = TokenBucket(rate_per_s=20, burst=60)
 
 
 def _settings():
@@ -53,7 +52,7 @@ def _point() -> tuple[float, float, int]:
 
 
 @bp.get("/at")
-@rate_limited(lookups)
+@rate_limited("lookups")
 def at_point():
     x, y, srid = _point()
     storage = get_profile(_settings().profile).storage_srid
@@ -66,7 +65,7 @@ def at_point():
 
 
 @bp.get("/<cadastral_number>")
-@rate_limited(lookups)
+@rate_limited("lookups")
 def by_number(cadastral_number: str):
     uat = request.args.get("uat")
     if uat is not None and not uat.isdigit():

@@ -9,7 +9,7 @@ import threading
 import time
 from functools import wraps
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
 
 
 class TokenBucket:
@@ -33,10 +33,25 @@ class TokenBucket:
             return False, (1 - tokens) / self.rate
 
 
-def rate_limited(bucket: TokenBucket):
+def install(app, per_second: int) -> None:
+    """One bucket per endpoint group and app; per_second 0 switches limiting off."""
+    app.extensions["teritoriu.ratelimit"] = per_second
+    app.extensions["teritoriu.buckets"] = {}
+
+
+def rate_limited(group: str, share: float = 1.0):
+    """Limit a view per client; `share` of the app's rate (searches cost more than lookups)."""
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
+            per_second = current_app.extensions.get("teritoriu.ratelimit", 0)
+            if not per_second:
+                return view(*args, **kwargs)
+            buckets = current_app.extensions["teritoriu.buckets"]
+            bucket = buckets.get(group)
+            if bucket is None:
+                rate = per_second * share
+                bucket = buckets.setdefault(group, TokenBucket(rate, burst=max(1, int(rate * 3))))
             allowed, wait = bucket.allow(request.remote_addr or "?")
             if not allowed:
                 response = jsonify(code=429, error="Too Many Requests",

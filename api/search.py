@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from api.ratelimit import TokenBucket, rate_limited
+from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.search import MAX_QUERY, search
 
 bp = Blueprint("search", __name__, url_prefix="/api")
-searches = TokenBucket(rate_per_s=10, burst=40)
 
 
 @bp.get("/search")
-@rate_limited(searches)
+@rate_limited("searches", share=0.5)
 def suggest():
     q = request.args.get("q", "")
     if len(q) > MAX_QUERY:

@@ -68,7 +68,9 @@ def prepare_database(n_parcels: int, seed: int):
 
 def start_server(db_name: str, port: int, workers: int) -> subprocess.Popen:
     """gunicorn with the deployment's entry point, on loopback."""
-    env = dict(os.environ, TERITORIU_DB_NAME=db_name, TERITORIU_PORT=str(port))
+    # one client sends everything: the per-client rate limit would measure itself, not speed
+    env = dict(os.environ, TERITORIU_DB_NAME=db_name, TERITORIU_PORT=str(port),
+               TERITORIU_RATE_LIMIT_PER_S="0")
     cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4",
            "-b", f"127.0.0.1:{port}", "--log-level", "warning", "api.wsgi:app"]
     proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True)
@@ -93,6 +95,29 @@ def sample_points(engine, count: int, seed: int) -> list[tuple[float, float]]:
             "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM cadastre.parcel "
             "WHERE id = ANY(:ids) AND valid_to IS NULL) s"), {"ids": ids}).all()
     return [tuple(r) for r in rows][:count]
+
+
+def http_series(http, urls: list[str]) -> dict:
+    """GET each URL once, after a few warm-ups (the server runs without per-client rate limit)."""
+    for u in urls[:5]:
+        http.get(u)
+    samples, errors = [], 0
+    for u in urls:
+        started = time.perf_counter()
+        r = http.get(u)
+        samples.append((time.perf_counter() - started) * 1000)
+        errors += r.status_code >= 500 or r.status_code == 429
+    return {**percentiles(samples), "errors": errors}
+
+
+def sample_addresses(engine, count: int, seed: int) -> list[str]:
+    """What citizens type: "str <street without diacritics> <number>"."""
+    with engine.connect() as conn:
+        rows = conn.execute(text(
+            "SELECT teritoriu_norm(s.name), a.number FROM streets.address_point a "
+            "JOIN streets.street s ON s.id = a.street_id ORDER BY md5(a.id::text || :seed) LIMIT :n"),
+            {"seed": str(seed), "n": count}).all()
+    return [f"str {name} {number}" for name, number in rows]
 
 
 def timed(fn) -> float:
@@ -157,6 +182,24 @@ def run(args) -> dict:
             raw = [timed(lambda box=box: conn.execute(text(ITEMS_SQL), dict(zip("abcd", box))).scalar_one())
                    for box in boxes]
         results["items bbox 200 m, limit 100"]["raw_sql"] = percentiles(raw)
+
+        # -- parcel lookup by point and search (the public map) -----------------------------
+        from gis.parcel_facts import parcel_at, parcel_facts
+        from gis.search import search
+
+        lonlats = [to_wgs.transform(e, n) for e, n in points]
+        results["lookup /api/parcels/at"] = http_series(
+            http, [f"{base}/api/parcels/at?lon={lon:.7f}&lat={lat:.7f}" for lon, lat in lonlats])
+        with engine.connect() as conn:
+            raw = [timed(lambda lon=lon, lat=lat: parcel_facts(conn, parcel_at(conn, lon, lat, 4326, 3844)))
+                   for lon, lat in lonlats]
+        results["lookup /api/parcels/at"]["raw_sql"] = percentiles(raw)
+        queries = sample_addresses(get_engine(settings, "app"), args.requests, args.seed)
+        results["search /api/search (street + number)"] = http_series(
+            http, [f"{base}/api/search?q={requests.utils.quote(q)}" for q in queries])
+        with engine.connect() as conn:
+            raw = [timed(lambda q=q: search(conn, q)) for q in queries]
+        results["search /api/search (street + number)"]["raw_sql"] = percentiles(raw)
 
         # -- z16 parcel tiles, cold then warm ----------------------------------------------
         tiles = sorted({tile_of(*to_wgs.transform(e, n), 16) for e, n in points})

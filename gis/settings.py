@@ -40,6 +40,8 @@ class Settings:
     # The orthophoto (GeoTIFF): the web map's basemap and the OGC coverage.
     orthophoto: Path = PROJECT_ROOT / "data-samples" / "orthophoto.tif"
     languages: tuple[str, ...] = ("ro", "en", "hu")
+    # Public lookups and searches per second and client (bursts up to 3 s worth); 0 = no limit.
+    rate_limit_per_s: int = 20
     extra: dict = field(default_factory=dict)
 
     @property
