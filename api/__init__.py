@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.search import bp as search_bp
     from api.styles import bp as styles_bp
     from api.vector_tiles import create_vector_tiles_blueprint
+    from api.verify import bp as verify_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(styles_bp)
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(orthophoto_bp)
     app.register_blueprint(search_bp)
     app.register_blueprint(requests_page_bp)
+    app.register_blueprint(verify_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))

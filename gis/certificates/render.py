@@ -1,0 +1,56 @@
+"""Render a certificate's facts to an A4 PDF (HTML/CSS templates, WeasyPrint, in-process)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+
+import segno
+import weasyprint
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from gis.certificates.map_extract import MapExtract
+from gis.certificates.rules import CertificateFacts, config
+
+TEMPLATES = Path(__file__).with_name("templates")
+CATEGORIES = {"A": "arabil", "P": "pășune", "F": "fâneață", "V": "vie", "L": "livadă", "PD": "pădure",
+              "CC": "curți-construcții", "DR": "drum", "CF": "cale ferată", "HR": "ape curgătoare",
+              "HB": "ape stătătoare", "N": "neproductiv"}
+
+
+def fmt(value, digits: int = 2) -> str:
+    """Romanian number format: 1.234,5 (no trailing zeros)."""
+    if value is None:
+        return "—"
+    text = f"{float(value):,.{digits}f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def money(value: Decimal) -> str:
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+_env.globals.update(fmt=fmt, money=money, category=lambda c: CATEGORIES.get(c, c))
+
+
+def qr_svg(url: str) -> str:
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(buf, kind="svg", xmldecl=False, svgns=True, scale=2, border=1)
+    return buf.getvalue().decode()
+
+
+def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, code: str,
+               verify_url: str, draft: bool) -> bytes:
+    zones, seen = [], set()
+    for p in facts.parcels:
+        for z in p.zones:
+            if (z.document_code, z.code) not in seen:
+                seen.add((z.document_code, z.code))
+                zones.append(z)
+    html = _env.get_template(f"{facts.kind}.html").render(
+        facts=facts, extract=extract, number_label=number_label, code=code, verify_url=verify_url,
+        draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=config()["signatories"],
+        css=(TEMPLATES / "base.css").read_text(encoding="utf-8"))
+    return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

@@ -1,0 +1,194 @@
+"""The certificate rules: which parcels may go together, the fee, the approvals, the facts.
+
+`certificate_facts()` gathers, for a selection of parcels, one immutable record that the PDF
+templates and the JSON API both render; nothing is computed in a template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+
+import yaml
+from sqlalchemy import Connection, text
+
+from gis.parcel_facts import ParcelFacts, ParcelNotFound, parcel_facts, parcels_by_number
+
+CONFIG = Path(__file__).with_name("config.yaml")
+KINDS = ("urbanism", "nomenclature")
+
+
+class CertificateError(ValueError):
+    """A selection or request that cannot give a certificate; the message says why."""
+
+
+@cache
+def config() -> dict:
+    with CONFIG.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass(frozen=True)
+class Fee:
+    amount_lei: Decimal
+    basis: str
+
+
+def _fee_table(kind: str, on: date) -> dict:
+    years = sorted(y for y in config()["fees"][kind] if y <= on.year)
+    if not years:
+        raise CertificateError(f"no {kind} fee table for {on.year}")
+    return config()["fees"][kind][years[-1]]
+
+
+def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date | None = None) -> Fee:
+    """Codul fiscal art. 474: by area bracket; over 1,000 m² a per-m² supplement; rural areas
+    pay `rural_factor`, an extension `extension_factor` of the initial fee."""
+    table = _fee_table("urbanism", on or date.today())
+    area = Decimal(str(area_m2)).quantize(Decimal("0.01"))
+    amount = None
+    for upper, lei in table["brackets"]:
+        if area <= upper:
+            amount, bracket = Decimal(str(lei)), f"≤ {upper} m²"
+            break
+    if amount is None:
+        top, lei = table["brackets"][-1]
+        over = (area - top).quantize(Decimal("1"), ROUND_HALF_UP)
+        amount = Decimal(str(lei)) + over * Decimal(str(table["over_1000_lei_per_m2"]))
+        bracket = f"> {top} m²: {lei} lei + {table['over_1000_lei_per_m2']} lei/m² × {over} m²"
+    notes = [f"suprafață {area} m² ({bracket})"]
+    if rural:
+        amount *= Decimal(str(table["rural_factor"]))
+        notes.append(f"mediul rural: {int(Decimal(str(table['rural_factor'])) * 100)} %")
+    if extension:
+        amount *= Decimal(str(table["extension_factor"]))
+        notes.append(f"prelungire: {int(Decimal(str(table['extension_factor'])) * 100)} %")
+    amount = amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return Fee(amount, f"Codul fiscal art. 474; {table['hcl']}; " + "; ".join(notes))
+
+
+def nomenclature_fee(on: date | None = None) -> Fee:
+    table = _fee_table("nomenclature", on or date.today())
+    return Fee(Decimal(str(table["amount"])).quantize(Decimal("0.01")),
+               f"taxă locală stabilită prin {table['hcl']}")
+
+
+@dataclass(frozen=True)
+class UatInfo:
+    siruta: int
+    name: str
+    county: str
+    kind: str
+
+    @property
+    def is_rural(self) -> bool:
+        return self.kind == "comună"
+
+
+@dataclass(frozen=True)
+class FormerAddress:
+    cadastral_number: str
+    label: str
+    valid_to: date
+    hcl_number: str | None
+    hcl_date: date | None
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    kind: str
+    uat: UatInfo
+    parcels: tuple[ParcelFacts, ...]
+    purpose: str
+    applicant: str
+    issued_on: date
+    fee: Fee
+    contiguous: bool
+    approvals: tuple[str, ...] = ()
+    validity_months: int = 0
+    former_addresses: tuple[FormerAddress, ...] = ()
+    data_vintage: dict = field(default_factory=dict)
+
+    @property
+    def total_area(self) -> float:
+        return round(sum(p.reference_area for p in self.parcels), 2)
+
+    @property
+    def warnings(self) -> list[str]:
+        out = []
+        if len(self.parcels) > 1 and not self.contiguous:
+            out.append("Parcelele selectate nu sunt alăturate (nu formează un teren continuu).")
+        return out
+
+    @property
+    def cadastral_numbers(self) -> list[str]:
+        return [p.cadastral_number for p in self.parcels]
+
+
+def _uat(conn: Connection, siruta: int) -> UatInfo:
+    row = conn.execute(text("SELECT siruta, name, county, kind FROM public_api.uat WHERE siruta = :s"),
+                       {"s": siruta}).one()
+    return UatInfo(*row)
+
+
+def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str], purpose: str,
+                      applicant: str = "", uat: int | None = None, issued_on: date | None = None,
+                      extension: bool = False) -> CertificateFacts:
+    """The facts of a certificate for the selected parcels (all of one UAT)."""
+    if kind not in KINDS:
+        raise CertificateError(f"unknown certificate kind {kind!r}; use urbanism or nomenclature")
+    numbers = list(dict.fromkeys(n.strip() for n in cadastral_numbers if n and n.strip()))
+    if not numbers:
+        raise CertificateError("select at least one parcel")
+    if not purpose or not purpose.strip():
+        raise CertificateError("the purpose (în scopul) is required")
+    ids = []
+    for n in numbers:
+        found = parcels_by_number(conn, n, uat)  # raises ParcelNotFound
+        if len(found) > 1:
+            raise CertificateError(f"cadastral number {n} exists in several UATs; name the UAT")
+        ids.append(found[0])
+    parcels = tuple(parcel_facts(conn, i) for i in ids)
+    uats = {p.uat_siruta for p in parcels}
+    if len(uats) > 1:
+        raise CertificateError("the selected parcels belong to different UATs; one certificate "
+                               "covers parcels of one UAT only")
+    info = _uat(conn, uats.pop())
+    contiguous = len(ids) == 1 or conn.execute(text(
+        "SELECT ST_NumGeometries(ST_Union(ST_Buffer(geom, 0.05))) = 1 FROM public_api.parcel "
+        "WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
+    on = issued_on or date.today()
+    vintage = conn.execute(text(
+        "SELECT max(valid_from)::date FROM public_api.parcel WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
+    common = dict(kind=kind, uat=info, parcels=parcels, purpose=purpose.strip(),
+                  applicant=applicant.strip(), issued_on=on, contiguous=bool(contiguous),
+                  data_vintage={"cadastru": vintage.isoformat() if vintage else None})
+    if kind == "nomenclature":
+        return CertificateFacts(fee=nomenclature_fee(on), former_addresses=_former(conn, ids), **common)
+    rules = config()["urbanism"]
+    kinds = {r.kind for p in parcels for r in p.restrictions}
+    approvals = tuple(rules["approvals"]) + tuple(
+        text_ for k, text_ in rules["restriction_approvals"].items() if k in kinds)
+    area = sum(p.reference_area for p in parcels)
+    return CertificateFacts(fee=urbanism_fee(area, info.is_rural, extension, on), approvals=approvals,
+                            validity_months=rules["validity_months"], **common)
+
+
+def _former(conn: Connection, ids: list[int]) -> tuple[FormerAddress, ...]:
+    """Former names of the streets of the parcels' addresses, with the HCL of each change."""
+    rows = conn.execute(text("""
+        SELECT p.cadastral_number, n.street_type || ' ' || n.name || ' nr. ' || a.house_number,
+               n.valid_to, n.hcl_number, n.hcl_date
+        FROM public_api.parcel p
+        JOIN public_api.address_point a ON a.cadastral_number = p.cadastral_number AND a.uat_siruta = p.uat_siruta
+        JOIN streets.street_name n ON n.street_id = a.street_id
+        WHERE p.id = ANY(:ids) ORDER BY p.cadastral_number, n.valid_to
+    """), {"ids": ids}).all()
+    return tuple(FormerAddress(*r) for r in rows)
+
+
+__all__ = ["CertificateError", "CertificateFacts", "Fee", "ParcelNotFound", "certificate_facts",
+           "nomenclature_fee", "urbanism_fee"]
