@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.engine import URL
@@ -236,8 +237,10 @@ class LocalCluster:
         return data
 
 
+@lru_cache(maxsize=32)
 def _user_can_enter(user: str, path: Path) -> bool:
-    """Whether OS `user` can traverse every folder down to `path` (creating nothing)."""
+    """Whether OS `user` can traverse every folder down to `path` (creating nothing).
+    Cached: it runs a process, and every database URL of the local cluster asks it."""
     try:
         pw = pwd.getpwnam(user)
     except KeyError:
