@@ -77,6 +77,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "request_counter": {"ro": "Cererile online se depun în curând de aici. Până atunci, depuneți cererea la registratura primăriei, menționând numărul cadastral:",
                         "en": "Online requests open here soon. Until then, file the request at the city hall's registry, quoting the cadastral number:",
                         "hu": "Az online igénylés hamarosan itt indul. Addig a polgármesteri hivatal iktatójában nyújtsa be, megadva a helyrajzi számot:"},
+    "street_labels": {"ro": "Denumiri de străzi", "en": "Street names", "hu": "Utcanevek"},
     "parcel_labels": {"ro": "Numere cadastrale", "en": "Cadastral numbers", "hu": "Helyrajzi számok"},
     "address_labels": {"ro": "Numere administrative", "en": "House numbers", "hu": "Házszámok"},
     "back_to_map": {"ro": "Înapoi la hartă", "en": "Back to the map", "hu": "Vissza a térképhez"},

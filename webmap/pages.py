@@ -33,6 +33,8 @@ PUBLIC_OVERLAYS = [
     {"id": "buildings", "kind": "tiles", "visible": True, "min_zoom": 15},
     {"id": "streets", "kind": "geojson", "visible": True, "tooltip": "full_name"},
     {"id": "uat", "kind": "geojson", "visible": True},
+    {"id": "streets", "kind": "labels", "visible": True, "min_zoom": 16, "label": "full_name",
+     "title_key": "street_labels"},
     {"id": "parcels", "kind": "labels", "visible": True, "min_zoom": 17, "label": "cadastral_number",
      "title_key": "parcel_labels"},
     {"id": "address_points", "kind": "labels", "visible": True, "min_zoom": 18,

@@ -93,7 +93,7 @@ window.TeritoriuMap = (function () {
         .then(function (r) { return r.json(); })
         .then(function (data) {
           L.geoJSON(data, {
-            style: function () { return { stroke: false, fill: false }; },
+            style: function () { return { stroke: false, fill: false, interactive: false }; },
             pointToLayer: function (f, latlng) { return L.circleMarker(latlng, { radius: 0, stroke: false }); },
             onEachFeature: function (f, lyr) {
               lyr.bindTooltip(esc(f.properties[def.label]), {
