@@ -170,9 +170,9 @@ def test_registry_numbers_stay_consecutive_under_20_concurrent_issues(loaded, en
 def test_an_issued_pdf_never_changes(loaded, engine, chosen):
     done = issue(loaded, "nomenclature", [chosen["number"]], "informare", "A B", "test")
     with engine.begin() as c, pytest.raises(Exception, match="immutable"):
-        c.execute(text("UPDATE registry.document SET pdf = '\\x00' WHERE id = :i"), {"i": done.document_id})
+        c.execute(text("UPDATE registry.document SET pdf = '\\x00' WHERE request_id = :i"), {"i": done.request_id})
     with engine.connect() as c:
-        stored = c.execute(text("SELECT pdf FROM registry.document WHERE id = :i"), {"i": done.document_id}).scalar_one()
+        stored = c.execute(text("SELECT pdf FROM registry.document WHERE request_id = :i"), {"i": done.request_id}).scalar_one()
     assert bytes(stored) == done.pdf
 
 

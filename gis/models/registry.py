@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -10,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     LargeBinary,
+    Numeric,
     SmallInteger,
     Text,
     func,
@@ -41,8 +43,11 @@ class Request(Base):
     applicant_name: Mapped[str] = mapped_column(Text, nullable=False)
     applicant_email: Mapped[str | None] = mapped_column(Text)
     purpose: Mapped[str] = mapped_column(Text, nullable=False)
+    fee: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     status: Mapped[str] = mapped_column(Text, nullable=False, server_default="received")
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    access_token: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    extends_document_id: Mapped[int | None] = mapped_column(ForeignKey("registry.document.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
                                                  server_default=func.now())
     created_by: Mapped[str] = mapped_column(Text, nullable=False)

@@ -374,9 +374,12 @@ CREATE TABLE registry.request (
     applicant_name    text NOT NULL,
     applicant_email   text,
     purpose           text NOT NULL,
+    fee               numeric(10, 2),
     status            text NOT NULL DEFAULT 'received'
-                          CHECK (status IN ('received', 'draft', 'review', 'issued', 'cancelled')),
-    cancel_reason     text,
+                          CHECK (status IN ('received', 'draft', 'review', 'issued', 'downloaded', 'cancelled')),
+    cancel_reason     text CHECK (status <> 'cancelled' OR cancel_reason IS NOT NULL),
+    access_token      text NOT NULL UNIQUE,   -- lets the applicant follow the request without an account
+    extends_document_id bigint,               -- an extension (prelungire) of an issued certificate
     created_at        timestamptz NOT NULL DEFAULT now(),
     created_by        text NOT NULL,
     UNIQUE (uat_siruta, year, registry_number)
@@ -399,6 +402,8 @@ CREATE TABLE registry.document (
     sha256              text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
     facts               jsonb NOT NULL
 );
+ALTER TABLE registry.request ADD FOREIGN KEY (extends_document_id) REFERENCES registry.document;
+
 -- An issued document never changes.
 CREATE FUNCTION registry.forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -1,0 +1,219 @@
+"""The request workflow: request → registry number → draft (PROIECT) → review → issued →
+downloaded, or cancelled with a reason; an urbanism certificate may be extended once.
+
+The registry number is given when the request is filed: the counter row is updated in the same
+transaction that stores the request, so a failed request consumes no number and concurrent
+requests get consecutive numbers without duplicates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Connection, text
+
+from gis.certificates.map_extract import draw
+from gis.certificates.render import render_pdf
+from gis.certificates.rules import CertificateError, CertificateFacts, certificate_facts
+from gis.db import get_engine, set_actor
+from gis.settings import Settings
+
+# allowed transitions: status → statuses it may move to
+TRANSITIONS = {
+    "received": {"draft", "review", "issued", "cancelled"},
+    "draft": {"review", "issued", "cancelled"},
+    "review": {"draft", "issued", "cancelled"},
+    "issued": {"downloaded", "cancelled"},
+    "downloaded": {"cancelled"},
+    "cancelled": set(),
+}
+
+
+class RequestNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class RequestInfo:
+    id: int
+    kind: str
+    uat_siruta: int
+    year: int
+    registry_number: int
+    status: str
+    fee: Decimal | None
+    applicant_name: str
+    purpose: str
+    cadastral_numbers: list[str]
+    access_token: str
+    cancel_reason: str | None
+    verification_code: str | None
+    extends_document_id: int | None
+
+    @property
+    def number_label(self) -> str:
+        return f"{self.registry_number}/{self.year}"
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "type": self.kind, "registry_number": self.number_label,
+                "status": self.status, "fee": str(self.fee) if self.fee is not None else None,
+                "purpose": self.purpose, "parcels": self.cadastral_numbers,
+                "cancel_reason": self.cancel_reason, "verification_code": self.verification_code}
+
+
+def _json_default(value):
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def facts_json(facts: CertificateFacts) -> dict:
+    """The facts as stored beside the PDF (and served as JSON)."""
+    data = dataclasses.asdict(facts)
+    data["warnings"] = facts.warnings
+    data["total_area"] = facts.total_area
+    return json.loads(json.dumps(data, default=_json_default))
+
+
+def _code() -> str:
+    raw = secrets.token_hex(6).upper()
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def verify_url(settings: Settings, code: str) -> str:
+    return f"{settings.base_url}/verify/{code}"
+
+
+def get_request(conn: Connection, request_id: int) -> RequestInfo:
+    row = conn.execute(text("""
+        SELECT r.id, r.kind, r.uat_siruta, r.year, r.registry_number, r.status, r.fee, r.applicant_name,
+               r.purpose, ARRAY(SELECT p.cadastral_number FROM registry.request_parcel rp
+                                JOIN cadastre.parcel p ON p.id = rp.parcel_id
+                                WHERE rp.request_id = r.id ORDER BY p.cadastral_number),
+               r.access_token, r.cancel_reason,
+               (SELECT d.verification_code FROM registry.document d WHERE d.request_id = r.id),
+               r.extends_document_id
+        FROM registry.request r WHERE r.id = :id"""), {"id": request_id}).one_or_none()
+    if row is None:
+        raise RequestNotFound(f"no certificate request {request_id}")
+    return RequestInfo(*row[:9], list(row[9]), *row[10:])
+
+
+def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str,
+                 actor: str, email: str | None = None, uat: int | None = None,
+                 extends_code: str | None = None) -> RequestInfo:
+    """Register a request: validate the selection, give the next registry number."""
+    if not applicant or not applicant.strip():
+        raise CertificateError("the applicant's name is required")
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        extends = None
+        if extends_code:
+            extends = conn.execute(text(
+                "SELECT d.id FROM registry.document d JOIN registry.request r ON r.id = d.request_id "
+                "WHERE d.verification_code = :c AND d.kind = 'urbanism' AND r.status <> 'cancelled'"),
+                {"c": extends_code.strip().upper()}).scalar_one_or_none()
+            if extends is None:
+                raise CertificateError("only an issued, valid certificate of urbanism can be extended")
+        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat,
+                                  extension=extends is not None)
+        year = facts.issued_on.year
+        number = conn.execute(text("""
+            INSERT INTO registry.counter (uat_siruta, year, last_number) VALUES (:u, :y, 1)
+            ON CONFLICT (uat_siruta, year) DO UPDATE SET last_number = registry.counter.last_number + 1
+            RETURNING last_number"""), {"u": facts.uat.siruta, "y": year}).scalar_one()
+        request_id = conn.execute(text("""
+            INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name,
+                applicant_email, purpose, fee, access_token, extends_document_id, created_by)
+            VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :x, :by) RETURNING id"""),
+            {"u": facts.uat.siruta, "y": year, "n": number, "k": kind, "a": applicant.strip(),
+             "e": email, "p": facts.purpose, "fee": facts.fee.amount_lei,
+             "t": secrets.token_urlsafe(24), "x": extends, "by": actor}).scalar_one()
+        conn.execute(text("INSERT INTO registry.request_parcel (request_id, parcel_id) "
+                          "SELECT :r, unnest(CAST(:ids AS bigint[]))"),
+                     {"r": request_id, "ids": [p.id for p in facts.parcels]})
+        return get_request(conn, request_id)
+
+
+def _facts_for(conn: Connection, info: RequestInfo) -> CertificateFacts:
+    return certificate_facts(conn, info.kind, info.cadastral_numbers, info.purpose,
+                             info.applicant_name, info.uat_siruta,
+                             extension=info.extends_document_id is not None)
+
+
+def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,
+         draft: bool) -> bytes:
+    extract = draw(conn, [p.id for p in facts.parcels],
+                   settings.orthophoto if settings.orthophoto.exists() else None)
+    return render_pdf(facts, extract, label, code, verify_url(settings, code), draft)
+
+
+def _move(conn: Connection, info: RequestInfo, to: str, reason: str | None = None) -> None:
+    if to not in TRANSITIONS[info.status]:
+        raise CertificateError(f"a request that is {info.status} cannot become {to}")
+    conn.execute(text("UPDATE registry.request SET status = :s, cancel_reason = coalesce(:r, cancel_reason) "
+                      "WHERE id = :id"), {"s": to, "r": reason, "id": info.id})
+
+
+def draft_pdf(settings: Settings, request_id: int, actor: str) -> bytes:
+    """The draft with its registry number and the PROIECT watermark (nothing stored)."""
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        info = get_request(conn, request_id)
+        if info.status in ("issued", "downloaded", "cancelled"):
+            raise CertificateError(f"the request is {info.status}: there is no draft any more")
+        pdf = _pdf(conn, settings, _facts_for(conn, info), info.number_label, "PROIECT", draft=True)
+        if info.status == "received":
+            _move(conn, info, "draft")
+    return pdf
+
+
+def send_to_review(settings: Settings, request_id: int, actor: str) -> RequestInfo:
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        _move(conn, get_request(conn, request_id), "review")
+        return get_request(conn, request_id)
+
+
+def issue_request(settings: Settings, request_id: int, actor: str) -> tuple[RequestInfo, bytes]:
+    """Render the final PDF and store it with its SHA-256; it never changes afterwards."""
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        info = get_request(conn, request_id)
+        _move(conn, info, "issued")
+        facts = _facts_for(conn, info)
+        code = _code()
+        pdf = _pdf(conn, settings, facts, info.number_label, code, draft=False)
+        conn.execute(text("""
+            INSERT INTO registry.document (request_id, kind, issued_by, verification_code, pdf, sha256, facts)
+            VALUES (:r, :k, :by, :c, :pdf, :sha, CAST(:facts AS jsonb))"""),
+            {"r": info.id, "k": info.kind, "by": actor, "c": code, "pdf": pdf,
+             "sha": hashlib.sha256(pdf).hexdigest(), "facts": json.dumps(facts_json(facts))})
+        return get_request(conn, request_id), pdf
+
+
+def download(settings: Settings, request_id: int, actor: str) -> bytes:
+    """The issued PDF, the same bytes every time; the first download is recorded."""
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        info = get_request(conn, request_id)
+        pdf = conn.execute(text("SELECT pdf FROM registry.document WHERE request_id = :r"),
+                           {"r": request_id}).scalar_one_or_none()
+        if pdf is None:
+            raise CertificateError(f"the request is {info.status}: nothing has been issued yet")
+        if info.status == "issued":
+            _move(conn, info, "downloaded")
+    return bytes(pdf)
+
+
+def cancel(settings: Settings, request_id: int, reason: str, actor: str) -> RequestInfo:
+    if not reason or not reason.strip():
+        raise CertificateError("a cancellation needs a reason")
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        _move(conn, get_request(conn, request_id), "cancelled", reason.strip())
+        return get_request(conn, request_id)
+
