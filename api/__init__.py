@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     ratelimit.install(app, settings.rate_limit_per_s)
 
+    from api.certificates import bp as certificates_bp
     from api.export import bp as export_bp
     from api.health import bp as health_bp
     from api.ogc import create_ogc_blueprint
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(search_bp)
     app.register_blueprint(requests_page_bp)
     app.register_blueprint(verify_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))

@@ -121,7 +121,14 @@ def test_a_permalink_opens_the_sheet_and_leads_to_the_request_form(open_page, ad
     assert address["cadastral_number"] in body.locator("h2").inner_text()
     body.get_by_text("Solicită certificat de urbanism").click()
     page.wait_for_load_state("domcontentloaded")
-    assert "/cereri/noua" in page.url and address["cadastral_number"] in page.inner_text("main")
+    assert "/cereri/noua" in page.url and page.input_value("#parcels") == address["cadastral_number"]
+    page.fill("#applicant_name", "Maria Ionescu")
+    page.fill("#purpose", "construire locuință P+1E")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("domcontentloaded")
+    assert "/cereri/" in page.url and "token=" in page.url
+    main = page.inner_text("main")
+    assert "Număr de înregistrare" in main and "înregistrată" in main
 
 
 @pytest.mark.parametrize("lang,title,legend,zoning", [("en", "Public map", "Housing", "What may be built"),

@@ -1,0 +1,114 @@
+"""/api/certificates: a citizen (or the public map's request form) files a request and follows
+it with the token it receives; officers' actions (review, issue, cancel) come with the staff
+workspace and its login (issue 6); until then they are done with `teritoriu certificate ...`.
+
+    POST /api/certificates {type: urbanism|nomenclature, parcels: [...], purpose, applicant_name,
+                            applicant_email?}  -> 201 {id, registry_number, status, fee, token, ...}
+    GET  /api/certificates/<id>?token=...      -> the request's state
+    GET  /api/certificates/<id>.pdf?token=...  -> the draft (PROIECT) or, once issued, the PDF
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+
+from api.ratelimit import rate_limited
+from gis.certificates.rules import CertificateError
+from gis.certificates.workflow import (RequestNotFound, download, draft_pdf, file_request,
+                                       get_request)
+from gis.db import get_engine
+from gis.parcel_facts import ParcelNotFound
+
+bp = Blueprint("certificates", __name__, url_prefix="/api/certificates")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TYPES = {"urbanism": "urbanism", "nomenclature": "nomenclature", "nomenclatura": "nomenclature"}
+
+
+def _settings():
+    return current_app.extensions["teritoriu.settings"]
+
+
+def validated_request(data: dict) -> dict:
+    """The fields of a new request, or a 400 that says what is wrong."""
+    if not isinstance(data, dict):
+        abort(400, description="send a JSON object")
+    kind = TYPES.get(str(data.get("type", "")))
+    if kind is None:
+        abort(400, description="type must be 'urbanism' or 'nomenclature'")
+    parcels = data.get("parcels")
+    if isinstance(parcels, str):
+        parcels = [p for p in re.split(r"[,\s;]+", parcels) if p]
+    if not isinstance(parcels, list) or not parcels or len(parcels) > 20 or not all(
+            isinstance(p, str) and 0 < len(p) <= 30 for p in parcels):
+        abort(400, description="parcels must list 1 to 20 cadastral numbers")
+    name = str(data.get("applicant_name", "")).strip()
+    if not 3 <= len(name) <= 200:
+        abort(400, description="applicant_name is required (3 to 200 characters)")
+    email = str(data.get("applicant_email") or "").strip() or None
+    if email and (len(email) > 200 or not EMAIL.match(email)):
+        abort(400, description="applicant_email is not a valid e-mail address")
+    purpose = str(data.get("purpose", "")).strip()
+    if not 3 <= len(purpose) <= 500:
+        abort(400, description="purpose is required (3 to 500 characters)")
+    if any("\x00" in v for v in [name, purpose, *(parcels or [])]):
+        abort(400, description="the request contains a NUL character")
+    return {"kind": kind, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email}
+
+
+def create(fields: dict, actor: str):
+    try:
+        return file_request(_settings(), fields["kind"], fields["parcels"], fields["purpose"],
+                            fields["applicant"], actor, email=fields["email"])
+    except ParcelNotFound as exc:
+        abort(404, description=str(exc))
+    except CertificateError as exc:
+        abort(400, description=str(exc))
+
+
+def _owned(request_id: int):
+    """The request, if the caller holds its token (staff access arrives with /office)."""
+    token = request.args.get("token", "")
+    with get_engine(_settings(), "app").connect() as conn:
+        try:
+            info = get_request(conn, request_id)
+        except RequestNotFound:
+            abort(404, description=f"no certificate request {request_id}")
+    if not token or not hmac.compare_digest(token, info.access_token):
+        abort(404, description=f"no certificate request {request_id}")
+    return info
+
+
+@bp.post("")
+@rate_limited("requests", share=0.1)
+def post():
+    info = create(validated_request(request.get_json(silent=True)), "public:request")
+    body = {**info.to_json(), "token": info.access_token,
+            "status_url": url_for("certificates.status", request_id=info.id, token=info.access_token)}
+    return jsonify(body), 201
+
+
+@bp.get("/<int:request_id>")
+def status(request_id: int):
+    return jsonify(_owned(request_id).to_json())
+
+
+@bp.get("/<int:request_id>.pdf")
+def pdf(request_id: int):
+    info = _owned(request_id)
+    try:
+        if info.status in ("issued", "downloaded"):
+            data = download(_settings(), request_id, "public:download")
+            name = f"certificat-{info.kind}-{info.registry_number}-{info.year}.pdf"
+        elif info.status == "cancelled":
+            abort(409, description=f"the request was cancelled: {info.cancel_reason}")
+        else:
+            data = draft_pdf(_settings(), request_id, "public:draft")
+            name = f"proiect-{info.kind}-{info.registry_number}-{info.year}.pdf"
+    except CertificateError as exc:
+        abort(409, description=str(exc))
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"',
+                             "Cache-Control": "private, no-store"})
