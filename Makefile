@@ -17,6 +17,7 @@ samples: db       ## load data-samples/ (idempotent)
 	@$(T) samples load
 	@$(T) user create --username ofiter.demo --full-name "Ofițer Demo" --role officer \
 	    --password teritoriu-demo --if-missing
+	@$(T) signing init --name "Primăria Comunei Valea Verde"
 
 demo: samples     ## serve the sample commune on http://127.0.0.1:5000
 	@echo

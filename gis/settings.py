@@ -40,6 +40,9 @@ class Settings:
     # The orthophoto (GeoTIFF): the web map's basemap and the OGC coverage.
     orthophoto: Path = PROJECT_ROOT / "data-samples" / "orthophoto.tif"
     languages: tuple[str, ...] = ("ro", "en", "hu")
+    # PAdES signing of issued certificates (PEM files); empty: var/signing/ if present.
+    signing_key: str = ""
+    signing_cert: str = ""
     # Public lookups and searches per second and client (bursts up to 3 s worth); 0 = no limit.
     rate_limit_per_s: int = 20
     extra: dict = field(default_factory=dict)

@@ -192,3 +192,22 @@ def test_verify_shows_what_was_issued_masked_and_checks_a_file(loaded, client, c
                       data={"pdf": (io.BytesIO(bytes(tampered)), "c.pdf")}, content_type="multipart/form-data")
     assert "data-verdict='different'" in bad.get_data(as_text=True)
     assert client.get("/verify/NOPE-NOPE-NOPE").status_code == 404
+
+
+def test_an_issued_certificate_carries_a_valid_pades_signature(loaded, chosen, tmp_path):
+    import dataclasses
+
+    from gis.certificates.signing import create_self_signed, validate
+
+    signed_settings = dataclasses.replace(loaded, signing_key=str(tmp_path / "k.pem"),
+                                          signing_cert=str(tmp_path / "c.pem"))
+    _, cert = create_self_signed(signed_settings, "Primăria Test")
+    done = issue(signed_settings, "nomenclature", [chosen["number"]], "informare", "A B", "test")
+    assert validate(done.pdf, cert.read_bytes())
+    tampered = bytearray(done.pdf)
+    tampered[len(tampered) // 3] ^= 0x01
+    assert not validate(bytes(tampered), cert.read_bytes())
+    other = dataclasses.replace(loaded, signing_key=str(tmp_path / "k2.pem"),
+                                signing_cert=str(tmp_path / "c2.pem"))
+    _, other_cert = create_self_signed(other, "Altcineva")
+    assert not validate(done.pdf, other_cert.read_bytes())

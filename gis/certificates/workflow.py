@@ -20,6 +20,7 @@ from sqlalchemy import Connection, text
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
 from gis.certificates.rules import CertificateError, CertificateFacts, certificate_facts
+from gis.certificates.signing import sign
 from gis.db import get_engine, set_actor
 from gis.settings import Settings
 
@@ -187,6 +188,8 @@ def issue_request(settings: Settings, request_id: int, actor: str) -> tuple[Requ
         facts = _facts_for(conn, info)
         code = _code()
         pdf = _pdf(conn, settings, facts, info.number_label, code, draft=False)
+        pdf = sign(settings, pdf, reason=f"{info.kind} nr. {info.number_label}",
+                   location=facts.uat.name)
         conn.execute(text("""
             INSERT INTO registry.document (request_id, kind, issued_by, verification_code, pdf, sha256, facts)
             VALUES (:r, :k, :by, :c, :pdf, :sha, CAST(:facts AS jsonb))"""),
