@@ -201,6 +201,18 @@ def run(args) -> dict:
             raw = [timed(lambda q=q: search(conn, q)) for q in queries]
         results["search /api/search (street + number)"]["raw_sql"] = percentiles(raw)
 
+        # -- one urbanism certificate with its map (the draft PDF, rendered each time) ---------
+        with get_engine(settings, "app").connect() as conn:
+            numbers = conn.execute(text(
+                "SELECT cadastral_number FROM cadastre.parcel WHERE intravilan AND valid_to IS NULL "
+                "ORDER BY md5(id::text) LIMIT 20")).scalars().all()
+        pdf_urls = []
+        for n in numbers:
+            made = http.post(f"{base}/api/certificates", json={
+                "type": "urbanism", "parcels": [n], "purpose": "bench", "applicant_name": "Bench"}).json()
+            pdf_urls.append(f"{base}/api/certificates/{made['id']}.pdf?token={made['token']}")
+        results["urbanism certificate PDF with map"] = http_series(http, pdf_urls)
+
         # -- z16 parcel tiles, cold then warm ----------------------------------------------
         tiles = sorted({tile_of(*to_wgs.transform(e, n), 16) for e, n in points})
         shutil.rmtree(settings.var_dir / "tiles" / settings.db_name, ignore_errors=True)
