@@ -58,6 +58,6 @@ def authorize_collection(settings: Settings, collection_id: str) -> Response | N
         if outcome.key is None:
             return _problem(401, outcome.reason)
         if not outcome.grants(collection_id):
-            return _problem(403, f"this API key has no grant for the collection {collection_id!r}")
+            return _problem(403, f"this API key has no grant for {collection_id!r}")
         record_use(db, outcome.key, f"ogc:{collection_id}")
     return None

@@ -247,20 +247,21 @@ def apikey() -> None:
 
 @apikey.command("create")
 @click.option("--agency", required=True, help="Who the key is for, e.g. 'ANAF Bihor'.")
-@click.option("--collections", required=True, help="Comma-separated restricted collections.")
+@click.option("--collections", required=True,
+              help="Comma-separated restricted collections and processes the key may use.")
 @click.option("--expires-days", type=click.IntRange(1, 3650), default=None)
 def apikey_create(agency: str, collections: str, expires_days: int | None) -> None:
     """Create a key and print it once (only its hash is stored)."""
     from gis.apikeys import create_key
     from gis.db import session_scope
-    from layers.registry import load_layers
+    from layers.ogc_config import restricted_grants
 
     wanted = [c.strip() for c in collections.split(",") if c.strip()]
-    restricted = {k for k, v in load_layers().items() if not v.is_public}
-    unknown = [c for c in wanted if c not in restricted]
+    grants = restricted_grants()
+    unknown = [c for c in wanted if c not in grants]
     if unknown or not wanted:
-        raise click.BadParameter(f"not restricted collections: {', '.join(unknown) or '(none)'}; "
-                                 f"choose among {', '.join(sorted(restricted))}",
+        raise click.BadParameter(f"not restricted collections or processes: "
+                                 f"{', '.join(unknown) or '(none)'}; choose among {', '.join(grants)}",
                                  param_hint="--collections")
     with session_scope(_settings(), actor="cli:apikey") as session:
         row, plaintext = create_key(session, agency, wanted, expires_days)

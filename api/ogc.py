@@ -27,6 +27,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     import pygeoapi.api as core_api
     import pygeoapi.api.coverages as coverages_api
     import pygeoapi.api.itemtypes as itemtypes_api
+    import pygeoapi.api.processes as processes_api
     import pygeoapi.api.tiles as tiles_api
     from pygeoapi.api import API, APIRequest, apply_gzip
 
@@ -86,6 +87,27 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                                 "filter on the collection's queryables only")
         return collection_route(itemtypes_api.get_collection_items, any_format=True)(collection_id)
 
+    processes = {pid for pid, r in full_config["resources"].items() if r["type"] == "process"}
+
+    def process_route(fn):
+        """Processes exist only for staff and for keys granted that process."""
+        def view(process_id: str | None = None):
+            if process_id is None:
+                if not presented_key_is_valid(settings):
+                    return _unauthorized()
+                return run(fn, None, api=staff_api)
+            if process_id not in processes:
+                return _not_found(f"no process {process_id!r}")
+            denied = authorize_collection(settings, process_id)
+            if denied is not None:
+                return denied
+            return run(fn, process_id, api=staff_api, any_format=True)
+        return view
+
+    bp.add_url_rule("/processes", "processes", process_route(processes_api.describe_processes))
+    bp.add_url_rule("/processes/<process_id>", "process", process_route(processes_api.describe_processes))
+    bp.add_url_rule("/processes/<process_id>/execution", "execution",
+                    process_route(processes_api.execute_process), methods=["POST"])
     bp.add_url_rule("/", "landing", lambda: run(core_api.landing_page))
     bp.add_url_rule("/openapi", "openapi", lambda: run(core_api.openapi_))
     bp.add_url_rule("/conformance", "conformance", lambda: run(core_api.conformance))
@@ -113,6 +135,17 @@ def _unknown_parameters(config: dict, collection_id: str, args) -> set[str]:
     provider = resource["providers"][0]
     allowed = ITEMS_PARAMETERS | set(provider["properties"]) | {provider["id_field"]}
     return set(args) - allowed
+
+
+def _unauthorized() -> Response:
+    response = make_response({"code": "Unauthorized", "type": "Unauthorized", "description":
+                              "processes need an API key (X-API-Key or Authorization: Bearer)"}, 401)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="teritoriu"'
+    return response
+
+
+def _not_found(message: str) -> Response:
+    return make_response({"code": "NotFound", "type": "NotFound", "description": message}, 404)
 
 
 def _bad_request(message: str) -> Response:

@@ -92,6 +92,17 @@ def load_settings(**overrides) -> Settings:
     return Settings(**values)
 
 
+def settings_to_dict(settings: Settings) -> dict:
+    """Plain values, for configuration written as data (e.g. pygeoapi processes)."""
+    return {f.name: (list(v) if isinstance(v := getattr(settings, f.name), tuple) else
+                     str(v) if isinstance(v, Path) else v)
+            for f in dataclasses.fields(Settings) if f.name != "extra"}
+
+
+def settings_from_dict(values: dict) -> Settings:
+    return Settings(**{k: _coerce(k, v) for k, v in values.items()})
+
+
 @cache
 def get_settings() -> Settings:
     """The process-wide settings, read once."""

@@ -77,6 +77,22 @@ def _orthophoto(settings: Settings, bbox: list[float]) -> dict:
     }
 
 
+def _processes(settings: Settings) -> dict:
+    from gis.settings import settings_to_dict
+    from layers.processes import PROCESSES
+
+    return {pid: {"type": "process", "processor": {
+        "name": "layers.processes.CertificateProcessor", "process_id": pid,
+        "settings": settings_to_dict(settings)}} for pid in PROCESSES}
+
+
+def restricted_grants() -> list[str]:
+    """What an API key may be granted: the restricted collections and the processes."""
+    from layers.processes import PROCESSES
+
+    return sorted([lid for lid, layer in load_layers().items() if not layer.is_public] + list(PROCESSES))
+
+
 def pygeoapi_config(settings: Settings, restricted: bool = False) -> dict:
     """The configuration of the public API, or with `restricted` of the one behind API keys."""
     layers = [layer for layer in load_layers().values() if restricted or layer.is_public]
@@ -122,6 +138,7 @@ def pygeoapi_config(settings: Settings, restricted: bool = False) -> dict:
         "resources": {
             **{layer.id: _resource(layer, settings, bbox) for layer in layers},
             **({"orthophoto": _orthophoto(settings, bbox)} if settings.orthophoto.exists() else {}),
+            **(_processes(settings) if restricted else {}),
         },
     }
 
