@@ -22,6 +22,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=200 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
+        PERMANENT_SESSION_LIFETIME=8 * 3600,
     )
     app.json.ensure_ascii = False
     app.extensions["teritoriu.settings"] = settings
@@ -32,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.certificates import bp as certificates_bp
     from api.export import bp as export_bp
     from api.health import bp as health_bp
+    from api.office import bp as office_bp
     from api.ogc import create_ogc_blueprint
     from api.orthophoto import bp as orthophoto_bp
     from api.parcels import bp as parcels_bp
@@ -51,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(requests_page_bp)
     app.register_blueprint(verify_bp)
     app.register_blueprint(certificates_bp)
+    app.register_blueprint(office_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))

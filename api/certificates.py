@@ -16,6 +16,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from api.ratelimit import rate_limited
+from api.staff import requires
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (RequestNotFound, download, draft_pdf, file_request,
                                        get_request)
@@ -93,6 +94,16 @@ def post():
 @bp.get("/<int:request_id>")
 def status(request_id: int):
     return jsonify(_owned(request_id).to_json())
+
+
+@bp.post("/<int:request_id>/<any(review, issue, cancel):action>")
+@requires("officer", "admin")
+def officer_action(request_id: int, action: str):
+    """Officer actions (signed-in session + X-CSRF-Token): review, issue, cancel {reason}."""
+    from api.office import act
+
+    reason = str((request.get_json(silent=True) or {}).get("reason", ""))
+    return jsonify(act(request_id, action, reason).to_json())
 
 
 @bp.get("/<int:request_id>.pdf")

@@ -54,8 +54,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
             headers, status, content = fn(api, api_request, *args)
             content = apply_gzip(headers, content)
         response = make_response(content, status)
-        if headers:
-            response.headers = headers
+        for key, value in (headers or {}).items():  # keep Flask's Headers (the session sets cookies)
+            response.headers[key] = value
         if api is staff_api:
             response.headers["Cache-Control"] = "private, no-store"
         return response

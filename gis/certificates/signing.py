@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from cryptography import x509
@@ -60,6 +61,12 @@ def create_self_signed(settings: Settings, common_name: str) -> tuple[Path, Path
     return key_path, cert_path
 
 
+def _in_own_thread(fn):
+    """pyHanko drives asyncio.run() inside; run it where no event loop is already running."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
+
+
 def sign(settings: Settings, pdf: bytes, reason: str, location: str) -> bytes:
     """The PDF with a PAdES baseline signature, or unchanged when no certificate is configured."""
     if not configured(settings):
@@ -71,7 +78,8 @@ def sign(settings: Settings, pdf: bytes, reason: str, location: str) -> bytes:
     signer = signers.SimpleSigner.load(str(key), str(cert))
     meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason, location=location,
                                         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
-    out = signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta, signer=signer)
+    out = _in_own_thread(lambda: signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta,
+                                                  signer=signer))
     return out.getvalue()
 
 
@@ -90,5 +98,6 @@ def validate(pdf: bytes, cert_pem: bytes) -> bool:
     reader = PdfFileReader(io.BytesIO(pdf))
     if not reader.embedded_signatures:
         return False
-    status = validate_pdf_signature(reader.embedded_signatures[0], ValidationContext(trust_roots=[root]))
+    status = _in_own_thread(lambda: validate_pdf_signature(reader.embedded_signatures[0],
+                                                           ValidationContext(trust_roots=[root])))
     return bool(status.intact and status.valid and status.bottom_line)

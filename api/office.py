@@ -1,0 +1,129 @@
+"""/office: the staff workspace. For now: sign-in, and the certificate requests with the
+officer's actions (review, issue, cancel). Editing parcels comes with issue 6."""
+
+from __future__ import annotations
+
+import html
+
+from flask import Blueprint, Response, abort, current_app, redirect, request, session, url_for
+from sqlalchemy import text
+
+from api.staff import check_csrf, csrf_token, current_user, requires, sign_in, start_session
+from gis.certificates.rules import CertificateError
+from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
+from gis.db import get_engine
+
+bp = Blueprint("office", __name__, url_prefix="/office")
+STATUS = {"received": "înregistrată", "draft": "proiect", "review": "în verificare", "issued": "emis",
+          "downloaded": "descărcat", "cancelled": "anulată"}
+
+
+def _page(title: str, body: str, status: int = 200) -> Response:
+    e = html.escape
+    user = current_user()
+    who = (f'<form method="post" action="/office/logout" style="margin:0"><input type="hidden" '
+           f'name="csrf" value="{csrf_token()}"><span>{e(user["username"])} ({e(user["role"])})</span> '
+           '<button class="t-link" style="color:#fff;border-color:#fff">Ieșire</button></form>') if user else ""
+    page = (f'<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<title>{e(title)}</title><link rel="stylesheet" href="/static/css/map.css">'
+            '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg"></head>'
+            f'<body style="overflow:auto"><header class="t-header"><h1>{e(title)}</h1>{who}</header>'
+            f'<main class="t-panel t-form" style="position:static;width:auto;box-shadow:none">{body}</main>'
+            '</body></html>')
+    return Response(page, status=status, mimetype="text/html",
+                    headers={"Cache-Control": "private, no-store"})
+
+
+@bp.get("/login")
+def login_form(message: str = "", status: int = 200):
+    e = html.escape
+    body = (f"{'<p class=t-note role=alert>' + e(message) + '</p>' if message else ''}"
+            '<form method="post" action="/office/login" style="max-width:22rem">'
+            f'<input type="hidden" name="csrf" value="{csrf_token()}">'
+            '<p><label for="username">Utilizator</label><br><input id="username" name="username" '
+            'autocomplete="username" required></p>'
+            '<p><label for="password">Parola</label><br><input id="password" name="password" '
+            'type="password" autocomplete="current-password" required></p>'
+            '<p><button class="t-button" type="submit">Intrare</button></p></form>')
+    return _page("Teritoriu — personal", body, status)
+
+
+@bp.post("/login")
+def login():
+    check_csrf()
+    user, message = sign_in(request.form.get("username", ""), request.form.get("password", ""))
+    if user is None:
+        return login_form(message, 401)
+    start_session(user)
+    return redirect(url_for("office.home"), 303)
+
+
+@bp.post("/logout")
+def logout():
+    check_csrf()
+    session.clear()
+    return redirect(url_for("office.login_form"), 303)
+
+
+@bp.get("")
+@requires("surveyor", "officer", "admin")
+def home():
+    settings = current_app.extensions["teritoriu.settings"]
+    with get_engine(settings, "app").connect() as conn:
+        rows = conn.execute(text("""
+            SELECT r.id, r.registry_number || '/' || r.year, r.kind, r.applicant_name, r.status, r.fee,
+                   array_to_string(ARRAY(SELECT p.cadastral_number FROM registry.request_parcel rp
+                     JOIN cadastre.parcel p ON p.id = rp.parcel_id WHERE rp.request_id = r.id), ', '),
+                   r.created_at
+            FROM registry.request r ORDER BY r.year DESC, r.registry_number DESC LIMIT 200""")).all()
+    e = html.escape
+    officer = current_user()["role"] in ("officer", "admin")
+    token = csrf_token()
+
+    def actions(rid: int, status: str) -> str:
+        if not officer:
+            return ""
+        out = []
+        for action, label in (("review", "Verificare"), ("issue", "Emite")):
+            if status in ("received", "draft", "review") and not (action == "review" and status == "review"):
+                out.append(f'<form method="post" action="/office/requests/{rid}/{action}" style="display:inline">'
+                           f'<input type="hidden" name="csrf" value="{token}"><button class="t-link">{label}</button></form>')
+        if status != "cancelled":
+            out.append(f'<form method="post" action="/office/requests/{rid}/cancel" style="display:inline">'
+                       f'<input type="hidden" name="csrf" value="{token}"><input name="reason" '
+                       f'aria-label="Motivul anulării" placeholder="motiv" required size="10">'
+                       '<button class="t-link">Anulează</button></form>')
+        return " ".join(out)
+
+    table = "".join(
+        f"<tr><td>{e(r[1])}</td><td>{e(r[2])}</td><td>{e(r[6])}</td><td>{e(r[3])}</td>"
+        f"<td>{e(STATUS.get(r[4], r[4]))}</td><td>{e(str(r[5]))}</td><td>{actions(r[0], r[4])}</td></tr>"
+        for r in rows)
+    body = ("<h2>Cereri de certificate</h2><table><tr><th>Nr.</th><th>Tip</th><th>Imobile</th>"
+            "<th>Solicitant</th><th>Stare</th><th>Taxă (lei)</th><th>Acțiuni</th></tr>"
+            f"{table}</table>")
+    return _page("Teritoriu — birou", body)
+
+
+def act(request_id: int, action: str, reason: str = ""):
+    """An officer's action on a request: 404 unknown, 409 not allowed in its state."""
+    settings = current_app.extensions["teritoriu.settings"]
+    actor = f"{current_user()['role']}:{current_user()['username']}"
+    try:
+        if action == "review":
+            return send_to_review(settings, request_id, actor)
+        if action == "issue":
+            return issue_request(settings, request_id, actor)[0]
+        return cancel(settings, request_id, reason, actor)
+    except RequestNotFound as exc:
+        abort(404, description=str(exc))
+    except CertificateError as exc:
+        abort(400 if "reason" in str(exc) else 409, description=str(exc))
+
+
+@bp.post("/requests/<int:request_id>/<any(review, issue, cancel):action>")
+@requires("officer", "admin")
+def request_action(request_id: int, action: str):
+    act(request_id, action, request.form.get("reason", ""))
+    return redirect(url_for("office.home"), 303)

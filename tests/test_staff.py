@@ -1,0 +1,129 @@
+"""Staff sign-in (lockout, CSRF, roles) and the officer's actions on certificate requests."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from gis.db import session_scope
+from gis.models import User
+from gis.passwords import hash_password
+
+PASSWORD = "parola-de-test-123"
+ROLES = ("citizen", "surveyor", "officer", "admin")
+
+
+@pytest.fixture(scope="module")
+def accounts(loaded):
+    with session_scope(loaded, actor="test") as s:
+        for role in ROLES:
+            s.add(User(username=f"t.{role}", full_name=f"Test {role}", role=role,
+                       password_hash=hash_password(PASSWORD)))
+        s.add(User(username="t.locked", full_name="Test locked", role="officer",
+                   password_hash=hash_password(PASSWORD)))
+    return {role: f"t.{role}" for role in ROLES}
+
+
+def csrf(client, path="/office/login") -> str:
+    return re.search(r'name="csrf" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def sign_in(app, username, password=PASSWORD):
+    client = app.test_client()
+    r = client.post("/office/login", data={"csrf": csrf(client), "username": username, "password": password})
+    return client, r
+
+
+def test_staff_sign_in_and_see_the_requests(app, accounts):
+    client, r = sign_in(app, accounts["officer"])
+    assert r.status_code == 303 and r.headers["Location"].endswith("/office")
+    page = client.get("/office")
+    assert page.status_code == 200 and "Cereri de certificate" in page.get_data(as_text=True)
+    cookie = r.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_a_wrong_password_is_refused_and_five_lock_the_account(app, accounts, engine):
+    for _ in range(5):
+        _, r = sign_in(app, "t.locked", "wrong-password!")
+        assert r.status_code == 401
+    _, r = sign_in(app, "t.locked")
+    assert r.status_code == 401 and "locked" in r.get_data(as_text=True)
+    with engine.connect() as c:
+        assert c.execute(text("SELECT locked_until > now() FROM auth.user WHERE username = 't.locked'")).scalar_one()
+
+
+def test_sign_in_without_csrf_is_refused(app, accounts):
+    client = app.test_client()
+    r = client.post("/office/login", data={"username": accounts["officer"], "password": PASSWORD})
+    assert r.status_code == 403
+
+
+def test_citizens_are_not_staff(app, accounts):
+    _, r = sign_in(app, accounts["citizen"])
+    assert r.status_code == 401 and "not a staff account" in r.get_data(as_text=True)
+
+
+def test_anonymous_office_is_401(client):
+    assert client.get("/office").status_code == 401
+
+
+def new_request(client, engine) -> int:
+    with engine.connect() as c:
+        number = c.execute(text("SELECT cadastral_number FROM public_api.parcel ORDER BY 1 LIMIT 1")).scalar_one()
+    r = client.post("/api/certificates", json={"type": "nomenclature", "parcels": [number],
+                    "purpose": "informare", "applicant_name": "Ion Pop"},
+                    environ_base={"REMOTE_ADDR": "10.80.0.9"})
+    assert r.status_code == 201, r.data
+    return r.get_json()["id"]
+
+
+@pytest.mark.parametrize("role,expected", [(None, 401), ("surveyor", 403), ("officer", 200), ("admin", 200)])
+def test_role_matrix_for_issuing(app, accounts, engine, role, expected):
+    request_id = new_request(app.test_client(), engine)
+    if role is None:
+        client, token = app.test_client(), ""
+    else:
+        client, _ = sign_in(app, accounts[role])
+        token = csrf(client, "/office")
+    r = client.post(f"/api/certificates/{request_id}/issue", headers={"X-CSRF-Token": token})
+    assert r.status_code == expected
+    with engine.connect() as c:
+        status = c.execute(text("SELECT status FROM registry.request WHERE id = :i"), {"i": request_id}).scalar_one()
+    assert status == ("issued" if expected == 200 else "received")
+
+
+def test_an_officer_call_without_csrf_is_refused(app, accounts, engine):
+    request_id = new_request(app.test_client(), engine)
+    client, _ = sign_in(app, accounts["officer"])
+    assert client.post(f"/api/certificates/{request_id}/issue").status_code == 403
+
+
+def test_officer_cancels_with_a_reason_then_cannot_issue(app, accounts, engine):
+    request_id = new_request(app.test_client(), engine)
+    client, _ = sign_in(app, accounts["officer"])
+    token = csrf(client, "/office")
+    no_reason = client.post(f"/api/certificates/{request_id}/cancel", json={}, headers={"X-CSRF-Token": token})
+    assert no_reason.status_code == 400
+    done = client.post(f"/api/certificates/{request_id}/cancel", json={"reason": "dublură"},
+                       headers={"X-CSRF-Token": token})
+    assert done.status_code == 200 and done.get_json()["status"] == "cancelled"
+    again = client.post(f"/api/certificates/{request_id}/issue", headers={"X-CSRF-Token": token})
+    assert again.status_code == 409
+
+
+def test_the_office_page_issues_through_its_form(app, accounts, engine):
+    request_id = new_request(app.test_client(), engine)
+    client, _ = sign_in(app, accounts["officer"])
+    r = client.post(f"/office/requests/{request_id}/issue", data={"csrf": csrf(client, "/office")})
+    assert r.status_code == 303
+    with engine.connect() as c:
+        assert c.execute(text("SELECT status FROM registry.request WHERE id = :i"), {"i": request_id}).scalar_one() == "issued"
+
+
+def test_staff_sessions_read_restricted_collections(app, accounts):
+    client, _ = sign_in(app, accounts["officer"])
+    assert client.get("/ogc/collections/parcel_records/items?f=json&limit=1").status_code == 200
+    assert app.test_client().get("/ogc/collections/parcel_records/items?f=json&limit=1").status_code == 401
