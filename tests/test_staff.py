@@ -127,3 +127,10 @@ def test_staff_sessions_read_restricted_collections(app, accounts):
     client, _ = sign_in(app, accounts["officer"])
     assert client.get("/ogc/collections/parcel_records/items?f=json&limit=1").status_code == 200
     assert app.test_client().get("/ogc/collections/parcel_records/items?f=json&limit=1").status_code == 401
+
+
+def test_staff_follow_any_request_without_its_token(app, accounts, engine):
+    request_id = new_request(app.test_client(), engine)
+    assert app.test_client().get(f"/api/certificates/{request_id}").status_code == 404
+    client, _ = sign_in(app, accounts["officer"])
+    assert client.get(f"/api/certificates/{request_id}").get_json()["status"] == "received"
