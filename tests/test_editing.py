@@ -1,0 +1,153 @@
+"""Officers edit parcels: every validation rule, optimistic locking (409), retire, history,
+restore, the audit trail, and who may do it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from gis.db import session_scope
+from gis.models import User
+from gis.passwords import hash_password
+
+UAT = 999501
+X0, Y0 = 300000, 700000
+PASSWORD = "parola-editare-123"
+
+
+def square(x, y, w=20, h=40):
+    return {"type": "Polygon", "coordinates": [[[x, y], [x + w, y], [x + w, y + h], [x, y + h], [x, y]]]}
+
+
+@pytest.fixture(scope="module")
+def territory(loaded, engine):
+    with engine.begin() as c:
+        c.execute(text(f"INSERT INTO territory.uat (siruta, name, county, geom) VALUES ({UAT}, 'Test Edit', "
+                       f"'Bihor', ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
+    with session_scope(loaded, actor="test") as s:
+        for role in ("surveyor", "officer"):
+            s.add(User(username=f"e.{role}", full_name=role, role=role, password_hash=hash_password(PASSWORD)))
+    return UAT
+
+
+def signed_in(app, username):
+    client = app.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
+    r = client.post("/office/login", data={"csrf": token, "username": username, "password": PASSWORD})
+    assert r.status_code == 303
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").get_data(as_text=True)).group(1)
+    return client, {"X-CSRF-Token": token}
+
+
+@pytest.fixture(scope="module")
+def officer(app, territory):
+    return signed_in(app, "e.officer")
+
+
+def create(officer, number, geometry, **extra):
+    client, headers = officer
+    body = {"uat": UAT, "cadastral_number": number, "geometry": geometry, "use_category": "CC",
+            "intravilan": True, "legal_area": 800, **extra}
+    return client.post("/api/office/parcels", json=body, headers=headers)
+
+
+def codes(response) -> set[str]:
+    return {p["code"] for p in response.get_json()["problems"]}
+
+
+def test_a_valid_parcel_is_saved_and_public(officer, engine):
+    r = create(officer, "700001", square(X0 + 10, Y0 + 10))
+    assert r.status_code == 201, r.data
+    assert r.get_json()["parcel"]["version"] == 1
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM public_api.parcel WHERE cadastral_number = '700001'")).scalar_one() == 1
+
+
+@pytest.mark.parametrize("number,geometry,code", [
+    ("700002", square(X0 + 20, Y0 + 10), "overlap"),                          # half over 700001
+    ("700003", square(X0 + 30.2, Y0 + 10), "gap"),                            # 0.2 m sliver
+    ("700004", square(X0 + 990, Y0 + 10), "outside_uat"),
+    ("700005", {"type": "Polygon", "coordinates": [[[X0 + 100, Y0 + 100], [X0 + 120, Y0 + 140],
+                                                    [X0 + 120, Y0 + 100], [X0 + 100, Y0 + 140],
+                                                    [X0 + 100, Y0 + 100]]]}, "invalid_geometry"),
+    ("700001", square(X0 + 200, Y0 + 10), "duplicate_number"),
+    ("700006", {"type": "LineString", "coordinates": [[X0, Y0], [X0 + 5, Y0 + 5]]}, "geometry_type"),
+])
+def test_each_rule_refuses_the_save_with_its_location(officer, engine, number, geometry, code):
+    with engine.connect() as c:
+        before = c.execute(text("SELECT count(*) FROM cadastre.parcel WHERE uat_siruta = :u"), {"u": UAT}).scalar_one()
+    r = create(officer, number, geometry)
+    assert r.status_code == 422
+    assert code in codes(r)
+    problem = next(p for p in r.get_json()["problems"] if p["code"] == code)
+    if code in ("overlap", "gap", "outside_uat"):
+        assert problem["location"]["type"] in ("Polygon", "MultiPolygon")
+        lon, lat = problem["location"]["coordinates"][0][0][0] if problem["location"]["type"] == "MultiPolygon" \
+            else problem["location"]["coordinates"][0][0]
+        assert -180 <= lon <= 180 and -90 <= lat <= 90, "locations are in CRS84 for the map"
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM cadastre.parcel WHERE uat_siruta = :u"), {"u": UAT}).scalar_one() == before
+
+
+def test_an_area_difference_is_a_warning_the_officer_may_accept(officer):
+    r = create(officer, "700010", square(X0 + 400, Y0 + 10), legal_area=1000)  # 800 m² measured
+    assert r.status_code == 422 and codes(r) == {"area_difference"}
+    ok = create(officer, "700010", square(X0 + 400, Y0 + 10), legal_area=1000, accept_warnings=True)
+    assert ok.status_code == 201 and {p["code"] for p in ok.get_json()["problems"]} == {"area_difference"}
+
+
+def test_a_save_on_an_old_version_is_a_409_that_says_what_changed(officer):
+    client, headers = officer
+    pid = create(officer, "700020", square(X0 + 500, Y0 + 10)).get_json()["parcel"]["id"]
+    first = client.put(f"/api/office/parcels/{pid}", json={"version": 1, "land_book_number": "CF-1"}, headers=headers)
+    assert first.status_code == 200 and first.get_json()["parcel"]["version"] == 2
+    stale = client.put(f"/api/office/parcels/{pid}", json={"version": 1, "land_book_number": "CF-2"}, headers=headers)
+    assert stale.status_code == 409
+    body = stale.get_json()
+    assert body["current"]["version"] == 2 and body["changed"] == ["land_book_number"]
+
+
+def test_retire_history_and_restore(officer, engine):
+    client, headers = officer
+    pid = create(officer, "700030", square(X0 + 600, Y0 + 10)).get_json()["parcel"]["id"]
+    moved = square(X0 + 600, Y0 + 60)
+    assert client.put(f"/api/office/parcels/{pid}", json={"version": 1, "geometry": moved},
+                      headers=headers).status_code == 200
+    versions = client.get(f"/api/office/parcels/{pid}/history").get_json()["versions"]
+    assert [v["version"] for v in versions] == [1, 2] and versions[0]["valid_to"]
+    restored = client.post(f"/api/office/parcels/{pid}/restore", json={"version": 1}, headers=headers)
+    assert restored.status_code == 200 and restored.get_json()["parcel"]["version"] == 3
+    assert restored.get_json()["parcel"]["geometry"]["coordinates"][0][0][0][1] == Y0 + 10
+    gone = client.delete(f"/api/office/parcels/{pid}?version=3", headers=headers)
+    assert gone.status_code == 200 and gone.get_json()["parcel"]["valid_to"]
+    assert client.delete(f"/api/office/parcels/{pid}?version=3", headers=headers).status_code == 409
+    with engine.connect() as c:
+        actions = c.execute(text("SELECT action FROM audit.log WHERE table_name = 'cadastre.parcel' "
+                                 "AND object_id = :i ORDER BY id"), {"i": str(pid)}).scalars().all()
+    assert actions == ["insert", "update", "update", "retire"]
+    audit = client.get(f"/api/office/audit?table=cadastre.parcel&object={pid}").get_json()["entries"]
+    assert [e["action"] for e in audit] == ["retire", "update", "update", "insert"]
+    assert all(e["actor"] == "officer:e.officer" for e in audit)
+
+
+def test_who_may_edit(app, officer, territory):
+    body = {"uat": UAT, "cadastral_number": "700040", "geometry": square(X0 + 700, Y0 + 10),
+            "use_category": "CC", "intravilan": True}
+    assert app.test_client().post("/api/office/parcels", json=body).status_code == 401
+    surveyor, headers = signed_in(app, "e.surveyor")
+    assert surveyor.post("/api/office/parcels", json=body, headers=headers).status_code == 403
+    client, _ = officer
+    assert client.post("/api/office/parcels", json=body).status_code == 403  # no CSRF token
+
+
+@pytest.mark.parametrize("body,words", [({}, "uat"), ({"cadastral_number": None, "use_category": None}, "text"), ({"uat": "x"}, "uat"),
+                                        ({"geometry": "POINT(1 2)"}, "GeoJSON")])
+def test_malformed_edits_are_400(officer, body, words):
+    client, headers = officer
+    full = {"uat": UAT, "cadastral_number": "700050", "use_category": "CC", "intravilan": True,
+            "geometry": square(X0 + 800, Y0 + 10)}
+    payload = body if body == {} else {**full, **body}
+    r = client.post("/api/office/parcels", json=payload, headers=headers)
+    assert r.status_code == 400 and words in r.get_json()["message"]
