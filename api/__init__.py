@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     ratelimit.install(app, settings.rate_limit_per_s)
 
     from api.certificates import bp as certificates_bp
+    from api.checks import bp as checks_bp
     from api.editing import bp as editing_bp
     from api.export import bp as export_bp
     from api.health import bp as health_bp
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(certificates_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(editing_bp)
+    app.register_blueprint(checks_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))

@@ -1,0 +1,100 @@
+"""/api/office: checking the layer and the registers (staff only).
+
+    POST /api/office/topology {uat, area?: GeoJSON CRS84, gap_width_m?}   -> problems (+ ?format=csv)
+    GET  /api/office/discrepancies?uat=&year=[&kind=][&format=csv]
+    GET  /api/office/parcels/<id>/fiscal          (personal data: every view is logged)
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import io
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+from sqlalchemy import text
+
+from api.staff import current_user, requires
+from gis.db import get_engine, set_actor
+from gis.registers import discrepancies, fiscal_view
+from gis.topology import check_layer
+
+bp = Blueprint("checks", __name__, url_prefix="/api/office")
+STAFF = ("surveyor", "officer", "admin")
+
+
+def _settings():
+    return current_app.extensions["teritoriu.settings"]
+
+
+def _csv(rows: list[dict], name: str) -> Response:
+    buf = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return Response(buf.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+
+
+def _int_arg(name: str, default: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None and default is not None:
+        return default
+    if raw is None or not raw.isdigit():
+        abort(400, description=f"{name} must be a whole number")
+    return int(raw)
+
+
+@bp.post("/topology")
+@requires(*STAFF, csrf=False)  # reads only; POST because a drawn area can be large
+def topology():
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("uat"), int):
+        abort(400, description="send {uat: SIRUTA, area?: GeoJSON polygon in CRS84, gap_width_m?}")
+    area = data.get("area")
+    if area is not None and (not isinstance(area, dict) or area.get("type") not in ("Polygon", "MultiPolygon")):
+        abort(400, description="area must be a GeoJSON Polygon in CRS84")
+    width = data.get("gap_width_m", 1.0)
+    if not isinstance(width, (int, float)) or not 0 < width <= 10:
+        abort(400, description="gap_width_m must be between 0 and 10")
+    with get_engine(_settings(), "app").connect() as conn:
+        problems = [p.to_json() for p in check_layer(conn, data["uat"], area, float(width))]
+    if request.args.get("format") == "csv":
+        return _csv([{**{k: v for k, v in p.items() if k != "location"},
+                      "cadastral_numbers": " ".join(p["cadastral_numbers"]),
+                      "location_geojson": json.dumps(p["location"])} for p in problems],
+                    "verificare-strat")
+    return jsonify(problems=problems, count=len(problems))
+
+
+@bp.get("/discrepancies")
+@requires(*STAFF)
+def report():
+    uat, year = _int_arg("uat"), _int_arg("year", date.today().year)
+    kind = request.args.get("kind")
+    with get_engine(_settings(), "app").connect() as conn:
+        rows = [d.to_json() for d in discrepancies(conn, uat, year) if not kind or d.kind == kind]
+    if request.args.get("format") == "csv":
+        return _csv(rows, f"discrepante-{uat}-{year}")
+    return jsonify(discrepancies=rows, count=len(rows))
+
+
+@bp.get("/parcels/<int:parcel_id>/fiscal")
+@requires(*STAFF)
+def fiscal(parcel_id: int):
+    user = current_user()
+    with get_engine(_settings(), "app").begin() as conn:
+        set_actor(conn, f"{user['role']}:{user['username']}")
+        exists = conn.execute(text("SELECT uat_siruta FROM cadastre.parcel WHERE id = :i"),
+                              {"i": parcel_id}).scalar_one_or_none()
+        if exists is None:
+            abort(404, description=f"no parcel with id {parcel_id}")
+        view = fiscal_view(conn, parcel_id)
+        conn.execute(text("INSERT INTO audit.log (actor, action, table_name, object_id, uat_siruta) "
+                          "VALUES (:a, 'view', 'fiscal:parcel', :o, :u)"),
+                     {"a": f"{user['role']}:{user['username']}", "o": str(parcel_id), "u": exists})
+    response = jsonify(view)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,76 @@
+"""'Verifică stratul': a topology check of the cadastral layer over a UAT or a drawn area.
+
+Finds overlaps between current parcels, gaps narrower than a threshold (holes in the union of
+the parcels that collapse under a negative buffer of half the threshold: streets and fields
+are wider), invalid geometries and duplicated cadastral numbers. Each problem has its location.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import Connection, text
+
+OVERLAP_M2 = 0.01
+GAP_WIDTH_M = 1.0
+
+
+@dataclass(frozen=True)
+class TopologyProblem:
+    kind: str                    # overlap | gap | invalid | duplicate
+    cadastral_numbers: list[str]
+    area_m2: float
+    detail: str
+    location: dict               # GeoJSON in CRS84
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _area_filter(area_geojson: dict | None) -> tuple[str, dict]:
+    if area_geojson is None:
+        return "true", {}
+    return ("ST_Intersects(p.geom, ST_Transform(ST_SetSRID(ST_GeomFromGeoJSON(:area), 4326), "
+            "ST_SRID(p.geom)))", {"area": json.dumps(area_geojson)})
+
+
+def check_layer(conn: Connection, uat: int, area_geojson: dict | None = None,
+                gap_width_m: float = GAP_WIDTH_M) -> list[TopologyProblem]:
+    """Every problem of the current parcels of `uat` (optionally only those touching `area`, CRS84)."""
+    where, params = _area_filter(area_geojson)
+    params |= {"uat": uat, "min": OVERLAP_M2, "half": gap_width_m / 2}
+    sel = f"SELECT p.* FROM cadastre.parcel p WHERE p.uat_siruta = :uat AND p.valid_to IS NULL AND {where}"
+    problems: list[TopologyProblem] = []
+    for a, b, area, loc in conn.execute(text(f"""
+        WITH s AS ({sel})
+        SELECT a.cadastral_number, b.cadastral_number, ST_Area(i), ST_AsGeoJSON(ST_Transform(i, 4326))
+        FROM s a JOIN s b ON a.id < b.id AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********'),
+             LATERAL ST_Intersection(a.geom, b.geom) i
+        WHERE ST_Area(i) >= :min"""), params):  # noqa: S608 - the filter is built above, values bound
+        problems.append(TopologyProblem("overlap", [a, b], round(area, 2),
+                                        f"parcels {a} and {b} overlap by {area:.2f} m²", json.loads(loc)))
+    for area, loc, numbers in conn.execute(text(f"""
+        WITH s AS ({sel}),
+        u AS (SELECT (ST_Dump(ST_Union(geom))).geom AS g FROM s),
+        holes AS (SELECT ST_MakePolygon(ST_InteriorRingN(g, n)) AS h
+                  FROM u, generate_series(1, ST_NumInteriorRings(g)) n)
+        SELECT ST_Area(h), ST_AsGeoJSON(ST_Transform(h, 4326)),
+               ARRAY(SELECT s.cadastral_number FROM s WHERE ST_Intersects(s.geom, ST_Buffer(h, 0.01))
+                     ORDER BY 1 LIMIT 6)
+        FROM holes WHERE ST_IsEmpty(ST_Buffer(h, -:half)) AND ST_Area(h) >= :min"""), params):  # noqa: S608
+        problems.append(TopologyProblem("gap", list(numbers), round(area, 2),
+                                        f"a gap of {area:.2f} m² narrower than {gap_width_m} m "
+                                        f"between {', '.join(numbers)}", json.loads(loc)))
+    for number, reason, loc in conn.execute(text(f"""
+        WITH s AS ({sel}) SELECT cadastral_number, ST_IsValidReason(geom),
+               ST_AsGeoJSON(ST_Transform(ST_PointOnSurface(ST_MakeValid(geom)), 4326))
+        FROM s WHERE NOT ST_IsValid(geom)"""), params):  # noqa: S608
+        problems.append(TopologyProblem("invalid", [number], 0.0, reason, json.loads(loc)))
+    for number, count, loc in conn.execute(text(f"""
+        WITH s AS ({sel}) SELECT cadastral_number, count(*),
+               ST_AsGeoJSON(ST_Transform(ST_Collect(ST_PointOnSurface(geom)), 4326))
+        FROM s GROUP BY cadastral_number HAVING count(*) > 1"""), params):  # noqa: S608
+        problems.append(TopologyProblem("duplicate", [number], 0.0,
+                                        f"cadastral number {number} is used {count} times", json.loads(loc)))
+    return problems
