@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from api.staff import current_user, requires
 from gis import editing
+from gis.crs import transform_geojson
 from gis.db import get_engine
 from gis.profiles import get_profile
 
@@ -52,6 +53,14 @@ def _parcel_fields(data: dict, partial: bool) -> dict:
         if not isinstance(data["geometry"], dict) or "type" not in data["geometry"]:
             abort(400, description="geometry must be a GeoJSON geometry in EPSG:3844")
         out["geometry"] = data["geometry"]
+        crs = data.get("crs", f"EPSG:{_srid()}")
+        if crs == "EPSG:4326":  # drawn on the web map: a sketch, stored in the storage CRS
+            try:
+                out["geometry"] = transform_geojson(out["geometry"], 4326, _srid())
+            except (ValueError, TypeError, KeyError, IndexError):
+                abort(400, description="geometry is not a valid GeoJSON geometry")
+        elif crs != f"EPSG:{_srid()}":
+            abort(400, description=f"crs must be EPSG:{_srid()} (as surveyed) or EPSG:4326")
     if not partial:
         missing = [k for k in ("cadastral_number", "geometry", "use_category", "intravilan") if k not in out]
         if missing:

@@ -100,10 +100,23 @@ def home():
         f"<tr><td>{e(r[1])}</td><td>{e(r[2])}</td><td>{e(r[6])}</td><td>{e(r[3])}</td>"
         f"<td>{e(STATUS.get(r[4], r[4]))}</td><td>{e(str(r[5]))}</td><td>{actions(r[0], r[4])}</td></tr>"
         for r in rows)
-    body = ("<h2>Cereri de certificate</h2><table><tr><th>Nr.</th><th>Tip</th><th>Imobile</th>"
+    body = ('<p><a class="t-button" href="/office/map">Harta de editare</a></p>'
+            "<h2>Cereri de certificate</h2><table><tr><th>Nr.</th><th>Tip</th><th>Imobile</th>"
             "<th>Solicitant</th><th>Stare</th><th>Taxă (lei)</th><th>Acțiuni</th></tr>"
             f"{table}</table>")
     return _page("Teritoriu — birou", body)
+
+
+@bp.get("/map")
+@requires("officer", "admin")
+def edit_map():
+    from webmap.office import office_map_html
+
+    settings = current_app.extensions["teritoriu.settings"]
+    with get_engine(settings, "app").connect() as conn:
+        uat = conn.execute(text("SELECT siruta FROM territory.uat ORDER BY siruta LIMIT 1")).scalar_one()
+    return Response(office_map_html(settings, csrf_token(), uat), mimetype="text/html",
+                    headers={"Cache-Control": "private, no-store"})
 
 
 def act(request_id: int, action: str, reason: str = ""):

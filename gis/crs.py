@@ -42,3 +42,14 @@ def is_northing_first(srid: int) -> bool:
     """True when the CRS's authority axis order starts with northing/latitude (EPSG:3844, 4326)."""
     axis = CRS.from_epsg(srid).axis_info
     return bool(axis) and axis[0].direction in ("north", "south")
+
+
+def transform_geojson(geometry: dict, src: int, dst: int) -> dict:
+    """A GeoJSON geometry from `src` to `dst`, both in (x=easting/lon, y=northing/lat) order."""
+    import numpy as np
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    t = transformer(src, dst)
+    moved = shapely.transform(shape(geometry), lambda xy: np.column_stack(t.transform(xy[:, 0], xy[:, 1])))
+    return mapping(moved)

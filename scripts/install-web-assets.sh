@@ -16,4 +16,7 @@ cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css st
 cp -r node_modules/leaflet/dist/images static/vendor/leaflet/
 mkdir -p static/vendor/vectorgrid
 cp node_modules/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js static/vendor/vectorgrid/
+mkdir -p static/vendor/leaflet-draw
+cp node_modules/leaflet-draw/dist/leaflet.draw.js node_modules/leaflet-draw/dist/leaflet.draw.css static/vendor/leaflet-draw/
+cp -r node_modules/leaflet-draw/dist/images static/vendor/leaflet-draw/
 touch "$stamp"
