@@ -39,7 +39,14 @@ def test_every_layer_of_the_sample_is_loaded(loaded, engine):
     gpkg = loaded.samples_dir / "commune.gpkg"
     for layer, table in TABLES.items():
         expected = pyogrio.read_info(gpkg, layer=layer)["features"]
-        assert sample_count(engine, table) == expected, layer
+        got = sample_count(engine, table)
+        if table == "cadastre.parcel":  # officers' tests draw new parcels in the sample UAT too
+            numbers = list(pyogrio.read_dataframe(gpkg, layer="parcels", columns=["cadastral_number"],
+                                                  read_geometry=False)["cadastral_number"])
+            with engine.connect() as c:
+                got = c.execute(text("SELECT count(*) FROM cadastre.parcel WHERE uat_siruta = :u "
+                                     "AND cadastral_number = ANY(:n)"), {"u": SAMPLE_UAT, "n": numbers}).scalar_one()
+        assert got == expected, layer
 
 
 def test_links_resolve(engine):
@@ -57,7 +64,7 @@ def test_links_resolve(engine):
 def test_loaded_geometries_are_in_stereo70_inside_the_uat(engine):
     with engine.connect() as c:
         outside = c.execute(text(
-            "SELECT count(*) FROM cadastre.parcel p, territory.uat u "
+            "SELECT count(*) FROM cadastre.parcel p JOIN territory.uat u ON u.siruta = p.uat_siruta "
             "WHERE NOT ST_CoveredBy(p.geom, ST_Buffer(u.geom, 0.01))")).scalar_one()
         srid = c.execute(text("SELECT DISTINCT ST_SRID(geom) FROM cadastre.parcel")).scalar_one()
     assert (outside, srid) == (0, 3844)
