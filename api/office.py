@@ -12,6 +12,7 @@ from api.staff import check_csrf, csrf_token, current_user, requires, sign_in, s
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
 from gis.db import get_engine
+from webmap.simple_page import simple_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 STATUS = {"received": "înregistrată", "draft": "proiect", "review": "în verificare", "issued": "emis",
@@ -24,15 +25,7 @@ def _page(title: str, body: str, status: int = 200) -> Response:
     who = (f'<form method="post" action="/office/logout" style="margin:0"><input type="hidden" '
            f'name="csrf" value="{csrf_token()}"><span>{e(user["username"])} ({e(user["role"])})</span> '
            '<button class="t-link" style="color:#fff;border-color:#fff">Ieșire</button></form>') if user else ""
-    page = (f'<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{e(title)}</title><link rel="stylesheet" href="/static/css/map.css">'
-            '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg"></head>'
-            f'<body style="overflow:auto"><header class="t-header"><h1>{e(title)}</h1>{who}</header>'
-            f'<main class="t-panel t-form" style="position:static;width:auto;box-shadow:none">{body}</main>'
-            '</body></html>')
-    return Response(page, status=status, mimetype="text/html",
-                    headers={"Cache-Control": "private, no-store"})
+    return simple_page(title, body, status=status, header_extra=who, private=True)
 
 
 @bp.get("/login")

@@ -7,10 +7,11 @@ import hmac
 import html
 import secrets
 
-from flask import Blueprint, Response, abort, redirect, request, session, url_for
+from flask import Blueprint, Response, redirect, request, session, url_for
 
 from api.certificates import _owned, create, validated_request
 from webmap.i18n import pick_language, t
+from webmap.simple_page import simple_page
 
 bp = Blueprint("requests_page", __name__)
 KINDS = {"urbanism": "request_cu", "nomenclatura": "request_cns", "nomenclature": "request_cns"}
@@ -19,15 +20,7 @@ STATUS = {"received": "înregistrată", "draft": "în lucru (proiect)", "review"
 
 
 def _page(title: str, body: str, lang: str, status: int = 200) -> Response:
-    e = html.escape
-    page = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{e(title)}</title><link rel="stylesheet" href="/static/css/map.css">'
-            '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg"></head>'
-            f'<body style="overflow:auto"><header class="t-header"><h1>{e(title)}</h1></header>'
-            f'<main class="t-panel t-form" style="position:static;width:auto;max-width:40rem;'
-            f'box-shadow:none;margin:0 auto">{body}</main></body></html>')
-    return Response(page, status=status, mimetype="text/html")
+    return simple_page(title, body, lang, status)
 
 
 def _csrf() -> str:

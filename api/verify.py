@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from gis.certificates import lookup, stored_pdf
 from gis.db import get_engine
+from webmap.simple_page import simple_page
 
 bp = Blueprint("verify", __name__)
 KIND_NAMES = {"urbanism": "Certificat de urbanism",
@@ -18,14 +19,7 @@ MAX_UPLOAD = 20 * 1024 * 1024
 
 
 def _page(title: str, body: str, status: int = 200) -> Response:
-    page = (f'<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{html.escape(title)}</title><link rel="stylesheet" href="/static/css/map.css">'
-            '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg"></head>'
-            f'<body style="overflow:auto"><header class="t-header"><h1>{html.escape(title)}</h1></header>'
-            f'<main class="t-panel" style="position:static;width:auto;box-shadow:none">{body}</main>'
-            '</body></html>')
-    return Response(page, status=status, mimetype="text/html")
+    return simple_page(title, body, status=status)
 
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
