@@ -79,8 +79,17 @@ def _uat(data: dict) -> int:
     return uat
 
 
-def _problems(exc: editing.ValidationFailed):
-    return jsonify(message="the parcel was not saved", problems=editing.problems_json(exc.problems)), 422
+def _saved(save):
+    """Run a save; map its refusals to answers: 404 unknown, 409 newer version, 422 problems."""
+    try:
+        row, warnings = save()
+    except editing.NotFound as exc:
+        abort(404, description=str(exc))
+    except editing.VersionConflict as exc:
+        return jsonify(message=str(exc), current=exc.current, changed=exc.changed), 409
+    except editing.ValidationFailed as exc:
+        return jsonify(message="the parcel was not saved", problems=editing.problems_json(exc.problems)), 422
+    return jsonify(parcel=row, problems=editing.problems_json(warnings))
 
 
 @bp.post("/parcels/validate")
@@ -98,12 +107,10 @@ def validate():
 @requires(*EDITORS)
 def create():
     data = _body()
-    try:
-        row, warnings = editing.create(_settings(), _uat(data), _parcel_fields(data, False), _actor(),
-                                       _srid(), bool(data.get("accept_warnings")))
-    except editing.ValidationFailed as exc:
-        return _problems(exc)
-    return jsonify(parcel=row, problems=editing.problems_json(warnings)), 201
+    uat, fields = _uat(data), _parcel_fields(data, False)
+    answer = _saved(lambda: editing.create(_settings(), uat, fields, _actor(), _srid(),
+                                           bool(data.get("accept_warnings"))))
+    return (answer, 201) if not isinstance(answer, tuple) else answer
 
 
 @bp.put("/parcels/<int:parcel_id>")
@@ -112,16 +119,9 @@ def update(parcel_id: int):
     data = _body()
     if not isinstance(data.get("version"), int):
         abort(400, description="version (the one you edited) is required")
-    try:
-        row, warnings = editing.update(_settings(), parcel_id, data["version"], _parcel_fields(data, True),
-                                       _actor(), _srid(), bool(data.get("accept_warnings")))
-    except editing.NotFound as exc:
-        abort(404, description=str(exc))
-    except editing.VersionConflict as exc:
-        return jsonify(message=str(exc), current=exc.current, changed=exc.changed), 409
-    except editing.ValidationFailed as exc:
-        return _problems(exc)
-    return jsonify(parcel=row, problems=editing.problems_json(warnings))
+    fields = _parcel_fields(data, True)
+    return _saved(lambda: editing.update(_settings(), parcel_id, data["version"], fields, _actor(),
+                                         _srid(), bool(data.get("accept_warnings"))))
 
 
 @bp.delete("/parcels/<int:parcel_id>")
@@ -130,13 +130,7 @@ def retire(parcel_id: int):
     version = request.args.get("version", "")
     if not version.isdigit():
         abort(400, description="version (the one you saw) is required")
-    try:
-        row = editing.retire(_settings(), parcel_id, int(version), _actor())
-    except editing.NotFound as exc:
-        abort(404, description=str(exc))
-    except editing.VersionConflict as exc:
-        return jsonify(message=str(exc), current=exc.current, changed=exc.changed), 409
-    return jsonify(parcel=row)
+    return _saved(lambda: (editing.retire(_settings(), parcel_id, int(version), _actor()), []))
 
 
 @bp.get("/parcels/<int:parcel_id>/history")
@@ -155,15 +149,7 @@ def restore(parcel_id: int):
     version = _body().get("version")
     if not isinstance(version, int):
         abort(400, description="version to restore is required")
-    try:
-        row, warnings = editing.restore(_settings(), parcel_id, version, _actor(), _srid())
-    except editing.NotFound as exc:
-        abort(404, description=str(exc))
-    except editing.VersionConflict as exc:
-        return jsonify(message=str(exc), current=exc.current, changed=exc.changed), 409
-    except editing.ValidationFailed as exc:
-        return _problems(exc)
-    return jsonify(parcel=row, problems=editing.problems_json(warnings))
+    return _saved(lambda: editing.restore(_settings(), parcel_id, version, _actor(), _srid()))
 
 
 def _when(name: str):
