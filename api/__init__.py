@@ -63,7 +63,26 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))
     _error_handlers(app)
+    _security_headers(app)
     return app
+
+
+# Our pages run only our own scripts (folium writes them inline) and load nothing from elsewhere.
+CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+       "form-action 'self'")
+
+
+def _security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        # pygeoapi's own HTML pages load its CDN assets: they keep their defaults
+        if response.mimetype == "text/html" and not request.path.startswith("/ogc"):
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        return response
 
 
 def _wants_json() -> bool:
