@@ -1,6 +1,6 @@
 """/api/office: checking the layer and the registers (staff only).
 
-    POST /api/office/topology {uat, area?: GeoJSON CRS84, gap_width_m?}   -> problems (+ ?format=csv)
+    POST /api/office/topology {uat, area?: GeoJSON CRS84, gap_width_m?}   -> problems (?format=csv|gpkg)
     GET  /api/office/discrepancies?uat=&year=[&kind=][&format=csv]
     GET  /api/office/parcels/<id>/fiscal          (personal data: every view is logged)
 """
@@ -38,6 +38,27 @@ def _csv(rows: list[dict], name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
+def _geopackage(problems: list[dict]) -> Response:
+    """The problems as a GeoPackage layer (CRS84 locations), for QGIS."""
+    import tempfile
+    from pathlib import Path
+
+    import geopandas as gpd
+    from shapely.geometry import shape
+
+    frame = gpd.GeoDataFrame(
+        {"kind": [p["kind"] for p in problems],
+         "cadastral_numbers": [" ".join(p["cadastral_numbers"]) for p in problems],
+         "area_m2": [p["area_m2"] for p in problems], "detail": [p["detail"] for p in problems]},
+        geometry=[shape(p["location"]) for p in problems], crs="OGC:CRS84")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "verificare-strat.gpkg"
+        frame.to_file(path, layer="probleme", driver="GPKG")
+        data = path.read_bytes()
+    return Response(data, mimetype="application/geopackage+sqlite3",
+                    headers={"Content-Disposition": 'attachment; filename="verificare-strat.gpkg"'})
+
+
 def _int_arg(name: str, default: int | None = None) -> int:
     raw = request.args.get(name)
     if raw is None and default is not None:
@@ -61,6 +82,8 @@ def topology():
         abort(400, description="gap_width_m must be between 0 and 10")
     with get_engine(_settings(), "app").connect() as conn:
         problems = [p.to_json() for p in check_layer(conn, data["uat"], area, float(width))]
+    if request.args.get("format") == "gpkg":
+        return _geopackage(problems)
     if request.args.get("format") == "csv":
         return _csv([{**{k: v for k, v in p.items() if k != "location"},
                       "cadastral_numbers": " ".join(p["cadastral_numbers"]),

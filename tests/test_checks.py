@@ -80,6 +80,24 @@ def test_the_check_finds_overlaps_gaps_and_duplicates(engine, conn):
     assert overlap.area_m2 == pytest.approx(40.0) and overlap.location["type"] == "Polygon"
 
 
+def test_the_check_exports_a_geopackage_that_gdal_reads(staff, engine, tmp_path):
+    import pyogrio
+
+    with engine.begin() as c:  # a committed fault in a UAT of its own
+        c.execute(text("INSERT INTO territory.uat (siruta, name, county, geom) VALUES (999701, 'Gpkg', 'Bihor', "
+                       "ST_Multi(ST_MakeEnvelope(500000, 500000, 501000, 501000, 3844)))"))
+        for n, x in (("G1", 500000), ("G2", 500015)):
+            c.execute(text("INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
+                           "VALUES (999701, :n, 'CC', true, ST_Multi(ST_MakeEnvelope(:x, 500000, :x + 20, 500040, 3844)))"),
+                      {"n": n, "x": x})
+    r = staff.post("/api/office/topology?format=gpkg", json={"uat": 999701})
+    assert r.status_code == 200
+    path = tmp_path / "p.gpkg"
+    path.write_bytes(r.data)
+    frame = pyogrio.read_dataframe(path, layer="probleme")
+    assert list(frame["kind"]) == ["overlap"] and frame["area_m2"][0] == pytest.approx(200.0)
+
+
 def test_the_check_over_http_with_a_drawn_area_and_csv(staff):
     area = {"type": "Polygon", "coordinates": [[[21.6, 46.8], [22.1, 46.8], [22.1, 47.1], [21.6, 47.1], [21.6, 46.8]]]}
     r = staff.post("/api/office/topology", json={"uat": SAMPLE_UAT, "area": area})
