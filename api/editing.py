@@ -152,6 +152,25 @@ def restore(parcel_id: int):
     return _saved(lambda: editing.restore(_settings(), parcel_id, version, _actor(), _srid()))
 
 
+@bp.post("/streets/<int:street_id>/rename")
+@requires(*EDITORS)
+def rename_street(street_id: int):
+    """{street_type?, name, hcl_number, hcl_date: YYYY-MM-DD}: a renaming decided by HCL."""
+    data = _body()
+    try:
+        when = datetime.fromisoformat(str(data.get("hcl_date", ""))).date().isoformat()
+    except ValueError:
+        abort(400, description="hcl_date must be a date (YYYY-MM-DD)")
+    try:
+        row = editing.rename_street(_settings(), street_id, str(data.get("street_type") or "Strada"),
+                                    str(data.get("name", "")), str(data.get("hcl_number", "")), when, _actor())
+    except editing.NotFound as exc:
+        abort(404, description=str(exc))
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    return jsonify(street=row)
+
+
 def _when(name: str):
     raw = request.args.get(name)
     if not raw:

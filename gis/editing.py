@@ -207,3 +207,32 @@ def restore(settings: Settings, parcel_id: int, version: int, actor: str, srid: 
 
 def problems_json(problems: list[Problem]) -> list[dict]:
     return [asdict(p) for p in problems]
+
+
+def rename_street(settings: Settings, street_id: int, street_type: str, name: str, hcl_number: str,
+                  hcl_date: str, actor: str) -> dict:
+    """Rename a street by council decision: the old name goes to the register of former names
+    (with the HCL that changed it) and the street keeps a version of its own."""
+    if not name.strip() or not hcl_number.strip():
+        raise ValueError("the new name and the HCL number are required")
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        old = conn.execute(text("SELECT street_type, name, hcl_date FROM streets.street WHERE id = :id "
+                                "AND valid_to IS NULL FOR UPDATE"), {"id": street_id}).one_or_none()
+        if old is None:
+            raise NotFound(f"no current street with id {street_id}")
+        if (old.street_type, old.name) == (street_type.strip(), name.strip()):
+            raise ValueError("the street already has this name")
+        conn.execute(text("""
+            INSERT INTO streets.street_name (street_id, street_type, name, valid_from, valid_to,
+                                             hcl_number, hcl_date)
+            VALUES (:id, :t, :n, :since, CAST(:date AS date), :hcl, CAST(:date AS date))"""),
+            {"id": street_id, "t": old.street_type, "n": old.name, "since": old.hcl_date,
+             "date": hcl_date, "hcl": hcl_number.strip()})
+        conn.execute(text("UPDATE streets.street SET street_type = :t, name = :n, hcl_number = :hcl, "
+                          "hcl_date = CAST(:date AS date) WHERE id = :id"),
+                     {"t": street_type.strip(), "n": name.strip(), "hcl": hcl_number.strip(),
+                      "date": hcl_date, "id": street_id})
+        row = conn.execute(text("SELECT id, street_type, name, hcl_number, hcl_date::text, version "
+                                "FROM streets.street WHERE id = :id"), {"id": street_id}).mappings().one()
+        return dict(row)

@@ -151,3 +151,44 @@ def test_malformed_edits_are_400(officer, body, words):
     payload = body if body == {} else {**full, **body}
     r = client.post("/api/office/parcels", json=payload, headers=headers)
     assert r.status_code == 400 and words in r.get_json()["message"]
+
+
+def test_renaming_a_street_keeps_the_former_name_with_its_hcl(officer, engine, loaded, tmp_path):
+    client, headers = officer
+    old, number = "Vechea", "700099"
+    with engine.begin() as c:  # a street of the test UAT (the sample must stay as loaded)
+        c.execute(text(f"INSERT INTO territory.locality (siruta, uat_siruta, name, rank, geom) VALUES "
+                       f"({UAT + 1}, {UAT}, 'Satu Test', 5, ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
+        street_id = c.execute(text(
+            f"INSERT INTO streets.street (uat_siruta, locality_siruta, code, street_type, name, hcl_date, geom) "
+            f"VALUES ({UAT}, {UAT + 1}, 'E1', 'Strada', :n, '1995-05-05', ST_Multi(ST_MakeLine("
+            f"ST_MakePoint({X0}, {Y0 + 900}), ST_MakePoint({X0 + 500}, {Y0 + 900}))::geometry(LineString, 3844))) "
+            "RETURNING id"), {"n": old}).scalar_one()
+        pid = c.execute(text(
+            f"INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) VALUES "
+            f"({UAT}, :n, 'CC', true, ST_Multi(ST_MakeEnvelope({X0 + 10}, {Y0 + 910}, {X0 + 30}, {Y0 + 950}, 3844))) "
+            "RETURNING id"), {"n": number}).scalar_one()
+        c.execute(text(f"INSERT INTO streets.address_point (uat_siruta, street_id, number, parcel_id, geom) "
+                       f"VALUES ({UAT}, :s, 3, :p, ST_SetSRID(ST_MakePoint({X0 + 20}, {Y0 + 912}), 3844))"),
+                  {"s": street_id, "p": pid})
+    r = client.post(f"/api/office/streets/{street_id}/rename", headers=headers,
+                    json={"name": "Eroilor", "hcl_number": "14/2026", "hcl_date": "2026-03-30"})
+    assert r.status_code == 200 and r.get_json()["street"]["name"] == "Eroilor"
+    with engine.connect() as c:
+        former = c.execute(text("SELECT name, hcl_number, valid_to::text FROM streets.street_name "
+                                "WHERE street_id = :s ORDER BY id DESC LIMIT 1"), {"s": street_id}).one()
+        versions = c.execute(text("SELECT count(*) FROM streets.street_history WHERE id = :s"),
+                             {"s": street_id}).scalar_one()
+    assert tuple(former) == (old, "14/2026", "2026-03-30") and versions >= 1
+    from gis.certificates import certificate_facts
+
+    with engine.connect() as c:
+        facts = certificate_facts(c, "nomenclature", [number], "informare", uat=UAT)
+    assert any(old in f.label and f.hcl_number == "14/2026" for f in facts.former_addresses)
+    assert any("Eroilor" in a.label for p in facts.parcels for a in p.addresses)
+    again = client.post(f"/api/office/streets/{street_id}/rename", headers=headers,
+                        json={"name": "Eroilor", "hcl_number": "15/2026", "hcl_date": "2026-04-01"})
+    assert again.status_code == 400
+    bad = client.post(f"/api/office/streets/{street_id}/rename", headers=headers,
+                      json={"name": "X", "hcl_number": "1", "hcl_date": "ieri"})
+    assert bad.status_code == 400 and "date" in bad.get_json()["message"]
