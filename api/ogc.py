@@ -80,6 +80,12 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         return run(core_api.describe_collections, None, api=api)
 
     def items(collection_id: str):
+        """GET: filters in the query (CQL2 text); POST: a CQL2 JSON filter in the body (a query,
+        never a write: pygeoapi's transactions are not mounted)."""
+        if request.method == "POST" and request.mimetype not in ("application/json",
+                                                                 "application/query-cql-json"):
+            return _bad_request("POST a CQL2 JSON filter (Content-Type: application/query-cql-json); "
+                                "writes are not accepted here")
         config = full_config if collection_id in restricted else public_config
         unknown = _unknown_parameters(config, collection_id, request.args)
         if unknown:
@@ -117,7 +123,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                     collection_route(core_api.describe_collections))
     bp.add_url_rule("/collections/<collection_id>/queryables", "queryables",
                     collection_route(itemtypes_api.get_collection_queryables))
-    bp.add_url_rule("/collections/<collection_id>/items", "items", items)
+    bp.add_url_rule("/collections/<collection_id>/items", "items", items, methods=["GET", "POST"])
     bp.add_url_rule("/collections/<collection_id>/coverage", "coverage",
                     collection_route(coverages_api.get_collection_coverage, any_format=True))
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",

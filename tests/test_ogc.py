@@ -107,9 +107,20 @@ def test_a_crs_not_offered_is_a_400(client):
     assert "not supported" in r.get_json()["description"]
 
 
+def test_a_cql2_json_filter_is_posted_as_a_query(client, parcel):
+    body = {"op": "=", "args": [{"property": "cadastral_number"}, parcel["cadastral_number"]]}
+    r = client.post("/ogc/collections/parcels/items?f=json", json=body,
+                    headers={"Content-Type": "application/query-cql-json"})
+    assert r.status_code == 200
+    assert [f["properties"]["cadastral_number"] for f in r.get_json()["features"]] == [parcel["cadastral_number"]]
+    hidden = {"op": "=", "args": [{"property": "id_code"}, "1"]}
+    bad = client.post("/ogc/collections/parcels/items?f=json", json=hidden)
+    assert bad.status_code == 400 and "id_code" in bad.get_json()["description"]
+
+
 def test_writes_are_not_mounted(client):
     r = client.post("/ogc/collections/parcels/items", data="{}", content_type="application/geo+json")
-    assert r.status_code == 405
+    assert r.status_code == 400 and "writes are not accepted" in r.get_json()["description"]
     assert client.delete("/ogc/collections/parcels/items/1").status_code == 405
 
 
