@@ -171,6 +171,21 @@ def rename_street(street_id: int):
     return jsonify(street=row)
 
 
+@bp.get("/parcels/<int:parcel_id>/address-proposal")
+@requires("surveyor", *EDITORS)
+def address_proposal(parcel_id: int):
+    """The administrative number a parcel should get on its nearest street."""
+    from gis.addressing import propose_number
+
+    with get_engine(_settings(), "app").connect() as conn:
+        try:
+            p = propose_number(conn, parcel_id)
+        except LookupError as exc:
+            abort(404, description=str(exc))
+    return jsonify(street_id=p.street_id, street=p.street, number=p.number, suffix=p.suffix,
+                   label=p.label, side=p.side, between=[p.before, p.after])
+
+
 def _when(name: str):
     raw = request.args.get(name)
     if not raw:

@@ -192,3 +192,26 @@ def test_renaming_a_street_keeps_the_former_name_with_its_hcl(officer, engine, l
     bad = client.post(f"/api/office/streets/{street_id}/rename", headers=headers,
                       json={"name": "X", "hcl_number": "1", "hcl_date": "ieri"})
     assert bad.status_code == 400 and "date" in bad.get_json()["message"]
+
+
+def test_a_new_parcel_gets_a_number_between_its_neighbours(officer, engine):
+    """Take a built sample parcel with an address, pretend it has none, and ask for a number:
+    it must be on the same side (parity) and between the neighbours' numbers."""
+    client, _ = officer
+    with engine.connect() as c:
+        pid, number, street = c.execute(text("""
+            SELECT p.id, a.number, a.street_id FROM streets.address_point a
+            JOIN cadastre.parcel p ON p.id = a.parcel_id
+            WHERE a.number > 5 AND a.uat_siruta = 926501
+              AND NOT EXISTS (SELECT 1 FROM streets.address_point b WHERE b.street_id = a.street_id AND b.suffix <> '')
+              AND EXISTS (SELECT 1 FROM streets.address_point b WHERE b.street_id = a.street_id AND b.number = a.number + 2)
+            ORDER BY a.id LIMIT 1""")).one()
+    r = client.get(f"/api/office/parcels/{pid}/address-proposal")
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["street_id"] == street
+    # its own number is the one that fits between its neighbours (its own address is ignored)
+    assert (body["number"], body["suffix"]) == (number, "")
+    assert body["between"] == [str(number - 2), str(number + 2)]
+    far = client.get("/api/office/parcels/999999999/address-proposal")
+    assert far.status_code == 404

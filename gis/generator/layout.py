@@ -387,7 +387,7 @@ def build_fields(n_extra: int, x_range: tuple[float, float], y_top: float, y_bot
     xmax = np.where(ax, tx[owner] + s1, tx[owner] + tw[owner])
     ymin = np.where(ax, ty[owner], ty[owner] + s0)
     ymax = np.where(ax, ty[owner] + td[owner], ty[owner] + s1)
-    strip = np.concatenate([np.arange(1, c + 1) for c in counts]) if nt else np.empty(0, int)
+    strip = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts) + 1
     category = cats[owner].astype(object)
     odd = rng.random(len(owner)) < 0.08          # a neighbour who planted something else
     category[odd & ~np.isin(category, ["PD"])] = rng.choice(["A", "F", "P"], size=len(owner))[

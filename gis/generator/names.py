@@ -92,8 +92,9 @@ COMPANY_WORDS = ["Agro", "Crișul", "Cereal", "Ferma", "Valea", "Verde", "Bihor"
                  "Serv", "Invest", "Nord", "Vest", "Lemn", "Bio", "Eco"]
 COMPANY_FORMS = ["SRL", "SRL", "SRL", "SA", "SRL-D", "SCA"]
 
-OTHER_TOWNS = ["Oradea", "Beiuș", "Salonta", "Marghita", "Aleșd", "Cluj-Napoca", "Arad",
-               "Timișoara", "București"]
+OTHER_TOWNS = {"Oradea": "jud. Bihor", "Beiuș": "jud. Bihor", "Salonta": "jud. Bihor",
+               "Marghita": "jud. Bihor", "Aleșd": "jud. Bihor", "Cluj-Napoca": "jud. Cluj",
+               "Arad": "jud. Arad", "Timișoara": "jud. Timiș", "București": "sector 3"}
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
          "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
