@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, make_response, request
+from sqlalchemy import text
 
 from gis.db import get_engine
 from gis.profiles import get_profile
@@ -18,7 +19,11 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("vector_tiles", __name__, url_prefix="/ogc/collections")
     engine = get_engine(settings, "public")
     srid = get_profile(settings.profile).storage_srid
-    cache = TileCache(settings.var_dir / "tiles" / settings.db_name)  # one cache per database
+    # One cache per database *build*: a database dropped and created again (tests, resets) starts
+    # its data revision from 1 again, so the name alone would serve tiles of the old build.
+    with engine.connect() as conn:
+        build = conn.execute(text("SELECT oid FROM pg_database WHERE datname = current_database()")).scalar_one()
+    cache = TileCache(settings.var_dir / "tiles" / f"{settings.db_name}-{build}")
     tiled = {lid: layer for lid, layer in load_layers().items() if layer.is_public and layer.tiles}
 
     def layer_or_404(collection_id: str):

@@ -215,7 +215,8 @@ def run(args) -> dict:
 
         # -- z16 parcel tiles, cold then warm ----------------------------------------------
         tiles = sorted({tile_of(*to_wgs.transform(e, n), 16) for e, n in points})
-        shutil.rmtree(settings.var_dir / "tiles" / settings.db_name, ignore_errors=True)
+        for cached in (settings.var_dir / "tiles").glob(f"{settings.db_name}-*"):
+            shutil.rmtree(cached, ignore_errors=True)
         for label in ("tile z16 cold", "tile z16 warm"):
             samples, errors = [], 0
             for x, y in tiles:

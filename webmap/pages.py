@@ -143,7 +143,7 @@ def public_map_html(settings: Settings, lang: str = "ro") -> str:
     }
     m.add_child(_Init(config, basemap))
     root = m.get_root()
-    root.title = title
+    # our own escaped <title> only: branca's Figure.title is rendered without escaping
     root.header.add_child(Element(f"<title>{html.escape(title)}</title>"))
     root.header.add_child(Element('<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">'))
     root.html.add_child(Element(_header(title, lang)), index=0)
