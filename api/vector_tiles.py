@@ -19,11 +19,18 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
     bp = Blueprint("vector_tiles", __name__, url_prefix="/ogc/collections")
     engine = get_engine(settings, "public")
     srid = get_profile(settings.profile).storage_srid
-    # One cache per database *build*: a database dropped and created again (tests, resets) starts
-    # its data revision from 1 again, so the name alone would serve tiles of the old build.
-    with engine.connect() as conn:
-        build = conn.execute(text("SELECT oid FROM pg_database WHERE datname = current_database()")).scalar_one()
-    cache = TileCache(settings.var_dir / "tiles" / f"{settings.db_name}-{build}")
+    caches: dict[str, TileCache] = {}
+
+    def cache() -> TileCache:
+        """One cache per database *build*: a database dropped and created again (tests, resets)
+        restarts its data revision at 1, so the name alone would serve the old build's tiles.
+        Asked on the first tile, not at start: the app must start while the database is down."""
+        if "build" not in caches:
+            with engine.connect() as conn:
+                oid = conn.execute(text("SELECT oid FROM pg_database "
+                                        "WHERE datname = current_database()")).scalar_one()
+            caches["build"] = TileCache(settings.var_dir / "tiles" / f"{settings.db_name}-{oid}")
+        return caches["build"]
     tiled = {lid: layer for lid, layer in load_layers().items() if layer.is_public and layer.tiles}
 
     def layer_or_404(collection_id: str):
@@ -72,10 +79,10 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
         if etag in request.headers.get("If-None-Match", ""):
             response = make_response("", 304)
         else:
-            data = cache.get(revision, layer.id, address)
+            data = cache().get(revision, layer.id, address)
             if data is None:
                 data = render_tile(engine, layer, srid, address)
-                cache.put(revision, layer.id, address, data)
+                cache().put(revision, layer.id, address, data)
             response = make_response(data, 200 if data else 204)
             response.headers["Content-Type"] = MVT
         response.headers["ETag"] = etag
