@@ -6,12 +6,20 @@
     DELETE /api/office/parcels/<id>?version=N       retire (never a hard delete)    200 | 409
     GET    /api/office/parcels/<id>/history
     POST   /api/office/parcels/<id>/restore         {version}
+    POST   /api/office/parcels/<id>/split           {version, line, numbers?}       200 | 409 | 422
+    POST   /api/office/parcels/merge                {parcels: [{id, version}], cadastral_number, ...}
+    GET    /api/office/parcels/<id> | /parcels/at?uat=&lon=&lat=   a parcel for the editing map
+    GET    /api/office/parcels/near?uat=&bbox=w,s,e,n              outlines to snap to (CRS84)
+    POST   /api/office/coordinates                  {uat, text}  typed Stereo 70 coordinates
+    GET    /api/office/streets?uat=                 POST /api/office/address-points
     GET    /api/office/audit?actor=&table=&object=&since=&until=
-Geometries are GeoJSON in EPSG:3844 (x = easting), as surveyed.
+Geometries are GeoJSON in EPSG:3844 (x = easting), as surveyed; `crs: "EPSG:4326"` marks a
+sketch drawn on the web map. `snap: true` snaps a geometry onto its neighbours before saving.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -47,20 +55,26 @@ def _body() -> dict:
     return data
 
 
+def _geometry(data: dict, key: str = "geometry") -> dict:
+    """A GeoJSON geometry of the request in the storage CRS (a sketch in EPSG:4326 is moved there)."""
+    geometry = data.get(key)
+    if not isinstance(geometry, dict) or "type" not in geometry or "coordinates" not in geometry:
+        abort(400, description=f"{key} must be a GeoJSON geometry in EPSG:{_srid()}")
+    crs = data.get("crs", f"EPSG:{_srid()}")
+    if crs == "EPSG:4326":  # drawn on the web map: a sketch, stored in the storage CRS
+        try:
+            return transform_geojson(geometry, 4326, _srid())
+        except (ValueError, TypeError, KeyError, IndexError):
+            abort(400, description=f"{key} is not a valid GeoJSON geometry")
+    if crs != f"EPSG:{_srid()}":
+        abort(400, description=f"crs must be EPSG:{_srid()} (as surveyed) or EPSG:4326")
+    return geometry
+
+
 def _parcel_fields(data: dict, partial: bool) -> dict:
     out = {k: data[k] for k in editing.FIELDS if k in data}
     if "geometry" in data:
-        if not isinstance(data["geometry"], dict) or "type" not in data["geometry"]:
-            abort(400, description="geometry must be a GeoJSON geometry in EPSG:3844")
-        out["geometry"] = data["geometry"]
-        crs = data.get("crs", f"EPSG:{_srid()}")
-        if crs == "EPSG:4326":  # drawn on the web map: a sketch, stored in the storage CRS
-            try:
-                out["geometry"] = transform_geojson(out["geometry"], 4326, _srid())
-            except (ValueError, TypeError, KeyError, IndexError):
-                abort(400, description="geometry is not a valid GeoJSON geometry")
-        elif crs != f"EPSG:{_srid()}":
-            abort(400, description=f"crs must be EPSG:{_srid()} (as surveyed) or EPSG:4326")
+        out["geometry"] = _geometry(data)
     if not partial:
         missing = [k for k in ("cadastral_number", "geometry", "use_category", "intravilan") if k not in out]
         if missing:
@@ -88,7 +102,11 @@ def _saved(save):
     except editing.VersionConflict as exc:
         return jsonify(message=str(exc), current=exc.current, changed=exc.changed), 409
     except editing.ValidationFailed as exc:
-        return jsonify(message="the parcel was not saved", problems=editing.problems_json(exc.problems)), 422
+        return jsonify(message="nothing was saved", problems=editing.problems_json(exc.problems)), 422
+    except ValueError as exc:
+        abort(400, description=str(exc))
+    if isinstance(row, list):
+        return jsonify(parcels=row, problems=editing.problems_json(warnings))
     return jsonify(parcel=row, problems=editing.problems_json(warnings))
 
 
@@ -97,10 +115,22 @@ def _saved(save):
 def validate():
     data = _body()
     fields = _parcel_fields(data, partial=False)
+    uat, notes, geometry = _uat(data), [], fields["geometry"]
     with get_engine(_settings(), "app").connect() as conn:
-        problems = editing.validate(conn, _uat(data), fields["geometry"], fields["cadastral_number"],
-                                    fields.get("legal_area"), _srid(), data.get("id"))
-    return jsonify(problems=editing.problems_json(problems))
+        exclude = data.get("id") if isinstance(data.get("id"), int) else None
+        if data.get("snap"):
+            geometry, moved = editing.snap(conn, uat, geometry, _srid(), _settings().snap_tolerance_m,
+                                           (exclude,) if exclude else ())
+            if moved:
+                notes.append(editing.Problem("info", "snapped", f"{moved} vertices snapped onto neighbours", None))
+        problems = editing.validate(conn, uat, geometry, fields["cadastral_number"], fields.get("legal_area"),
+                                    _srid(), exclude, editing.Rules.of(_settings()))
+        area, perimeter = conn.execute(text(
+            "SELECT ST_Area(g), ST_Perimeter(g) FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON(:g), :s) g) x"),
+            {"g": json.dumps(geometry), "s": _srid()}).one()
+    return jsonify(problems=editing.problems_json(notes + problems), geometry=geometry,
+                   geometry_crs84=transform_geojson(geometry, _srid(), 4326),
+                   measured_area=round(area, 2), perimeter=round(perimeter, 2))
 
 
 @bp.post("/parcels")
@@ -109,7 +139,7 @@ def create():
     data = _body()
     uat, fields = _uat(data), _parcel_fields(data, False)
     answer = _saved(lambda: editing.create(_settings(), uat, fields, _actor(), _srid(),
-                                           bool(data.get("accept_warnings"))))
+                                           bool(data.get("accept_warnings")), bool(data.get("snap"))))
     return (answer, 201) if not isinstance(answer, tuple) else answer
 
 
@@ -121,7 +151,8 @@ def update(parcel_id: int):
         abort(400, description="version (the one you edited) is required")
     fields = _parcel_fields(data, True)
     return _saved(lambda: editing.update(_settings(), parcel_id, data["version"], fields, _actor(),
-                                         _srid(), bool(data.get("accept_warnings"))))
+                                         _srid(), bool(data.get("accept_warnings")), bool(data.get("snap")),
+                                         sketch=data.get("crs") == "EPSG:4326"))
 
 
 @bp.delete("/parcels/<int:parcel_id>")
@@ -138,9 +169,148 @@ def retire(parcel_id: int):
 def history(parcel_id: int):
     with get_engine(_settings(), "app").connect() as conn:
         try:
-            return jsonify(versions=editing.history(conn, parcel_id))
+            return jsonify(versions=editing.history(conn, parcel_id), lineage=editing.lineage(conn, parcel_id))
         except editing.NotFound as exc:
             abort(404, description=str(exc))
+
+
+@bp.post("/parcels/<int:parcel_id>/split")
+@requires(*EDITORS)
+def split(parcel_id: int):
+    data = _body()
+    if not isinstance(data.get("version"), int):
+        abort(400, description="version (the one you edited) is required")
+    line = _geometry(data, "line")
+    numbers = data.get("numbers")
+    if numbers is not None and (not isinstance(numbers, list) or
+                                not all(isinstance(n, str) and n.strip() for n in numbers)):
+        abort(400, description="numbers must be a list of cadastral numbers, one per piece")
+    return _saved(lambda: editing.split(_settings(), parcel_id, data["version"], line, _actor(), _srid(),
+                                        [n.strip() for n in numbers] if numbers else None))
+
+
+@bp.post("/parcels/merge")
+@requires(*EDITORS)
+def merge():
+    data = _body()
+    parts = data.get("parcels")
+    if (not isinstance(parts, list) or
+            not all(isinstance(p, dict) and isinstance(p.get("id"), int) and isinstance(p.get("version"), int)
+                    for p in parts)):
+        abort(400, description="parcels must be a list of {id, version}")
+    fields = {k: data[k] for k in ("cadastral_number", "use_category", "intravilan") if k in data}
+    return _saved(lambda: editing.merge(_settings(), [(p["id"], p["version"]) for p in parts], fields,
+                                        _actor(), _srid(), bool(data.get("accept_warnings"))))
+
+
+def _float_arg(name: str) -> float:
+    try:
+        return float(request.args[name])
+    except (KeyError, ValueError):
+        abort(400, description=f"{name} must be a number")
+
+
+def _uat_arg() -> int:
+    raw = request.args.get("uat", "")
+    if not raw.isdigit():
+        abort(400, description="uat (SIRUTA) is required")
+    return int(raw)
+
+
+@bp.get("/parcels/<int:parcel_id>")
+@requires("surveyor", *EDITORS)
+def parcel(parcel_id: int):
+    with get_engine(_settings(), "app").connect() as conn:
+        try:
+            return jsonify(parcel=editing.for_editing(conn, parcel_id))
+        except editing.NotFound as exc:
+            abort(404, description=str(exc))
+
+
+@bp.get("/parcels/at")
+@requires("surveyor", *EDITORS)
+def parcel_at():
+    uat, lon, lat = _uat_arg(), _float_arg("lon"), _float_arg("lat")
+    with get_engine(_settings(), "app").connect() as conn:
+        try:
+            return jsonify(parcel=editing.for_editing(conn, uat=uat, lon=lon, lat=lat))
+        except editing.NotFound as exc:
+            abort(404, description=str(exc))
+
+
+@bp.get("/parcels/near")
+@requires("surveyor", *EDITORS)
+def parcels_near():
+    try:
+        w, s, e, n = (float(v) for v in request.args.get("bbox", "").split(","))
+    except ValueError:
+        abort(400, description="bbox must be w,s,e,n in degrees (CRS84)")
+    if not (w < e and s < n and e - w <= 0.05 and n - s <= 0.05):
+        abort(400, description="bbox must be a box of at most 0.05° (zoom in)")
+    with get_engine(_settings(), "app").connect() as conn:
+        return jsonify(editing.neighbours(conn, _uat_arg(), (w, s, e, n)))
+
+
+@bp.post("/coordinates")
+@requires(*EDITORS, csrf=False)  # reads only: turns typed coordinates into an outline
+def coordinates():
+    from gis import coordinates as typed
+
+    data = _body()
+    if not isinstance(data.get("text"), str) or not isinstance(data.get("uat"), int):
+        abort(400, description="send {uat, text}: one point per line, X (north) and Y (east) in Stereo 70")
+    with get_engine(_settings(), "app").connect() as conn:
+        bbox = conn.execute(text("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) "
+                                 "FROM territory.uat WHERE siruta = :u"), {"u": data["uat"]}).one_or_none()
+    if bbox is None:
+        abort(404, description=f"no UAT {data['uat']}")
+    try:
+        outline = typed.parse(data["text"], tuple(bbox))
+    except typed.CoordinateError as exc:
+        abort(422, description=str(exc))
+    geometry = outline.geojson()
+    return jsonify(geometry=geometry, crs=f"EPSG:{_srid()}", notes=outline.notes,
+                   geometry_crs84=transform_geojson(geometry, _srid(), 4326))
+
+
+@bp.get("/streets")
+@requires("surveyor", *EDITORS)
+def streets():
+    with get_engine(_settings(), "app").connect() as conn:
+        rows = conn.execute(text(
+            "SELECT s.id, s.street_type || ' ' || s.name || ', ' || l.name AS label FROM streets.street s "
+            "JOIN territory.locality l ON l.siruta = s.locality_siruta "
+            "WHERE s.uat_siruta = :u AND s.valid_to IS NULL ORDER BY s.name, l.name"),
+            {"u": _uat_arg()}).mappings().all()
+    return jsonify(streets=[dict(r) for r in rows])
+
+
+@bp.post("/address-points")
+@requires(*EDITORS)
+def add_address_point():
+    data = _body()
+    uat = _uat(data)
+    number = data.get("number")
+    if not isinstance(data.get("street_id"), int) or not isinstance(number, int) or number < 1:
+        abort(400, description="street_id and number (a whole number from 1) are required")
+    suffix = data.get("suffix") or ""
+    if not isinstance(suffix, str) or len(suffix) > 8:
+        abort(400, description="suffix must be a short text (A, /1)")
+    postal = data.get("postal_code")
+    if postal not in (None, "") and not (isinstance(postal, str) and postal.isdigit() and len(postal) == 6):
+        abort(400, description="postal_code has six digits")
+    point = _geometry(data)
+    if point.get("type") != "Point":
+        abort(400, description="an address point is a GeoJSON Point")
+    fields = {"street_id": data["street_id"], "number": number, "suffix": suffix, "postal_code": postal,
+              "geometry": point, "parcel_id": data.get("parcel_id") if isinstance(data.get("parcel_id"), int) else None}
+    try:
+        row, problems = editing.add_address_point(_settings(), uat, fields, _actor(), _srid())
+    except editing.NotFound as exc:
+        abort(404, description=str(exc))
+    except editing.ValidationFailed as exc:
+        return jsonify(message="the address was not saved", problems=editing.problems_json(exc.problems)), 422
+    return jsonify(address=row, problems=editing.problems_json(problems)), 201
 
 
 @bp.post("/parcels/<int:parcel_id>/restore")

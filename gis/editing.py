@@ -10,14 +10,15 @@ import json
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from shapely.geometry import shape
 from sqlalchemy import Connection, text
 
 from gis.db import get_engine, set_actor
 from gis.settings import Settings
+from gis.snapping import keep_surveyed, snap
 
 OVERLAP_M2 = 0.01          # overlaps smaller than this are numerical noise
-GAP_WIDTH_M = 0.5          # a strip narrower than this between neighbours is a sliver
-AREA_TOLERANCE = 0.02      # measured vs legal area: a warning beyond ±2 %
+MIN_PIECE_M2 = 1.0         # a split may not leave a piece smaller than this
 FIELDS = ("cadastral_number", "land_book_number", "eterra_id", "legal_area", "use_category",
           "intravilan", "tarla", "parcel_no", "locality_siruta")
 
@@ -28,6 +29,17 @@ class Problem:
     code: str
     message: str
     location: dict | None  # GeoJSON geometry in CRS84
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The tolerances of the validation (settings: edit_gap_width_m, edit_area_tolerance)."""
+    gap_width_m: float = 0.5       # a strip narrower than this between neighbours is a sliver
+    area_tolerance: float = 0.02   # measured vs legal area: a warning beyond ±2 %
+
+    @classmethod
+    def of(cls, settings: Settings) -> Rules:
+        return cls(settings.edit_gap_width_m, settings.edit_area_tolerance)
 
 
 class ValidationFailed(ValueError):
@@ -56,10 +68,11 @@ def _geojson(conn: Connection, sql: str, params: dict) -> dict | None:
 
 
 def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
-             legal_area: float | None, srid: int, exclude_id: int | None = None) -> list[Problem]:
+             legal_area: float | None, srid: int, exclude_id: int | None = None,
+             rules: Rules = Rules()) -> list[Problem]:
     """Every rule, in PostGIS, for a parcel about to be saved (`geometry`: GeoJSON in `srid`)."""
     p = {"g": json.dumps(geometry), "srid": srid, "uat": uat, "n": cadastral_number,
-         "x": exclude_id or 0, "tol": GAP_WIDTH_M, "min": OVERLAP_M2}
+         "x": exclude_id or 0, "tol": rules.gap_width_m, "min": OVERLAP_M2}
     g = "ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid)"
     problems: list[Problem] = []
     valid, reason, where = conn.execute(text(
@@ -94,7 +107,7 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
         SELECT cadastral_number, ST_Area(geom), ST_AsGeoJSON(ST_Transform(geom, 4326)) FROM gap
         WHERE ST_Area(geom) >= :min"""), p):
         problems.append(Problem("error", "gap",
-                                f"leaves a sliver of {area:.2f} m² (narrower than {GAP_WIDTH_M} m) "
+                                f"leaves a sliver of {area:.2f} m² (narrower than {rules.gap_width_m} m) "
                                 f"against parcel {number}: snap the shared edge", json.loads(loc)))
     duplicate = conn.execute(text(
         "SELECT 1 FROM cadastre.parcel WHERE uat_siruta = :uat AND cadastral_number = :n "
@@ -103,10 +116,10 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
         problems.append(Problem("error", "duplicate_number",
                                 f"cadastral number {cadastral_number} is already used in this UAT", None))
     measured = conn.execute(text(f"SELECT ST_Area({g})"), p).scalar_one()
-    if legal_area and abs(measured - float(legal_area)) / float(legal_area) > AREA_TOLERANCE:
+    if legal_area and abs(measured - float(legal_area)) / float(legal_area) > rules.area_tolerance:
         problems.append(Problem("warning", "area_difference",
                                 f"measured area {measured:.2f} m² differs from the legal area "
-                                f"{float(legal_area):.2f} m² by more than {AREA_TOLERANCE:.0%}", None))
+                                f"{float(legal_area):.2f} m² by more than {rules.area_tolerance:.0%}", None))
     return problems
 
 
@@ -120,42 +133,67 @@ def _row(conn: Connection, parcel_id: int, lock: bool = False) -> dict:
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
 
 
-def _check(conn, data: dict, uat: int, srid: int, exclude_id: int | None, accept_warnings: bool):
+def _check(conn, data: dict, uat: int, srid: int, exclude_id: int | None, accept_warnings: bool,
+           rules: Rules = Rules()):
     problems = validate(conn, uat, data["geometry"], data["cadastral_number"], data.get("legal_area"),
-                        srid, exclude_id)
+                        srid, exclude_id, rules)
     errors = [p for p in problems if p.severity == "error"]
     if errors or (problems and not accept_warnings):
         raise ValidationFailed(problems)
     return problems
 
 
+def _insert(conn, uat: int, data: dict, srid: int) -> int:
+    return conn.execute(text("""
+        INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, land_book_number, legal_area,
+            use_category, intravilan, tarla, parcel_no, locality_siruta, geom)
+        VALUES (:uat, :cadastral_number, :land_book_number, :legal_area, :use_category,
+                :intravilan, :tarla, :parcel_no, :locality_siruta,
+                ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid))) RETURNING id"""),
+        {**{f: data.get(f) for f in FIELDS}, "uat": uat, "g": json.dumps(data["geometry"]),
+         "srid": srid}).scalar_one()
+
+
+def _snapped(conn, settings: Settings, uat: int, data: dict, srid: int, exclude: tuple[int, ...],
+             problems: list[Problem]) -> dict:
+    geometry, moved = snap(conn, uat, data["geometry"], srid, settings.snap_tolerance_m, exclude)
+    if moved:
+        problems.append(Problem("info", "snapped", f"{moved} vertices snapped onto neighbouring parcels "
+                                f"(within {settings.snap_tolerance_m} m)", None))
+    return {**data, "geometry": geometry}
+
+
 def create(settings: Settings, uat: int, data: dict, actor: str, srid: int,
-           accept_warnings: bool = False) -> tuple[dict, list[Problem]]:
+           accept_warnings: bool = False, snap_to_neighbours: bool = False) -> tuple[dict, list[Problem]]:
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
-        problems = _check(conn, data, uat, srid, None, accept_warnings)
-        new_id = conn.execute(text("""
-            INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, land_book_number, legal_area,
-                use_category, intravilan, tarla, parcel_no, locality_siruta, geom)
-            VALUES (:uat, :cadastral_number, :land_book_number, :legal_area, :use_category,
-                    :intravilan, :tarla, :parcel_no, :locality_siruta,
-                    ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid))) RETURNING id"""),
-            {**{f: data.get(f) for f in FIELDS}, "uat": uat, "g": json.dumps(data["geometry"]),
-             "srid": srid}).scalar_one()
-        return _row(conn, new_id), problems
+        notes: list[Problem] = []
+        if snap_to_neighbours:
+            data = _snapped(conn, settings, uat, data, srid, (), notes)
+        problems = _check(conn, data, uat, srid, None, accept_warnings, Rules.of(settings))
+        return _row(conn, _insert(conn, uat, data, srid)), notes + problems
 
 
 def update(settings: Settings, parcel_id: int, expected_version: int, data: dict, actor: str,
-           srid: int, accept_warnings: bool = False) -> tuple[dict, list[Problem]]:
-    """Save changes made on `expected_version`; a newer version in the database is a conflict."""
+           srid: int, accept_warnings: bool = False, snap_to_neighbours: bool = False,
+           sketch: bool = False) -> tuple[dict, list[Problem]]:
+    """Save changes made on `expected_version`; a newer version in the database is a conflict.
+    A `sketch` geometry (edited on the web map) keeps the exact coordinates of the vertices
+    that were not moved."""
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         current = _row(conn, parcel_id, lock=True)
         if current["valid_to"] is not None or current["version"] != expected_version:
             changed = [f for f in (*FIELDS, "geometry") if f in data and data[f] != current[f]]
             raise VersionConflict(current, changed)
+        if sketch and "geometry" in data:
+            data = {**data, "geometry": keep_surveyed(data["geometry"], current["geometry"])}
+        notes: list[Problem] = []
+        if snap_to_neighbours and "geometry" in data:
+            data = _snapped(conn, settings, current["uat_siruta"], data, srid, (parcel_id,), notes)
         merged = {**{f: current[f] for f in FIELDS}, "geometry": current["geometry"], **data}
-        problems = _check(conn, merged, current["uat_siruta"], srid, parcel_id, accept_warnings)
+        problems = _check(conn, merged, current["uat_siruta"], srid, parcel_id, accept_warnings,
+                          Rules.of(settings))
         conn.execute(text("""
             UPDATE cadastre.parcel SET cadastral_number = :cadastral_number,
                 land_book_number = :land_book_number, eterra_id = :eterra_id, legal_area = :legal_area,
@@ -164,15 +202,104 @@ def update(settings: Settings, parcel_id: int, expected_version: int, data: dict
                 geom = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid))
             WHERE id = :id"""), {**{f: merged[f] for f in FIELDS}, "g": json.dumps(merged["geometry"]),
                                  "srid": srid, "id": parcel_id})
-        return _row(conn, parcel_id), problems
+        return _row(conn, parcel_id), notes + problems
+
+
+def _lock_current(conn, parcel_id: int, expected_version: int) -> dict:
+    current = _row(conn, parcel_id, lock=True)
+    if current["valid_to"] is not None or current["version"] != expected_version:
+        raise VersionConflict(current, [])
+    return current
+
+
+def _lineage(conn, parents: list[int], children: list[int], operation: str, actor: str) -> None:
+    conn.execute(text("INSERT INTO cadastre.parcel_lineage (parent_id, child_id, operation, actor) "
+                      "SELECT p, c, :op, :actor FROM unnest(CAST(:ps AS bigint[])) p, "
+                      "unnest(CAST(:cs AS bigint[])) c"),
+                 {"ps": parents, "cs": children, "op": operation, "actor": actor})
+
+
+def split(settings: Settings, parcel_id: int, expected_version: int, line: dict, actor: str, srid: int,
+          numbers: list[str] | None = None) -> tuple[list[dict], list[Problem]]:
+    """Split a parcel along a line (GeoJSON in `srid`) that crosses it from edge to edge: the
+    parcel is retired and each piece becomes a new parcel (numbers given, or `<number>/1`, `/2`...
+    until the office of cadastre assigns theirs), in one transaction."""
+    if line.get("type") != "LineString":
+        raise ValueError("the split line must be a GeoJSON LineString")
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        current = _lock_current(conn, parcel_id, expected_version)
+        pieces = conn.execute(text("""
+            SELECT ST_AsGeoJSON(d.geom)::json, ST_Area(d.geom) FROM cadastre.parcel p,
+                   ST_Dump(ST_Split(p.geom, ST_SetSRID(ST_GeomFromGeoJSON(:l), :srid))) d
+            WHERE p.id = :id ORDER BY ST_Area(d.geom) DESC"""),
+            {"id": parcel_id, "l": json.dumps(line), "srid": srid}).all()
+        if len(pieces) < 2:
+            raise ValidationFailed([Problem("error", "split_line", "the line must cross the parcel "
+                                            "from one edge to another", None)])
+        small = [area for _, area in pieces if area < MIN_PIECE_M2]
+        if small:
+            raise ValidationFailed([Problem("error", "split_piece", f"the line leaves a piece of "
+                                            f"{small[0]:.2f} m²: draw it across the parcel", None)])
+        numbers = numbers or [f"{current['cadastral_number']}/{i}" for i in range(1, len(pieces) + 1)]
+        if len(numbers) != len(pieces):
+            raise ValueError(f"the line makes {len(pieces)} pieces but {len(numbers)} numbers were given")
+        conn.execute(text("UPDATE cadastre.parcel SET valid_to = now() WHERE id = :id"), {"id": parcel_id})
+        children, problems = [], []
+        for (geometry, _), number in zip(pieces, numbers, strict=True):
+            piece = {**{f: current[f] for f in FIELDS}, "cadastral_number": number, "geometry": geometry,
+                     "legal_area": None, "land_book_number": None, "eterra_id": None}
+            problems += _check(conn, piece, current["uat_siruta"], srid, None, True, Rules.of(settings))
+            children.append(_insert(conn, current["uat_siruta"], piece, srid))
+        _lineage(conn, [parcel_id], children, "split", actor)
+        return [_row(conn, c) for c in children], problems
+
+
+def merge(settings: Settings, parts: list[tuple[int, int]], data: dict, actor: str, srid: int,
+          accept_warnings: bool = False) -> tuple[dict, list[Problem]]:
+    """Merge adjacent parcels ([(id, version), ...]) into one new parcel with `data`
+    (cadastral_number; use_category and intravilan when the parts disagree)."""
+    ids = [i for i, _ in parts]
+    if len(set(ids)) < 2:
+        raise ValueError("choose at least two different parcels to merge")
+    if not str(data.get("cadastral_number") or "").strip():
+        raise ValueError("the merged parcel needs its cadastral number")
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        rows = [_lock_current(conn, i, v) for i, v in parts]
+        uats = {r["uat_siruta"] for r in rows}
+        if len(uats) > 1:
+            raise ValueError("the parcels belong to different UATs")
+        union, pieces = conn.execute(text(
+            "SELECT ST_AsGeoJSON(ST_Union(geom))::json, ST_NumGeometries(ST_Multi(ST_Union(geom))) "
+            "FROM cadastre.parcel WHERE id = ANY(:ids)"), {"ids": ids}).one()
+        if pieces != 1:
+            raise ValidationFailed([Problem("error", "not_adjacent", "the parcels do not share an edge: "
+                                            "only neighbouring parcels can be merged", None)])
+        largest = max(rows, key=lambda r: shape(r["geometry"]).area)
+        merged = {**{f: largest[f] for f in FIELDS}, "land_book_number": None, "eterra_id": None,
+                  "cadastral_number": str(data["cadastral_number"]).strip(), "geometry": union,
+                  "legal_area": (round(sum(r["legal_area"] for r in rows), 2)
+                                 if all(r["legal_area"] for r in rows) else None)}
+        for name, label in (("use_category", "use categories"), ("intravilan", "intravilan status")):
+            values = {r[name] for r in rows}
+            if name in data and data[name] is not None:
+                merged[name] = data[name]
+            elif len(values) > 1:
+                raise ValueError(f"the parcels have different {label} ({', '.join(map(str, sorted(values)))}): "
+                                 f"choose the merged parcel's {name}")
+        for i in ids:
+            conn.execute(text("UPDATE cadastre.parcel SET valid_to = now() WHERE id = :id"), {"id": i})
+        problems = _check(conn, merged, uats.pop(), srid, None, accept_warnings, Rules.of(settings))
+        child = _insert(conn, largest["uat_siruta"], merged, srid)
+        _lineage(conn, ids, [child], "merge", actor)
+        return _row(conn, child), problems
 
 
 def retire(settings: Settings, parcel_id: int, expected_version: int, actor: str) -> dict:
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
-        current = _row(conn, parcel_id, lock=True)
-        if current["valid_to"] is not None or current["version"] != expected_version:
-            raise VersionConflict(current, [])
+        _lock_current(conn, parcel_id, expected_version)
         conn.execute(text("UPDATE cadastre.parcel SET valid_to = now() WHERE id = :id"), {"id": parcel_id})
         return _row(conn, parcel_id)
 
@@ -189,6 +316,93 @@ def history(conn: Connection, parcel_id: int) -> list[dict]:
     if not rows:
         raise NotFound(f"no parcel with id {parcel_id}")
     return [dict(r) for r in rows]
+
+
+def lineage(conn: Connection, parcel_id: int) -> dict:
+    """The parcels this one was split or merged from, and those it became."""
+    rows = conn.execute(text("""
+        SELECT 'parent' AS role, l.operation, l.at, p.id, p.cadastral_number FROM cadastre.parcel_lineage l
+          JOIN cadastre.parcel p ON p.id = l.parent_id WHERE l.child_id = :id
+        UNION ALL
+        SELECT 'child', l.operation, l.at, p.id, p.cadastral_number FROM cadastre.parcel_lineage l
+          JOIN cadastre.parcel p ON p.id = l.child_id WHERE l.parent_id = :id ORDER BY 3, 4"""),
+        {"id": parcel_id}).mappings().all()
+    out: dict = {"from": [], "into": []}
+    for r in rows:
+        out["from" if r["role"] == "parent" else "into"].append(
+            {"id": r["id"], "cadastral_number": r["cadastral_number"], "operation": r["operation"],
+             "at": r["at"].isoformat()})
+    return out
+
+
+def for_editing(conn: Connection, parcel_id: int | None = None, uat: int | None = None,
+                lon: float | None = None, lat: float | None = None) -> dict:
+    """A parcel as the editing map needs it: its fields and version, the outline as stored
+    (EPSG storage) and in CRS84 for drawing. By id, or the current parcel at a point."""
+    if parcel_id is None:
+        parcel_id = conn.execute(text("""
+            SELECT id FROM cadastre.parcel WHERE uat_siruta = :uat AND valid_to IS NULL
+              AND ST_Intersects(geom, ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), ST_SRID(geom)))
+            LIMIT 1"""), {"uat": uat, "lon": lon, "lat": lat}).scalar_one_or_none()
+        if parcel_id is None:
+            raise NotFound("no current parcel here")
+    row = _row(conn, parcel_id)
+    extra = conn.execute(text("""
+        SELECT ST_AsGeoJSON(ST_Transform(geom, 4326), 9)::json, round(measured_area::numeric, 2)::float,
+               round(ST_Perimeter(geom)::numeric, 2)::float FROM cadastre.parcel WHERE id = :id"""),
+        {"id": parcel_id}).one()
+    row["valid_to"] = row["valid_to"].isoformat() if row["valid_to"] else None
+    return {**row, "geometry_crs84": extra[0], "measured_area": extra[1], "perimeter": extra[2]}
+
+
+def neighbours(conn: Connection, uat: int, bbox: tuple[float, float, float, float], limit: int = 3000) -> dict:
+    """Current parcels in a CRS84 box as GeoJSON (id, number): what the map snaps to."""
+    raw = conn.execute(text("""
+        SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+            'type', 'Feature', 'id', id, 'properties', json_build_object('n', cadastral_number),
+            'geometry', ST_AsGeoJSON(ST_Transform(geom, 4326), 8)::json)), '[]'))
+        FROM (SELECT id, cadastral_number, geom FROM cadastre.parcel
+              WHERE uat_siruta = :uat AND valid_to IS NULL
+                AND geom && ST_Transform(ST_MakeEnvelope(:w, :s, :e, :n, 4326), ST_SRID(geom))
+              LIMIT :limit) p"""),
+        {"uat": uat, "w": bbox[0], "s": bbox[1], "e": bbox[2], "n": bbox[3], "limit": limit}).scalar_one()
+    return raw
+
+
+def add_address_point(settings: Settings, uat: int, data: dict, actor: str, srid: int) -> tuple[dict, list[Problem]]:
+    """A new address point on a street of the UAT: inside the UAT, a number not yet used on
+    the street; linked to the parcel under it."""
+    number, suffix = data["number"], str(data.get("suffix") or "").strip().upper()
+    p = {"uat": uat, "s": data["street_id"], "n": number, "suf": suffix, "g": json.dumps(data["geometry"]),
+         "srid": srid, "pc": data.get("postal_code") or None}
+    g = "ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid)"
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        street = conn.execute(text("SELECT street_type || ' ' || name FROM streets.street WHERE id = :s "
+                                   "AND uat_siruta = :uat AND valid_to IS NULL"), p).scalar_one_or_none()
+        if street is None:
+            raise NotFound(f"no current street with id {data['street_id']} in this UAT")
+        problems = []
+        if not conn.execute(text(f"SELECT ST_Covers(geom, {g}) FROM territory.uat WHERE siruta = :uat"),
+                            p).scalar_one():
+            problems.append(Problem("error", "outside_uat", "the address point is outside the UAT", None))
+        if conn.execute(text("SELECT 1 FROM streets.address_point WHERE street_id = :s AND number = :n "
+                             "AND suffix = :suf AND block = '' AND entrance = '' AND valid_to IS NULL"), p).first():
+            problems.append(Problem("error", "duplicate_address",
+                                    f"{street} nr. {number}{suffix} already exists", None))
+        if problems:
+            raise ValidationFailed(problems)
+        parcel = data.get("parcel_id") or conn.execute(text(
+            f"SELECT id FROM cadastre.parcel WHERE uat_siruta = :uat AND valid_to IS NULL "
+            f"AND ST_Intersects(geom, {g}) LIMIT 1"), p).scalar_one_or_none()
+        if parcel is None:
+            problems.append(Problem("warning", "no_parcel", "the point is on no parcel", None))
+        row = conn.execute(text(f"""
+            INSERT INTO streets.address_point (uat_siruta, street_id, number, suffix, postal_code, parcel_id, geom)
+            VALUES (:uat, :s, :n, :suf, :pc, :parcel, {g})
+            RETURNING id, street_id, number, suffix, postal_code, parcel_id, version"""),
+            {**p, "parcel": parcel}).mappings().one()
+        return {**row, "label": f"{street} nr. {number}{suffix}"}, problems
 
 
 def restore(settings: Settings, parcel_id: int, version: int, actor: str, srid: int) -> tuple[dict, list[Problem]]:

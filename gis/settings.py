@@ -45,6 +45,14 @@ class Settings:
     signing_cert: str = ""
     # Public lookups and searches per second and client (bursts up to 3 s worth); 0 = no limit.
     rate_limit_per_s: int = 20
+    # Editing the cadastre: measured vs legal area beyond this share is a warning; a strip
+    # narrower than edit_gap_width_m between neighbours is a sliver (an error); a save with
+    # "snap" moves vertices within snap_tolerance_m onto the neighbours' vertices and edges;
+    # the map snaps clicks within snap_pixels of a neighbour while drawing.
+    edit_area_tolerance: float = 0.02
+    edit_gap_width_m: float = 0.5
+    snap_tolerance_m: float = 0.5
+    snap_pixels: int = 12
     extra: dict = field(default_factory=dict)
 
     @property
@@ -60,6 +68,8 @@ def _coerce(name: str, raw):
     ftype = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
     if ftype in ("int", int):
         return int(raw)
+    if ftype in ("float", float):
+        return float(raw)
     if ftype in ("Path", Path):
         return Path(raw)
     if ftype.startswith("tuple") and isinstance(raw, str):

@@ -7,12 +7,14 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Computed,
+    DateTime,
     Double,
     ForeignKey,
     Integer,
     Numeric,
     SmallInteger,
     Text,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,3 +57,16 @@ class Building(Versioned, Base):
     geom = mapped_column(Geometry("MULTIPOLYGON", srid=STORAGE_SRID, spatial_index=False),
                          nullable=False)
     footprint_area: Mapped[float] = mapped_column(Double, Computed("ST_Area(geom)", persisted=True))
+
+
+class ParcelLineage(Base):
+    """A split or merge: the retired parcel (parent) and a parcel it became (child)."""
+
+    __tablename__ = "parcel_lineage"
+    __table_args__ = {"schema": "cadastre"}
+
+    parent_id: Mapped[int] = mapped_column(ForeignKey("cadastre.parcel.id"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("cadastre.parcel.id"), primary_key=True)
+    operation: Mapped[str] = mapped_column(Text, nullable=False)  # split | merge
+    at = mapped_column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    actor: Mapped[str] = mapped_column(Text, nullable=False)
