@@ -11,6 +11,7 @@
     GET    /api/office/parcels/<id> | /parcels/at?uat=&lon=&lat=   a parcel for the editing map
     GET    /api/office/parcels/near?uat=&bbox=w,s,e,n              outlines to snap to (CRS84)
     POST   /api/office/coordinates                  {uat, text}  typed Stereo 70 coordinates
+    POST   /api/office/measure                      {geometry, crs}  lengths and areas in Stereo 70
     GET    /api/office/streets?uat=                 POST /api/office/address-points
     GET    /api/office/audit?actor=&table=&object=&since=&until=
 Geometries are GeoJSON in EPSG:3844 (x = easting), as surveyed; `crs: "EPSG:4326"` marks a
@@ -271,6 +272,22 @@ def coordinates():
     geometry = outline.geojson()
     return jsonify(geometry=geometry, crs=f"EPSG:{_srid()}", notes=outline.notes,
                    geometry_crs84=transform_geojson(geometry, _srid(), 4326))
+
+
+@bp.post("/measure")
+@requires("surveyor", *EDITORS, csrf=False)  # reads only
+def measure():
+    """Length, area and perimeter of a sketch, measured in the storage CRS (the legal plan's
+    distances: Stereo 70 grid, not a sphere; they differ by up to a few parts per thousand)."""
+    geometry = _geometry(_body())
+    if geometry["type"] not in ("LineString", "Polygon"):
+        abort(400, description="measure a LineString or a Polygon")
+    with get_engine(_settings(), "app").connect() as conn:
+        length, area = conn.execute(text(
+            "SELECT CASE WHEN GeometryType(g) = 'POLYGON' THEN ST_Perimeter(g) ELSE ST_Length(g) END, ST_Area(g) "
+            "FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON(:g), :s) g) x"),
+            {"g": json.dumps(geometry), "s": _srid()}).one()
+    return jsonify(length_m=round(length, 3), area_m2=round(area, 2))
 
 
 @bp.get("/streets")

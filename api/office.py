@@ -1,5 +1,5 @@
-"""/office: the staff workspace. For now: sign-in, and the certificate requests with the
-officer's actions (review, issue, cancel). Editing parcels comes with issue 6."""
+"""/office: the staff workspace: sign-in, the certificate requests with the officer's actions
+(review, issue, cancel), and the editing map (/office/map, webmap/office.py)."""
 
 from __future__ import annotations
 
@@ -108,7 +108,9 @@ def edit_map():
     settings = current_app.extensions["teritoriu.settings"]
     with get_engine(settings, "app").connect() as conn:
         uat = conn.execute(text("SELECT siruta FROM territory.uat ORDER BY siruta LIMIT 1")).scalar_one()
-    return Response(office_map_html(settings, csrf_token(), uat), mimetype="text/html",
+        year = conn.execute(text("SELECT coalesce(max(year), extract(year FROM now())::int) "
+                                 "FROM fiscal.tax_assessment WHERE uat_siruta = :u"), {"u": uat}).scalar_one()
+    return Response(office_map_html(settings, csrf_token(), uat, year), mimetype="text/html",
                     headers={"Cache-Control": "private, no-store"})
 
 

@@ -33,11 +33,16 @@ def sessions(app, loaded):
         for role in ("citizen", "surveyor", "officer", "admin"):
             s.add(User(username=f"rm.{role}", full_name=role, role=role, password_hash=hash_password(PASSWORD)))
     out = {"anonymous": (app.test_client(), {})}
-    for role in ("surveyor", "officer", "admin"):
+    for role in ("citizen", "surveyor", "officer", "admin"):
         client = app.test_client()
         token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
         client.post("/office/login", data={"csrf": token, "username": f"rm.{role}", "password": PASSWORD})
-        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").get_data(as_text=True)).group(1)
+        page = client.get("/office")
+        if role == "citizen":  # refused at sign-in: a citizen keeps only the login page's token
+            assert page.status_code == 401
+            out[role] = (client, {"X-CSRF-Token": token})
+            continue
+        token = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
         out[role] = (client, {"X-CSRF-Token": token})
     return out
 
@@ -53,7 +58,7 @@ def test_the_app_has_mutating_routes(app):
     assert len(list(routes(app))) >= 10
 
 
-@pytest.mark.parametrize("who", ["anonymous", "surveyor"])
+@pytest.mark.parametrize("who", ["anonymous", "citizen", "surveyor"])
 def test_no_mutation_succeeds_where_it_should_not(app, sessions, engine, who):
     client, headers = sessions[who]
     before = fingerprint(engine)
@@ -67,8 +72,8 @@ def test_no_mutation_succeeds_where_it_should_not(app, sessions, engine, who):
             if rule in PUBLIC_WRITES:
                 continue
             assert r.status_code in (400, 401, 403, 404, 405, 409, 422, 429), (who, method, path, r.status_code)
-            if who == "anonymous":
-                assert r.status_code in (401, 403, 404, 405), (method, path, r.status_code)
+            if who in ("anonymous", "citizen"):
+                assert r.status_code in (401, 403, 404, 405), (who, method, path, r.status_code)
     assert fingerprint(engine) == before
 
 
@@ -85,3 +90,33 @@ def test_pages_carry_security_headers(client):
     assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
     assert r.headers["X-Frame-Options"] == "DENY"
     assert client.get("/api/health").headers["X-Content-Type-Options"] == "nosniff"
+
+
+SURVEYOR_READS = {"/api/office/topology", "/api/office/measure"}
+
+
+@pytest.mark.parametrize("who", ["officer", "admin"])
+def test_officers_and_admins_reach_every_staff_route(app, sessions, who):
+    """The same calls as an officer or admin: let through (an empty body is then a 4xx about
+    the body, never a refusal of the person), and never a 5xx."""
+    client, headers = sessions[who]
+    for rule, path, methods in routes(app):
+        if rule == "/office/logout" or not rule.startswith(("/api/office", "/office/requests")):
+            continue
+        for method in methods:
+            r = client.open(path, method=method, json={}, headers=headers, environ_base={"REMOTE_ADDR": "10.90.0.2"})
+            assert r.status_code < 500, (who, method, path, r.status_code)
+            assert r.status_code not in (401, 403), (who, method, path, r.get_data(as_text=True)[:200])
+
+
+def test_surveyors_may_check_but_not_edit(app, sessions):
+    client, headers = sessions["surveyor"]
+    for rule, path, methods in routes(app):
+        if not rule.startswith("/api/office"):
+            continue
+        for method in methods:
+            r = client.open(path, method=method, json={}, headers=headers, environ_base={"REMOTE_ADDR": "10.90.0.3"})
+            if rule in SURVEYOR_READS:
+                assert r.status_code == 400, (method, path, r.status_code)
+            else:
+                assert r.status_code == 403, (method, path, r.status_code)

@@ -54,13 +54,13 @@ def click_at(page, lon, lat):
 
 
 def draw_square(page, lon, lat, d=0.00012):
-    page.click(".leaflet-draw-draw-polygon")
+    page.click("[data-tool=draw]")
     corners = [(lon, lat), (lon + d, lat), (lon + d, lat + d * 0.7), (lon, lat + d * 0.7)]
     for c in corners:
         click_at(page, *c)
         page.wait_for_timeout(150)
     click_at(page, *corners[0])  # closing on the first vertex finishes the polygon
-    page.wait_for_selector("#t-panel:not([hidden])")
+    page.wait_for_selector("#t-sec-form:not([hidden])")
 
 
 def test_draw_save_and_see_it_in_the_public_tiles(browser, live_server, officer, empty_spot, artifacts):
@@ -92,4 +92,191 @@ def test_draw_save_and_see_it_in_the_public_tiles(browser, live_server, officer,
     assert "777777" in page.inner_text("#t-problems")
     page.screenshot(path=str(artifacts / "office-map-overlap.png"))
     assert errors == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def two_parcels(engine, empty_spot):
+    """Two neighbouring 20 m × 20 m parcels west of the empty spot (sample UAT, no one around)."""
+    lon, lat = empty_spot
+    with engine.begin() as c:
+        x, y = c.execute(text("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 3844) p"),
+                         {"lon": lon, "lat": lat}).one()
+        x, y = round(x) - 60, round(y)
+        uat = c.execute(text("SELECT siruta FROM territory.uat ORDER BY siruta LIMIT 1")).scalar_one()
+        for n, dx in (("777801", 0), ("777811", 20)):
+            c.execute(text("INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
+                           "VALUES (:u, :n, 'CC', true, ST_Multi(ST_MakeEnvelope(:x0, :y0, :x1, :y1, 3844)))"),
+                      {"u": uat, "n": n, "x0": x + dx, "y0": y, "x1": x + dx + 20, "y1": y + 20})
+    return x, y
+
+
+def to_lonlat(engine, x, y):
+    with engine.connect() as c:
+        return c.execute(text("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y), 3844), 4326) p"),
+                         {"x": x, "y": y}).one()
+
+
+def current(engine, number):
+    with engine.connect() as c:
+        return c.execute(text("SELECT id, ST_AsText(geom) FROM cadastre.parcel WHERE cadastral_number = :n "
+                              "AND valid_to IS NULL"), {"n": number}).one_or_none()
+
+
+def test_select_split_merge_history_coordinates_and_checks(browser, live_server, officer, engine, two_parcels, artifacts):
+    x, y = two_parcels
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, live_server, officer)
+    page.goto(live_server + "/office/map", wait_until="networkidle")
+    lon, lat = to_lonlat(engine, x + 20, y + 10)
+    page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 20, {{animate: false}})")
+    page.wait_for_timeout(500)
+
+    # select by a click, split by a line drawn across
+    click_at(page, *to_lonlat(engine, x + 10, y + 10))
+    page.wait_for_selector("#t-parcel-title:has-text('777801')")
+    page.click("#act-split")
+    for px, py in ((x - 3, y + 8), (x + 23, y + 8)):
+        click_at(page, *to_lonlat(engine, px, py))
+        page.wait_for_timeout(150)
+    click_at(page, *to_lonlat(engine, x + 23, y + 8))  # the last point again ends the line
+    page.wait_for_selector("[data-split='2']", timeout=15_000)
+    assert current(engine, "777801") is None
+    assert current(engine, "777801/1") and current(engine, "777801/2")
+    page.screenshot(path=str(artifacts / "office-map-split.png"))
+
+    # the history of a piece names the parcel it came from
+    page.click("#act-history")
+    page.wait_for_selector("#t-parcel-extra button[data-parcel]")
+    assert "777801" in page.inner_text("#t-parcel-extra")
+
+    # merge the selected (larger) piece with the neighbour 777811
+    page.click("#act-merge")
+    click_at(page, *to_lonlat(engine, x + 30, y + 10))
+    page.wait_for_selector("#t-merge-list li:nth-child(2)")
+    page.fill("#m-number", "777802")
+    page.click("#m-save")
+    page.wait_for_selector("[data-merged='777802']", timeout=15_000)
+    assert current(engine, "777811") is None and current(engine, "777802")
+
+    # fiscal records of the merged parcel: shown to staff, and the view is logged
+    page.click("#act-fiscal")
+    page.wait_for_selector("#t-parcel-extra h3:has-text('Date fiscale')")
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM audit.log WHERE action = 'view' AND object_id = :o"),
+                         {"o": str(current(engine, "777802")[0])}).scalar_one() == 1
+
+    # typed Stereo 70 coordinates (X north, Y east) become a parcel with exactly those coordinates
+    page.click("[data-tool=coords]")
+    x0, y0 = x - 40, y
+    page.fill("#t-coords", f"1 {y0}.125 {x0}.5\n2 {y0}.125 {x0 + 15}.5\n3 {y0 + 12}.875 {x0 + 15}.5\n4 {y0 + 12}.875 {x0}.5")
+    page.click("#c-draw")
+    page.wait_for_selector("#t-sec-form:not([hidden])")
+    page.fill("#f-number", "777803")
+    page.uncheck("#t-snap")
+    page.click("#f-save")
+    page.wait_for_selector("[data-saved='777803']", timeout=15_000)
+    assert current(engine, "777803")[1] == (f"MULTIPOLYGON((({x0}.5 {y0}.125,{x0 + 15}.5 {y0}.125,{x0 + 15}.5 {y0 + 12}.875,"
+                                            f"{x0}.5 {y0 + 12}.875,{x0}.5 {y0}.125)))")
+
+    # measure a length between two corners of 777803 (clicks snap onto them)
+    page.check("#t-snap")
+    page.wait_for_timeout(500)
+    page.click("[data-tool=length]")
+    for px in (x0, x0 + 15):
+        click_at(page, *to_lonlat(engine, px + 0.5, y0 + 0.125))
+        page.wait_for_timeout(150)
+    click_at(page, *to_lonlat(engine, x0 + 15.5, y0 + 0.125))
+    page.wait_for_selector("[data-measure]")
+    assert "Lungime 15 m" in page.inner_text("[data-measure]")  # to the cm, in Stereo 70
+
+    # the layer check and the register discrepancies as tables, on the map
+    page.click("[data-tool=check]")
+    page.wait_for_selector("[data-checked]", timeout=60_000)
+    page.click("[data-tool=discrepancies]")
+    page.wait_for_selector("[data-discrepancies]", timeout=60_000)
+    rows = page.locator("#r-table tr[data-row]").count()
+    assert rows > 0 and rows == int(page.get_attribute("[data-discrepancies]", "data-discrepancies"))
+    page.select_option("#r-kind", "area_mismatch")
+    visible = page.locator("#r-table tr[data-row]:not([hidden])").count()
+    assert 0 < visible < rows
+    page.screenshot(path=str(artifacts / "office-map-discrepancies.png"))
+    assert errors == []
+    context.close()
+
+
+def test_snapping_while_drawing_lands_on_the_neighbours_corner(browser, live_server, officer, engine, two_parcels):
+    """A click a few pixels from a neighbour's corner becomes that corner, exactly."""
+    x, y = two_parcels
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, officer)
+    page.goto(live_server + "/office/map", wait_until="networkidle")
+    lon, lat = to_lonlat(engine, x + 10, y + 30)
+    page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 21, {{animate: false}})")
+    page.wait_for_timeout(800)  # the outlines to snap to arrive on moveend
+    near = to_lonlat(engine, x + 0.15, y + 20.1)
+    snapped = page.evaluate(f"(() => {{ const s = TeritoriuOffice.snap(L.latLng({near[1]}, {near[0]})); return [s.lng, s.lat]; }})()")
+    assert snapped == pytest.approx(to_lonlat(engine, x, y + 20), abs=1e-7), "the map snaps a click to the corner"
+    page.click("[data-tool=draw]")
+    corners = [(x + 0.15, y + 20.1), (x + 10, y + 20), (x + 10, y + 30), (x, y + 30)]  # first: 15 cm off the corner
+    for c in corners:
+        click_at(page, *to_lonlat(engine, *c))
+        page.wait_for_timeout(150)
+    click_at(page, *to_lonlat(engine, *corners[0]))
+    page.wait_for_selector("#t-sec-form:not([hidden])")
+    page.fill("#f-number", "777804")
+    page.check("#f-accept")
+    page.click("#f-save")
+    page.wait_for_selector("[data-saved='777804']", timeout=15_000)
+    wkt = current(engine, "777804")[1]
+    assert f"{x} {y + 20}" in wkt, wkt
+    context.close()
+
+
+def screen_xy(page, lon, lat):
+    return page.evaluate(f"(() => {{ const p = teritoriuMap.latLngToContainerPoint([{lat}, {lon}]);"
+                         "const r = teritoriuMap.getContainer().getBoundingClientRect();"
+                         "return [p.x + r.left, p.y + r.top]; })()")
+
+
+def test_dragging_a_vertex_saves_a_new_version_and_keeps_the_others_exact(browser, live_server, officer, engine,
+                                                                          two_parcels):
+    x, y = two_parcels
+    with engine.begin() as c:
+        c.execute(text("INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
+                       "SELECT siruta, '777805', 'CC', true, ST_Multi(ST_GeomFromText(:w, 3844)) FROM territory.uat "
+                       "ORDER BY siruta LIMIT 1"),
+                  {"w": f"POLYGON(({x + 0.123} {y - 40.456},{x + 15.5} {y - 40.25},{x + 15.25} {y - 25.75},"
+                        f"{x + 0.75} {y - 25.125},{x + 0.123} {y - 40.456}))"})
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    sign_in(page, live_server, officer)
+    page.goto(live_server + "/office/map", wait_until="networkidle")
+    lon, lat = to_lonlat(engine, x + 8, y - 33)
+    page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 21, {{animate: false}})")
+    page.wait_for_timeout(500)
+    click_at(page, lon, lat)
+    page.wait_for_selector("#t-parcel-title:has-text('777805')")
+    page.click("#act-vertices")
+    page.wait_for_selector(".leaflet-editing-icon")
+    sx, sy = screen_xy(page, *to_lonlat(engine, x + 15.25, y - 25.75))
+    tx, ty = screen_xy(page, *to_lonlat(engine, x + 18, y - 22))
+    page.mouse.move(sx, sy)
+    page.mouse.down()
+    page.mouse.move((sx + tx) / 2, (sy + ty) / 2, steps=5)
+    page.mouse.move(tx, ty, steps=5)
+    page.mouse.up()
+    page.uncheck("#t-snap")
+    page.click("#f-save")
+    page.wait_for_selector("[data-saved='777805']", timeout=15_000)
+    assert page.inner_text("[data-version]").startswith("2")
+    with engine.connect() as c:
+        ring = c.execute(text("SELECT ST_AsGeoJSON(geom)::json FROM cadastre.parcel WHERE cadastral_number = '777805' "
+                              "AND valid_to IS NULL")).scalar_one()["coordinates"][0][0]
+    assert ring[0] == [x + 0.123, y - 40.456] and ring[1] == [x + 15.5, y - 40.25] and ring[3] == [x + 0.75, y - 25.125]
+    assert ring[2] == pytest.approx([x + 18, y - 22], abs=0.15)  # where the mouse let go (a pixel is ~5 cm)
     context.close()
