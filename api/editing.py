@@ -386,20 +386,13 @@ def _when(name: str):
 @bp.get("/audit")
 @requires(*EDITORS)
 def audit():
+    from gis.audit import browse
+
     try:
         limit = min(1000, max(1, int(request.args.get("limit", 200))))
     except ValueError:
         abort(400, description="limit must be a whole number")
     with get_engine(_settings(), "app").connect() as conn:
-        rows = conn.execute(text("""
-            SELECT id, at, actor, action, table_name, object_id FROM audit.log
-            WHERE (CAST(:actor AS text) IS NULL OR actor = :actor)
-              AND (CAST(:tbl AS text) IS NULL OR table_name = :tbl)
-              AND (CAST(:obj AS text) IS NULL OR object_id = :obj)
-              AND (CAST(:since AS timestamptz) IS NULL OR at >= :since)
-              AND (CAST(:until AS timestamptz) IS NULL OR at < :until)
-            ORDER BY id DESC LIMIT :limit"""),
-            {"actor": request.args.get("actor"), "tbl": request.args.get("table"),
-             "obj": request.args.get("object"), "since": _when("since"), "until": _when("until"),
-             "limit": limit}).mappings().all()
-    return jsonify(entries=[{**r, "at": r["at"].isoformat()} for r in rows])
+        entries = browse(conn, request.args.get("actor"), request.args.get("table"), request.args.get("object"),
+                         _when("since"), _when("until"), limit, with_changes=request.args.get("changes") == "1")
+    return jsonify(entries=entries)

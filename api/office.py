@@ -93,7 +93,8 @@ def home():
         f"<tr><td>{e(r[1])}</td><td>{e(r[2])}</td><td>{e(r[6])}</td><td>{e(r[3])}</td>"
         f"<td>{e(STATUS.get(r[4], r[4]))}</td><td>{e(str(r[5]))}</td><td>{actions(r[0], r[4])}</td></tr>"
         for r in rows)
-    body = ('<p><a class="t-button" href="/office/map">Harta de editare</a></p>'
+    body = ('<p><a class="t-button" href="/office/map">Harta de editare</a> '
+            + ('<a class="t-link" href="/office/audit">Jurnal de audit</a>' if officer else "") + '</p>'
             "<h2>Cereri de certificate</h2><table><tr><th>Nr.</th><th>Tip</th><th>Imobile</th>"
             "<th>Solicitant</th><th>Stare</th><th>Taxă (lei)</th><th>Acțiuni</th></tr>"
             f"{table}</table>")
@@ -135,3 +136,58 @@ def act(request_id: int, action: str, reason: str = ""):
 def request_action(request_id: int, action: str):
     act(request_id, action, request.form.get("reason", ""))
     return redirect(url_for("office.home"), 303)
+
+
+ACTIONS = {"insert": "adăugare", "update": "modificare", "retire": "retragere", "delete": "ștergere",
+           "view": "consultare", "bulk_load": "încărcare"}
+
+
+@bp.get("/audit")
+@requires("officer", "admin")
+def audit_page():
+    """The audit trail, filtered by user, object, table and dates (GET form: shareable links)."""
+    from datetime import datetime, timedelta
+
+    from gis.audit import browse, tables
+
+    e, a = html.escape, request.args
+    dates = {}
+    for name in ("since", "until"):
+        try:
+            dates[name] = datetime.fromisoformat(a[name]) if a.get(name) else None
+        except ValueError:
+            abort(400, description=f"{name} must be a date (YYYY-MM-DD)")
+    if dates["until"] is not None and len(a["until"]) == 10:
+        dates["until"] += timedelta(days=1)          # "until 2026-11-22" includes that day
+    settings = current_app.extensions["teritoriu.settings"]
+    with get_engine(settings, "app").connect() as conn:
+        entries = browse(conn, a.get("actor"), a.get("table"), a.get("object"), dates["since"], dates["until"],
+                         300, with_changes=True)
+        names = tables(conn)
+    options = "".join(f'<option value="{e(t)}"{" selected" if t == a.get("table") else ""}>{e(t)}</option>'
+                      for t in names)
+
+    def field(name, label, kind="text"):
+        return (f'<p><label for="q-{name}">{label}</label><br><input id="q-{name}" name="{name}" type="{kind}" '
+                f'value="{e(a.get(name, ""))}"></p>')
+
+    def changes(entry):
+        parts = [f"{e(k)}: {e(str(b))} → {e(str(v))}" for k, (b, v) in entry["changes"].items()]
+        if entry["geometry_changed"]:
+            parts.append("geometria")
+        return "; ".join(parts)
+
+    rows = "".join(
+        f"<tr><td>{e(x['at'][:19].replace('T', ' '))}</td><td>{e(x['actor'])}</td>"
+        f"<td>{e(ACTIONS.get(x['action'], x['action']))}</td><td>{e(x['table_name'])}</td>"
+        f"<td>{e(x['object_id'] or '')}</td><td>{changes(x)}</td></tr>" for x in entries)
+    body = ('<form method="get" class="t-filters" style="display:flex;gap:.8rem;flex-wrap:wrap">'
+            + field("actor", "Utilizator (rol:nume)") + field("object", "Obiect (id)")
+            + f'<p><label for="q-table">Tabel</label><br><select id="q-table" name="table"><option value="">toate'
+              f'</option>{options}</select></p>'
+            + field("since", "De la", "date") + field("until", "Până la", "date")
+            + '<p><br><button class="t-button">Filtrează</button></p></form>'
+            f"<p>{len(entries)} înregistrări (cele mai noi întâi, cel mult 300).</p>"
+            '<table class="t-table" id="audit"><tr><th>Când</th><th>Cine</th><th>Ce</th><th>Tabel</th>'
+            f"<th>Obiect</th><th>Modificări</th></tr>{rows}</table>")
+    return _page("Teritoriu — jurnal de audit", body)

@@ -130,6 +130,13 @@ def test_retire_history_and_restore(officer, engine):
     audit = client.get(f"/api/office/audit?table=cadastre.parcel&object={pid}").get_json()["entries"]
     assert [e["action"] for e in audit] == ["retire", "update", "update", "insert"]
     assert all(e["actor"] == "officer:e.officer" for e in audit)
+    changes = client.get(f"/api/office/audit?object={pid}&changes=1").get_json()["entries"]
+    assert changes[0]["changes"]["valid_to"][0] is None and changes[2]["geometry_changed"]
+    page = client.get(f"/office/audit?table=cadastre.parcel&object={pid}&actor=officer:e.officer"
+                      f"&since=2000-01-01&until=2100-01-01").get_data(as_text=True)
+    assert page.count("<tr><td>") == 4 and "retragere" in page and "geometria" in page
+    assert "<tr><td>" not in client.get(f"/office/audit?object={pid}&until=2000-01-01").get_data(as_text=True)
+    assert client.get("/office/audit?since=ieri").status_code == 400
 
 
 def test_who_may_edit(app, officer, territory):
@@ -140,6 +147,7 @@ def test_who_may_edit(app, officer, territory):
     assert surveyor.post("/api/office/parcels", json=body, headers=headers).status_code == 403
     client, _ = officer
     assert client.post("/api/office/parcels", json=body).status_code == 403  # no CSRF token
+    assert surveyor.get("/office/audit").status_code == 403
 
 
 @pytest.mark.parametrize("body,words", [({}, "uat"), ({"cadastral_number": None, "use_category": None}, "text"), ({"uat": "x"}, "uat"),
