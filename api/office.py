@@ -93,7 +93,9 @@ def home():
         f"<tr><td>{e(r[1])}</td><td>{e(r[2])}</td><td>{e(r[6])}</td><td>{e(r[3])}</td>"
         f"<td>{e(STATUS.get(r[4], r[4]))}</td><td>{e(str(r[5]))}</td><td>{actions(r[0], r[4])}</td></tr>"
         for r in rows)
-    body = ('<p><a class="t-button" href="/office/map">Harta de editare</a> '
+    body = ('<p class="t-actions">' + ('<a class="t-button" href="/office/map">Harta de editare</a> '
+                                       if officer else "")
+            + '<a class="t-link" href="/office/imports">Importuri</a> '
             + ('<a class="t-link" href="/office/audit">Jurnal de audit</a>' if officer else "") + '</p>'
             "<h2>Cereri de certificate</h2><table><tr><th>Nr.</th><th>Tip</th><th>Imobile</th>"
             "<th>Solicitant</th><th>Stare</th><th>Taxă (lei)</th><th>Acțiuni</th></tr>"
@@ -139,7 +141,7 @@ def request_action(request_id: int, action: str):
 
 
 ACTIONS = {"insert": "adăugare", "update": "modificare", "retire": "retragere", "delete": "ștergere",
-           "view": "consultare", "bulk_load": "încărcare"}
+           "view": "consultare", "bulk-load": "încărcare în bloc"}
 
 
 @bp.get("/audit")
@@ -191,3 +193,58 @@ def audit_page():
             '<table class="t-table" id="audit"><tr><th>Când</th><th>Cine</th><th>Ce</th><th>Tabel</th>'
             f"<th>Obiect</th><th>Modificări</th></tr>{rows}</table>")
     return _page("Teritoriu — jurnal de audit", body)
+
+
+IMPORT_STATUS = {"running": "în verificare", "rejected": "respins (erori)", "checked": "verificat",
+                 "staged": "așteaptă aprobarea", "committed": "importat", "discarded": "respins de ofițer",
+                 "failed": "eșuat"}
+
+
+@bp.get("/imports")
+@requires("surveyor", "officer", "admin")
+def imports_page():
+    from webmap.imports import upload_form
+
+    e = html.escape
+    user = current_user()
+    mine = user["role"] == "surveyor"
+    settings = current_app.extensions["teritoriu.settings"]
+    with get_engine(settings, "app").connect() as conn:
+        rows = conn.execute(text("""
+            SELECT id, created_at, created_by, source_name, kind, status,
+                   report->'summary' AS s FROM importing.job
+            WHERE NOT :mine OR created_by = :me ORDER BY id DESC LIMIT 100"""),
+            {"mine": mine, "me": f"{user['role']}:{user['username']}"}).mappings().all()
+    table = "".join(
+        f'<tr><td><a href="/office/imports/{r["id"]}">{r["id"]}</a></td><td>{r["created_at"]:%Y-%m-%d %H:%M}</td>'
+        f"<td>{e(r['created_by'])}</td><td>{e(r['source_name'])}</td><td>{e(r['kind'])}</td>"
+        f"<td>{e(IMPORT_STATUS.get(r['status'], r['status']))}</td>"
+        f"<td>{(r['s'] or {}).get('features', '')}</td><td>{(r['s'] or {}).get('errors', '')}</td></tr>" for r in rows)
+    body = ("<h2>Import nou</h2>" + upload_form(csrf_token()) +
+            '<h2>Importuri</h2><table class="t-table"><tr><th>Nr.</th><th>Când</th><th>Cine</th><th>Fișier</th>'
+            f"<th>Tip</th><th>Stare</th><th>Obiecte</th><th>Erori</th></tr>{table}</table>")
+    return _page("Teritoriu — importuri", body)
+
+
+@bp.get("/imports/<int:job>")
+@requires("surveyor", "officer", "admin")
+def import_review(job: int):
+    from api.imports import _job
+    from importers.report import Report
+    from webmap.imports import review_html
+
+    row = _job(job)
+    report = Report.from_json(row["report"]) if row["report"] else None
+    report_html = report.html() if report else ""
+    settings = current_app.extensions["teritoriu.settings"]
+    page = review_html(settings, row, report_html, csrf_token(), current_user()["role"] in ("officer", "admin"))
+    return Response(page, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
+
+
+@bp.post("/imports/<int:job>/<any(accept, reject):action>")
+@requires("officer", "admin")
+def import_decision(job: int, action: str):
+    from api.imports import decide
+
+    decide(job, action == "accept")
+    return redirect(url_for("office.import_review", job=job), 303)

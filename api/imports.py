@@ -1,0 +1,196 @@
+"""Imports over the web: surveyors upload, an officer reviews the differences and accepts.
+
+    POST /api/imports                  multipart: file, layer, crs?, encoding?, mapping? (JSON),
+                                       make_valid?, dry_run?            → 202 {id, status, url}
+    GET  /api/imports/<id>             status and report
+    GET  /api/imports/<id>/features    the staged features (GeoJSON, CRS84; change per feature)
+    POST /api/imports/<id>/accept      officer: commit (checked again against today's database)
+    POST /api/imports/<id>/reject      officer: discard
+The check runs in a background thread; the uploaded file is kept under var/imports/<id>/ until
+the officer decides, so that the commit reads exactly what was checked.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import threading
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from sqlalchemy import text
+
+from api.staff import current_user, requires
+from gis.db import get_engine
+from importers.pipeline import (LAYER_KINDS, Options, analyse_and_merge, record_job, sha256, store_staged,
+                                update_job)
+from importers.report import Report
+
+bp = Blueprint("imports", __name__, url_prefix="/api/imports")
+UPLOADERS = ("surveyor", "officer", "admin")
+DECIDERS = ("officer", "admin")
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def _settings():
+    return current_app.extensions["teritoriu.settings"]
+
+
+def _actor() -> str:
+    user = current_user()
+    return f"{user['role']}:{user['username']}"
+
+
+def folder(settings, job: int) -> Path:
+    return Path(settings.var_dir) / "imports" / str(job)
+
+
+def options_from_form(form) -> Options:
+    kind = form.get("layer", "parcels")
+    if kind not in LAYER_KINDS:
+        abort(400, description=f"layer must be one of {', '.join(LAYER_KINDS)}")
+    crs = form.get("crs") or None
+    if crs is not None:
+        raw = crs.upper().removeprefix("EPSG:")
+        if not raw.isdigit():
+            abort(400, description="crs must be an EPSG code, e.g. EPSG:3844")
+        crs = int(raw)
+    encoding = form.get("encoding") or None
+    if encoding is not None:
+        import codecs
+
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            abort(400, description=f"unknown encoding {encoding!r}")
+    mapping = form.get("mapping") or None
+    if mapping is not None:
+        try:
+            mapping = json.loads(mapping)
+        except ValueError:
+            abort(400, description='mapping must be JSON: {"SOURCE_FIELD": "canonical_name"}')
+        if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
+            abort(400, description='mapping must be JSON: {"SOURCE_FIELD": "canonical_name"}')
+    uat = form.get("uat") or None
+    if uat is not None and not str(uat).isdigit():
+        abort(400, description="uat must be a SIRUTA code")
+    return Options(kind=kind, crs=crs, encoding=encoding, mapping=mapping,
+                   make_valid=form.get("make_valid") in ("1", "true", "on"), uat=int(uat) if uat else None)
+
+
+def _check_in_background(settings, job: int, path: Path, options: Options, actor: str, dry_run: bool) -> None:
+    try:
+        report, staged = analyse_and_merge(settings, path, options, actor, commit=False, keep_staged=not dry_run)
+        status = "rejected" if not report.ok else ("checked" if dry_run else "staged")
+        report.status = status
+        if staged.rows and status == "staged":
+            store_staged(settings, job, staged)
+        update_job(settings, job, status, report, uat=report.uat)
+    except Exception as exc:  # the job must end in a state a person can read
+        current = Report(source=path.name, kind=options.kind, status="failed")
+        current.add("error", "failed", f"the import failed unexpectedly ({type(exc).__name__}); nothing was written")
+        update_job(settings, job, "failed", current)
+        raise
+    finally:
+        if status_is_final(settings, job):
+            shutil.rmtree(folder(settings, job), ignore_errors=True)
+
+
+def status_is_final(settings, job: int) -> bool:
+    with get_engine(settings, "app").connect() as conn:
+        status = conn.execute(text("SELECT status FROM importing.job WHERE id = :id"), {"id": job}).scalar_one()
+    return status not in ("running", "staged")
+
+
+@bp.post("")
+@requires(*UPLOADERS)
+def upload():
+    settings = _settings()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        abort(400, description="send the file as multipart field 'file'")
+    options = options_from_form(request.form)
+    dry_run = request.form.get("dry_run") in ("1", "true", "on")
+    actor = _actor()
+    name = _SAFE.sub("_", Path(upload.filename).name)[:120] or "upload"
+    pending = Report(source=name, kind=options.kind, status="running")
+    job = record_job(settings, pending, options, actor, "running", None)
+    target = folder(settings, job)
+    target.mkdir(parents=True, mode=0o700)
+    path = target / name
+    upload.save(path)
+    with get_engine(settings, "app").begin() as conn:
+        conn.execute(text("UPDATE importing.job SET file_sha256 = :s WHERE id = :id"), {"s": sha256(path), "id": job})
+    threading.Thread(target=_check_in_background, args=(settings, job, path, options, actor, dry_run),
+                     daemon=True, name=f"import-{job}").start()
+    return jsonify(id=job, status="running", url=f"/api/imports/{job}"), 202
+
+
+def _job(job: int) -> dict:
+    with get_engine(_settings(), "app").connect() as conn:
+        row = conn.execute(text("""
+            SELECT id, created_at, created_by, source_name, kind, uat_siruta, status, options, report,
+                   decided_by, decided_at FROM importing.job WHERE id = :id"""), {"id": job}).mappings().one_or_none()
+    if row is None:
+        abort(404, description=f"no import {job}")
+    user = current_user()
+    if user["role"] not in DECIDERS and row["created_by"] != _actor():
+        abort(403, description="only the surveyor who uploaded it and officers may see an import")
+    out = dict(row)
+    for k in ("created_at", "decided_at"):
+        out[k] = out[k].isoformat() if out[k] else None
+    return out
+
+
+@bp.get("/<int:job>")
+@requires(*UPLOADERS)
+def status(job: int):
+    return jsonify(_job(job))
+
+
+@bp.get("/<int:job>/features")
+@requires(*UPLOADERS)
+def features(job: int):
+    _job(job)
+    with get_engine(_settings(), "app").connect() as conn:
+        collection = conn.execute(text("""
+            SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
+                'type', 'Feature', 'id', idx, 'geometry', ST_AsGeoJSON(ST_Transform(geom, 4326), 7)::json,
+                'properties', json_build_object('change', change, 'key', key, 'kind', attributes->>'_kind'))
+                ORDER BY idx), '[]'))
+            FROM importing.staged_feature WHERE job_id = :id AND change <> 'unchanged'"""), {"id": job}).scalar_one()
+    return jsonify(collection)
+
+
+def decide(job: int, accept: bool) -> dict:
+    """An officer's decision on a staged import; accepting commits it after checking it again."""
+    settings = _settings()
+    row = _job(job)
+    if row["status"] != "staged":
+        abort(409, description=f"the import is {row['status']}, not waiting for a decision")
+    actor = _actor()
+    if not accept:
+        update_job(settings, job, "discarded", decided_by=actor)
+    else:
+        files = [p for p in folder(settings, job).glob("*") if p.is_file()]
+        if not files:
+            abort(409, description="the uploaded file is no longer there; upload it again")
+        options = Options(**row["options"])
+        report, _ = analyse_and_merge(settings, files[0], options, actor, commit=True)
+        update_job(settings, job, report.status if report.ok else "rejected", report, decided_by=actor)
+    shutil.rmtree(folder(settings, job), ignore_errors=True)
+    return _job(job)
+
+
+@bp.post("/<int:job>/accept")
+@requires(*DECIDERS)
+def accept(job: int):
+    out = decide(job, True)
+    return jsonify(out), (200 if out["status"] == "committed" else 409)
+
+
+@bp.post("/<int:job>/reject")
+@requires(*DECIDERS)
+def reject(job: int):
+    return jsonify(decide(job, False))

@@ -1,0 +1,375 @@
+"""The import pipeline (DESIGN.md §7): read → detect CRS and encoding → map fields → validate →
+stage → report → commit.
+
+Everything happens in one database transaction. Each layer's features go into a temporary
+table, are classified against the current objects (new, changed, unchanged; parcels also
+retire the current parcels they replace), checked in PostGIS, and merged. A dry run and a
+staged upload run exactly the same steps and roll back at the end, so the report of a dry run
+is the report of the commit; a rejected import therefore never leaves anything behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+from sqlalchemy import Connection, text
+
+from gis.db import get_engine, set_actor
+from gis.profiles import get_profile
+from gis.settings import Settings
+from importers.kinds import KINDS, ORDER, Kind
+from importers.report import Report
+
+LAYER_KINDS = ("parcels", "buildings", "streets", "addresses", "zones", "agri")
+FAMILY = {"polygon": ("Polygon", "MultiPolygon"), "line": ("LineString", "MultiLineString"),
+          "point": ("Point", "MultiPoint")}
+
+
+@dataclass(frozen=True)
+class Rules:
+    overlap_m2: float = 0.01        # overlaps smaller than this are numerical noise
+    replace_share: float = 0.5      # a current parcel covered this much by the import is replaced
+    area_tolerance: float = 0.02    # legal vs measured area: a warning beyond this share
+    min_area_m2: float = 0.5        # a polygon smaller than this is a drawing error
+
+
+@dataclass
+class Options:
+    kind: str = "parcels"
+    crs: int | None = None
+    encoding: str | None = None
+    mapping: dict | None = None
+    make_valid: bool = False
+    uat: int | None = None
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Staged:
+    """The features of a checked import, for the officer's review map."""
+    rows: list[tuple] = field(default_factory=list)  # (idx, change, key, target_id, attrs json, ewkb hex)
+
+
+class ImportFailed(Exception):
+    """The file cannot be imported; the report says why."""
+
+    def __init__(self, report: Report):
+        super().__init__("; ".join(p.message for p in report.errors[:3]))
+        self.report = report
+
+
+Progress = Callable[[str, float], None]
+
+
+def _quiet(stage: str, fraction: float) -> None:
+    pass
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _uats(conn: Connection) -> dict[int, shapely.Geometry]:
+    return {siruta: shapely.from_wkb(bytes(wkb)) for siruta, wkb in conn.execute(text(
+        "SELECT siruta, ST_AsBinary(geom) FROM territory.uat"))}
+
+
+def _choose_uat(uats: dict, geoms: np.ndarray, wanted: int | None, report: Report) -> int | None:
+    if wanted is not None:
+        if wanted not in uats:
+            report.add("error", "unknown_uat", f"there is no UAT with SIRUTA {wanted} in this database")
+            return None
+        return wanted
+    if len(uats) == 1:
+        return next(iter(uats))
+    points = shapely.point_on_surface(geoms[~shapely.is_missing(geoms)])
+    counts = {s: int(shapely.covered_by(points, g).sum()) for s, g in uats.items()}
+    best = max(counts, key=counts.get, default=None)
+    if best is None or counts[best] == 0:
+        report.add("error", "outside_uat", "the features lie in none of the UATs of this database")
+        return None
+    return best
+
+
+def _geometry_checks(kind: Kind, layer_name: str, geoms: np.ndarray, boundary, options: Options,
+                     rules: Rules, report: Report, fids: list[str | None]) -> np.ndarray:
+    """Per-feature geometry rules (vectorised). Returns the geometries to keep (None: rejected)."""
+    out = geoms.copy()
+    wanted = FAMILY[kind.family]
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    types = shapely.get_type_id(geoms)
+    names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+                      "MultiPolygon", "GeometryCollection"])
+    valid = shapely.is_valid(geoms)
+    inside = shapely.covered_by(geoms, boundary.buffer(0.5)) if boundary is not None else np.ones(len(geoms), bool)
+    for i in range(len(geoms)):
+        where = {"layer": layer_name, "feature": i, "fid": fids[i]}
+        if missing[i]:
+            report.add("error", "no_geometry", "the feature has no geometry", **where)
+            out[i] = None
+            continue
+        gtype = names[types[i]] if types[i] >= 0 else "?"
+        if gtype not in wanted:
+            if kind.family == "point" and gtype in FAMILY["polygon"]:
+                out[i] = shapely.point_on_surface(geoms[i])   # an address given as its parcel: its inner point
+            else:
+                report.add("error", "wrong_type", f"a {gtype} where {kind.name} need "
+                           f"{' or '.join(wanted)} geometries", **where)
+                out[i] = None
+                continue
+        if not valid[i]:
+            reason = shapely.is_valid_reason(geoms[i])
+            if options.make_valid and kind.family == "polygon":
+                repaired = shapely.make_valid(geoms[i])
+                polygons = [g for g in getattr(repaired, "geoms", [repaired]) if g.geom_type in wanted]
+                if polygons:
+                    out[i] = shapely.union_all(polygons)
+                    report.add("warning", "repaired", f"the outline was not valid ({reason}) and was repaired "
+                               f"(--make-valid): check it", **where)
+                else:
+                    report.add("error", "invalid_geometry", f"the outline is not valid ({reason}) and cannot be "
+                               "repaired", **where)
+                    out[i] = None
+                    continue
+            else:
+                report.add("error", "invalid_geometry", f"the outline is not valid ({reason}): fix it, or "
+                           "import with --make-valid", **where)
+                out[i] = None
+                continue
+        if kind.family == "polygon" and shapely.area(out[i]) < rules.min_area_m2:
+            report.add("error", "too_small", f"the polygon covers only {shapely.area(out[i]):.3f} m²", **where)
+            out[i] = None
+            continue
+        if not inside[i]:
+            report.add("error", "outside_uat", "the feature lies (partly) outside the UAT boundary", **where)
+            out[i] = None
+    return out
+
+
+def _load_temp(conn: Connection, rows: list[tuple], srid: int) -> None:
+    conn.execute(text("DROP TABLE IF EXISTS imp"))
+    conn.execute(text(f"CREATE TEMP TABLE imp (idx integer PRIMARY KEY, key text, attrs jsonb, "
+                      f"geom geometry(Geometry, {int(srid)}), change text, target_id bigint) ON COMMIT DROP"))
+    raw = conn.connection.driver_connection
+    with raw.cursor().copy("COPY imp (idx, key, attrs, geom) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+    conn.execute(text("CREATE INDEX ON imp USING gist (geom)"))
+    conn.execute(text("CREATE INDEX ON imp (key)"))
+    conn.execute(text("ANALYZE imp"))
+
+
+def _check_layer(conn, settings: Settings, kind: Kind, layer, uat: int, boundary, options: Options, rules: Rules,
+                 report: Report, srid: int, progress: Progress) -> list[tuple]:
+    frame = layer.frame
+    name = layer.name
+    geoms = np.asarray(frame.geometry.values, dtype=object) if len(frame) else np.array([], dtype=object)
+    records = frame.drop(columns=frame.geometry.name).to_dict("records") if len(frame) else []
+    attrs: list[dict | None] = []
+    fids: list[str | None] = []
+    for i, row in enumerate(records):
+        where = {"layer": name, "feature": i}
+        attrs.append(kind.attributes(row, report, where))
+        fids.append(where.get("fid"))
+        if i % 5000 == 0:
+            progress(f"{name}: attributes", i / max(1, len(records)))
+    kept = _geometry_checks(kind, name, geoms, boundary, options, rules, report, fids)
+    keys: dict[str, list[int]] = {}
+    for i, a in enumerate(attrs):
+        if a is not None and kept[i] is not None:
+            keys.setdefault(kind.key(a), []).append(i)
+    for key, idxs in keys.items():
+        if len(idxs) > 1:
+            for i in idxs:
+                others = ", ".join(f"#{j}" for j in idxs if j != i)
+                report.add("error", "duplicate_in_file", f"{key} appears more than once in the file (also {others})",
+                           layer=name, feature=i, fid=key)
+    # the same outline twice under different keys
+    wkb = shapely.to_wkb(kept[[k is not None for k in kept]]) if any(k is not None for k in kept) else []
+    seen: dict[bytes, int] = {}
+    for i, g in zip([i for i, k in enumerate(kept) if k is not None], wkb, strict=True):
+        if g in seen and attrs[i] is not None and attrs[seen[g]] is not None:
+            report.add("error", "duplicate_geometry", f"the same geometry as feature #{seen[g]}", layer=name,
+                       feature=i, fid=fids[i])
+        seen.setdefault(g, i)
+    rows = []
+    for i, (a, g) in enumerate(zip(attrs, kept, strict=True)):
+        if a is None or g is None:
+            continue
+        rows.append((i, kind.key(a), json.dumps(a, ensure_ascii=False),
+                     shapely.to_wkb(shapely.set_srid(g, srid), hex=True, include_srid=True, output_dimension=2)))
+    progress(f"{name}: checks in PostGIS", 0.5)
+    _load_temp(conn, rows, srid)
+    kind.classify(conn, uat, report, name)
+    kind.checks(conn, uat, report, name, rules)
+    return rows
+
+
+def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: str, commit: bool,
+                      progress: Progress = _quiet, keep_staged: bool = False) -> tuple[Report, Staged]:
+    """Run every step; write only when `commit` and the report has no error."""
+    from importers.detect import resolve_crs
+    from importers.model import ImportRefused, Limits
+    from importers.read import read_source
+
+    started = time.monotonic()
+    path = Path(path)
+    report = Report(source=path.name, kind=options.kind)
+    staged = Staged()
+    srid = get_profile(settings.profile).storage_srid
+    rules = Rules(area_tolerance=settings.edit_area_tolerance)
+    work = Path(tempfile.mkdtemp(prefix="import-", dir=_tmp_dir(settings)))
+    os.chmod(work, 0o700)
+    try:
+        progress("reading", 0.0)
+        try:
+            layers = read_source(path, options.kind, crs=options.crs, encoding=options.encoding,
+                                 mapping=options.mapping, limits=Limits(), workdir=work)
+        except ImportRefused as exc:
+            for n in exc.notes:
+                report.add(n.severity, n.code, n.message, feature=n.feature, fid=n.fid)
+            if report.ok:
+                report.add("error", "unreadable", str(exc) or "the file cannot be read")
+            report.status = "rejected"
+            return report, staged
+        with get_engine(settings, "app").connect() as conn:
+            transaction = conn.begin()
+            try:
+                set_actor(conn, actor)
+                conn.execute(text("SET LOCAL enable_nestloop = off"))  # bulk joins: see gis/samples.py
+                uats = _uats(conn)
+                union = shapely.union_all(list(uats.values())) if uats else None
+                resolved = []
+                for layer in layers:
+                    for n in layer.notes:
+                        report.add(n.severity, n.code, n.message, layer=layer.name, feature=n.feature, fid=n.fid)
+                    if any(n.severity == "error" for n in layer.notes):
+                        continue
+                    try:
+                        layer = resolve_crs(layer, union, srid, options.crs)
+                    except ImportRefused as exc:
+                        for n in exc.notes:
+                            report.add(n.severity, n.code, n.message, layer=layer.name)
+                        continue
+                    resolved.append(layer)
+                    report.layers.append({"name": layer.name, "kind": layer.kind or options.kind,
+                                          "features": len(layer.frame), "crs": layer.crs,
+                                          "encoding": layer.encoding, "unmapped": list(layer.unmapped)})
+                _resolution_notes(layers, resolved, report)
+                if not resolved and report.ok:
+                    report.add("error", "no_layer", "the file holds no layer that can be imported")
+                geoms = np.concatenate([np.asarray(x.frame.geometry.values, dtype=object) for x in resolved]) \
+                    if resolved else np.array([], dtype=object)
+                uat = _choose_uat(uats, geoms, options.uat, report) if len(geoms) or options.uat else None
+                report.uat = uat
+                boundary = uats.get(uat)
+                conn.execute(text("CREATE TEMP TABLE staged_parcels (key text) ON COMMIT DROP"))
+                for kind_name in ORDER + tuple(k for k in LAYER_KINDS if k not in ORDER):
+                    for layer in [x for x in resolved if (x.kind or options.kind) == kind_name]:
+                        if kind_name not in KINDS:
+                            report.add("error", "unsupported", f"importing {kind_name} is not supported yet",
+                                       layer=layer.name)
+                            continue
+                        if uat is None:
+                            continue
+                        kind = KINDS[kind_name]
+                        before = len(report.errors)
+                        _check_layer(conn, settings, kind, layer, uat, boundary, options, rules, report, srid,
+                                     progress)
+                        counts = dict(conn.execute(text("SELECT change, count(*) FROM imp GROUP BY 1")).all())
+                        report.summary["features"] += len(layer.frame)
+                        for change in ("new", "changed", "unchanged", "retired"):
+                            report.summary[change] += counts.get(change, 0)
+                        if kind_name == "parcels":
+                            conn.execute(text("INSERT INTO staged_parcels SELECT key FROM imp WHERE idx >= 0"))
+                        if keep_staged:
+                            offset = len(staged.rows)
+                            staged.rows += [(offset + idx if idx >= 0 else idx - offset, change, key, target, attrs,
+                                             wkb, kind_name, layer.name) for idx, change, key, target, attrs, wkb
+                                            in conn.execute(text(
+                                                "SELECT idx, change, key, target_id, attrs::text, "
+                                                "encode(ST_AsEWKB(geom), 'hex') FROM imp ORDER BY idx"))]
+                        if len(report.errors) == before and report.ok:
+                            progress(f"{layer.name}: merging", 0.8)
+                            kind.merge(conn, uat, srid)
+                if report.ok and commit:
+                    transaction.commit()
+                    report.status = "committed"
+                else:
+                    transaction.rollback()
+                    report.status = "rejected" if not report.ok else "checked"
+            except BaseException:
+                if transaction.is_active:
+                    transaction.rollback()
+                raise
+        return report, staged
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        report.seconds = round(time.monotonic() - started, 2)
+        progress("done", 1.0)
+
+
+def _resolution_notes(layers, resolved, report: Report) -> None:
+    """Notes that resolve_crs added (reprojected, swapped axes, assumed Stereo 70, Z dropped)."""
+    for layer in resolved:
+        known = {(p.code, p.message) for p in report.problems if p.layer == layer.name}
+        for n in layer.notes:
+            if (n.code, n.message) not in known:
+                report.add(n.severity, n.code, n.message, layer=layer.name, feature=n.feature, fid=n.fid)
+
+
+def _tmp_dir(settings: Settings) -> str:
+    d = Path(settings.var_dir) / "tmp"
+    d.mkdir(parents=True, exist_ok=True)
+    return str(d)
+
+
+# ---- jobs: the upload page and the API keep a record of every import -------------------------
+
+def record_job(settings: Settings, report: Report, options: Options, actor: str, status: str,
+               file_sha: str | None) -> int:
+    with get_engine(settings, "app").begin() as conn:
+        return conn.execute(text("""
+            INSERT INTO importing.job (created_by, source_name, file_sha256, kind, uat_siruta, status, options, report)
+            VALUES (:by, :src, :sha, :kind, :uat, :status, :opts, :report) RETURNING id"""),
+            {"by": actor, "src": report.source, "sha": file_sha, "kind": options.kind, "uat": report.uat,
+             "status": status, "opts": json.dumps(options.to_json()),
+             "report": json.dumps(report.to_json(), ensure_ascii=False)}).scalar_one()
+
+
+def store_staged(settings: Settings, job: int, staged: Staged) -> None:
+    """The checked features of a job, with their change, for the officer's review map."""
+    with get_engine(settings, "app").begin() as conn:
+        raw = conn.connection.driver_connection
+        with raw.cursor().copy("COPY importing.staged_feature (job_id, idx, change, key, target_id, attributes, "
+                               "geom) FROM STDIN") as copy:
+            for idx, change, key, target, attrs, wkb, kind_name, layer in staged.rows:
+                a = {**json.loads(attrs), "_kind": kind_name, "_layer": layer}
+                copy.write_row((job, idx, change, key, target, json.dumps(a, ensure_ascii=False), wkb))
+
+
+def update_job(settings: Settings, job: int, status: str, report: Report | None = None,
+               decided_by: str | None = None, uat: int | None = None) -> None:
+    with get_engine(settings, "app").begin() as conn:
+        conn.execute(text("""
+            UPDATE importing.job SET status = :s, report = coalesce(CAST(:r AS jsonb), report),
+                   uat_siruta = coalesce(:uat, uat_siruta),
+                   decided_by = coalesce(:by, decided_by), decided_at = CASE WHEN :by IS NULL THEN decided_at ELSE now() END
+            WHERE id = :id"""), {"s": status, "r": json.dumps(report.to_json(), ensure_ascii=False) if report else None,
+                                 "by": decided_by, "id": job, "uat": uat})

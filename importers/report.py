@@ -1,0 +1,97 @@
+"""The import report: what was read, every problem with its feature, and what would change.
+As JSON (API, `--report FILE.json`) and as a readable HTML page (the upload page)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass
+class Problem:
+    severity: str              # error | warning | info
+    code: str
+    message: str
+    layer: str | None = None
+    feature: int | None = None  # 0-based index in its layer
+    fid: str | None = None      # the feature's own id (cadastral number, code)
+
+
+@dataclass
+class Report:
+    source: str
+    kind: str
+    uat: int | None = None
+    status: str = "running"    # rejected | checked | staged | committed | discarded | failed
+    layers: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    summary: dict = field(default_factory=lambda: {"features": 0, "new": 0, "changed": 0, "unchanged": 0,
+                                                   "retired": 0})
+    retired: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, severity: str, code: str, message: str, **where) -> None:
+        self.problems.append(Problem(severity, code, message, **where))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict:
+        out = asdict(self)
+        out["summary"] = {**self.summary, "errors": len(self.errors),
+                          "warnings": sum(p.severity == "warning" for p in self.problems)}
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> Report:
+        data = dict(data)
+        problems = [Problem(**p) for p in data.pop("problems", [])]
+        summary = {k: v for k, v in data.pop("summary", {}).items() if k not in ("errors", "warnings")}
+        report = cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+        report.problems, report.summary = problems, {**report.summary, **summary}
+        return report
+
+    def text(self, limit: int = 50) -> str:
+        """For the terminal."""
+        s = self.to_json()["summary"]
+        lines = [f"{self.source} ({self.kind}): {s['features']} features — new {s['new']}, changed "
+                 f"{s['changed']}, unchanged {s['unchanged']}, retired {s['retired']}; "
+                 f"{s['errors']} errors, {s['warnings']} warnings"]
+        for p in self.problems[:limit]:
+            where = "".join([f" {p.layer}" if p.layer else "", f" #{p.feature}" if p.feature is not None else "",
+                             f" ({p.fid})" if p.fid else ""])
+            lines.append(f"  {p.severity.upper()}{where}: {p.message}")
+        if len(self.problems) > limit:
+            lines.append(f"  … and {len(self.problems) - limit} more (see the JSON report)")
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        """A readable page fragment (Romanian labels; the messages are the report's own)."""
+        e = html.escape
+        s = self.to_json()["summary"]
+        label = {"error": "Eroare", "warning": "Avertisment", "info": "Notă"}
+        status = {"rejected": "respins", "checked": "verificat (fără erori)", "staged": "în așteptarea aprobării",
+                  "committed": "importat", "discarded": "respins de ofițer", "failed": "eșuat",
+                  "running": "în lucru"}
+        rows = "".join(
+            f'<tr class="t-{e(p.severity)}" data-code="{e(p.code)}"><td>{label.get(p.severity, p.severity)}</td>'
+            f"<td>{e(p.layer or '')}</td><td>{'' if p.feature is None else p.feature}</td><td>{e(p.fid or '')}</td>"
+            f"<td>{e(p.message)}</td></tr>" for p in self.problems)
+        layers = "".join(f"<li>{e(x['name'])}: {x['features']} obiecte, CRS {e(str(x.get('crs') or '?'))}"
+                         f"{', codare ' + e(x['encoding']) if x.get('encoding') else ''}"
+                         f"{'; câmpuri neutilizate: ' + e(', '.join(x['unmapped'])) if x.get('unmapped') else ''}</li>"
+                         for x in self.layers)
+        return (f'<section class="t-report" data-status="{e(self.status)}"><h3>Raport: {e(self.source)}</h3>'
+                f"<p>Stare: <strong>{status.get(self.status, self.status)}</strong>. {s['features']} obiecte: "
+                f"<span data-new>{s['new']}</span> noi, <span data-changed>{s['changed']}</span> modificate, "
+                f"<span data-unchanged>{s['unchanged']}</span> neschimbate, <span data-retired>{s['retired']}"
+                f"</span> retrase; {s['errors']} erori, {s['warnings']} avertismente.</p>"
+                f"<ul>{layers}</ul>"
+                + (f'<table class="t-table"><tr><th></th><th>Strat</th><th>Nr.</th><th>Id</th><th>Problema</th>'
+                   f"</tr>{rows}</table>" if rows else "")
+                + "</section>")
