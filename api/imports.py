@@ -43,7 +43,8 @@ def _actor() -> str:
 
 
 def folder(settings, job: int) -> Path:
-    return Path(settings.var_dir) / "imports" / str(job)
+    """Where an upload waits for its decision (per database: job numbers restart with it)."""
+    return Path(settings.var_dir) / "imports" / settings.db_name / str(job)
 
 
 def options_from_form(form) -> Options:
@@ -117,6 +118,7 @@ def upload():
     pending = Report(source=name, kind=options.kind, status="running")
     job = record_job(settings, pending, options, actor, "running", None)
     target = folder(settings, job)
+    shutil.rmtree(target, ignore_errors=True)  # left by a database that was dropped and created again
     target.mkdir(parents=True, mode=0o700)
     path = target / name
     upload.save(path)

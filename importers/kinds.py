@@ -419,6 +419,143 @@ class AgriPlots(Kind):
             FROM imp i WHERE i.change = 'new' ORDER BY i.idx"""), {"uat": uat})  # noqa: S608
 
 
-KINDS: dict[str, Kind] = {k.name: k for k in (Parcels(), Buildings(), Addresses(), AgriPlots())}
-# merged in this order, so that buildings and addresses find the parcels of the same file
-ORDER = ("parcels", "buildings", "addresses", "agri")
+STREET_TYPES = ("Strada", "Aleea", "Bulevardul", "Calea", "Drumul", "Intrarea", "Șoseaua", "Piața", "Fundătura",
+                "Splaiul", "Ulița")
+
+
+class Streets(Kind):
+    name, family, label = "streets", "line", "street"
+
+    def attributes(self, row, report, where):
+        name, kind = _text(row.get("name")), _text(row.get("street_type"))
+        if name and not kind:  # "Strada Morii" in one column
+            first, _, rest = name.partition(" ")
+            if rest and first.capitalize() in STREET_TYPES + ("Str.", "Str"):
+                kind, name = ("Strada" if first.lower().startswith("str") else first.capitalize()), rest.strip()
+        if not name:
+            report.add("error", "no_name", "the street has no name (map DENUMIRE or NUME)", **where)
+            return None
+        where["fid"] = f"{kind or 'Strada'} {name}"
+        hcl_date = _text(row.get("hcl_date"))
+        if hcl_date is not None:
+            try:
+                hcl_date = date.fromisoformat(hcl_date[:10]).isoformat()
+            except ValueError:
+                report.add("error", "bad_value", f"the HCL date {hcl_date!r} is not a date (YYYY-MM-DD)", **where)
+                return None
+        return {"street_type": kind or "Strada", "name": name, "code": _text(row.get("code")),
+                "hcl_number": _text(row.get("hcl_number")), "hcl_date": hcl_date}
+
+    def key(self, attrs):
+        return attrs["code"] or f"{attrs['street_type']} {attrs['name']}"
+
+    def classify(self, conn, uat, report, layer):
+        conn.execute(text("""
+            UPDATE imp SET attrs = attrs || jsonb_build_object('locality', (
+                SELECT l.siruta FROM territory.locality l WHERE l.uat_siruta = :uat
+                ORDER BY ST_Intersects(l.geom, ST_PointOnSurface(imp.geom)) DESC,
+                         ST_Distance(l.geom, imp.geom) LIMIT 1))"""), {"uat": uat})
+        _mark(conn, """
+            SELECT i.idx, s.id AS target_id, ST_OrderingEquals(ST_Multi(i.geom), s.geom)
+                   AND coalesce(i.attrs->>'hcl_number' = s.hcl_number, i.attrs->>'hcl_number' IS NULL) AS same
+            FROM imp i JOIN streets.street s ON s.uat_siruta = :uat AND s.valid_to IS NULL
+                AND CASE WHEN i.attrs->>'code' IS NOT NULL THEN s.code = i.attrs->>'code'
+                    ELSE s.locality_siruta = (i.attrs->>'locality')::int
+                         AND public.teritoriu_norm(s.street_type) = public.teritoriu_norm(i.attrs->>'street_type')
+                         AND public.teritoriu_norm(s.name) = public.teritoriu_norm(i.attrs->>'name') END""",
+              {"uat": uat})
+
+    def checks(self, conn, uat, report, layer, rules):
+        for idx, key in conn.execute(text("SELECT idx, key FROM imp WHERE attrs->>'locality' IS NULL")):
+            report.add("error", "no_locality", "the UAT has no locality for this street", layer=layer,
+                       feature=idx, fid=key)
+
+    def merge(self, conn, uat, srid):
+        conn.execute(text("""
+            UPDATE streets.street s SET geom = ST_Multi(i.geom),
+                hcl_number = coalesce(i.attrs->>'hcl_number', s.hcl_number),
+                hcl_date = coalesce((i.attrs->>'hcl_date')::date, s.hcl_date)
+            FROM imp i WHERE i.change = 'changed' AND s.id = i.target_id"""))
+        conn.execute(text("""
+            INSERT INTO streets.street (uat_siruta, locality_siruta, code, street_type, name, hcl_number, hcl_date,
+                                        geom)
+            SELECT :uat, (i.attrs->>'locality')::int, coalesce(i.attrs->>'code', 'I' || i.idx || '-' || md5(i.key)),
+                   i.attrs->>'street_type', i.attrs->>'name', i.attrs->>'hcl_number', (i.attrs->>'hcl_date')::date,
+                   ST_Multi(i.geom)
+            FROM imp i WHERE i.change = 'new' ORDER BY i.idx"""), {"uat": uat})
+
+
+class Zones(Kind):
+    name, family, label = "zones", "polygon", "UTR zone"
+    NUMBERS = ("pot_max", "cut_max", "max_height_m")
+
+    def attributes(self, row, report, where):
+        code = _text(row.get("code"))
+        if code is None:
+            report.add("error", "no_number", "the zone has no UTR code (map UTR or COD_UTR)", **where)
+            return None
+        where["fid"] = code
+        out = {"code": code, "functional_zone": _text(row.get("functional_zone")), "name": _text(row.get("name")),
+               "height_regime": _text(row.get("height_regime")), "document": _text(row.get("document"))}
+        try:
+            for n in self.NUMBERS:
+                out[n] = _number(row.get(n))
+        except ValueError as exc:
+            report.add("error", "bad_value", str(exc), **where)
+            return None
+        if out["pot_max"] is not None and not 0 <= out["pot_max"] <= 100:
+            report.add("error", "bad_value", f"POT {out['pot_max']} is not a percentage (0–100)", **where)
+            return None
+        return out
+
+    def key(self, attrs):
+        return f"{attrs['document'] or ''}:{attrs['code']}"
+
+    def classify(self, conn, uat, report, layer):
+        conn.execute(text("""
+            UPDATE imp SET attrs = attrs || jsonb_build_object('document_id', (
+                SELECT d.id FROM planning.document d WHERE d.uat_siruta = :uat
+                  AND CASE WHEN imp.attrs->>'document' IS NOT NULL THEN d.code = imp.attrs->>'document'
+                      ELSE d.kind = 'PUG' AND (d.valid_until IS NULL OR d.valid_until > now()) END
+                ORDER BY d.valid_from DESC LIMIT 1))"""), {"uat": uat})
+        _mark(conn, """
+            SELECT i.idx, z.id AS target_id, ST_OrderingEquals(ST_Multi(i.geom), z.geom)
+                   AND coalesce(i.attrs->>'functional_zone' = z.functional_zone, i.attrs->>'functional_zone' IS NULL)
+                   AND coalesce((i.attrs->>'pot_max')::numeric = z.pot_max, i.attrs->>'pot_max' IS NULL)
+                   AND coalesce((i.attrs->>'cut_max')::numeric = z.cut_max, i.attrs->>'cut_max' IS NULL)
+                   AND coalesce((i.attrs->>'max_height_m')::numeric = z.max_height_m, i.attrs->>'max_height_m' IS NULL)
+                   AS same
+            FROM imp i JOIN planning.zone z ON z.valid_to IS NULL AND z.document_id = (i.attrs->>'document_id')::bigint
+                AND z.code = i.attrs->>'code'""", {})
+
+    def checks(self, conn, uat, report, layer, rules):
+        for idx, key in conn.execute(text("SELECT idx, key FROM imp WHERE attrs->>'document_id' IS NULL")):
+            report.add("error", "no_document", "no planning document for this zone: load the PUG first, or map a "
+                       "column to 'document' (the PUG/PUZ code)", layer=layer, feature=idx, fid=key)
+        for idx, key in conn.execute(text("SELECT idx, key FROM imp WHERE change = 'new' "
+                                          "AND attrs->>'functional_zone' IS NULL")):
+            report.add("error", "missing_value", "a new zone needs its functional zone (map ZONA or FUNCTIUNE)",
+                       layer=layer, feature=idx, fid=key)
+
+    def merge(self, conn, uat, srid):
+        conn.execute(text("""
+            UPDATE planning.zone z SET geom = ST_Multi(i.geom),
+                functional_zone = coalesce(i.attrs->>'functional_zone', z.functional_zone),
+                name = coalesce(i.attrs->>'name', z.name),
+                pot_max = coalesce((i.attrs->>'pot_max')::numeric, z.pot_max),
+                cut_max = coalesce((i.attrs->>'cut_max')::numeric, z.cut_max),
+                max_height_m = coalesce((i.attrs->>'max_height_m')::numeric, z.max_height_m),
+                height_regime = coalesce(i.attrs->>'height_regime', z.height_regime)
+            FROM imp i WHERE i.change = 'changed' AND z.id = i.target_id"""))
+        conn.execute(text("""
+            INSERT INTO planning.zone (uat_siruta, document_id, code, functional_zone, name, pot_max, cut_max,
+                                       max_height_m, height_regime, geom)
+            SELECT :uat, (i.attrs->>'document_id')::bigint, i.attrs->>'code', i.attrs->>'functional_zone',
+                   i.attrs->>'name', (i.attrs->>'pot_max')::numeric, (i.attrs->>'cut_max')::numeric,
+                   (i.attrs->>'max_height_m')::numeric, i.attrs->>'height_regime', ST_Multi(i.geom)
+            FROM imp i WHERE i.change = 'new' ORDER BY i.idx"""), {"uat": uat})
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (Parcels(), Buildings(), Streets(), Addresses(), Zones(), AgriPlots())}
+# merged in this order: buildings and addresses find the parcels and streets of the same file
+ORDER = ("parcels", "buildings", "streets", "addresses", "zones", "agri")

@@ -38,7 +38,7 @@ FAMILY = {"polygon": ("Polygon", "MultiPolygon"), "line": ("LineString", "MultiL
 @dataclass(frozen=True)
 class Rules:
     overlap_m2: float = 0.01        # overlaps smaller than this are numerical noise
-    replace_share: float = 0.5      # a current parcel covered this much by the import is replaced
+    replace_share: float = 0.9      # a current parcel covered this much by the import is replaced
     area_tolerance: float = 0.02    # legal vs measured area: a warning beyond this share
     min_area_m2: float = 0.5        # a polygon smaller than this is a drawing error
 
