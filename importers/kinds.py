@@ -60,6 +60,8 @@ def _flag(value) -> bool | None:
     raise ValueError(f"{value!r} is neither yes nor no")
 
 
+# Coordinates are compared to the half millimetre: a surveyor's file rounds to the millimetre
+# what the database may hold with more decimals; that is not a change.
 class Kind:
     name: str = ""
     family: str = "polygon"            # polygon | line | point
@@ -136,7 +138,7 @@ class Parcels(Kind):
     def classify(self, conn, uat, report, layer):
         _mark(conn, """
             SELECT i.idx, p.id AS target_id,
-                   ST_OrderingEquals(ST_Multi(i.geom), p.geom)
+                   (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(p.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), p.geom) <= 0.0005)
                    AND coalesce((i.attrs->>'legal_area')::numeric = p.legal_area, i.attrs->>'legal_area' IS NULL)
                    AND coalesce(i.attrs->>'use_category' = p.use_category, i.attrs->>'use_category' IS NULL)
                    AND coalesce((i.attrs->>'intravilan')::boolean = p.intravilan, i.attrs->>'intravilan' IS NULL)
@@ -265,7 +267,7 @@ class Buildings(Kind):
             {"uat": uat})
         _mark(conn, """
             SELECT i.idx, b.id AS target_id,
-                   ST_OrderingEquals(ST_Multi(i.geom), b.geom)
+                   (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(b.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), b.geom) <= 0.0005)
                    AND coalesce(i.attrs->>'destination' = b.destination, i.attrs->>'destination' IS NULL)
                    AND coalesce((i.attrs->>'levels')::int = b.levels, i.attrs->>'levels' IS NULL)
                    AND coalesce((i.attrs->>'is_legal')::boolean = b.is_legal, i.attrs->>'is_legal' IS NULL) AS same
@@ -322,7 +324,9 @@ class Addresses(Kind):
             return None
         where["fid"] = f"{street} {m.group(1)}{suffix}"
         return {"street_type": _text(row.get("street_type")), "street_name": street, "number": int(m.group(1)),
-                "suffix": suffix, "postal_code": postal}
+                "suffix": suffix, "postal_code": postal,
+                # CGXML gives an address without its own point (the parcel's inner point stands in)
+                "point_from_parcel": bool(row.get("point_from_parcel"))}
 
     def key(self, attrs):
         return f"{attrs['street_type'] or ''} {attrs['street_name']} {attrs['number']}{attrs['suffix']}".strip()
@@ -336,7 +340,8 @@ class Addresses(Kind):
                        OR public.teritoriu_norm(s.street_type) = public.teritoriu_norm(imp.attrs->>'street_type'))
                 ORDER BY ST_Distance(s.geom, imp.geom) LIMIT 1))"""), {"uat": uat})
         _mark(conn, """
-            SELECT i.idx, a.id AS target_id, ST_OrderingEquals(i.geom, a.geom)
+            SELECT i.idx, a.id AS target_id, ((i.attrs->>'point_from_parcel')::boolean
+                   OR (ST_NPoints(i.geom) = ST_NPoints(a.geom) AND ST_HausdorffDistance(i.geom, a.geom) <= 0.0005))
                    AND coalesce(i.attrs->>'postal_code' = a.postal_code, i.attrs->>'postal_code' IS NULL) AS same
             FROM imp i JOIN streets.address_point a ON a.valid_to IS NULL
                 AND a.street_id = (i.attrs->>'street_id')::bigint AND a.number = (i.attrs->>'number')::int
@@ -350,7 +355,8 @@ class Addresses(Kind):
 
     def merge(self, conn, uat, srid):
         conn.execute(text("""
-            UPDATE streets.address_point a SET geom = i.geom,
+            UPDATE streets.address_point a
+            SET geom = CASE WHEN (i.attrs->>'point_from_parcel')::boolean THEN a.geom ELSE i.geom END,
                 postal_code = coalesce(i.attrs->>'postal_code', a.postal_code)
             FROM imp i WHERE i.change = 'changed' AND a.id = i.target_id"""))
         conn.execute(text("""
@@ -394,7 +400,7 @@ class AgriPlots(Kind):
 
     def classify(self, conn, uat, report, layer):
         _mark(conn, """
-            SELECT i.idx, a.id AS target_id, ST_OrderingEquals(ST_Multi(i.geom), a.geom)
+            SELECT i.idx, a.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(a.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), a.geom) <= 0.0005)
                    AND a.use_category = i.attrs->>'use_category'
                    AND a.declared_area = (i.attrs->>'declared_area')::numeric AS same
             FROM imp i JOIN agri.plot a ON a.uat_siruta = :uat AND a.year = (i.attrs->>'year')::int
@@ -456,7 +462,7 @@ class Streets(Kind):
                 ORDER BY ST_Intersects(l.geom, ST_PointOnSurface(imp.geom)) DESC,
                          ST_Distance(l.geom, imp.geom) LIMIT 1))"""), {"uat": uat})
         _mark(conn, """
-            SELECT i.idx, s.id AS target_id, ST_OrderingEquals(ST_Multi(i.geom), s.geom)
+            SELECT i.idx, s.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(s.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), s.geom) <= 0.0005)
                    AND coalesce(i.attrs->>'hcl_number' = s.hcl_number, i.attrs->>'hcl_number' IS NULL) AS same
             FROM imp i JOIN streets.street s ON s.uat_siruta = :uat AND s.valid_to IS NULL
                 AND CASE WHEN i.attrs->>'code' IS NOT NULL THEN s.code = i.attrs->>'code'
@@ -519,7 +525,7 @@ class Zones(Kind):
                       ELSE d.kind = 'PUG' AND (d.valid_until IS NULL OR d.valid_until > now()) END
                 ORDER BY d.valid_from DESC LIMIT 1))"""), {"uat": uat})
         _mark(conn, """
-            SELECT i.idx, z.id AS target_id, ST_OrderingEquals(ST_Multi(i.geom), z.geom)
+            SELECT i.idx, z.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(z.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), z.geom) <= 0.0005)
                    AND coalesce(i.attrs->>'functional_zone' = z.functional_zone, i.attrs->>'functional_zone' IS NULL)
                    AND coalesce((i.attrs->>'pot_max')::numeric = z.pot_max, i.attrs->>'pot_max' IS NULL)
                    AND coalesce((i.attrs->>'cut_max')::numeric = z.cut_max, i.attrs->>'cut_max' IS NULL)

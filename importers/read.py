@@ -258,7 +258,8 @@ def _cgxml(path: Path) -> list[SourceLayer]:
         if address is not None and _value(address, "STREETNAME") and geom is not None:
             address_rows.append({"street_type": _value(address, "STREETTYPE"),
                                  "street_name": _value(address, "STREETNAME"),
-                                 "number": _value(address, "POSTALNUMBER"), "postal_code": _value(address, "ZIPCODE")})
+                                 "number": _value(address, "POSTALNUMBER"), "postal_code": _value(address, "ZIPCODE"),
+                                 "point_from_parcel": True})
             address_geoms.append(geom.point_on_surface())
     land_of = {_value(land, "LANDID"): _value(land, "CADGENNO") for land in root.iter("Land")}
     buildings, building_geoms = [], []

@@ -325,3 +325,41 @@ def test_a_bad_upload_is_rejected_and_an_officer_can_discard(staff, uat, engine,
         r = surveyor.post("/api/imports", headers=sh, data=data)
         assert r.status_code == 400 and words in r.get_json()["message"]
     assert staff["surveyor"][0].get("/api/imports/999999").status_code == 404
+
+
+def test_a_sample_cgxml_matches_the_loaded_commune(loaded, engine):
+    """The sample CGXML files describe parcels, buildings and addresses the sample commune
+    already holds: a dry run finds them all unchanged."""
+    cgxml = sorted((loaded.samples_dir / "cgxml").glob("*.cgxml"))[0]
+    report, _ = analyse_and_merge(loaded, cgxml, Options(), "test:import", commit=False)
+    assert report.ok, report.text()
+    assert {x["kind"] for x in report.layers} == {"parcels", "buildings", "addresses"}
+    assert report.summary["new"] == 0 and report.summary["changed"] == 0
+    assert report.summary["unchanged"] == report.summary["features"] >= 3
+
+
+def test_a_cgxml_imports_parcel_building_and_address_together(loaded, uat, engine, tmp_path):
+    def points(immovable, building, coords):
+        return "".join(f"<Points><IMMOVABLEID>{immovable}</IMMOVABLEID><BUILDINGID>{building}</BUILDINGID>"
+                       f"<NO>{i}</NO><X>{Y0 + y}</X><Y>{X0 + x}</Y></Points>" for i, (x, y) in enumerate(coords, 1))
+    path = tmp_path / "nou.cgxml"
+    path.write_text(
+        "<CGXML><Address><ADDRESSID>1</ADDRESSID><STREETTYPE>Strada</STREETTYPE><STREETNAME>Fântânii</STREETNAME>"
+        "<POSTALNUMBER>15</POSTALNUMBER><ZIPCODE>_empty</ZIPCODE></Address>"
+        "<Land><LANDID>1</LANDID><CADGENNO>910201</CADGENNO><PARCELLEGALAREA>600</PARCELLEGALAREA>"
+        "<ADDRESSID>1</ADDRESSID></Land>"
+        "<Parcel><LANDID>1</LANDID><MEASUREDAREA>600</MEASUREDAREA><USECATEGORY>CC</USECATEGORY>"
+        "<INTRAVILAN>true</INTRAVILAN></Parcel>"
+        "<Building><BUILDINGID>1</BUILDINGID><LANDID>1</LANDID><BUILDNO>1</BUILDNO>"
+        "<BUILDINGDESTINATION>CL</BUILDINGDESTINATION><LEVELSNO>2</LEVELSNO><ISLEGAL>true</ISLEGAL></Building>"
+        + points(1, "_empty", [(0, 900), (20, 900), (20, 930), (0, 930)])
+        + points(1, 1, [(5, 905), (15, 905), (15, 915), (5, 915)]) + "</CGXML>")
+    report = run(loaded, path)
+    assert report.status == "committed", report.text()
+    assert report.summary["new"] == 3
+    with engine.connect() as c:
+        row = c.execute(text("""
+            SELECT p.use_category, b.levels, a.number FROM cadastre.parcel p
+            JOIN cadastre.building b ON b.parcel_id = p.id JOIN streets.address_point a ON a.parcel_id = p.id
+            WHERE p.cadastral_number = '910201' AND p.valid_to IS NULL""")).one()
+    assert tuple(row) == ("CC", 2, 15)
