@@ -8,6 +8,7 @@ are the command's own."""
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import subprocess
 import sys
@@ -33,7 +34,7 @@ def shapefile(n_parcels: int, seed: int) -> Path:
 def run_import(settings, path: Path, uat: int) -> tuple[float, float, int, str]:
     cmd = [str(Path(sys.executable).parent / "teritoriu"), "import", str(path), "--layer", "parcels",
            "--uat", str(uat)]
-    env = {"TERITORIU_DB_NAME": settings.db_name, "PATH": "/usr/bin:/bin"}
+    env = {**os.environ, "TERITORIU_DB_NAME": settings.db_name}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env)
