@@ -329,7 +329,7 @@ def _mapping(ctx, param, value):
               help="what the file holds (a CGXML file carries its own: parcels, buildings, addresses)")
 @click.option("--dry-run", is_flag=True, help="check and report; write nothing")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="write the report as JSON here")
+              help="write the report here: JSON, or a readable page if the name ends in .html")
 @click.option("--crs", callback=_epsg, help="the coordinates' CRS when the file does not say (EPSG:N)")
 @click.option("--encoding", help="the text encoding of a DBF without .cpg (utf-8, cp1250, iso-8859-2…)")
 @click.option("--mapping", callback=_mapping, help='JSON file {"SOURCE_FIELD": "canonical_name"}')
@@ -371,7 +371,14 @@ def import_(path: Path, kind: str, dry_run: bool, report_path: Path | None, crs:
         if bar is not None:
             bar.__exit__(None, None, None)
     record_job(settings, report, options, actor, report.status, sha256(path))
-    if report_path:
+    if report_path and report_path.suffix.lower() in (".html", ".htm"):
+        from webmap.simple_page import page_html
+
+        from gis.settings import PROJECT_ROOT
+
+        css = (PROJECT_ROOT / "webmap" / "static" / "css" / "map.css").read_text(encoding="utf-8")
+        report_path.write_text(page_html(f"Raport import: {path.name}", report.html(), css=css), encoding="utf-8")
+    elif report_path:
         report_path.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
     click.echo(report.text())
     if not report.ok:

@@ -33,10 +33,10 @@ def officer(app, loaded, engine):
                        f"({UAT + 1}, {UAT}, 'Satu Unelte', 5, "
                        f"ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
     with session_scope(loaded, actor="test") as s:
-        s.add(User(username="t.officer", full_name="Ofițer", role="officer", password_hash=hash_password(PASSWORD)))
+        s.add(User(username="u.officer", full_name="Ofițer", role="officer", password_hash=hash_password(PASSWORD)))
     client = app.test_client()
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-    client.post("/office/login", data={"csrf": token, "username": "t.officer", "password": PASSWORD})
+    client.post("/office/login", data={"csrf": token, "username": "u.officer", "password": PASSWORD})
     token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").get_data(as_text=True)).group(1)
     return client, {"X-CSRF-Token": token}
 

@@ -244,8 +244,11 @@ def test_the_cli_exit_codes(loaded, uat, engine, tmp_path):
     done = cli("import", str(good), "--layer", "parcels", "--uat", str(UAT))
     assert done.returncode == 0 and current(engine, "910161"), done.stdout + done.stderr
     bad = shapefile_zip(tmp_path, [parcel("910162", 10, 600)], name="bad")   # overlaps half of 910161
-    refused = cli("import", str(bad), "--layer", "parcels", "--uat", str(UAT))
+    page = tmp_path / "raport.html"
+    refused = cli("import", str(bad), "--layer", "parcels", "--uat", str(UAT), "--report", str(page))
     assert refused.returncode == 1 and "910161" in refused.stdout and "nothing was written" in refused.stderr
+    html = page.read_text()
+    assert html.startswith("<!DOCTYPE html>") and 'data-code="overlap"' in html and "<style>" in html
     assert cli("import", str(good)).returncode == 2                                   # --layer missing
     assert cli("import", str(good), "--layer", "parcels", "--crs", "Stereo").returncode == 2
 
@@ -325,6 +328,18 @@ def test_a_bad_upload_is_rejected_and_an_officer_can_discard(staff, uat, engine,
         r = surveyor.post("/api/imports", headers=sh, data=data)
         assert r.status_code == 400 and words in r.get_json()["message"]
     assert staff["surveyor"][0].get("/api/imports/999999").status_code == 404
+
+
+def test_an_upload_over_the_size_limit_is_a_413_with_a_message(app, staff, tmp_path):
+    surveyor, sh = staff["surveyor"]
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 10_000
+    try:
+        r = surveyor.post("/api/imports", headers=sh, data={"file": (open(__file__, "rb"), "big.zip"),
+                                                            "layer": "parcels"})
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert r.status_code == 413 and r.get_json()["message"]
 
 
 def test_a_sample_cgxml_matches_the_loaded_commune(loaded, engine):
