@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
 
 from flask import Flask, jsonify, request
@@ -17,7 +18,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or get_settings()
     app = Flask(__name__, static_folder=None)
     app.config.update(
-        SECRET_KEY=settings.secret_key or secrets.token_hex(32),
+        SECRET_KEY=settings.secret_key or _local_secret(settings),
         JSON_AS_ASCII=False,
         MAX_CONTENT_LENGTH=200 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -30,6 +31,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api import ratelimit
 
     ratelimit.install(app, settings.rate_limit_per_s)
+    from api import compression
+
+    compression.install(app)
 
     from api.certificates import bp as certificates_bp
     from api.checks import bp as checks_bp
@@ -89,6 +93,29 @@ def _security_headers(app: Flask) -> None:
 
 def _wants_json() -> bool:
     return request.path.startswith(("/api", "/ogc")) or request.accept_mimetypes.best == "application/json"
+
+
+def _local_secret(settings: Settings) -> str:
+    """Without TERITORIU_SECRET_KEY: one random key kept in var/ (mode 600), shared by every
+    worker and kept across restarts, so a staff session works whichever worker answers."""
+    from pathlib import Path
+
+    path = Path(settings.var_dir) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        import time
+
+        for _ in range(50):  # another worker may be writing it this very moment
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise RuntimeError(f"{path} is empty: delete it and start again") from None
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
 
 
 def _error_handlers(app: Flask) -> None:

@@ -76,7 +76,9 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
             abort(400, description=str(exc))
         revision = data_revision(engine)
         etag = f'"{revision}-{layer.id}-{z}-{x}-{y}"'
-        if etag in request.headers.get("If-None-Match", ""):
+        seen = {t.strip().removeprefix("W/").strip('"').removesuffix("-gz")  # gzip adds -gz (api/compression)
+                for t in request.headers.get("If-None-Match", "").split(",")}
+        if etag.strip('"') in seen:
             response = make_response("", 304)
         else:
             data = cache().get(revision, layer.id, address)

@@ -1,0 +1,91 @@
+"""`teritoriu serve --production`: gunicorn with several workers, gzip, caching headers, and a
+staff session that holds whichever worker answers."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from gis.db import session_scope
+from gis.models import User
+from gis.passwords import hash_password
+from gis.settings import PROJECT_ROOT
+
+PASSWORD = "parola-productie-1"
+
+
+@pytest.fixture(scope="module")
+def server(loaded):
+    with session_scope(loaded, actor="test") as s:
+        s.add(User(username="prod.officer", full_name="Ofițer", role="officer", password_hash=hash_password(PASSWORD)))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "TERITORIU_DB_NAME": loaded.db_name, "TERITORIU_PORT": str(port)}
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "teritoriu"), "serve", "--production", "--workers", "3"],
+                            env=env, cwd=PROJECT_ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/api/health", timeout=5).ok:
+                break
+        except requests.RequestException:
+            time.sleep(0.3)
+    else:
+        os.killpg(proc.pid, signal.SIGTERM)
+        pytest.fail(f"the production server did not start: {proc.stderr.read()[-2000:]}")
+    yield base
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def test_json_is_gzipped_and_tiles_cached(server):
+    r = requests.get(f"{server}/ogc/collections/parcels/items?f=json&limit=50", timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Encoding"] == "gzip" and len(r.json()["features"]) == 50
+    assert int(r.headers["Content-Length"]) < len(r.content) / 3, "GeoJSON shrinks several times"
+    plain = requests.get(f"{server}/ogc/collections/parcels/items?f=json&limit=50", timeout=30,
+                         headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers and plain.json()["features"] == r.json()["features"]
+    static = requests.get(f"{server}/static/js/public-map.js", timeout=30)
+    assert "max-age" in static.headers["Cache-Control"]
+
+
+def test_a_tile_revalidates_with_its_gzip_etag(server, loaded):
+    from sqlalchemy import text
+
+    from gis.db import get_engine
+    from layers.orthophoto import lon_lat_to_tile
+
+    with get_engine(loaded, "app").connect() as c:
+        lon, lat = c.execute(text(  # in the village: a dense tile
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_Centroid(ST_Collect(geom)), 4326) p "
+            "FROM cadastre.parcel WHERE intravilan AND use_category = 'CC') s")).one()
+    x, y = lon_lat_to_tile(lon, lat, 16)
+    url = f"{server}/ogc/collections/parcels/tiles/WebMercatorQuad/16/{y}/{x}"
+    first = requests.get(url, timeout=30)
+    assert first.status_code == 200 and len(first.content) > 1024
+    assert first.headers["Content-Encoding"] == "gzip" and first.headers["ETag"].endswith('-gz"')
+    again = requests.get(url, timeout=30, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_staff_session_holds_across_workers(server):
+    http = requests.Session()
+    page = http.get(f"{server}/office/login", timeout=30).text
+    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    r = http.post(f"{server}/office/login", data={"csrf": token, "username": "prod.officer", "password": PASSWORD},
+                  timeout=30, allow_redirects=False)
+    assert r.status_code == 303
+    answers = [http.get(f"{server}/office", timeout=30).status_code for _ in range(12)]
+    assert answers == [200] * 12
