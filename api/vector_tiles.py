@@ -82,7 +82,9 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
             response = make_response("", 304)
         else:
             data = cache().get(revision, layer.id, address)
-            if data is None:
+            if z < layer.tiles.get("min_zoom", 0):
+                data = b""  # below the layer's zoom range (tileMatrixSetLimits): nothing to draw
+            elif data is None:
                 data = render_tile(engine, layer, srid, address)
                 cache().put(revision, layer.id, address, data)
             response = make_response(data, 200 if data else 204)

@@ -1,6 +1,6 @@
 """`make bench`: Teritoriu measured over loopback HTTP against a production-style server.
 
-    python -m bench [--parcels 1000000] [--seed 7] [--requests 200]
+    python -m bench [--sizes 10000,100000,1000000 | --parcels N] [--repeats 3] [--qgis]
 
 Generates (once, cached under var/bench/) a commune of the requested size, loads it into its own
 database, starts gunicorn on it, and reports p50/p95/max for each request kind beside the same
@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import requests
 from sqlalchemy import text
@@ -41,9 +42,9 @@ def percentiles(samples_ms: list[float]) -> dict[str, float]:
             "p95": round(p95, 2), "max": round(ordered[-1], 2)}
 
 
-def prepare_database(n_parcels: int, seed: int):
+def prepare_database(n_parcels: int, seed: int, db_name: str | None = None):
     """Settings of a database holding the generated commune (generated and loaded once)."""
-    settings = load_settings(db_name=f"teritoriu_bench_{n_parcels}_{seed}")
+    settings = load_settings(db_name=db_name or f"teritoriu_bench_{n_parcels}_{seed}")
     cluster = LocalCluster(settings)
     cluster.start()
     cluster.ensure_database(settings.db_name)
@@ -71,9 +72,10 @@ def start_server(db_name: str, port: int, workers: int) -> subprocess.Popen:
     # one client sends everything: the per-client rate limit would measure itself, not speed
     env = dict(os.environ, TERITORIU_DB_NAME=db_name, TERITORIU_PORT=str(port),
                TERITORIU_RATE_LIMIT_PER_S="0")
-    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4",
-           "-b", f"127.0.0.1:{port}", "--log-level", "warning", "api.wsgi:app"]
-    proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True)
+    # the deployment's own command (api/production.py), access log off
+    cmd = [str(Path(sys.executable).parent / "teritoriu"), "serve", "--production", "--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -95,19 +97,6 @@ def sample_points(engine, count: int, seed: int) -> list[tuple[float, float]]:
             "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM cadastre.parcel "
             "WHERE id = ANY(:ids) AND valid_to IS NULL) s"), {"ids": ids}).all()
     return [tuple(r) for r in rows][:count]
-
-
-def http_series(http, urls: list[str]) -> dict:
-    """GET each URL once, after a few warm-ups (the server runs without per-client rate limit)."""
-    for u in urls[:5]:
-        http.get(u)
-    samples, errors = [], 0
-    for u in urls:
-        started = time.perf_counter()
-        r = http.get(u)
-        samples.append((time.perf_counter() - started) * 1000)
-        errors += r.status_code >= 500 or r.status_code == 429
-    return {**percentiles(samples), "errors": errors}
 
 
 def sample_addresses(engine, count: int, seed: int) -> list[str]:
@@ -146,100 +135,189 @@ FROM (SELECT json_build_object('type', 'Feature', 'id', id, 'geometry',
 """
 
 
-def run(args) -> dict:
-    settings = prepare_database(args.parcels, args.seed)
+ITEM_SQL = """
+SELECT json_build_object('type', 'Feature', 'id', id, 'geometry', ST_AsGeoJSON(ST_Transform(geom, 4326), 9)::json,
+       'properties', json_build_object('cadastral_number', cadastral_number))
+FROM public_api.parcel WHERE {where}
+"""
+
+
+def series(http, urls: list[str], ok=(200,)) -> dict:
+    """GET each URL once after a few warm-ups; latency percentiles and the count of errors."""
+    for u in urls[:5]:
+        http.get(u)
+    samples, errors = [], 0
+    for u in urls:
+        started = time.perf_counter()
+        r = http.get(u)
+        samples.append((time.perf_counter() - started) * 1000)
+        errors += r.status_code not in ok
+    return {**percentiles(samples), "errors": errors}
+
+
+def raw_series(engine, calls) -> dict:
+    with engine.connect() as conn:
+        for call in calls[:5]:
+            call(conn)
+        return percentiles([timed(lambda call=call: call(conn)) for call in calls])
+
+
+def throughput(urls: list[str], clients: int, ok=(200, 204)) -> dict:
+    """`clients` threads, each with its own keep-alive session, share the URLs: requests per
+    second over the whole run, p95 latency and errors."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    chunks = [urls[i::clients] for i in range(clients)]
+
+    def worker(chunk):
+        http, lat, errors = requests.Session(), [], 0
+        for u in chunk:
+            started = time.perf_counter()
+            try:
+                code = http.get(u, timeout=60).status_code
+            except requests.RequestException:
+                code = 0
+            lat.append((time.perf_counter() - started) * 1000)
+            errors += code not in ok
+        return lat, errors
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        done = list(pool.map(worker, chunks))
+    wall = time.perf_counter() - started
+    latencies = [x for lat, _ in done for x in lat]
+    return {"clients": clients, "requests": len(latencies), "req_per_s": round(len(latencies) / wall, 1),
+            **{k: v for k, v in percentiles(latencies).items() if k != "n"},
+            "errors": sum(e for _, e in done)}
+
+
+def measure(args, settings) -> tuple[dict, list[dict]]:
+    """One pass over every request kind against a running server."""
     engine = get_engine(settings, "public")
     points = sample_points(get_engine(settings, "app"), args.requests, args.seed)
     to_wgs = transformer(3844, 4326)
-    port = _free_port()
-    server = start_server(settings.db_name, port, args.workers)
-    base = f"http://127.0.0.1:{port}"
+    base = args.base
     http = requests.Session()
     results: dict[str, dict] = {}
-    try:
-        # -- items, 200 m bbox, limit=100, CRS84 -----------------------------------------
-        boxes = [(e - 100, n - 100, e + 100, n + 100) for e, n in points]
+    from gis.parcel_facts import parcel_at, parcel_facts
+    from gis.search import search
+
+    # -- the public map: lookup by point, search ---------------------------------------------
+    lonlats = [to_wgs.transform(e, n) for e, n in points]
+    lookup_urls = [f"{base}/api/parcels/at?lon={lon:.7f}&lat={lat:.7f}" for lon, lat in lonlats]
+    results["lookup by point, /api/parcels/at"] = {
+        **series(http, lookup_urls), "raw_sql": raw_series(engine, [
+            lambda c, lon=lon, lat=lat: parcel_facts(c, parcel_at(c, lon, lat, 4326, 3844)) for lon, lat in lonlats])}
+    queries = sample_addresses(get_engine(settings, "app"), args.requests, args.seed)
+    results["search, /api/search (street + number)"] = {
+        **series(http, [f"{base}/api/search?q={requests.utils.quote(q)}" for q in queries]),
+        "raw_sql": raw_series(engine, [lambda c, q=q: search(c, q) for q in queries])}
+
+    # -- OGC API Features --------------------------------------------------------------------
+    with engine.connect() as conn:
+        picked = conn.execute(text("SELECT id, cadastral_number FROM public_api.parcel ORDER BY md5(id::text || :s) "
+                                   "LIMIT :n"), {"s": str(args.seed), "n": args.requests}).all()
+    results["parcel by cadastral number, OGC items"] = {
+        **series(http, [f"{base}/ogc/collections/parcels/items?f=json&cadastral_number={n}" for _, n in picked]),
+        "raw_sql": raw_series(engine, [lambda c, n=n: c.execute(text(ITEM_SQL.format(where="cadastral_number = :n")),
+                                                                {"n": n}).all() for _, n in picked])}
+    results["item by id, OGC items/{id}"] = {
+        **series(http, [f"{base}/ogc/collections/parcels/items/{i}?f=json" for i, _ in picked]),
+        "raw_sql": raw_series(engine, [lambda c, i=i: c.execute(text(ITEM_SQL.format(where="id = :i")), {"i": i}).one()
+                                       for i, _ in picked])}
+    for size in (200, 2000):
+        boxes = [(e - size / 2, n - size / 2, e + size / 2, n + size / 2) for e, n in points]
         urls = []
         for a, b, c, d in boxes:
             lon1, lat1 = to_wgs.transform(a, b)
             lon2, lat2 = to_wgs.transform(c, d)
             urls.append(f"{base}/ogc/collections/parcels/items?f=json&limit=100"
                         f"&bbox={lon1:.7f},{lat1:.7f},{lon2:.7f},{lat2:.7f}")
-        for u in urls[:10]:  # warm-up, excluded
-            http.get(u)
-        errors = 0
-        samples = []
-        for u in urls:
-            r = None
+        name = f"OGC items, {size / 1000:g} km bbox" if size >= 1000 else f"OGC items, {size} m bbox"
+        results[name + ", limit=100"] = {
+            **series(http, urls), "raw_sql": raw_series(engine, [
+                lambda c, box=box: c.execute(text(ITEMS_SQL), dict(zip("abcd", box))).scalar_one() for box in boxes]),
+            "urls": urls}
 
-            def get(u=u):
-                nonlocal r
-                r = http.get(u)
-            samples.append(timed(get))
-            errors += r.status_code != 200
-        results["items bbox 200 m, limit 100"] = {**percentiles(samples), "errors": errors}
-        with engine.connect() as conn:
-            raw = [timed(lambda box=box: conn.execute(text(ITEMS_SQL), dict(zip("abcd", box))).scalar_one())
-                   for box in boxes]
-        results["items bbox 200 m, limit 100"]["raw_sql"] = percentiles(raw)
+    # -- vector tiles z12–z17, cold (empty disk cache) then warm: the layer the map draws at
+    #    each zoom (UTR zones below z14, where parcels are smaller than a pixel; parcels from z14)
+    from layers.registry import load_layers
+    from layers.vector_tiles import tile_sql
 
-        # -- parcel lookup by point and search (the public map) -----------------------------
-        from gis.parcel_facts import parcel_at, parcel_facts
-        from gis.search import search
+    registry = load_layers()
+    for cached in (settings.var_dir / "tiles").glob(f"{settings.db_name}-*"):
+        shutil.rmtree(cached, ignore_errors=True)
+    tile_urls: dict[int, list[str]] = {}
+    for z in range(12, 18):
+        layer = "parcels" if z >= registry["parcels"].tiles["min_zoom"] else "zones"
+        sql = text(tile_sql(registry[layer], 3844))
+        tiles = sorted({tile_of(lon, lat, z) for lon, lat in lonlats})[: args.tiles]
+        tile_urls[z] = [f"{base}/ogc/collections/{layer}/tiles/WebMercatorQuad/{z}/{y}/{x}" for x, y in tiles]
+        samples, errors = [], 0
+        for u in tile_urls[z]:  # cold: each tile once, first time (the server is warm by now)
+            started = time.perf_counter()
+            errors += http.get(u).status_code not in (200, 204)
+            samples.append((time.perf_counter() - started) * 1000)
+        results[f"tile z{z} ({layer}), cold"] = {**percentiles(samples), "errors": errors, "raw_sql": raw_series(
+            engine, [lambda c, x=x, y=y, z=z, layer=layer: c.execute(sql, {"z": z, "x": x, "y": y, "name": layer})
+                     .scalar_one() for x, y in tiles])}
+        results[f"tile z{z} ({layer}), warm"] = series(http, tile_urls[z], ok=(200, 204))
 
-        lonlats = [to_wgs.transform(e, n) for e, n in points]
-        results["lookup /api/parcels/at"] = http_series(
-            http, [f"{base}/api/parcels/at?lon={lon:.7f}&lat={lat:.7f}" for lon, lat in lonlats])
-        with engine.connect() as conn:
-            raw = [timed(lambda lon=lon, lat=lat: parcel_facts(conn, parcel_at(conn, lon, lat, 4326, 3844)))
-                   for lon, lat in lonlats]
-        results["lookup /api/parcels/at"]["raw_sql"] = percentiles(raw)
-        queries = sample_addresses(get_engine(settings, "app"), args.requests, args.seed)
-        results["search /api/search (street + number)"] = http_series(
-            http, [f"{base}/api/search?q={requests.utils.quote(q)}" for q in queries])
-        with engine.connect() as conn:
-            raw = [timed(lambda q=q: search(conn, q)) for q in queries]
-        results["search /api/search (street + number)"]["raw_sql"] = percentiles(raw)
+    # -- one urbanism certificate with its map -------------------------------------------------
+    with get_engine(settings, "app").connect() as conn:
+        numbers = conn.execute(text(
+            "SELECT cadastral_number FROM cadastre.parcel WHERE intravilan AND valid_to IS NULL "
+            "ORDER BY md5(id::text) LIMIT :n"), {"n": args.certificates}).scalars().all()
+    pdf_urls = []
+    for n in numbers:
+        made = http.post(f"{base}/api/certificates", json={
+            "type": "urbanism", "parcels": [n], "purpose": "bench", "applicant_name": "Bench"}).json()
+        pdf_urls.append(f"{base}/api/certificates/{made['id']}.pdf?token={made['token']}")
+    results["urbanism certificate PDF with its map"] = series(http, pdf_urls)
 
-        # -- one urbanism certificate with its map (the draft PDF, rendered each time) ---------
-        with get_engine(settings, "app").connect() as conn:
-            numbers = conn.execute(text(
-                "SELECT cadastral_number FROM cadastre.parcel WHERE intravilan AND valid_to IS NULL "
-                "ORDER BY md5(id::text) LIMIT 20")).scalars().all()
-        pdf_urls = []
-        for n in numbers:
-            made = http.post(f"{base}/api/certificates", json={
-                "type": "urbanism", "parcels": [n], "purpose": "bench", "applicant_name": "Bench"}).json()
-            pdf_urls.append(f"{base}/api/certificates/{made['id']}.pdf?token={made['token']}")
-        results["urbanism certificate PDF with map"] = http_series(http, pdf_urls)
+    # -- throughput at 1, 4 and 16 clients -------------------------------------------------------
+    load = []
+    warm_tiles = [u for z in (15, 16, 17) for u in tile_urls[z]]
+    for name, urls in (("lookup by point", lookup_urls), ("tiles z15–z17 (warm)", warm_tiles)):
+        for clients in (1, 4, 16):
+            repeated = (urls * (1 + (args.requests * 2) // max(1, len(urls))))[: args.requests * 2]
+            load.append({"request": name, **throughput(repeated, clients)})
+    return results, load
 
-        # -- z16 parcel tiles, cold then warm ----------------------------------------------
-        tiles = sorted({tile_of(*to_wgs.transform(e, n), 16) for e, n in points})
-        for cached in (settings.var_dir / "tiles").glob(f"{settings.db_name}-*"):
-            shutil.rmtree(cached, ignore_errors=True)
-        for label in ("tile z16 cold", "tile z16 warm"):
-            samples, errors = [], 0
-            for x, y in tiles:
-                r = None
 
-                def get(x=x, y=y):
-                    nonlocal r
-                    r = http.get(f"{base}/ogc/collections/parcels/tiles/WebMercatorQuad/16/{y}/{x}")
-                samples.append(timed(get))
-                errors += r.status_code not in (200, 204)
-            results[label] = {**percentiles(samples), "errors": errors}
-        from layers.registry import load_layers
-        from layers.vector_tiles import tile_sql
+def median_of(runs: list[dict]) -> dict:
+    """Each figure: the median over the repeated runs."""
+    out = {}
+    for name in runs[0]:
+        rows = [r[name] for r in runs]
+        merged = {k: round(statistics.median(x[k] for x in rows), 2) for k in ("p50", "p95", "max")}
+        merged.update(n=rows[0]["n"], errors=sum(x["errors"] for x in rows))
+        if "raw_sql" in rows[0]:
+            merged["raw_sql"] = {k: round(statistics.median(x["raw_sql"][k] for x in rows), 2)
+                                 for k in ("p50", "p95", "max")}
+        out[name] = merged
+    return out
 
-        sql = text(tile_sql(load_layers()["parcels"], 3844))
-        with engine.connect() as conn:
-            raw = [timed(lambda x=x, y=y: conn.execute(sql, {"z": 16, "x": x, "y": y, "name": "parcels"}).scalar_one())
-                   for x, y in tiles]
-        results["tile z16 cold"]["raw_sql"] = percentiles(raw)
+
+def run(args) -> dict:
+    settings = prepare_database(args.parcels, args.seed)
+    port = _free_port()
+    server = start_server(settings.db_name, port, args.workers)
+    args.base = f"http://127.0.0.1:{port}"
+    try:
+        passes = [measure(args, settings) for _ in range(args.repeats)]
+        results = median_of([p[0] for p in passes])
+        load = passes[-1][1]
+        qgis = None
+        if args.qgis:
+            from bench.qgis_server import compare
+
+            qgis = compare(settings, {k: v for k, v in passes[-1][0].items() if "urls" in v})
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    return results
+    return {"parcels": args.parcels, "workers": args.workers, "repeats": args.repeats, "results": results,
+            "throughput": load, "qgis_server": qgis}
 
 
 def _free_port() -> int:
@@ -248,31 +326,76 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def markdown(results: dict, args) -> str:
-    lines = [f"### {args.parcels:,} parcels, gunicorn {args.workers} workers, loopback HTTP", "",
-             "| request | n | p50 ms | p95 ms | max ms | errors | raw SQL p50 | raw SQL p95 | p95 ratio |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for name, r in results.items():
+TARGETS = {
+    "lookup by point, /api/parcels/at": ("p95", 20),
+    "OGC items, 200 m bbox, limit=100": ("p95", 50), "OGC items, 2 km bbox, limit=100": ("p95", 50),
+    "urbanism certificate PDF with its map": ("p95", 1000),
+    **{f"tile z{z} ({layer}), cold": ("p95", 50) for z in range(12, 18) for layer in ("zones", "parcels")},
+    **{f"tile z{z} ({layer}), warm": ("p95", 5) for z in range(12, 18) for layer in ("zones", "parcels")},
+}
+
+
+def markdown(run_: dict) -> str:
+    lines = [f"### {run_['parcels']:,} parcels — `teritoriu serve --production --workers {run_['workers']}`, "
+             f"loopback HTTP, median of {run_['repeats']} runs", "",
+             "| request | n | p50 ms | p95 ms | max ms | errors | raw SQL p50 | raw SQL p95 | p95 ratio | target |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, r in run_["results"].items():
         raw = r.get("raw_sql")
         ratio = f"{r['p95'] / raw['p95']:.1f}×" if raw and raw["p95"] else ""
+        target = ""
+        if name in TARGETS:
+            key, limit = TARGETS[name]
+            target = f"{key} ≤ {limit} ms {'✔' if r[key] <= limit else '✘'}"
+        if name.startswith("lookup") and raw:
+            target += f", ≤ 2× SQL {'✔' if r['p95'] <= 2 * raw['p95'] else '✘'}"
         lines.append(f"| {name} | {r['n']} | {r['p50']} | {r['p95']} | {r['max']} | {r['errors']} | "
-                     f"{raw['p50'] if raw else ''} | {raw['p95'] if raw else ''} | {ratio} |")
+                     f"{raw['p50'] if raw else ''} | {raw['p95'] if raw else ''} | {ratio} | {target} |")
+    lines += ["", "| throughput | clients | requests | req/s | p50 ms | p95 ms | max ms | errors |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for t in run_["throughput"]:
+        lines.append(f"| {t['request']} | {t['clients']} | {t['requests']} | {t['req_per_s']} | {t['p50']} | "
+                     f"{t['p95']} | {t['max']} | {t['errors']} |")
+    if run_.get("qgis_server"):
+        lines += ["", "| QGIS Server 3.22 OGC API Features vs Teritoriu | QGIS p50 | QGIS p95 | Teritoriu p50 | "
+                  "Teritoriu p95 | ratio (QGIS p95 / ours) |", "| --- | --- | --- | --- | --- | --- |"]
+        for name, q in run_["qgis_server"].items():
+            ours = run_["results"][name]
+            lines.append(f"| {name} | {q['p50']} | {q['p95']} | {ours['p50']} | {ours['p95']} | "
+                         f"{q['p95'] / ours['p95']:.1f}× |")
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--parcels", type=int, default=1_000_000)
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="communes to measure (parcels)")
+    parser.add_argument("--parcels", type=int, help="one size only")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--tiles", type=int, default=60, help="tiles per zoom level")
+    parser.add_argument("--certificates", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--qgis", action="store_true", help="also measure QGIS Server (bench/qgis_server.py)")
+    parser.add_argument("--no-import", action="store_true", help="skip the 100,000-parcel import")
     args = parser.parse_args()
-    results = run(args)
+    sizes = [args.parcels] if args.parcels else [int(x) for x in args.sizes.split(",")]
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    table = markdown(results, args)
-    (BENCH_DIR / f"results-{args.parcels}.json").write_text(json.dumps(results, indent=2))
-    (BENCH_DIR / f"results-{args.parcels}.md").write_text(table)
-    print(table)
+    tables = []
+    for size in sizes:
+        args.parcels = size
+        result = run(args)
+        (BENCH_DIR / f"results-{size}.json").write_text(json.dumps(result, indent=2))
+        tables.append(markdown(result))
+        print(tables[-1], flush=True)
+    if not args.no_import:
+        from bench.imports import bench_import
+
+        line = bench_import(100_000, args.seed)
+        tables.append("### Import\n\n" + line + "\n")
+        print(line, flush=True)
+    (BENCH_DIR / "results.md").write_text("\n".join(tables))
+    print(f"written: {BENCH_DIR / 'results.md'}")
 
 
 if __name__ == "__main__":

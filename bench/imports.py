@@ -43,13 +43,11 @@ def run_import(settings, path: Path, uat: int) -> tuple[float, float, int, str]:
     return seconds, max(peak, before) / 1024, done.returncode, (done.stdout + done.stderr).strip().splitlines()[0]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.imports")
-    parser.add_argument("--parcels", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args()
-    path = shapefile(args.parcels, args.seed)
-    settings = prepare_database(args.parcels, args.seed)
+def bench_import(n_parcels: int, seed: int) -> str:
+    """The import measured; a Markdown table row. Its own database: the commune's parcels (and
+    everything that refers to them) are emptied before each run."""
+    path = shapefile(n_parcels, seed)
+    settings = prepare_database(n_parcels, seed, db_name=f"teritoriu_bench_import_{n_parcels}_{seed}")
     with get_engine(settings, "owner").begin() as conn:  # the commune without its parcels
         conn.execute(text("TRUNCATE cadastre.parcel, cadastre.parcel_history CASCADE"))
         uat = conn.execute(text("SELECT siruta FROM territory.uat ORDER BY siruta LIMIT 1")).scalar_one()
@@ -59,9 +57,18 @@ def main() -> None:
     again = run_import(settings, path, uat)
     with get_engine(settings, "app").connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM cadastre.parcel WHERE valid_to IS NULL")).scalar_one()
-    print(f"| {args.parcels:,}-parcel shapefile | first import {first[0]:.1f} s, peak {first[1]:.0f} MB, "
-          f"exit {first[2]} | again {again[0]:.1f} s, exit {again[2]} | {count:,} parcels current |")
-    print(f"  {first[3]}\n  {again[3]}")
+    return ("| import | wall s | parcels/s | peak MB | exit | again (nothing changes) |\n| --- | --- | --- | --- | --- | --- |\n"
+            f"| {n_parcels:,}-parcel zipped shapefile, validated and committed | {first[0]:.1f} | "
+            f"{n_parcels / first[0]:,.0f} | {first[1]:.0f} | {first[2]} | {again[0]:.1f} s, exit {again[2]}, "
+            f"{count:,} parcels current |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.imports")
+    parser.add_argument("--parcels", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    print(bench_import(args.parcels, args.seed))
 
 
 if __name__ == "__main__":
