@@ -1,0 +1,69 @@
+"""QGIS Server (Debian's qgis-server 3.22, its OGC API Features endpoint `/wfs3`) over the same
+PostGIS view, for the side-by-side rows of `make bench` (`python -m bench --qgis`).
+
+Set up once with `scripts/setup-qgis-server.sh` (Debian packages qgis-server, python3-qgis).
+The project is written by `bench/qgis_project.py` (PyQGIS); the server is QGIS's own
+`qgis_mapserver`, one process, as QGIS Server answers one request at a time per process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+
+import requests
+
+from bench.__main__ import BENCH_DIR, percentiles
+from gis.cluster import LocalCluster
+from gis.settings import PROJECT_ROOT
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def compare(settings, item_series: dict) -> dict | None:
+    """For each of our items series (name → {"urls": [...]}) the same requests to QGIS Server."""
+    if not shutil.which("qgis_mapserver"):
+        print("QGIS Server is not installed: run scripts/setup-qgis-server.sh", flush=True)
+        return None
+    url = LocalCluster(settings).url("teritoriu_public")
+    project = BENCH_DIR / f"qgis-{settings.db_name}.qgs"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    subprocess.run(["/usr/bin/python3", str(PROJECT_ROOT / "bench" / "qgis_project.py"), url.query["host"],
+                    str(url.query.get("port", "5432")), url.database, url.username, str(project)], check=True, env=env,
+                   capture_output=True)
+    port = _free_port()
+    server = subprocess.Popen(["qgis_mapserver", "-p", str(project), f"127.0.0.1:{port}"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/wfs3/collections/parcels/items.json"
+    http = requests.Session()
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if http.get(base + "?limit=1", timeout=10).ok:
+                    break
+            except requests.RequestException:
+                time.sleep(0.3)
+        out = {}
+        for name, series in item_series.items():
+            urls = [base + "?" + u.split("?", 1)[1].replace("f=json&", "") for u in series["urls"]]
+            for u in urls[:5]:
+                http.get(u)
+            samples, errors = [], 0
+            for u in urls:
+                started = time.perf_counter()
+                r = http.get(u)
+                samples.append((time.perf_counter() - started) * 1000)
+                errors += r.status_code != 200 or not r.json().get("features")
+            out[name] = {**percentiles(samples), "errors": errors}
+        return out
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
