@@ -23,8 +23,6 @@ def gunicorn_options(settings: Settings, workers: int | None = None, threads: in
         "timeout": 120,              # a certificate with its map, an import check: seconds, not minutes
         "graceful_timeout": 30,
         "keepalive": 5,
-        "max_requests": 5000,        # recycle workers now and then (pygeoapi and pyproj caches grow)
-        "max_requests_jitter": 500,
         "accesslog": "-",
         "errorlog": "-",
         "forwarded_allow_ips": "127.0.0.1",   # X-Forwarded-* from a local reverse proxy only

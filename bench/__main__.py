@@ -74,8 +74,10 @@ def start_server(db_name: str, port: int, workers: int) -> subprocess.Popen:
                TERITORIU_RATE_LIMIT_PER_S="0")
     # the deployment's own command (api/production.py), access log off
     cmd = [str(Path(sys.executable).parent / "teritoriu"), "serve", "--production", "--workers", str(workers)]
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    log = open(BENCH_DIR / "server.log", "ab")  # noqa: SIM115 - the server's lifetime
     proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
