@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 from flask import Blueprint, abort, jsonify, make_response, request
 from sqlalchemy import text
 
@@ -80,15 +82,24 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
                 for t in request.headers.get("If-None-Match", "").split(",")}
         if etag.strip('"') in seen:
             response = make_response("", 304)
+            if '-gz"' in request.headers.get("If-None-Match", ""):
+                etag = etag[:-1] + '-gz"'
         else:
-            data = cache().get(revision, layer.id, address)
+            packed = cache().get(revision, layer.id, address)
             if z < layer.tiles.get("min_zoom", 0):
-                data = b""  # below the layer's zoom range (tileMatrixSetLimits): nothing to draw
-            elif data is None:
+                packed = b""  # below the layer's zoom range (tileMatrixSetLimits): nothing to draw
+            elif packed is None:
                 data = render_tile(engine, layer, srid, address)
-                cache().put(revision, layer.id, address, data)
-            response = make_response(data, 200 if data else 204)
+                packed = gzip.compress(data, 6) if data else b""
+                cache().put(revision, layer.id, address, packed)
+            gzipped = bool(packed) and "gzip" in request.headers.get("Accept-Encoding", "").lower()
+            response = make_response(packed if gzipped else gzip.decompress(packed) if packed else b"",
+                                     200 if packed else 204)
             response.headers["Content-Type"] = MVT
+            if gzipped:
+                response.headers["Content-Encoding"] = "gzip"
+                response.headers["Vary"] = "Accept-Encoding"
+                etag = etag[:-1] + '-gz"'
         response.headers["ETag"] = etag
         # Short freshness: edits must show soon; the ETag makes revalidation cheap.
         response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"

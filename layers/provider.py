@@ -75,6 +75,12 @@ class _CqlToSql(SQLAlchemyFilterEvaluator):
         return func.ST_Intersects(lhs, func.ST_Transform(env, self.storage_srid))
 
 
+def aggregate_order_by_json(value, order):
+    from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+    return func.json_agg(aggregate_order_by(value, order))
+
+
 class PostGISProvider(BaseProvider):
     """Reads one view or table; the layer registry decides which and which columns."""
 
@@ -182,9 +188,13 @@ class PostGISProvider(BaseProvider):
                     return response
                 feature = self._feature(self._out_srid(crs_transform_spec), skip_geometry,
                                         select_properties)
-                stmt = (select(feature).select_from(self._table).where(where)
-                        .order_by(*self._order_by(sortby)).limit(int(limit)).offset(int(offset)))
-                response["features"] = list(conn.execute(stmt).scalars())
+                order = self._order_by(sortby)
+                page = (select(feature.label("f"), func.row_number().over(order_by=order).label("n"))
+                        .select_from(self._table).where(where)
+                        .order_by(*order).limit(int(limit)).offset(int(offset)).subquery())
+                # one JSON array from PostGIS, parsed once (not one document per feature)
+                stmt = select(func.coalesce(aggregate_order_by_json(page.c.f, page.c.n), func.json_build_array()))
+                response["features"] = conn.execute(stmt).scalar_one()
         except DataError:
             raise ProviderInvalidQueryError(
                 user_msg="a value in the query is not valid for its property (or contains NUL)") from None

@@ -65,13 +65,14 @@ def tile_sql(layer: Layer, srid: int) -> str:
 
 
 class TileCache:
-    """Tiles on disk by data revision; writes are atomic (temp file + rename)."""
+    """Tiles on disk by data revision, gzip-compressed (served as they are to clients that
+    accept gzip: a warm tile costs a file read, not a compression); writes are atomic."""
 
     def __init__(self, root: Path):
         self.root = root
 
     def _path(self, revision: int, layer_id: str, a: TileAddress) -> Path:
-        return self.root / str(revision) / layer_id / str(a.z) / str(a.x) / f"{a.y}.mvt"
+        return self.root / str(revision) / layer_id / str(a.z) / str(a.x) / f"{a.y}.mvt.gz"
 
     def get(self, revision: int, layer_id: str, a: TileAddress) -> bytes | None:
         try:

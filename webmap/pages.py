@@ -29,7 +29,7 @@ PUBLIC_OVERLAYS = [
     {"id": "zones", "kind": "geojson", "visible": True, "tooltip": "code"},
     {"id": "restrictions", "kind": "geojson", "visible": False, "tooltip": "name"},
     {"id": "localities", "kind": "geojson", "visible": True, "tooltip": "name"},
-    {"id": "parcels", "kind": "tiles", "visible": True, "min_zoom": 14},
+    {"id": "parcels", "kind": "tiles", "visible": True, "min_zoom": 15},
     {"id": "buildings", "kind": "tiles", "visible": True, "min_zoom": 15},
     {"id": "streets", "kind": "geojson", "visible": True, "tooltip": "full_name"},
     {"id": "uat", "kind": "geojson", "visible": True},

@@ -22,9 +22,11 @@ def fold(s: str) -> str:
 
 
 def wait_for_map(page):
-    page.wait_for_function("document.querySelectorAll('svg.leaflet-tile path').length > 0 && "
-                           "document.querySelectorAll('path[data-layer=zones]').length > 0",
-                           timeout=30_000)
+    """The zones drawn, then parcels (vector tiles from z15) at a closer look."""
+    page.wait_for_selector("path[data-layer=zones]", state="attached", timeout=30_000)
+    if page.evaluate("teritoriuMap.getZoom()") < 15:
+        page.evaluate("teritoriuMap.setZoom(15, {animate: false})")
+    page.wait_for_selector("svg.leaflet-tile path", state="attached", timeout=30_000)
 
 
 def open_sheet(page):
