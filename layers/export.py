@@ -42,7 +42,9 @@ def csv_rows(engine: Engine, layer: Layer, out_srid: int, storage_srid: int) -> 
     writer = csv.writer(buf)
     writer.writerow(header)
     yield buf.getvalue()
-    with engine.connect().execution_options(stream_results=True, yield_per=CHUNK) as conn:
+    # a server-side cursor needs a transaction (the public engine autocommits otherwise)
+    with engine.connect().execution_options(stream_results=True, yield_per=CHUNK,
+                                            isolation_level="REPEATABLE READ") as conn:
         result = conn.execute(_select(layer, out_srid, storage_srid, as_wkt=True))
         for rows in result.partitions(CHUNK):
             buf.seek(0)
@@ -57,7 +59,7 @@ def write_geopackage(engine: Engine, layer: Layer, out_srid: int, storage_srid: 
     Path(name).unlink()  # GDAL creates the file itself
     path = Path(name)
     stmt = _select(layer, out_srid, storage_srid, as_wkt=False)
-    with engine.connect().execution_options(stream_results=True) as conn:
+    with engine.connect().execution_options(stream_results=True, isolation_level="REPEATABLE READ") as conn:
         first = True
         for chunk in gpd.read_postgis(stmt, conn, geom_col="geometry", crs=out_srid,
                                       chunksize=CHUNK):
