@@ -50,8 +50,9 @@ def prepare_database(n_parcels: int, seed: int, db_name: str | None = None):
     cluster.ensure_database(settings.db_name)
     upgrade(settings)
     with get_engine(settings, "app").connect() as conn:
-        loaded = conn.execute(text("SELECT count(*) FROM cadastre.parcel")).scalar_one()
-    if loaded < n_parcels * 0.9:
+        loaded, addresses = conn.execute(text(
+            "SELECT (SELECT count(*) FROM cadastre.parcel), (SELECT count(*) FROM streets.address_point)")).one()
+    if loaded < n_parcels * 0.9 or not addresses:  # absent, or emptied by an earlier import benchmark
         commune = BENCH_DIR / "communes" / f"{n_parcels}-{seed}"
         if not (commune / "commune.gpkg").exists():
             from gis.synthetic import generate
