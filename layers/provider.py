@@ -28,7 +28,7 @@ from pygeofilter import values as cql_values
 from pygeofilter.backends.evaluator import handle
 from pygeofilter.backends.sqlalchemy import filters as cql_filters
 from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
-from sqlalchemy import JSON, Text, and_, cast, column, func, literal, null, select, table, text
+from sqlalchemy import JSON, Text, and_, bindparam, cast, column, func, literal, null, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError
 
@@ -73,6 +73,9 @@ class _CqlToSql(SQLAlchemyFilterEvaluator):
     def bbox(self, node, lhs):
         env = func.ST_MakeEnvelope(node.minx, node.miny, node.maxx, node.maxy, 4326)
         return func.ST_Intersects(lhs, func.ST_Transform(env, self.storage_srid))
+
+
+_PLAIN_PAGES: dict[tuple, tuple[str, dict]] = {}
 
 
 def aggregate_order_by_json(value, order):
@@ -173,28 +176,60 @@ class PostGISProvider(BaseProvider):
         clauses.append(self._col(self.id_field).asc())  # stable paging
         return clauses
 
+    def _page(self, feature, where, order, limit, offset):
+        """One page of features as one JSON array built by PostGIS (parsed once, not per row)."""
+        page = (select(feature.label("f"), func.row_number().over(order_by=order).label("n"))
+                .select_from(self._table).where(where)
+                .order_by(*order).limit(limit).offset(offset).subquery())
+        return select(func.coalesce(aggregate_order_by_json(page.c.f, page.c.n), func.json_build_array()))
+
+    def _plain_page_sql(self, out_srid: int, skip_geometry: bool, select_properties,
+                        with_bbox: bool) -> tuple[str, dict]:
+        """The SQL of the common request (a bbox or nothing, default order), compiled once per
+        process: building and compiling the expression cost more than PostGIS's answer."""
+        key = (self.schema, self.table_name, out_srid, skip_geometry, tuple(select_properties or ()), with_bbox)
+        sql = _PLAIN_PAGES.get(key)
+        if sql is None:
+            where = True
+            if with_bbox:
+                env = func.ST_MakeEnvelope(bindparam("x1"), bindparam("y1"), bindparam("x2"), bindparam("y2"),
+                                           self.storage_srid)
+                where = func.ST_Intersects(self._col(self.geom_field), env)
+            stmt = self._page(self._feature(out_srid, skip_geometry, select_properties), where,
+                              self._order_by([]), bindparam("limit"), bindparam("offset"))
+            compiled = stmt.compile(dialect=self.engine.dialect)
+            sql = _PLAIN_PAGES[key] = (compiled.string, {k: v for k, v in compiled.params.items() if v is not None})
+        return sql
+
     def query(self, offset=0, limit=10, resulttype="results", bbox=[], datetime_=None,
               properties=[], sortby=[], select_properties=[], skip_geometry=False, q=None,
               filterq=None, crs_transform_spec=None, **kwargs):
-        conds = [c for c in [self._bbox_filter(bbox), self._cql_filter(filterq),
-                             *self._property_filters(properties)] if c is not None]
-        where = and_(True, *conds)
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
+        out_srid = self._out_srid(crs_transform_spec)
+        plain = resulttype != "hits" and filterq is None and not properties and not sortby
         try:
             with self.engine.connect() as conn:
-                if resulttype == "hits":
-                    n = conn.execute(select(func.count()).select_from(self._table).where(where))
-                    response["numberMatched"] = n.scalar_one()
-                    return response
-                feature = self._feature(self._out_srid(crs_transform_spec), skip_geometry,
-                                        select_properties)
-                order = self._order_by(sortby)
-                page = (select(feature.label("f"), func.row_number().over(order_by=order).label("n"))
-                        .select_from(self._table).where(where)
-                        .order_by(*order).limit(int(limit)).offset(int(offset)).subquery())
-                # one JSON array from PostGIS, parsed once (not one document per feature)
-                stmt = select(func.coalesce(aggregate_order_by_json(page.c.f, page.c.n), func.json_build_array()))
-                response["features"] = conn.execute(stmt).scalar_one()
+                if plain:
+                    params = {"limit": int(limit), "offset": int(offset)}
+                    if bbox:
+                        self._bbox_filter(bbox)  # checks it
+                        x1, y1, x2, y2 = bbox
+                        if is_northing_first(self.storage_srid):
+                            x1, y1, x2, y2 = y1, x1, y2, x2
+                        params.update(x1=min(x1, x2), y1=min(y1, y2), x2=max(x1, x2), y2=max(y1, y2))
+                    sql, constants = self._plain_page_sql(out_srid, skip_geometry, select_properties, bool(bbox))
+                    response["features"] = conn.exec_driver_sql(sql, {**constants, **params}).scalar_one()
+                else:
+                    conds = [c for c in [self._bbox_filter(bbox), self._cql_filter(filterq),
+                                         *self._property_filters(properties)] if c is not None]
+                    where = and_(True, *conds)
+                    if resulttype == "hits":
+                        n = conn.execute(select(func.count()).select_from(self._table).where(where))
+                        response["numberMatched"] = n.scalar_one()
+                        return response
+                    feature = self._feature(out_srid, skip_geometry, select_properties)
+                    stmt = self._page(feature, where, self._order_by(sortby), int(limit), int(offset))
+                    response["features"] = conn.execute(stmt).scalar_one()
         except DataError:
             raise ProviderInvalidQueryError(
                 user_msg="a value in the query is not valid for its property (or contains NUL)") from None
