@@ -113,8 +113,14 @@ def edit_map():
         uat = conn.execute(text("SELECT siruta FROM territory.uat ORDER BY siruta LIMIT 1")).scalar_one()
         year = conn.execute(text("SELECT coalesce(max(year), extract(year FROM now())::int) "
                                  "FROM fiscal.tax_assessment WHERE uat_siruta = :u"), {"u": uat}).scalar_one()
-    return Response(office_map_html(settings, csrf_token(), uat, year), mimetype="text/html",
-                    headers={"Cache-Control": "private, no-store"})
+    from webmap.i18n import pick_language
+
+    lang = pick_language(request.args.get("lang") or request.cookies.get("lang"))
+    response = Response(office_map_html(settings, csrf_token(), uat, year, lang), mimetype="text/html",
+                        headers={"Cache-Control": "private, no-store"})
+    if request.args.get("lang") == lang:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+    return response
 
 
 def act(request_id: int, action: str, reason: str = ""):

@@ -106,3 +106,147 @@ def pick_language(requested: str | None) -> str:
 def t(key: str, lang: str) -> str:
     entry = TEXTS[key]
     return entry.get(lang) or entry["ro"]
+
+
+# The staff workspace, gettext-style: the Romanian text is the key (and the fallback).
+OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
+    "Editare cadastru": ("Cadastre editing", "Kataszteri szerkesztés"),
+    "Cereri": ("Requests", "Kérelmek"),
+    "Unelte de editare": ("Editing tools", "Szerkesztőeszközök"),
+    "Unelte": ("Tools", "Eszközök"),
+    "Selectează": ("Select", "Kijelölés"),
+    "Desenează": ("Draw", "Rajzolás"),
+    "Coordonate": ("Coordinates", "Koordináták"),
+    "Măsoară lungimi": ("Measure lengths", "Hosszmérés"),
+    "Măsoară suprafețe": ("Measure areas", "Területmérés"),
+    "Adresă nouă": ("New address", "Új cím"),
+    "Verifică stratul": ("Check the layer", "Réteg ellenőrzése"),
+    "Discrepanțe": ("Discrepancies", "Eltérések"),
+    "Modifică vârfurile": ("Edit vertices", "Töréspontok szerkesztése"),
+    "Împarte": ("Split", "Megosztás"),
+    "Unește": ("Merge", "Egyesítés"),
+    "Retrage": ("Retire", "Megszüntetés"),
+    "Istoric": ("History", "Előzmények"),
+    "Date fiscale": ("Fiscal records", "Adóügyi adatok"),
+    "Propune adresa": ("Propose the address", "Cím javaslata"),
+    "lipește de vecini": ("snap to neighbours", "illesztés a szomszédokhoz"),
+    "lipește de vecini ({px} px pe hartă, {m} m la salvare)": (
+        "snap to neighbours ({px} px on the map, {m} m on save)",
+        "illesztés a szomszédokhoz ({px} px a térképen, {m} m mentéskor)"),
+    "Parcela": ("Parcel", "Parcella"),
+    "Parcelă nouă": ("New parcel", "Új parcella"),
+    "Număr cadastral": ("Cadastral number", "Helyrajzi szám"),
+    "Suprafață din acte (m²)": ("Legal area (m²)", "Okirat szerinti terület (m²)"),
+    "Categorie de folosință": ("Land use", "Művelési ág"),
+    "intravilan": ("built-up area (intravilan)", "belterület"),
+    "salvează cu avertismente": ("save with warnings", "mentés figyelmeztetésekkel"),
+    "Salvează": ("Save", "Mentés"),
+    "Renunță": ("Cancel", "Mégse"),
+    "Coordonate Stereo 70": ("Stereo 70 coordinates", "Stereo 70 koordináták"),
+    "Un punct pe rând: nr. (opțional), X (nord), Y (est)": (
+        "One point per line: no. (optional), X (north), Y (east)",
+        "Soronként egy pont: sorszám (nem kötelező), X (észak), Y (kelet)"),
+    "Desenează conturul": ("Draw the outline", "Körvonal rajzolása"),
+    "Punct de adresă nou": ("New address point", "Új címpont"),
+    "Strada": ("Street", "Utca"),
+    "Număr": ("Number", "Házszám"),
+    "Sufix (A, B…)": ("Suffix (A, B…)", "Betűjel (A, B…)"),
+    "Cod poștal": ("Postal code", "Irányítószám"),
+    "Adaugă": ("Add", "Hozzáadás"),
+    "Probleme": ("Problems", "Problémák"),
+    "Eroare": ("Error", "Hiba"),
+    "Avertisment": ("Warning", "Figyelmeztetés"),
+    "Notă": ("Note", "Megjegyzés"),
+    "Nicio parcelă curentă aici.": ("No current parcel here.", "Itt nincs érvényes parcella."),
+    "Carte funciară": ("Land book", "Telekkönyv"),
+    "Categorie": ("Land use", "Művelési ág"),
+    "Intravilan": ("Built-up area", "Belterület"),
+    "da": ("yes", "igen"),
+    "nu": ("no", "nem"),
+    "Suprafață din acte": ("Legal area", "Okirat szerinti terület"),
+    "Suprafață măsurată": ("Measured area", "Mért terület"),
+    "Perimetru": ("Perimeter", "Kerület"),
+    "Versiune": ("Version", "Verzió"),
+    "retrasă": ("retired", "megszüntetve"),
+    "Parcela {n} a fost salvată (versiunea {v}).": ("Parcel {n} was saved (version {v}).",
+                                                    "A(z) {n} parcella mentve ({v}. verzió)."),
+    "Parcela a fost modificată între timp (acum versiunea {v}): {what}. Reîncărcați parcela.": (
+        "The parcel changed in the meantime (now version {v}): {what}. Reload the parcel.",
+        "A parcella időközben megváltozott (most {v}. verzió): {what}. Töltse be újra."),
+    "Parcelă din coordonate": ("Parcel from coordinates", "Parcella koordinátákból"),
+    "Modifică parcela {n}": ("Edit parcel {n}", "A(z) {n} parcella szerkesztése"),
+    "Parcela are mai multe părți: modificați-o prin coordonate.": (
+        "The parcel has several parts: edit it with coordinates.",
+        "A parcella több részből áll: koordinátákkal szerkessze."),
+    "Desenați linia de împărțire peste parcelă, de la o latură la alta (dublu clic termină).": (
+        "Draw the dividing line across the parcel, from one side to another (double click ends).",
+        "Rajzolja meg az osztóvonalat a parcellán át, oldaltól oldalig (dupla kattintás befejezi)."),
+    "Parcela a fost împărțită în: {list}.": ("The parcel was split into: {list}.", "A parcella felosztva: {list}."),
+    "Unire": ("Merge", "Egyesítés"),
+    "Clic pe parcelele vecine de unit.": ("Click the neighbouring parcels to merge.",
+                                         "Kattintson az egyesítendő szomszédos parcellákra."),
+    "Număr cadastral nou": ("New cadastral number", "Új helyrajzi szám"),
+    "Parcelele au fost unite în {n}.": ("The parcels were merged into {n}.", "A parcellák egyesítve: {n}."),
+    "Retrageți parcela {n}? Rămâne în istoric.": ("Retire parcel {n}? It stays in the history.",
+                                                  "Megszünteti a(z) {n} parcellát? Az előzményekben megmarad."),
+    "Parcela a fost retrasă.": ("The parcel was retired.", "A parcella megszüntetve."),
+    "De la": ("From", "Ettől"),
+    "Arată": ("Show", "Mutat"),
+    "Restaurează": ("Restore", "Visszaállítás"),
+    "Provine din:": ("Comes from:", "Előzmény:"),
+    "A devenit:": ("Became:", "Ebből lett:"),
+    "Versiunea {v} a fost restaurată.": ("Version {v} was restored.", "A(z) {v}. verzió visszaállítva."),
+    "Date personale: consultarea este înregistrată.": ("Personal data: this view is logged.",
+                                                       "Személyes adatok: a megtekintés naplózva."),
+    "Registrul agricol": ("Agricultural register", "Mezőgazdasági nyilvántartás"),
+    "Impozit pe teren": ("Land tax", "Telekadó"),
+    "An": ("Year", "Év"), "Poziție": ("Entry", "Tétel"), "Tarla": ("Block (tarla)", "Dűlő (tarla)"),
+    "Cat.": ("Use", "Műv. ág"), "Deținător": ("Holder", "Birtokos"), "Contribuabil": ("Taxpayer", "Adózó"),
+    "Rol": ("Tax roll", "Adószámla"), "Lei": ("Lei", "Lej"), "Rest": ("Due", "Hátralék"),
+    "Adresă propusă": ("Proposed address", "Javasolt cím"),
+    "{label} (partea cu numere {side}, între {a} și {b})": (
+        "{label} ({side} side, between {a} and {b})", "{label} ({side} oldal, {a} és {b} között)"),
+    "impare": ("odd", "páratlan"), "pare": ("even", "páros"),
+    "Adaugă punctul de adresă": ("Add the address point", "Címpont hozzáadása"),
+    "Clic pe hartă unde este intrarea (punctul de adresă).": (
+        "Click the map where the entrance is (the address point).",
+        "Kattintson a térképre a bejáratnál (címpont)."),
+    "Adresa {a} a fost adăugată.": ("The address {a} was added.", "A(z) {a} cím hozzáadva."),
+    "Suprafață {a} m², perimetru {p} m": ("Area {a} m², perimeter {p} m", "Terület {a} m², kerület {p} m"),
+    "Lungime {l} m": ("Length {l} m", "Hossz {l} m"),
+    "Tip": ("Kind", "Típus"), "toate": ("all", "mind"),
+    "suprapunere": ("overlap", "átfedés"), "gol (fâșie)": ("gap (sliver)", "rés (sáv)"),
+    "geometrie invalidă": ("invalid geometry", "érvénytelen geometria"), "număr dublu": ("duplicate number",
+                                                                                        "ismétlődő szám"),
+    "fără impunere": ("no tax assessment", "nincs adókivetés"),
+    "suprafață diferită": ("area mismatch", "eltérő terület"),
+    "categorie diferită": ("category mismatch", "eltérő művelési ág"),
+    "teren în afara parcelelor": ("plot outside the parcels", "parcellán kívüli tábla"),
+    "Verificarea stratului": ("Layer check", "Rétegellenőrzés"),
+    "Se verifică stratul…": ("Checking the layer…", "A réteg ellenőrzése…"),
+    "{n} probleme găsite în UAT.": ("{n} problems found in the UAT.", "{n} probléma a közigazgatási egységben."),
+    "{n} probleme găsite în zona desenată.": ("{n} problems found in the drawn area.",
+                                             "{n} probléma a megrajzolt területen."),
+    "Parcele": ("Parcels", "Parcellák"),
+    "{n} discrepanțe între registre ({y}).": ("{n} discrepancies between the registers ({y}).",
+                                              "{n} eltérés a nyilvántartások között ({y})."),
+    "Discrepanțe cadastru – registru agricol – impozit": (
+        "Discrepancies: cadastre – agricultural register – tax",
+        "Eltérések: kataszter – mezőgazdasági nyilvántartás – adó"),
+    "Nr. cadastral": ("Cadastral no.", "Hrsz."), "Poziție RA": ("Register entry", "Nyilv. tétel"),
+    "Detaliu": ("Detail", "Részlet"),
+    "Clic pe o parcelă pentru a o selecta.": ("Click a parcel to select it.", "Kattintson egy parcellára."),
+}
+
+
+def office_texts(lang: str) -> dict[str, str]:
+    """The staff workspace's texts in `lang` (empty for Romanian: the keys are the texts)."""
+    if lang == "ro":
+        return {}
+    i = 0 if lang == "en" else 1
+    return {ro: pair[i] for ro, pair in OFFICE.items()}
+
+
+def tr(text: str, lang: str, **values) -> str:
+    out = office_texts(lang).get(text, text) if lang != "ro" else text
+    return out.format(**values) if values else out

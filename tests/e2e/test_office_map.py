@@ -280,3 +280,27 @@ def test_dragging_a_vertex_saves_a_new_version_and_keeps_the_others_exact(browse
     assert ring[0] == [x + 0.123, y - 40.456] and ring[1] == [x + 15.5, y - 40.25] and ring[3] == [x + 0.75, y - 25.125]
     assert ring[2] == pytest.approx([x + 18, y - 22], abs=0.15)  # where the mouse let go (a pixel is ~5 cm)
     context.close()
+
+
+@pytest.mark.parametrize("lang,draw,number", [("en", "Draw", "Cadastral number"), ("hu", "Rajzolás", "Helyrajzi szám")])
+def test_the_editing_map_speaks_english_and_hungarian(browser, live_server, officer, engine, two_parcels, lang, draw,
+                                                      number):
+    x, y = two_parcels
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    sign_in(page, live_server, officer)
+    page.goto(f"{live_server}/office/map?lang={lang}", wait_until="networkidle")
+    assert page.get_attribute("html", "lang") == lang
+    assert page.inner_text("[data-tool=draw]") == draw
+    with engine.connect() as c:  # a parcel of the sample commune
+        lon, lat = c.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_PointOnSurface(geom), 4326) p "
+                                  "FROM cadastre.parcel WHERE valid_to IS NULL ORDER BY id LIMIT 1) s")).one()
+    page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 20, {{animate: false}})")
+    page.wait_for_timeout(300)
+    click_at(page, lon, lat)
+    page.wait_for_selector("#t-parcel-facts dt")
+    assert number in page.inner_text("#t-parcel-facts")
+    assert errors == []
+    context.close()

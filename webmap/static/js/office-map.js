@@ -24,6 +24,12 @@ window.TeritoriuOffice = (function () {
                plot_outside_parcels: "teren în afara parcelelor" };
 
   function $(id) { return document.getElementById(id); }
+  // the page's language: config.t maps the Romanian text (the key) to it; {name} placeholders
+  function T(text, values) {
+    var out = (config.t && config.t[text]) || text;
+    Object.keys(values || {}).forEach(function (k) { out = out.split("{" + k + "}").join(values[k]); });
+    return out;
+  }
   function esc(s) {
     return String(s == null ? "" : s).replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
@@ -53,8 +59,8 @@ window.TeritoriuOffice = (function () {
     problemsLayer.clearLayers();
     var box = $("t-problems");
     if (!list || !list.length) { box.innerHTML = ""; return; }
-    var label = { error: "Eroare", warning: "Avertisment", info: "Notă" };
-    box.innerHTML = "<h3>Probleme</h3><ul>" + list.map(function (p) {
+    var label = { error: T("Eroare"), warning: T("Avertisment"), info: T("Notă") };
+    box.innerHTML = "<h3>" + T("Probleme") + "</h3><ul>" + list.map(function (p) {
       return '<li data-code="' + esc(p.code) + '" class="t-' + esc(p.severity) + '"><strong>' +
              (label[p.severity] || p.severity) + ":</strong> " + esc(p.message) + "</li>";
     }).join("") + "</ul>";
@@ -67,7 +73,7 @@ window.TeritoriuOffice = (function () {
   }
   function failed(res) {
     if (res.body && res.body.problems) { showProblems(res.body.problems); }
-    else { showProblems([{ severity: "error", code: "request", message: (res.body && res.body.message) || "Eroare " + res.status }]); }
+    else { showProblems([{ severity: "error", code: "request", message: (res.body && res.body.message) || T("Eroare") + " " + res.status }]); }
   }
 
   /* ---------- tiles and snapping targets ---------- */
@@ -151,7 +157,7 @@ window.TeritoriuOffice = (function () {
   function selectAt(latlng) {
     api("GET", "/api/office/parcels/at?uat=" + config.uat + "&lon=" + latlng.lng.toFixed(8) + "&lat=" + latlng.lat.toFixed(8))
       .then(function (res) {
-        if (res.status !== 200) { say("Nicio parcelă curentă aici.", "warning"); return; }
+        if (res.status !== 200) { say(T("Nicio parcelă curentă aici."), "warning"); return; }
         if (mode === "merge") { addToMerge(res.body.parcel); } else { showParcel(res.body.parcel); }
       });
   }
@@ -167,16 +173,16 @@ window.TeritoriuOffice = (function () {
     historyLayer.clearLayers();
     L.geoJSON(p.geometry_crs84, { style: { color: "#0055ff", weight: 3, fillOpacity: 0.1 } }).addTo(selectionLayer);
     var retired = !!p.valid_to;
-    $("t-parcel-title").textContent = "Parcela " + p.cadastral_number;
+    $("t-parcel-title").textContent = T("Parcela") + " " + p.cadastral_number;
     $("t-parcel-facts").innerHTML =
-      "<dt>Număr cadastral</dt><dd>" + esc(p.cadastral_number) + "</dd>" +
-      "<dt>Carte funciară</dt><dd>" + esc(p.land_book_number || "—") + "</dd>" +
-      "<dt>Categorie</dt><dd>" + esc(p.use_category) + " (" + esc(CATEGORY[p.use_category] || "") + ")</dd>" +
-      "<dt>Intravilan</dt><dd>" + (p.intravilan ? "da" : "nu") + "</dd>" +
-      "<dt>Suprafață din acte</dt><dd>" + num(p.legal_area) + " m²</dd>" +
-      "<dt>Suprafață măsurată</dt><dd>" + num(p.measured_area) + " m²</dd>" +
-      "<dt>Perimetru</dt><dd>" + num(p.perimeter) + " m</dd>" +
-      "<dt>Versiune</dt><dd data-version>" + p.version + (retired ? " (retrasă)" : "") + "</dd>";
+      "<dt>" + T("Număr cadastral") + "</dt><dd>" + esc(p.cadastral_number) + "</dd>" +
+      "<dt>" + T("Carte funciară") + "</dt><dd>" + esc(p.land_book_number || "—") + "</dd>" +
+      "<dt>" + T("Categorie") + "</dt><dd>" + esc(p.use_category) + " (" + esc(CATEGORY[p.use_category] || "") + ")</dd>" +
+      "<dt>" + T("Intravilan") + "</dt><dd>" + (p.intravilan ? T("da") : T("nu")) + "</dd>" +
+      "<dt>" + T("Suprafață din acte") + "</dt><dd>" + num(p.legal_area) + " m²</dd>" +
+      "<dt>" + T("Suprafață măsurată") + "</dt><dd>" + num(p.measured_area) + " m²</dd>" +
+      "<dt>" + T("Perimetru") + "</dt><dd>" + num(p.perimeter) + " m</dd>" +
+      "<dt>" + T("Versiune") + "</dt><dd data-version>" + p.version + (retired ? " (" + T("retrasă") + ")" : "") + "</dd>";
     document.querySelectorAll("#t-parcel-actions button").forEach(function (b) {
       b.disabled = retired && ["act-history", "act-fiscal"].indexOf(b.id) < 0;
     });
@@ -236,13 +242,13 @@ window.TeritoriuOffice = (function () {
         refresh();
         load(p.id).then(function () {
           showProblems(res.body.problems || []);
-          say('<span data-saved="' + esc(p.cadastral_number) + '">Parcela ' + esc(p.cadastral_number) +
-              " a fost salvată (versiunea " + p.version + ").</span>");
+          say('<span data-saved="' + esc(p.cadastral_number) + '">' +
+              esc(T("Parcela {n} a fost salvată (versiunea {v}).", { n: p.cadastral_number, v: p.version })) + "</span>");
         });
       } else if (res.status === 409) {
         showProblems([{ severity: "error", code: "conflict", location: null,
-          message: "Parcela a fost modificată între timp (acum versiunea " + res.body.current.version + "): " +
-                   (res.body.changed.join(", ") || "retrasă") + ". Reîncărcați parcela." }]);
+          message: T("Parcela a fost modificată între timp (acum versiunea {v}): {what}. Reîncărcați parcela.",
+                     { v: res.body.current.version, what: res.body.changed.join(", ") || T("retrasă") }) }]);
       } else { failed(res); }
     });
   }
@@ -261,7 +267,7 @@ window.TeritoriuOffice = (function () {
       setDrawn(layer, res.body.geometry);
       map.fitBounds(layer.getBounds(), { maxZoom: 19 });
       showProblems(res.body.notes.map(function (n) { return { severity: "warning", code: "axes", message: n }; }));
-      openForm("Parcelă din coordonate");
+      openForm(T("Parcelă din coordonate"));
     });
   }
 
@@ -269,7 +275,7 @@ window.TeritoriuOffice = (function () {
   function editVertices() {
     var g = selected.geometry_crs84;
     if (g.type === "MultiPolygon" && g.coordinates.length > 1) {
-      say("Parcela are mai multe părți: modificați-o prin coordonate.", "warning"); return;
+      say(T("Parcela are mai multe părți: modificați-o prin coordonate."), "warning"); return;
     }
     setMode("vertices");
     targets.exclude = selected.id;
@@ -281,12 +287,12 @@ window.TeritoriuOffice = (function () {
     edited.addLayer(poly);
     vertexEditor = new L.EditToolbar.Edit(map, { featureGroup: edited });
     vertexEditor.enable();
-    openForm("Modifică parcela " + selected.cadastral_number, selected);
+    openForm(T("Modifică parcela {n}", { n: selected.cadastral_number }), selected);
   }
   function startSplit() {
     targets.exclude = null;
     startDrawing("polyline", "split");
-    say("Desenați linia de împărțire peste parcelă, de la o latură la alta (dublu clic termină).");
+    say(T("Desenați linia de împărțire peste parcelă, de la o latură la alta (dublu clic termină)."));
   }
   function split(line) {
     api("POST", "/api/office/parcels/" + selected.id + "/split",
@@ -296,16 +302,16 @@ window.TeritoriuOffice = (function () {
       refresh();
       var list = res.body.parcels.map(function (p) { return esc(p.cadastral_number) + " (" + num(p.measured_area) + " m²)"; });
       load(res.body.parcels[0].id).then(function () {
-        say('<span data-split="' + res.body.parcels.length + '">Parcela a fost împărțită în: ' + list.join(", ") + ".</span>");
+        say('<span data-split="' + res.body.parcels.length + '">' + T("Parcela a fost împărțită în: {list}.", { list: list.join(", ") }) + "</span>");
       });
     });
   }
   function startMerge() {
     setMode("merge");
     mergeParts = [selected];
-    $("t-parcel-extra").innerHTML = '<h3>Unire</h3><p>Clic pe parcelele vecine de unit.</p><ul id="t-merge-list"><li>' +
-      esc(selected.cadastral_number) + '</li></ul><form id="t-merge-form"><p><label for="m-number">Număr cadastral nou</label>' +
-      '<input id="m-number" required></p><p><button class="t-button" id="m-save">Unește</button></p></form>';
+    $("t-parcel-extra").innerHTML = "<h3>" + T("Unire") + "</h3><p>" + T("Clic pe parcelele vecine de unit.") + '</p><ul id="t-merge-list"><li>' +
+      esc(selected.cadastral_number) + '</li></ul><form id="t-merge-form"><p><label for="m-number">' + T("Număr cadastral nou") + "</label>" +
+      '<input id="m-number" required></p><p><button class="t-button" id="m-save">' + T("Unește") + "</button></p></form>";
     $("t-merge-form").addEventListener("submit", function (e) {
       e.preventDefault();
       api("POST", "/api/office/parcels/merge", {
@@ -317,8 +323,8 @@ window.TeritoriuOffice = (function () {
         setMode("select");
         refresh();
         load(res.body.parcel.id).then(function () {
-          say('<span data-merged="' + esc(res.body.parcel.cadastral_number) + '">Parcelele au fost unite în ' +
-              esc(res.body.parcel.cadastral_number) + ".</span>");
+          say('<span data-merged="' + esc(res.body.parcel.cadastral_number) + '">' +
+              esc(T("Parcelele au fost unite în {n}.", { n: res.body.parcel.cadastral_number })) + "</span>");
         });
       });
     });
@@ -330,11 +336,11 @@ window.TeritoriuOffice = (function () {
     $("t-merge-list").insertAdjacentHTML("beforeend", "<li>" + esc(p.cadastral_number) + "</li>");
   }
   function retire() {
-    if (!window.confirm("Retrageți parcela " + selected.cadastral_number + "? Rămâne în istoric.")) { return; }
+    if (!window.confirm(T("Retrageți parcela {n}? Rămâne în istoric.", { n: selected.cadastral_number }))) { return; }
     api("DELETE", "/api/office/parcels/" + selected.id + "?version=" + selected.version).then(function (res) {
       if (res.status !== 200) { failed(res); return; }
       refresh();
-      load(selected.id).then(function () { say("Parcela a fost retrasă."); });
+      load(selected.id).then(function () { say(T("Parcela a fost retrasă.")); });
     });
   }
   function history() {
@@ -345,8 +351,8 @@ window.TeritoriuOffice = (function () {
         var current = i === versions.length - 1 && !v.valid_to;
         return '<tr data-version="' + v.version + '"><td>' + v.version + "</td><td>" + esc(v.valid_from.slice(0, 16).replace("T", " ")) +
           "</td><td>" + esc(v.cadastral_number) + "</td><td>" + num(v.measured_area) + "</td><td>" +
-          '<button type="button" class="t-link" data-show="' + i + '">Arată</button>' +
-          (current || selected.valid_to ? "" : ' <button type="button" class="t-link" data-restore="' + v.version + '">Restaurează</button>') +
+          '<button type="button" class="t-link" data-show="' + i + '">' + T("Arată") + "</button>" +
+          (current || selected.valid_to ? "" : ' <button type="button" class="t-link" data-restore="' + v.version + '">' + T("Restaurează") + "</button>") +
           "</td></tr>";
       }).join("");
       var links = function (list, label) {
@@ -354,8 +360,8 @@ window.TeritoriuOffice = (function () {
           return '<button type="button" class="t-link" data-parcel="' + x.id + '">' + esc(x.cadastral_number) + "</button>";
         }).join(", ") + "</p>" : "";
       };
-      $("t-parcel-extra").innerHTML = '<h3>Istoric</h3><table class="t-table"><tr><th>V.</th><th>De la</th><th>Număr</th>' +
-        "<th>m²</th><th></th></tr>" + rows + "</table>" + links(lin.from, "Provine din:") + links(lin.into, "A devenit:");
+      $("t-parcel-extra").innerHTML = "<h3>" + T("Istoric") + '</h3><table class="t-table"><tr><th>V.</th><th>' + T("De la") + "</th><th>" + T("Număr") + "</th>" +
+        "<th>m²</th><th></th></tr>" + rows + "</table>" + links(lin.from, T("Provine din:")) + links(lin.into, T("A devenit:"));
       $("t-parcel-extra").querySelectorAll("[data-show]").forEach(function (b) {
         b.addEventListener("click", function () {
           historyLayer.clearLayers();
@@ -369,7 +375,7 @@ window.TeritoriuOffice = (function () {
             .then(function (r) {
               if (r.status !== 200) { failed(r); return; }
               refresh();
-              load(selected.id).then(function () { say("Versiunea " + b.getAttribute("data-restore") + " a fost restaurată."); });
+              load(selected.id).then(function () { say(T("Versiunea {v} a fost restaurată.", { v: b.getAttribute("data-restore") })); });
             });
         });
       });
@@ -382,13 +388,13 @@ window.TeritoriuOffice = (function () {
     api("GET", "/api/office/parcels/" + selected.id + "/fiscal").then(function (res) {
       if (res.status !== 200) { failed(res); return; }
       var v = res.body, table = function (title, rows, cols) {
-        if (!rows || !rows.length) { return "<h4>" + title + "</h4><p>—</p>"; }
-        return "<h4>" + title + '</h4><table class="t-table"><tr>' + cols.map(function (c) { return "<th>" + c[1] + "</th>"; }).join("") +
+        if (!rows || !rows.length) { return "<h4>" + T(title) + "</h4><p>—</p>"; }
+        return "<h4>" + T(title) + '</h4><table class="t-table"><tr>' + cols.map(function (c) { return "<th>" + T(c[1]) + "</th>"; }).join("") +
           "</tr>" + rows.map(function (r) {
             return "<tr>" + cols.map(function (c) { return "<td>" + esc(r[c[0]]) + "</td>"; }).join("") + "</tr>";
           }).join("") + "</table>";
       };
-      $("t-parcel-extra").innerHTML = '<h3>Date fiscale</h3><p class="t-note">Date personale: consultarea este înregistrată.</p>' +
+      $("t-parcel-extra").innerHTML = "<h3>" + T("Date fiscale") + '</h3><p class="t-note">' + T("Date personale: consultarea este înregistrată.") + "</p>" +
         table("Registrul agricol", v.plots, [["year", "An"], ["register_position", "Poziție"], ["tarla", "Tarla"],
               ["parcel_no", "Parcela"], ["use_category", "Cat."], ["declared_area", "m²"], ["holder", "Deținător"]]) +
         table("Impozit pe teren", v.assessments, [["year", "An"], ["taxpayer", "Contribuabil"], ["id_code", "CNP/CUI"],
@@ -399,9 +405,10 @@ window.TeritoriuOffice = (function () {
     api("GET", "/api/office/parcels/" + selected.id + "/address-proposal").then(function (res) {
       if (res.status !== 200) { failed(res); return; }
       var b = res.body;
-      $("t-parcel-extra").innerHTML = "<h3>Adresă propusă</h3><p data-proposal>" + esc(b.label) + " (partea " +
-        (b.side === "odd" ? "cu numere impare" : "cu numere pare") + ", între " + esc(b.between[0] || "—") + " și " +
-        esc(b.between[1] || "—") + ')</p><p><button type="button" class="t-button" id="p-add">Adaugă punctul de adresă</button></p>';
+      $("t-parcel-extra").innerHTML = "<h3>" + T("Adresă propusă") + "</h3><p data-proposal>" +
+        esc(T("{label} (partea cu numere {side}, între {a} și {b})", { label: b.label, side: T(b.side === "odd" ? "impare" : "pare"),
+                                                                      a: b.between[0] || "—", b: b.between[1] || "—" })) +
+        '</p><p><button type="button" class="t-button" id="p-add">' + T("Adaugă punctul de adresă") + "</button></p>";
       $("p-add").addEventListener("click", function () {
         startAddress({ street_id: b.street_id, number: b.number, suffix: b.suffix.replace("/", "") === b.suffix ? b.suffix : "" });
       });
@@ -413,7 +420,7 @@ window.TeritoriuOffice = (function () {
   function startAddress(values) {
     preset = values || null;
     startDrawing("marker", "address");
-    say("Clic pe hartă unde este intrarea (punctul de adresă).");
+    say(T("Clic pe hartă unde este intrarea (punctul de adresă)."));
   }
   function addressForm(marker) {
     setDrawn(marker, null);
@@ -438,7 +445,7 @@ window.TeritoriuOffice = (function () {
       clearDrawn();
       setMode("select");
       showProblems(res.body.problems);
-      say('<span data-address="' + esc(res.body.address.label) + '">Adresa ' + esc(res.body.address.label) + " a fost adăugată.</span>");
+      say('<span data-address="' + esc(res.body.address.label) + '">' + esc(T("Adresa {a} a fost adăugată.", { a: res.body.address.label })) + "</span>");
       show(selected ? "t-sec-parcel" : null);
     });
   }
@@ -448,8 +455,8 @@ window.TeritoriuOffice = (function () {
     api("POST", "/api/office/measure", { geometry: layer.toGeoJSON(false).geometry, crs: "EPSG:4326" }).then(function (res) {
       if (res.status !== 200) { failed(res); return; }
       var polygon = layer instanceof L.Polygon;
-      say("<span data-measure>" + (polygon ? "Suprafață " + num(res.body.area_m2) + " m², perimetru " + num(res.body.length_m) + " m"
-                                           : "Lungime " + num(res.body.length_m) + " m") + " (Stereo 70)</span>");
+      say("<span data-measure>" + (polygon ? T("Suprafață {a} m², perimetru {p} m", { a: num(res.body.area_m2), p: num(res.body.length_m) })
+                                           : T("Lungime {l} m", { l: num(res.body.length_m) })) + " (Stereo 70)</span>");
     });
   }
 
@@ -458,11 +465,11 @@ window.TeritoriuOffice = (function () {
     resultsLayer.clearLayers();
     var kinds = {};
     rows.forEach(function (r) { kinds[kindOf(r)] = (kinds[kindOf(r)] || 0) + 1; });
-    var filter = '<p><label for="r-kind">Tip</label> <select id="r-kind"><option value="">toate (' + rows.length + ")</option>" +
-      Object.keys(kinds).map(function (k) { return '<option value="' + esc(k) + '">' + esc(KIND[k] || k) + " (" + kinds[k] + ")</option>"; }).join("") +
+    var filter = '<p><label for="r-kind">' + T("Tip") + '</label> <select id="r-kind"><option value="">' + T("toate") + " (" + rows.length + ")</option>" +
+      Object.keys(kinds).map(function (k) { return '<option value="' + esc(k) + '">' + esc(T(KIND[k] || k)) + " (" + kinds[k] + ")</option>"; }).join("") +
       "</select> " + download + "</p>";
-    $("t-results").innerHTML = "<h3>" + title + "</h3>" + filter + '<table class="t-table" id="r-table"><tr>' +
-      cols.map(function (c) { return "<th>" + c[1] + "</th>"; }).join("") + "</tr>" +
+    $("t-results").innerHTML = "<h3>" + T(title) + "</h3>" + filter + '<table class="t-table" id="r-table"><tr>' +
+      cols.map(function (c) { return "<th>" + T(c[1]) + "</th>"; }).join("") + "</tr>" +
       rows.map(function (r, i) {
         return '<tr data-kind="' + esc(kindOf(r)) + '" data-row="' + i + '" tabindex="0">' + cols.map(function (c) {
           var v = typeof c[0] === "function" ? c[0](r) : r[c[0]];
@@ -498,12 +505,12 @@ window.TeritoriuOffice = (function () {
     setMode("select");
     var body = { uat: config.uat };
     if (drawn && drawn.layer.toGeoJSON(false).geometry.type === "Polygon") { body.area = drawn.layer.toGeoJSON(false).geometry; }
-    say("Se verifică stratul…");
+    say(T("Se verifică stratul…"));
     api("POST", "/api/office/topology", body).then(function (res) {
       if (res.status !== 200) { failed(res); return; }
-      say('<span data-checked="' + res.body.count + '">' + res.body.count + " probleme găsite" + (body.area ? " în zona desenată" : " în UAT") + ".</span>");
+      say('<span data-checked="' + res.body.count + '">' + T(body.area ? "{n} probleme găsite în zona desenată." : "{n} probleme găsite în UAT.", { n: res.body.count }) + "</span>");
       resultsTable("Verificarea stratului", res.body.problems,
-        [[function (r) { return KIND[r.kind] || r.kind; }, "Tip"], [function (r) { return r.cadastral_numbers.join(", "); }, "Parcele"],
+        [[function (r) { return T(KIND[r.kind] || r.kind); }, "Tip"], [function (r) { return r.cadastral_numbers.join(", "); }, "Parcele"],
          [function (r) { return num(r.area_m2); }, "m²"]],
         function (r) { return r.kind; },
         '<button type="button" class="t-link" id="r-csv">CSV</button> <button type="button" class="t-link" id="r-gpkg">GeoPackage</button>');
@@ -524,9 +531,9 @@ window.TeritoriuOffice = (function () {
     var url = "/api/office/discrepancies?uat=" + config.uat + "&year=" + config.year;
     api("GET", url).then(function (res) {
       if (res.status !== 200) { failed(res); return; }
-      say('<span data-discrepancies="' + res.body.count + '">' + res.body.count + " discrepanțe între registre (" + config.year + ").</span>");
+      say('<span data-discrepancies="' + res.body.count + '">' + T("{n} discrepanțe între registre ({y}).", { n: res.body.count, y: config.year }) + "</span>");
       resultsTable("Discrepanțe cadastru – registru agricol – impozit", res.body.discrepancies,
-        [[function (r) { return KIND[r.kind] || r.kind; }, "Tip"], ["cadastral_number", "Nr. cadastral"], ["plot_id", "Poziție RA"], ["detail", "Detaliu"]],
+        [[function (r) { return T(KIND[r.kind] || r.kind); }, "Tip"], ["cadastral_number", "Nr. cadastral"], ["plot_id", "Poziție RA"], ["detail", "Detaliu"]],
         function (r) { return r.kind; }, '<a class="t-link" href="' + url + '&format=csv">CSV</a>');
     });
   }
@@ -544,7 +551,7 @@ window.TeritoriuOffice = (function () {
     selectionLayer = L.featureGroup().addTo(map);
     problemsLayer = L.featureGroup().addTo(map);
     edited = new L.FeatureGroup().addTo(map);
-    $("t-snap-label").textContent = "lipește de vecini (" + cfg.snap_pixels + " px pe hartă, " + cfg.snap_m + " m la salvare)";
+    $("t-snap-label").textContent = T("lipește de vecini ({px} px pe hartă, {m} m la salvare)", { px: cfg.snap_pixels, m: cfg.snap_m });
 
     var addVertex = L.Draw.Polyline.prototype.addVertex;
     L.Draw.Polyline.prototype.addVertex = function (latlng) { return addVertex.call(this, snapLatLng(latlng)); };
@@ -571,7 +578,7 @@ window.TeritoriuOffice = (function () {
         return;
       }
       setDrawn(e.layer, null);
-      openForm("Parcelă nouă");
+      openForm(T("Parcelă nouă"));
     });
     map.on("click", function (e) {
       if (handler) { return; }
@@ -579,7 +586,7 @@ window.TeritoriuOffice = (function () {
     });
 
     var tools = {
-      select: function () { setMode("select"); say("Clic pe o parcelă pentru a o selecta."); },
+      select: function () { setMode("select"); say(T("Clic pe o parcelă pentru a o selecta.")); },
       draw: function () { targets.exclude = null; startDrawing("polygon", "draw"); },
       coords: function () { setMode("select"); show("t-sec-coords"); $("t-coords").focus(); },
       length: function () { startDrawing("polyline", "measure"); },
