@@ -298,6 +298,27 @@ def apikey_list() -> None:
                        f"last used {k.last_used_at or '-'}")
 
 
+# -- audit ----------------------------------------------------------------------------------
+@main.group()
+def audit() -> None:
+    """The audit log."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Recompute the audit log's hash chain; exit 1 at the first row that was altered or removed."""
+    from gis.audit_chain import verify
+    from gis.db import get_engine
+
+    with get_engine(_settings(), "app").connect() as conn:
+        report = verify(conn)
+    if not report.ok:
+        click.echo(f"The audit log was altered: the chain breaks at row {report.broken_at} "
+                   f"(id {report.broken_id}) of {report.rows}.", err=True)
+        sys.exit(1)
+    click.echo(f"The audit log is intact: {report.rows} rows; last hash {report.last_hash}")
+
+
 # -- imports --------------------------------------------------------------------------------
 def _epsg(ctx, param, value):
     if value is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, LargeBinary, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -81,3 +81,6 @@ class AuditEntry(Base):
     uat_siruta: Mapped[int | None] = mapped_column(Integer)
     before: Mapped[dict | None] = mapped_column(JSONB)
     after: Mapped[dict | None] = mapped_column(JSONB)
+    # the hash chain (migration 0004): set by the chain_row trigger, in commit order
+    chain_no: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    row_hash: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
