@@ -223,3 +223,34 @@ def test_a_new_parcel_gets_a_number_between_its_neighbours(officer, engine):
     assert body["between"] == [str(number - 2), str(number + 2)]
     far = client.get("/api/office/parcels/999999999/address-proposal")
     assert far.status_code == 404
+
+
+def test_two_officers_saving_the_same_version_at_once_one_wins_one_gets_409(app, officer, engine, territory):
+    """No lost update: both edit version 1 at the same moment; exactly one save lands."""
+    import threading
+
+    client, headers = officer
+    pid = create(officer, "700060", square(X0 + 900, Y0 + 300)).get_json()["parcel"]["id"]
+    other, other_headers = signed_in(app, "e.officer")
+    barrier = threading.Barrier(2)
+    answers = {}
+
+    def save(name, c, h, legal_area):
+        barrier.wait()
+        answers[name] = c.put(f"/api/office/parcels/{pid}", json={"version": 1, "legal_area": legal_area,
+                                                                   "accept_warnings": True}, headers=h)
+
+    threads = [threading.Thread(target=save, args=("a", client, headers, 801)),
+               threading.Thread(target=save, args=("b", other, other_headers, 802))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(r.status_code for r in answers.values())
+    assert codes == [200, 409]
+    winner = next(r for r in answers.values() if r.status_code == 200).get_json()["parcel"]["legal_area"]
+    loser = next(r for r in answers.values() if r.status_code == 409).get_json()
+    assert "legal_area" in loser["changed"] and loser["current"]["version"] == 2
+    with engine.connect() as c:
+        assert c.execute(text("SELECT version, legal_area::float FROM cadastre.parcel WHERE id = :i"),
+                         {"i": pid}).one() == (2, winner)
