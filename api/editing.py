@@ -120,10 +120,8 @@ def validate():
     with get_engine(_settings(), "app").connect() as conn:
         exclude = data.get("id") if isinstance(data.get("id"), int) else None
         if data.get("snap"):
-            geometry, moved = editing.snap(conn, uat, geometry, _srid(), _settings().snap_tolerance_m,
-                                           (exclude,) if exclude else ())
-            if moved:
-                notes.append(editing.Problem("info", "snapped", f"{moved} vertices snapped onto neighbours", None))
+            geometry = editing.snapped(conn, _settings(), uat, {"geometry": geometry}, _srid(),
+                                       (exclude,) if exclude else (), notes)["geometry"]
         problems = editing.validate(conn, uat, geometry, fields["cadastral_number"], fields.get("legal_area"),
                                     _srid(), exclude, editing.Rules.of(_settings()))
         area, perimeter = conn.execute(text(

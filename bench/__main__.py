@@ -145,8 +145,9 @@ FROM public_api.parcel WHERE {where}
 """
 
 
-def series(http, urls: list[str], ok=(200,)) -> dict:
-    """GET each URL once after a few warm-ups; latency percentiles and the count of errors."""
+def series(http, urls: list[str], ok=(200,), check=None) -> dict:
+    """GET each URL once after a few warm-ups; latency percentiles and the count of errors
+    (a status not in `ok`, or an answer `check` refuses)."""
     for u in urls[:5]:
         http.get(u)
     samples, errors = [], 0
@@ -154,7 +155,7 @@ def series(http, urls: list[str], ok=(200,)) -> dict:
         started = time.perf_counter()
         r = http.get(u)
         samples.append((time.perf_counter() - started) * 1000)
-        errors += r.status_code not in ok
+        errors += r.status_code not in ok or (check is not None and not check(r))
     return {**percentiles(samples), "errors": errors}
 
 

@@ -16,7 +16,7 @@ import time
 
 import requests
 
-from bench.__main__ import BENCH_DIR, percentiles
+from bench.__main__ import BENCH_DIR, series
 from gis.cluster import LocalCluster
 from gis.settings import PROJECT_ROOT
 
@@ -52,17 +52,9 @@ def compare(settings, item_series: dict) -> dict | None:
             except requests.RequestException:
                 time.sleep(0.3)
         out = {}
-        for name, series in item_series.items():
-            urls = [base + "?" + u.split("?", 1)[1].replace("f=json&", "") for u in series["urls"]]
-            for u in urls[:5]:
-                http.get(u)
-            samples, errors = [], 0
-            for u in urls:
-                started = time.perf_counter()
-                r = http.get(u)
-                samples.append((time.perf_counter() - started) * 1000)
-                errors += r.status_code != 200 or not r.json().get("features")
-            out[name] = {**percentiles(samples), "errors": errors}
+        for name, ours in item_series.items():
+            urls = [base + "?" + u.split("?", 1)[1].replace("f=json&", "") for u in ours["urls"]]
+            out[name] = series(http, urls, check=lambda r: bool(r.json().get("features")))
         return out
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -154,8 +154,9 @@ def _insert(conn, uat: int, data: dict, srid: int) -> int:
          "srid": srid}).scalar_one()
 
 
-def _snapped(conn, settings: Settings, uat: int, data: dict, srid: int, exclude: tuple[int, ...],
-             problems: list[Problem]) -> dict:
+def snapped(conn, settings: Settings, uat: int, data: dict, srid: int, exclude: tuple[int, ...],
+            problems: list[Problem]) -> dict:
+    """`data` with its geometry snapped onto the neighbours; a note in `problems` if anything moved."""
     geometry, moved = snap(conn, uat, data["geometry"], srid, settings.snap_tolerance_m, exclude)
     if moved:
         problems.append(Problem("info", "snapped", f"{moved} vertices snapped onto neighbouring parcels "
@@ -169,7 +170,7 @@ def create(settings: Settings, uat: int, data: dict, actor: str, srid: int,
         set_actor(conn, actor)
         notes: list[Problem] = []
         if snap_to_neighbours:
-            data = _snapped(conn, settings, uat, data, srid, (), notes)
+            data = snapped(conn, settings, uat, data, srid, (), notes)
         problems = _check(conn, data, uat, srid, None, accept_warnings, Rules.of(settings))
         return _row(conn, _insert(conn, uat, data, srid)), notes + problems
 
@@ -190,7 +191,7 @@ def update(settings: Settings, parcel_id: int, expected_version: int, data: dict
             data = {**data, "geometry": keep_surveyed(data["geometry"], current["geometry"])}
         notes: list[Problem] = []
         if snap_to_neighbours and "geometry" in data:
-            data = _snapped(conn, settings, current["uat_siruta"], data, srid, (parcel_id,), notes)
+            data = snapped(conn, settings, current["uat_siruta"], data, srid, (parcel_id,), notes)
         merged = {**{f: current[f] for f in FIELDS}, "geometry": current["geometry"], **data}
         problems = _check(conn, merged, current["uat_siruta"], srid, parcel_id, accept_warnings,
                           Rules.of(settings))

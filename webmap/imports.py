@@ -6,11 +6,10 @@ from __future__ import annotations
 import html
 
 import folium
-from branca.element import Element, MacroElement
-from jinja2 import Template
+from branca.element import Element
 
 from gis.settings import Settings
-from webmap.pages import LOCAL_CSS, LOCAL_JS, LocalMap, territory
+from webmap.pages import LOCAL_CSS, LOCAL_JS, InitCall, LocalMap, territory
 
 LAYERS = (("parcels", "parcele"), ("buildings", "construcții"), ("addresses", "adrese"),
           ("agri", "registrul agricol"), ("streets", "străzi"), ("zones", "zone UTR"))
@@ -19,19 +18,6 @@ LAYERS = (("parcels", "parcele"), ("buildings", "construcții"), ("addresses", "
 class ReviewMap(LocalMap):
     default_js = [LOCAL_JS[0], ("imports", "/static/js/imports.js")]
     default_css = LOCAL_CSS
-
-
-class _Init(MacroElement):
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        TeritoriuImports.review({{ this._parent.get_name() }}, {{ this.config | tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, config: dict):
-        super().__init__()
-        self._name = "TeritoriuImportsInit"
-        self.config = config
 
 
 def upload_form(csrf: str) -> str:
@@ -65,7 +51,7 @@ def review_html(settings: Settings, job: dict, report_html: str, csrf: str, can_
                      max_zoom=22, max_native_zoom=19, control=False).add_to(m)
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
-    m.add_child(_Init({"job": job["id"], "status": job["status"]}))
+    m.add_child(InitCall("TeritoriuImports.review", {"job": job["id"], "status": job["status"]}))
     root = m.get_root()
     e = html.escape
     title = f"Import {job['id']}: {job['source_name']}"

@@ -6,13 +6,12 @@ from __future__ import annotations
 import html
 
 import folium
-from branca.element import Element, MacroElement
-from jinja2 import Template
+from branca.element import Element
 
 from gis.profiles import get_profile
 from gis.settings import Settings
 from webmap.i18n import LANGUAGES, office_texts, tr
-from webmap.pages import LOCAL_CSS, LOCAL_JS, LocalMap, territory
+from webmap.pages import LOCAL_CSS, LOCAL_JS, InitCall, LocalMap, territory
 
 CATEGORIES = ["CC", "A", "P", "F", "V", "L", "PD", "DR", "N"]
 
@@ -23,19 +22,6 @@ class OfficeMap(LocalMap):
     default_css = [*LOCAL_CSS, ("leaflet_draw_css", "/static/vendor/leaflet-draw/leaflet.draw.css")]
 
 
-class _Init(MacroElement):
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        TeritoriuOffice.init({{ this._parent.get_name() }}, {{ this.config | tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, config: dict):
-        super().__init__()
-        self._name = "TeritoriuOfficeInit"
-        self.config = config
-
-
 def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: str = "ro") -> str:
     where = territory(settings)
     m = OfficeMap(location=None, tiles=None, control_scale=True, max_zoom=22, min_zoom=8)
@@ -43,7 +29,7 @@ def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: st
                      name="Ortofotoplan", max_zoom=22, max_native_zoom=19, control=False).add_to(m)
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
-    m.add_child(_Init({"csrf": csrf, "uat": uat, "year": year, "srid": get_profile(settings.profile).storage_srid,
+    m.add_child(InitCall("TeritoriuOffice.init", {"csrf": csrf, "uat": uat, "year": year, "srid": get_profile(settings.profile).storage_srid,
                        "snap_pixels": settings.snap_pixels, "snap_m": settings.snap_tolerance_m,
                        "lang": lang, "t": office_texts(lang)}))
     root = m.get_root()

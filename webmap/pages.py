@@ -161,3 +161,20 @@ def public_map_html(settings: Settings, lang: str = "ro") -> str:
 
 
 __all__ = ["LANGUAGE_NAMES", "public_map_html"]
+
+
+class InitCall(MacroElement):
+    """`<js_function>(<the Leaflet map>, <config as JSON>)` after the map exists: how a page's
+    own script (office-map.js, imports.js) receives its map and its settings."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        {{ this.function }}({{ this._parent.get_name() }}, {{ this.config | tojson }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, function: str, config: dict):
+        super().__init__()
+        self._name = "InitCall"
+        self.function = function
+        self.config = config

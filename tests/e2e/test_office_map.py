@@ -46,11 +46,14 @@ def sign_in(page, live_server, username):
     page.wait_for_url(re.compile(r".*/office$"))
 
 
-def click_at(page, lon, lat):
-    x, y = page.evaluate(f"(() => {{ const p = teritoriuMap.latLngToContainerPoint([{lat}, {lon}]);"
+def screen_xy(page, lon, lat):
+    return page.evaluate(f"(() => {{ const p = teritoriuMap.latLngToContainerPoint([{lat}, {lon}]);"
                          "const r = teritoriuMap.getContainer().getBoundingClientRect();"
                          "return [p.x + r.left, p.y + r.top]; })()")
-    page.mouse.click(x, y)
+
+
+def click_at(page, lon, lat):
+    page.mouse.click(*screen_xy(page, lon, lat))
 
 
 def draw_square(page, lon, lat, d=0.00012):
@@ -236,11 +239,6 @@ def test_snapping_while_drawing_lands_on_the_neighbours_corner(browser, live_ser
     assert f"{x} {y + 20}" in wkt, wkt
     context.close()
 
-
-def screen_xy(page, lon, lat):
-    return page.evaluate(f"(() => {{ const p = teritoriuMap.latLngToContainerPoint([{lat}, {lon}]);"
-                         "const r = teritoriuMap.getContainer().getBoundingClientRect();"
-                         "return [p.x + r.left, p.y + r.top]; })()")
 
 
 def test_dragging_a_vertex_saves_a_new_version_and_keeps_the_others_exact(browser, live_server, officer, engine,
