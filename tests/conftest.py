@@ -3,6 +3,7 @@ migrations, the sample commune loaded once, the app, and a live HTTP server for 
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 from pathlib import Path
@@ -17,7 +18,8 @@ from gis.migrate import upgrade
 from gis.settings import PROJECT_ROOT, load_settings
 
 ARTIFACTS = PROJECT_ROOT / "var" / "artifacts"
-TEST_DB = "teritoriu_test"
+# another name lets two suites share the cluster (parallel work on one machine)
+TEST_DB = os.environ.get("TERITORIU_TEST_DB", "teritoriu_test")
 
 
 def _free_port() -> int:

@@ -230,7 +230,7 @@ def test_a_zip_slip_is_refused_before_anything_is_read(loaded, uat, engine, tmp_
 
 
 def cli(*args, env_extra=None):
-    env = {**os.environ, "TERITORIU_DB_NAME": "teritoriu_test", **(env_extra or {})}
+    env = {**os.environ, "TERITORIU_DB_NAME": os.environ.get("TERITORIU_TEST_DB", "teritoriu_test"), **(env_extra or {})}
     return subprocess.run([str(Path(sys.executable).parent / "teritoriu"), *args], capture_output=True, text=True, env=env,
                           cwd=PROJECT_ROOT, timeout=300)
 
