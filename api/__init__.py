@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.health import bp as health_bp
     from api.imports import bp as imports_bp
     from api.office import bp as office_bp
+    from api.openapi import bp as openapi_bp
     from api.ogc import create_ogc_blueprint
     from api.orthophoto import bp as orthophoto_bp
     from api.parcels import bp as parcels_bp
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.verify import bp as verify_bp
 
     app.register_blueprint(health_bp)
+    app.register_blueprint(openapi_bp)
     app.register_blueprint(styles_bp)
     app.register_blueprint(export_bp)
     app.register_blueprint(parcels_bp)
@@ -120,6 +122,15 @@ def _local_secret(settings: Settings) -> str:
 
 def _error_handlers(app: Flask) -> None:
     """Every error is a short message a person understands: never a stack trace."""
+
+    @app.before_request
+    def refuse_nul():
+        """PostgreSQL text cannot hold NUL: a path or parameter with one is a 400 here, not a
+        driver error deep in a query."""
+        if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+            from flask import abort
+
+            abort(400, description="the request contains a NUL character")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -11,6 +11,8 @@ collection and is reached only after an API key (or a staff session) was checked
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, Response, current_app, make_response, request
 
 from api.auth import authorize_collection, presented_key_is_valid
@@ -124,8 +126,14 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     bp.add_url_rule("/collections/<collection_id>/queryables", "queryables",
                     collection_route(itemtypes_api.get_collection_queryables))
     bp.add_url_rule("/collections/<collection_id>/items", "items", items, methods=["GET", "POST"])
-    bp.add_url_rule("/collections/<collection_id>/coverage", "coverage",
-                    collection_route(coverages_api.get_collection_coverage, any_format=True))
+    def coverage(collection_id: str):
+        resource = full_config["resources"].get(collection_id, {})
+        problem = _coverage_bbox_problem(request.args, resource.get("extents", {}).get("spatial", {}).get("bbox"))
+        if problem:
+            return _bad_request(problem)
+        return collection_route(coverages_api.get_collection_coverage, any_format=True)(collection_id)
+
+    bp.add_url_rule("/collections/<collection_id>/coverage", "coverage", coverage)
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
                     collection_route(itemtypes_api.get_collection_item))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))
@@ -141,6 +149,28 @@ def _unknown_parameters(config: dict, collection_id: str, args) -> set[str]:
     provider = resource["providers"][0]
     allowed = ITEMS_PARAMETERS | set(provider["properties"]) | {provider["id_field"]}
     return set(args) - allowed
+
+
+def _coverage_bbox_problem(args, extent: list[float] | None) -> str | None:
+    """pygeoapi answers 500 to a malformed bbox and rasterio fails on one that misses the raster
+    or on a bbox-crs URI: refuse those with a 400 that says why."""
+    if "bbox-crs" in args:
+        return ("bbox-crs is not supported for the coverage: give bbox in CRS84 (longitude, latitude), "
+                "or subset=x(min:max),y(min:max) in the storage CRS")
+    raw = args.get("bbox")
+    if raw is None:
+        return None
+    try:
+        numbers = [float(v) for v in raw.split(",")]
+    except ValueError:
+        numbers = []
+    if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
+        return f"bbox must be four numbers west,south,east,north in CRS84, not {raw[:60]!r}"
+    west, south, east, north = numbers
+    if extent and not (west < extent[2] and east > extent[0] and south < extent[3] and north > extent[1]):
+        return (f"bbox {raw} does not overlap the coverage, which spans "
+                f"{extent[0]:.5f},{extent[1]:.5f},{extent[2]:.5f},{extent[3]:.5f} (CRS84)")
+    return None
 
 
 def _unauthorized() -> Response:

@@ -31,6 +31,7 @@ from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
 from sqlalchemy import JSON, Text, and_, bindparam, cast, column, func, literal, null, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.sql.elements import ColumnElement
 
 from gis.crs import is_northing_first, srid_from_uri
 from gis.db import engine_for_url
@@ -157,13 +158,17 @@ class PostGISProvider(BaseProvider):
         mapping = {p: self._col(p) for p in (*self.properties, self.id_field, self.geom_field)}
         mapping["geometry"] = self._col(self.geom_field)
         try:
-            return _CqlToSql(mapping, self.storage_srid).evaluate(filterq)
+            condition = _CqlToSql(mapping, self.storage_srid).evaluate(filterq)
         except KeyError as exc:
             raise ProviderInvalidQueryError(user_msg=
                 f"the filter names {exc.args[0]!r}, which is not a property of this collection; "
                 f"queryable properties: {', '.join(self.properties)}") from None
         except (NotImplementedError, ValueError, TypeError) as exc:
             raise ProviderInvalidQueryError(user_msg=f"this filter cannot be evaluated: {exc}") from None
+        if not isinstance(condition, ColumnElement):  # a bare value ("2.5", true) is not a condition
+            raise ProviderInvalidQueryError(user_msg="the filter must be a condition (a CQL2 predicate), "
+                                                     f"not the value {str(filterq)[:40]!r}")
+        return condition
 
     def _order_by(self, sortby: list[dict]):
         clauses = []
