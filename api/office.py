@@ -8,6 +8,7 @@ import html
 from flask import Blueprint, Response, abort, current_app, redirect, request, session, url_for
 from sqlalchemy import text
 
+from api.ratelimit import failure_bucket
 from api.staff import check_csrf, csrf_token, current_user, requires, sign_in, start_session
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
@@ -42,11 +43,24 @@ def login_form(message: str = "", status: int = 200):
     return _page("Teritoriu — personal", body, status)
 
 
+# Failed sign-ins per client address: the per-account lockout stops guessing one password,
+# this stops trying one password on many accounts.
+FAILED_SIGN_INS, FAILURE_WINDOW_S = 20, 15 * 60
+
+
 @bp.post("/login")
 def login():
     check_csrf()
+    failures = failure_bucket("failed-sign-ins", FAILED_SIGN_INS, FAILURE_WINDOW_S)
+    client = request.remote_addr or "?"
+    if failures and (wait := failures.wait(client)):
+        minutes = max(1, round(wait / 60))
+        return login_form(f"Prea multe încercări eșuate de la această adresă; reîncercați peste {minutes} min. "
+                          f"(Too many failed sign-ins from this address; retry in {minutes} min.)", 429)
     user, message = sign_in(request.form.get("username", ""), request.form.get("password", ""))
     if user is None:
+        if failures:
+            failures.allow(client)
         return login_form(message, 401)
     start_session(user)
     return redirect(url_for("office.home"), 303)

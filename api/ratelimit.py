@@ -18,6 +18,14 @@ class TokenBucket:
         self._state: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
+    def wait(self, key: str) -> float:
+        """Seconds until `key` has a token again (0: it has one now); consumes nothing."""
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._state.get(key, (float(self.burst), now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
     def allow(self, key: str) -> tuple[bool, float]:
         """(allowed, seconds to wait before the next token)."""
         now = time.monotonic()
@@ -37,6 +45,15 @@ def install(app, per_second: int) -> None:
     """One bucket per endpoint group and app; per_second 0 switches limiting off."""
     app.extensions["teritoriu.ratelimit"] = per_second
     app.extensions["teritoriu.buckets"] = {}
+
+
+def failure_bucket(group: str, failures: int, per_seconds: float) -> TokenBucket | None:
+    """A bucket counting failures (failed sign-ins) per client: `failures` per `per_seconds`.
+    None when the app's rate limiting is off."""
+    if not current_app.extensions.get("teritoriu.ratelimit", 0):
+        return None
+    buckets = current_app.extensions["teritoriu.buckets"]
+    return buckets.setdefault(group, TokenBucket(failures / per_seconds, burst=failures))
 
 
 def rate_limited(group: str, share: float = 1.0):

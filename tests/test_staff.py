@@ -134,3 +134,45 @@ def test_staff_follow_any_request_without_its_token(app, accounts, engine):
     assert app.test_client().get(f"/api/certificates/{request_id}").status_code == 404
     client, _ = sign_in(app, accounts["officer"])
     assert client.get(f"/api/certificates/{request_id}").get_json()["status"] == "received"
+
+
+def test_many_failed_sign_ins_from_one_address_are_throttled(app, accounts):
+    """Password spraying: 20 failures from one address (on any accounts) and that address waits,
+    even with a right password; another address is not affected."""
+    spray = {"REMOTE_ADDR": "10.55.0.1"}
+    client = app.test_client()
+    token = csrf(client)
+    for i in range(20):
+        r = client.post("/office/login", data={"csrf": token, "username": f"nimeni.{i}", "password": "Parola123"},
+                        environ_base=spray)
+        assert r.status_code == 401
+    r = client.post("/office/login", data={"csrf": token, "username": accounts["officer"], "password": PASSWORD},
+                    environ_base=spray)
+    assert r.status_code == 429 and "Prea multe" in r.get_data(as_text=True)
+    r = client.post("/office/login", data={"csrf": token, "username": accounts["officer"], "password": PASSWORD},
+                    environ_base={"REMOTE_ADDR": "10.55.0.2"})
+    assert r.status_code == 303
+
+
+def test_secrets_are_never_logged(app, accounts, engine, caplog):
+    """Passwords, API keys and request tokens go neither to the application's log (at DEBUG,
+    every logger) nor to the audit trail."""
+    import logging
+
+    from gis.apikeys import create_key
+
+    secret_password = "parola-secreta-XYZ-991"
+    with session_scope(app.extensions["teritoriu.settings"], actor="test") as s:
+        _, key = create_key(s, "Agenție jurnal", ["parcel_assessments"])
+    caplog.set_level(logging.DEBUG)
+    sign_in(app, accounts["officer"], secret_password)              # a failed sign-in
+    sign_in(app, accounts["officer"])                               # a good one
+    client = app.test_client()
+    client.get("/ogc/collections/parcel_assessments/items?limit=1", headers={"X-API-Key": key})
+    client.get("/ogc/collections/parcel_assessments/items?limit=1", headers={"Authorization": f"Bearer {key}x"})
+    logged = caplog.text
+    with engine.connect() as c:
+        audit = c.execute(text("SELECT string_agg(coalesce(before::text, '') || coalesce(after::text, '') || actor,"
+                               " ' ') FROM audit.log WHERE at > now() - interval '5 minutes'")).scalar() or ""
+    for secret in (secret_password, PASSWORD, key, key[8:]):
+        assert secret not in logged and secret not in audit
