@@ -7,6 +7,7 @@ import os
 import secrets
 
 from flask import Flask, jsonify, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from gis.settings import Settings, get_settings
@@ -137,6 +138,18 @@ def _error_handlers(app: Flask) -> None:
         if _wants_json():
             return jsonify(code=exc.code, error=exc.name, message=exc.description), exc.code
         return exc
+
+    @app.errorhandler(OperationalError)
+    def database_unreachable(exc: OperationalError):
+        """PostgreSQL restarting or down: say so, and when to retry (the pool reconnects itself)."""
+        LOGGER.warning("database unreachable on %s %s: %s", request.method, request.path, str(exc).splitlines()[0])
+        message = ("Baza de date nu răspunde; reîncercați în câteva secunde. "
+                   "(The database is not reachable; retry in a few seconds.)")
+        response = (jsonify(code=503, error="Service Unavailable", message=message) if _wants_json()
+                    else app.response_class(message, 503, mimetype="text/plain"))
+        response.status_code = 503
+        response.headers["Retry-After"] = "5"
+        return response
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -23,8 +23,8 @@ from sqlalchemy import text
 
 from api.staff import current_user, requires
 from gis.db import get_engine
-from importers.pipeline import (LAYER_KINDS, Options, analyse_and_merge, record_job, sha256, store_staged,
-                                update_job)
+from importers.pipeline import (LAYER_KINDS, Options, analyse_and_merge, fail_interrupted_jobs, record_job,
+                                running_job, sha256, store_staged, update_job)
 from importers.report import Report
 
 bp = Blueprint("imports", __name__, url_prefix="/api/imports")
@@ -81,6 +81,11 @@ def options_from_form(form) -> Options:
 
 
 def _check_in_background(settings, job: int, path: Path, options: Options, actor: str, dry_run: bool) -> None:
+    with running_job(settings, job):
+        _check(settings, job, path, options, actor, dry_run)
+
+
+def _check(settings, job: int, path: Path, options: Options, actor: str, dry_run: bool) -> None:
     try:
         report, staged = analyse_and_merge(settings, path, options, actor, commit=False, keep_staged=not dry_run)
         status = "rejected" if not report.ok else ("checked" if dry_run else "staged")
@@ -130,6 +135,7 @@ def upload():
 
 
 def _job(job: int) -> dict:
+    fail_interrupted_jobs(_settings())
     with get_engine(_settings(), "app").connect() as conn:
         row = conn.execute(text("""
             SELECT id, created_at, created_by, source_name, kind, uat_siruta, status, options, report,

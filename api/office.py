@@ -13,6 +13,7 @@ from api.staff import check_csrf, csrf_token, current_user, requires, sign_in, s
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
 from gis.db import get_engine
+from importers.pipeline import fail_interrupted_jobs
 from webmap.simple_page import simple_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
@@ -229,6 +230,7 @@ def imports_page():
     user = current_user()
     mine = user["role"] == "surveyor"
     settings = current_app.extensions["teritoriu.settings"]
+    fail_interrupted_jobs(settings)
     with get_engine(settings, "app").connect() as conn:
         rows = conn.execute(text("""
             SELECT id, created_at, created_by, source_name, kind, status,

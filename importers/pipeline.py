@@ -17,6 +17,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -374,3 +375,46 @@ def update_job(settings: Settings, job: int, status: str, report: Report | None 
                    decided_by = coalesce(:by, decided_by), decided_at = CASE WHEN :by IS NULL THEN decided_at ELSE now() END
             WHERE id = :id"""), {"s": status, "r": json.dumps(report.to_json(), ensure_ascii=False) if report else None,
                                  "by": decided_by, "id": job, "uat": uat})
+
+
+# A running check holds a session advisory lock on its job. A job still "running" whose lock
+# nobody holds belonged to a process that died (a killed server, a restart): it is marked failed,
+# so no job waits forever. Nothing of it was written: the check never commits.
+JOB_LOCK = 7301
+
+
+@contextmanager
+def running_job(settings: Settings, job: int):
+    with get_engine(settings, "app").connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:ns, :job)"), {"ns": JOB_LOCK, "job": job})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:ns, :job)"), {"ns": JOB_LOCK, "job": job})
+            conn.commit()
+
+
+def fail_interrupted_jobs(settings: Settings, older_than_s: float = 30) -> list[int]:
+    """Mark failed the running jobs whose process is gone; returns their ids."""
+    failed = []
+    with get_engine(settings, "app").connect() as conn:
+        candidates = conn.execute(text(
+            "SELECT id FROM importing.job WHERE status = 'running' AND created_at < now() - make_interval(secs => :s)"),
+            {"s": older_than_s}).scalars().all()
+        for job in candidates:
+            if conn.execute(text("SELECT pg_try_advisory_lock(:ns, :job)"), {"ns": JOB_LOCK, "job": job}).scalar():
+                conn.execute(text("SELECT pg_advisory_unlock(:ns, :job)"), {"ns": JOB_LOCK, "job": job})
+                failed.append(job)
+        conn.commit()
+    for job in failed:
+        with get_engine(settings, "app").begin() as conn:
+            saved = conn.execute(text("SELECT report FROM importing.job WHERE id = :id FOR UPDATE"), {"id": job}).scalar()
+            report = Report.from_json(saved) if saved else Report(source="", kind="")
+            report.status = "failed"
+            report.add("error", "interrupted", "the check was interrupted (the server stopped); nothing was "
+                                               "written; upload the file again")
+            conn.execute(text("UPDATE importing.job SET status = 'failed', report = CAST(:r AS jsonb) "
+                              "WHERE id = :id AND status = 'running'"),
+                         {"id": job, "r": json.dumps(report.to_json(), ensure_ascii=False)})
+    return failed

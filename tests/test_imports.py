@@ -378,3 +378,24 @@ def test_a_cgxml_imports_parcel_building_and_address_together(loaded, uat, engin
             JOIN cadastre.building b ON b.parcel_id = p.id JOIN streets.address_point a ON a.parcel_id = p.id
             WHERE p.cadastral_number = '910201' AND p.valid_to IS NULL""")).one()
     assert tuple(row) == ("CC", 2, 15)
+
+
+def test_a_check_whose_server_died_ends_failed_not_running_forever(loaded, staff, engine):
+    """A job left "running" by a killed server (nobody holds its lock) is marked failed with a
+    message the next time anyone looks; one whose check is alive stays running."""
+    from importers.pipeline import running_job
+
+    officer, _ = staff["officer"]
+    with engine.begin() as c:
+        dead, alive = (c.execute(text(
+            "INSERT INTO importing.job (created_at, created_by, source_name, kind, status)"
+            " VALUES (now() - interval '5 minutes', 'officer:i.officer', :n, 'parcels', 'running') RETURNING id"),
+            {"n": name}).scalar_one() for name in ("mort.zip", "viu.zip"))
+    with running_job(loaded, alive):
+        assert officer.get(f"/api/imports/{alive}").get_json()["status"] == "running"
+        body = officer.get(f"/api/imports/{dead}").get_json()
+        assert body["status"] == "failed"
+        assert "interrupted" in body["report"]["problems"][-1]["message"]
+        assert "eșuat" in officer.get("/office/imports").get_data(as_text=True)
+    with engine.begin() as c:  # leave no running job behind for other tests
+        c.execute(text("UPDATE importing.job SET status = 'failed' WHERE id = :i"), {"i": alive})
