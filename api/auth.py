@@ -26,9 +26,11 @@ def presented_key() -> str | None:
 
 
 def staff_role() -> str | None:
-    """The role of the signed-in staff member, if any (set by the /office login)."""
+    """The role of the signed-in staff member not scoped to some UATs (set by the /office
+    login). pygeoapi cannot filter by UAT, so staff scoped to UATs read the restricted
+    collections through the office map (and its fiscal view) instead."""
     role = session.get("role")
-    return role if role in STAFF_ROLES else None
+    return role if role in STAFF_ROLES and session.get("uats") is None else None
 
 
 def _problem(status: int, message: str) -> Response:

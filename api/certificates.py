@@ -16,7 +16,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from api.ratelimit import rate_limited
-from api.staff import requires
+from api.staff import requires, scope_by_uat
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (RequestNotFound, download, draft_pdf, file_request,
                                        get_request)
@@ -24,6 +24,7 @@ from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound
 
 bp = Blueprint("certificates", __name__, url_prefix="/api/certificates")
+scope_by_uat(bp)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TYPES = {"urbanism": "urbanism", "nomenclature": "nomenclature", "nomenclatura": "nomenclature"}
 
@@ -56,13 +57,16 @@ def validated_request(data: dict) -> dict:
         abort(400, description="purpose is required (3 to 500 characters)")
     if any("\x00" in v for v in [name, purpose, *(parcels or [])]):
         abort(400, description="the request contains a NUL character")
-    return {"kind": kind, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email}
+    uat = data.get("uat")
+    if uat is not None and (isinstance(uat, bool) or not isinstance(uat, int) or uat <= 0):
+        abort(400, description="uat must be a SIRUTA code (a number), needed when the number exists in several UATs")
+    return {"kind": kind, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat}
 
 
 def create(fields: dict, actor: str):
     try:
         return file_request(_settings(), fields["kind"], fields["parcels"], fields["purpose"],
-                            fields["applicant"], actor, email=fields["email"])
+                            fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"))
     except ParcelNotFound as exc:
         abort(404, description=str(exc))
     except CertificateError as exc:
@@ -80,7 +84,7 @@ def _owned(request_id: int):
         except RequestNotFound:
             abort(404, description=f"no certificate request {request_id}")
     staff = (current_user() or {}).get("role") in ("surveyor", "officer", "admin")
-    if not staff and (not token or not hmac.compare_digest(token, info.access_token)):
+    if not staff and (not token or not hmac.compare_digest(token.encode(), info.access_token.encode())):
         abort(404, description=f"no certificate request {request_id}")
     return info
 

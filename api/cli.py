@@ -218,8 +218,10 @@ def user() -> None:
 @click.option("--email", default=None)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--if-missing", is_flag=True, help="Do nothing when the account exists.")
+@click.option("--uat", "uats", type=int, multiple=True,
+              help="SIRUTA of a UAT the account works for (repeat); none: every UAT (county administrator).")
 def user_create(username: str, full_name: str, role: str, email: str | None, password: str,
-                if_missing: bool) -> None:
+                if_missing: bool, uats: tuple[int, ...]) -> None:
     """Create an account (the password is stored as an scrypt hash)."""
     from sqlalchemy import select
 
@@ -235,9 +237,64 @@ def user_create(username: str, full_name: str, role: str, email: str | None, pas
             if if_missing:
                 return
             raise click.ClickException(f"account {username!r} exists")
-        session.add(User(username=username, full_name=full_name, role=role, email=email,
-                         password_hash=hash_password(password)))
-    click.echo(f"account {username} ({role}) created")
+        from sqlalchemy import text
+
+        from gis.models.auth import UserUat
+
+        known = set(session.execute(text("SELECT siruta FROM territory.uat")).scalars())
+        if set(uats) - known:
+            raise click.BadParameter(f"no UAT {', '.join(map(str, sorted(set(uats) - known)))}", param_hint="--uat")
+        account = User(username=username, full_name=full_name, role=role, email=email,
+                       password_hash=hash_password(password))
+        session.add(account)
+        session.flush()
+        session.add_all(UserUat(user_id=account.id, uat_siruta=u) for u in sorted(set(uats)))
+    scope = f" for UAT {', '.join(map(str, sorted(set(uats))))}" if uats else ""
+    click.echo(f"account {username} ({role}) created{scope}")
+
+
+# -- UATs -------------------------------------------------------------------------------------
+@main.group()
+def uat() -> None:
+    """The UATs this deployment serves."""
+
+
+@uat.command("add")
+@click.option("--siruta", type=click.IntRange(1, None), required=True, help="SIRUTA code (CUATM in Moldova).")
+@click.option("--name", required=True)
+@click.option("--county", required=True)
+@click.option("--kind", type=click.Choice(["comună", "oraș", "municipiu", "sector"]), default="comună",
+              show_default=True)
+@click.option("--boundary", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The UAT's boundary: GeoPackage, shapefile, GeoJSON… in any CRS.")
+@click.option("--settings", "uat_settings", default=None,
+              help='Its own settings as JSON, e.g. {"signatories": {"primar": "…"}, "basemap": "…"}.')
+def uat_add(siruta: int, name: str, county: str, kind: str, boundary: Path, uat_settings: str | None) -> None:
+    """Add a UAT with its boundary."""
+    import json
+
+    from gis.uats import add_uat
+
+    try:
+        extra = json.loads(uat_settings) if uat_settings else {}
+        if not isinstance(extra, dict):
+            raise ValueError("--settings must be a JSON object")
+        km2 = add_uat(_settings(), siruta, name, county, kind, boundary, extra)
+    except json.JSONDecodeError:
+        raise click.BadParameter("not JSON", param_hint="--settings") from None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"UAT {siruta} {name} ({county}) added: {km2:.2f} km²")
+
+
+@uat.command("list")
+def uat_list() -> None:
+    """The UATs, their area and number of current parcels."""
+    from gis.uats import list_uats
+
+    for u in list_uats(_settings()):
+        click.echo(f"{u['siruta']:>7}  {u['name']:<30} {u['county']:<14} {u['kind']:<10} {u['km2']:>9} km²"
+                   f"  {u['parcels']:>8} parcels")
 
 
 @main.group()

@@ -26,13 +26,14 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import text
 
-from api.staff import current_user, requires
+from api.staff import current_user, requires, scope_by_uat, user_uats
 from gis import editing
 from gis.crs import transform_geojson
 from gis.db import get_engine
 from gis.profiles import get_profile
 
 bp = Blueprint("editing", __name__, url_prefix="/api/office")
+scope_by_uat(bp)
 EDITORS = ("officer", "admin")
 
 
@@ -392,5 +393,6 @@ def audit():
         abort(400, description="limit must be a whole number")
     with get_engine(_settings(), "app").connect() as conn:
         entries = browse(conn, request.args.get("actor"), request.args.get("table"), request.args.get("object"),
-                         _when("since"), _when("until"), limit, with_changes=request.args.get("changes") == "1")
+                         _when("since"), _when("until"), limit, with_changes=request.args.get("changes") == "1",
+                         uats=user_uats())
     return jsonify(entries=entries)

@@ -32,13 +32,17 @@ def export(collection_id: str, fmt: str):
     settings = current_app.extensions["teritoriu.settings"]
     storage = get_profile(settings.profile).storage_srid
     srid = _target_srid(storage)
+    uat = request.args.get("uat")
+    if uat is not None and (not uat.isdigit() or "uat_siruta" not in layer.properties):
+        abort(400, description="uat must be a SIRUTA code (digits), on a collection that has UATs")
     engine = get_engine(settings, "public")
-    filename = f"{collection_id}-epsg{srid}.{fmt}"
+    uat = int(uat) if uat else None
+    filename = f"{collection_id}{f'-{uat}' if uat else ''}-epsg{srid}.{fmt}"
     if fmt == "csv":
-        return Response(stream_with_context(csv_rows(engine, layer, srid, storage)),
+        return Response(stream_with_context(csv_rows(engine, layer, srid, storage, uat)),
                         mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-    path = write_geopackage(engine, layer, srid, storage)
+    path = write_geopackage(engine, layer, srid, storage, uat)
     response = send_file(path, mimetype="application/geopackage+sqlite3", as_attachment=True,
                          download_name=filename)
     response.call_on_close(lambda: path.unlink(missing_ok=True))

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, se
 from sqlalchemy import text
 
 from api.ratelimit import failure_bucket
-from api.staff import check_csrf, csrf_token, current_user, requires, sign_in, start_session
+from api.staff import check_csrf, csrf_token, current_user, requires, scope_by_uat, sign_in, start_session, uat_filter_sql, user_uats
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
 from gis.db import get_engine
@@ -17,6 +17,7 @@ from importers.pipeline import fail_interrupted_jobs
 from webmap.simple_page import simple_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
+scope_by_uat(bp)
 STATUS = {"received": "înregistrată", "draft": "proiect", "review": "în verificare", "issued": "emis",
           "downloaded": "descărcat", "cancelled": "anulată"}
 
@@ -78,13 +79,15 @@ def logout():
 @requires("surveyor", "officer", "admin")
 def home():
     settings = current_app.extensions["teritoriu.settings"]
+    scope, params = uat_filter_sql("r.uat_siruta")
     with get_engine(settings, "app").connect() as conn:
-        rows = conn.execute(text("""
+        rows = conn.execute(text(f"""
             SELECT r.id, r.registry_number || '/' || r.year, r.kind, r.applicant_name, r.status, r.fee,
                    array_to_string(ARRAY(SELECT p.cadastral_number FROM registry.request_parcel rp
                      JOIN cadastre.parcel p ON p.id = rp.parcel_id WHERE rp.request_id = r.id), ', '),
                    r.created_at
-            FROM registry.request r ORDER BY r.year DESC, r.registry_number DESC LIMIT 200""")).all()
+            FROM registry.request r WHERE {scope}
+            ORDER BY r.year DESC, r.registry_number DESC LIMIT 200"""), params).all()
     e = html.escape
     officer = current_user()["role"] in ("officer", "admin")
     token = csrf_token()
@@ -185,7 +188,7 @@ def audit_page():
     settings = current_app.extensions["teritoriu.settings"]
     with get_engine(settings, "app").connect() as conn:
         entries = browse(conn, a.get("actor"), a.get("table"), a.get("object"), dates["since"], dates["until"],
-                         300, with_changes=True)
+                         300, with_changes=True, uats=user_uats())
         names = tables(conn)
     options = "".join(f'<option value="{e(t)}"{" selected" if t == a.get("table") else ""}>{e(t)}</option>'
                       for t in names)
@@ -231,12 +234,14 @@ def imports_page():
     mine = user["role"] == "surveyor"
     settings = current_app.extensions["teritoriu.settings"]
     fail_interrupted_jobs(settings)
+    scope, params = uat_filter_sql()
     with get_engine(settings, "app").connect() as conn:
-        rows = conn.execute(text("""
+        rows = conn.execute(text(f"""
             SELECT id, created_at, created_by, source_name, kind, status,
                    report->'summary' AS s FROM importing.job
-            WHERE NOT :mine OR created_by = :me ORDER BY id DESC LIMIT 100"""),
-            {"mine": mine, "me": f"{user['role']}:{user['username']}"}).mappings().all()
+            WHERE (NOT :mine OR created_by = :me) AND (uat_siruta IS NULL OR {scope})
+            ORDER BY id DESC LIMIT 100"""),
+            {"mine": mine, "me": f"{user['role']}:{user['username']}", **params}).mappings().all()
     table = "".join(
         f'<tr><td><a href="/office/imports/{r["id"]}">{r["id"]}</a></td><td>{r["created_at"]:%Y-%m-%d %H:%M}</td>'
         f"<td>{e(r['created_by'])}</td><td>{e(r['source_name'])}</td><td>{e(r['kind'])}</td>"

@@ -89,6 +89,9 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
             return _bad_request("POST a CQL2 JSON filter (Content-Type: application/query-cql-json); "
                                 "writes are not accepted here")
         config = full_config if collection_id in restricted else public_config
+        problem = _uat_as_property()
+        if problem:
+            return _bad_request(problem)
         unknown = _unknown_parameters(config, collection_id, request.args)
         if unknown:
             return _bad_request(f"unknown query parameter(s): {', '.join(sorted(unknown))}; "
@@ -149,6 +152,24 @@ def _unknown_parameters(config: dict, collection_id: str, args) -> set[str]:
     provider = resource["providers"][0]
     allowed = ITEMS_PARAMETERS | set(provider["properties"]) | {provider["id_field"]}
     return set(args) - allowed
+
+
+def _uat_as_property() -> str | None:
+    """`uat=<SIRUTA>` on /items is the short name of the `uat_siruta` property (one UAT of a
+    county or region): rewritten in place so that pygeoapi filters on it like any property."""
+    from urllib.parse import urlencode
+
+    if "uat" not in request.args:
+        return None
+    value = request.args.get("uat", "")
+    if not value.isdigit() or "uat_siruta" in request.args:
+        return "uat must be one SIRUTA code (digits), and not given together with uat_siruta"
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "uat"] + [("uat_siruta", value)]
+    req = request._get_current_object()
+    req.environ["QUERY_STRING"] = urlencode(pairs)
+    req.query_string = req.environ["QUERY_STRING"].encode()
+    req.__dict__.pop("args", None)  # werkzeug parsed and cached the old one
+    return None
 
 
 def _coverage_bbox_problem(args, extent: list[float] | None) -> str | None:

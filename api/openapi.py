@@ -46,6 +46,7 @@ def document() -> dict:
             "/api/health": _get("Service state", [], _json("up"), 503),
             "/api/search": _get("Suggestions for the search box", [
                 _query("q", {"type": "string", "maxLength": 200}, "address, cadastral number, street or village"),
+                _query("uat", {"type": "string", "pattern": "^[0-9]{1,9}$"}, "only in this UAT (SIRUTA)"),
                 _query("limit", {"type": "integer", "minimum": 1, "maximum": 20}, "at most this many")],
                 _json("suggestions"), 400, 429),
             "/api/parcels/at": _get("The parcel sheet at a point", [
@@ -68,7 +69,9 @@ def document() -> dict:
                         "parcels": {"type": "array", "minItems": 1, "maxItems": 20, "items": number},
                         "purpose": {"type": "string", "minLength": 3, "maxLength": 500},
                         "applicant_name": {"type": "string", "minLength": 3, "maxLength": 200},
-                        "applicant_email": {"type": "string", "format": "email"}}}}}},
+                        "applicant_email": {"type": "string", "format": "email"},
+                        "uat": {"type": "integer", "minimum": 1,
+                                "description": "SIRUTA, when a number exists in several UATs"}}}}}},
                 "responses": {"201": _json("registry number, fee and the private status link"),
                               "400": ERROR, "404": ERROR, "429": ERROR}}},
             "/api/certificates/{request_id}": _get("A request's status", [
@@ -79,7 +82,8 @@ def document() -> dict:
             "/api/export/{collection}.{fmt}": _get("Download a whole public collection", [
                 _path("collection", {"type": "string", "enum": public}),
                 _path("fmt", {"type": "string", "enum": ["csv", "gpkg"]}),
-                _query("crs", {"type": "string"}, "EPSG:3844 (default), EPSG:4326 or EPSG:3857")],
+                _query("crs", {"type": "string"}, "EPSG:3844 (default), EPSG:4326 or EPSG:3857"),
+                _query("uat", {"type": "string", "pattern": "^[0-9]{1,9}$"}, "only this UAT (SIRUTA)")],
                 {"description": "CSV or GeoPackage", "content": {"text/csv": {}, "application/geopackage+sqlite3": {}}},
                 400, 404),
             "/api/styles/{layer}.{fmt}": _get("A layer's style", [

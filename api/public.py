@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from flask import Blueprint, Response, request, send_from_directory
+from flask import Blueprint, Response, abort, request, send_from_directory
 
+from gis.db import get_engine
 from gis.settings import Settings
+from layers.vector_tiles import data_revision
 from webmap.i18n import pick_language
 from webmap.pages import public_map_html
 
@@ -20,13 +22,18 @@ def create_public_blueprint(settings: Settings) -> Blueprint:
     pages: dict[str, tuple[float, str]] = {}
 
     @bp.get("/")
-    def index():
+    @bp.get("/u/<int:uat>/")
+    def index(uat: int | None = None):
+        """The map of every UAT (a county's or region's overview listing them), or of one."""
         lang = pick_language(request.args.get("lang") or request.cookies.get("lang"))
-        cached = pages.get(lang)
-        if cached is None or time.monotonic() - cached[0] > PAGE_TTL_S:
-            cached = (time.monotonic(), public_map_html(settings, lang))
-            pages[lang] = cached
-        response = Response(cached[1], mimetype="text/html")
+        revision = data_revision(get_engine(settings, "public"))  # a UAT added or changed: a new page
+        cached = pages.get((lang, uat))
+        if cached is None or cached[1] != revision or time.monotonic() - cached[0] > PAGE_TTL_S:
+            page = public_map_html(settings, lang, uat)
+            if page is None:
+                abort(404, description=f"no UAT {uat}")
+            cached = pages[(lang, uat)] = (time.monotonic(), revision, page)
+        response = Response(cached[2], mimetype="text/html")
         if request.args.get("lang") == lang:
             response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
         return response

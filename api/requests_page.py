@@ -64,7 +64,7 @@ def submit():
     lang = pick_language(request.args.get("lang") or request.cookies.get("lang"))
     form = request.form
     kind = "nomenclatura" if form.get("type") == "nomenclature" else "urbanism"
-    if not hmac.compare_digest(form.get("csrf", ""), session.get("csrf", "-")):
+    if not hmac.compare_digest(form.get("csrf", "").encode(), session.get("csrf", "-").encode()):
         return _form(lang, kind, form, "Sesiunea a expirat; trimiteți din nou formularul.", 400)
     try:
         info = create(validated_request(dict(form)), "public:request-form")

@@ -23,7 +23,10 @@ def suggest():
         limit = min(20, max(1, int(request.args.get("limit", 8))))
     except ValueError:
         abort(400, description="limit must be a whole number")
+    uat = request.args.get("uat")
+    if uat is not None and not uat.isdigit():
+        abort(400, description="uat must be a SIRUTA code (digits)")
     settings = current_app.extensions["teritoriu.settings"]
     with get_engine(settings, "public").connect() as conn:
-        hits = search(conn, q, limit)
+        hits = search(conn, q, limit, int(uat) if uat else None)
     return jsonify(query=q, results=[h.to_json() for h in hits])

@@ -34,7 +34,7 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
-    if not hmac.compare_digest(sent, session.get("csrf", "-")):
+    if not hmac.compare_digest(sent.encode(), session.get("csrf", "-").encode()):  # bytes: any text compares
         abort(403, description="the form expired or did not come from this site (CSRF); reload and retry")
 
 
@@ -85,11 +85,83 @@ def sign_in(username: str, password: str) -> tuple[dict | None, str]:
                         "VALUES (:a, 'login', 'auth.user', :id)"), {"a": user.username, "id": str(user.id)})
         if user.role not in STAFF:
             return None, "this account is not a staff account"
-        return {"id": user.id, "username": user.username, "role": user.role}, ""
+        uats = db.execute(text("SELECT uat_siruta FROM auth.user_uat WHERE user_id = :i ORDER BY 1"),
+                          {"i": user.id}).scalars().all()
+        return {"id": user.id, "username": user.username, "role": user.role, "uats": list(uats) or None}, ""
 
 
 def start_session(user: dict) -> None:
     session.clear()
-    session.update(user_id=user["id"], username=user["username"], role=user["role"],
+    session.update(user_id=user["id"], username=user["username"], role=user["role"], uats=user.get("uats"),
                    csrf=secrets.token_urlsafe(24))
     session.permanent = True
+
+
+# -- UAT scope: an account with UATs (auth.user_uat) reads and edits only those; an account
+# without any is not scoped (a county or regional administrator, or a one-commune deployment).
+
+def user_uats() -> frozenset[int] | None:
+    """The UATs the signed-in person works for; None: all of them."""
+    uats = session.get("uats")
+    return None if uats is None else frozenset(uats)
+
+
+def require_uat(uat: int | None) -> None:
+    """403 unless the signed-in person works for this UAT (None: the record does not exist;
+    the caller answers 404 itself)."""
+    allowed = user_uats()
+    if uat is not None and allowed is not None and uat not in allowed:
+        abort(403, description=f"your account works for UAT {', '.join(map(str, sorted(allowed)))}; "
+                               f"this record belongs to UAT {uat}")
+
+
+def uat_filter_sql(column: str = "uat_siruta") -> tuple[str, dict]:
+    """A SQL condition (and its parameters) keeping the rows of the person's UATs."""
+    allowed = user_uats()
+    if allowed is None:
+        return "TRUE", {}
+    return f"{column} = ANY(:scope_uats)", {"scope_uats": sorted(allowed)}
+
+
+# What each route parameter names, and where its UAT is written.
+_OWNERS = {
+    "parcel_id": "SELECT uat_siruta FROM cadastre.parcel WHERE id = :v "
+                 "UNION ALL SELECT uat_siruta FROM cadastre.parcel_history WHERE id = :v LIMIT 1",
+    "street_id": "SELECT uat_siruta FROM streets.street WHERE id = :v",
+    "request_id": "SELECT uat_siruta FROM registry.request WHERE id = :v",
+    "job": "SELECT uat_siruta FROM importing.job WHERE id = :v",
+}
+
+
+def scope_by_uat(bp) -> None:
+    """Check, before any view of `bp`, that every UAT the request names or touches (a `uat`
+    argument or field, the parcel, street, request or import in the path, the parcels of a
+    merge) is one the signed-in person works for: one place, for every staff route."""
+    @bp.before_request
+    def _in_scope():
+        if current_user() is None or user_uats() is None:
+            return  # not signed in (the view answers 401) or not scoped
+        named = []
+        for raw in (request.args.get("uat", ""), request.form.get("uat", "") if request.form else ""):
+            if raw.isdigit():
+                named.append(int(raw))
+        body = request.get_json(silent=True) if request.is_json else None
+        if isinstance(body, dict):
+            if isinstance(body.get("uat"), int):
+                named.append(body["uat"])
+            parcels = body.get("parcels")
+            if isinstance(parcels, list):
+                ids = [p["id"] for p in parcels if isinstance(p, dict) and isinstance(p.get("id"), int)]
+                named += [_owner("parcel_id", i) for i in ids]
+        for arg, value in (request.view_args or {}).items():
+            if arg in _OWNERS and isinstance(value, int):
+                named.append(_owner(arg, value))
+        for uat in named:
+            require_uat(uat)
+
+
+def _owner(arg: str, value: int) -> int | None:
+    from gis.db import get_engine
+
+    with get_engine(current_app.extensions["teritoriu.settings"], "app").connect() as conn:
+        return conn.execute(text(_OWNERS[arg]), {"v": value}).scalar()

@@ -27,6 +27,7 @@ class Hit:
     lat: float
     bbox: list[float] | None = None
     cadastral_number: str | None = None
+    uat: int | None = None   # SIRUTA: a cadastral number is unique only within its UAT
 
     def to_json(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -57,72 +58,76 @@ def parse(raw: str) -> Query:
     return Query(" ".join(words), number, suffix, False)
 
 
-def search(conn: Connection, raw: str, limit: int = 8) -> list[Hit]:
+def search(conn: Connection, raw: str, limit: int = 8, uat: int | None = None) -> list[Hit]:
+    """Suggestions for `raw`, in one UAT when given (a UAT's own map), else in all."""
     query = parse(raw)
     if query.digits_only:
-        return _parcels(conn, raw.strip(), limit)
+        return _parcels(conn, raw.strip(), limit, uat)
     if len(query.words) < 2:
         return []
     conn.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
                  {"t": SIMILARITY})
     if query.number is not None:
-        found = _addresses(conn, query, limit)
+        found = _addresses(conn, query, limit, uat)
         if found:
             return found
         # no such number: offer the street itself, as a person at the counter would
-    return _streets(conn, query, limit) + _localities(conn, query, max(1, limit // 2))
+    return _streets(conn, query, limit, uat) + _localities(conn, query, max(1, limit // 2), uat)
 
 
-def _parcels(conn: Connection, number: str, limit: int) -> list[Hit]:
-    rows = conn.execute(text("""
-        SELECT p.cadastral_number, l.name AS locality, ST_X(c), ST_Y(c)
+IN_UAT = "(CAST(:uat AS integer) IS NULL OR {alias}.uat_siruta = :uat)"
+
+
+def _parcels(conn: Connection, number: str, limit: int, uat: int | None) -> list[Hit]:
+    rows = conn.execute(text(f"""
+        SELECT p.cadastral_number, l.name AS locality, ST_X(c), ST_Y(c), p.uat_siruta
         FROM public_api.parcel p LEFT JOIN public_api.locality l ON l.siruta = p.locality_siruta,
              LATERAL (SELECT ST_Transform(ST_PointOnSurface(p.geom), 4326) AS c) pt
-        WHERE p.cadastral_number LIKE :prefix
-        ORDER BY length(p.cadastral_number), p.cadastral_number LIMIT :limit
-    """), {"prefix": number.replace("%", "").replace("_", "") + "%", "limit": limit}).all()
+        WHERE p.cadastral_number LIKE :prefix AND {IN_UAT.format(alias="p")}
+        ORDER BY length(p.cadastral_number), p.cadastral_number, l.name LIMIT :limit
+    """), {"prefix": number.replace("%", "").replace("_", "") + "%", "limit": limit, "uat": uat}).all()
     return [Hit("parcel", f"Nr. cadastral {r[0]}" + (f", {r[1]}" if r[1] else ""), r[2], r[3],
-                cadastral_number=r[0]) for r in rows]
+                cadastral_number=r[0], uat=r[4]) for r in rows]
 
 
-def _addresses(conn: Connection, query: Query, limit: int) -> list[Hit]:
-    rows = conn.execute(text("""
+def _addresses(conn: Connection, query: Query, limit: int, uat: int | None) -> list[Hit]:
+    rows = conn.execute(text(f"""
         SELECT a.street_type, a.street_name, a.house_number, a.locality, a.cadastral_number,
                ST_X(ST_Transform(a.geom, 4326)), ST_Y(ST_Transform(a.geom, 4326)),
-               word_similarity(:words, teritoriu_norm(s.name)) AS score
+               word_similarity(:words, teritoriu_norm(s.name)) AS score, a.uat_siruta
         FROM public_api.street s
         JOIN public_api.address_point a ON a.street_id = s.id
         WHERE :words <% teritoriu_norm(s.name) AND a.number = :number
-          AND (:suffix = '' OR upper(a.suffix) = :suffix)
+          AND (:suffix = '' OR upper(a.suffix) = :suffix) AND {IN_UAT.format(alias="s")}
         ORDER BY score DESC, a.suffix, s.name LIMIT :limit
     """), {"words": query.words, "number": query.number, "suffix": query.suffix,
-           "limit": limit}).all()
+           "limit": limit, "uat": uat}).all()
     return [Hit("address", f"{r[0]} {r[1]} nr. {r[2]}, {r[3]}", r[5], r[6],
-                cadastral_number=r[4]) for r in rows]
+                cadastral_number=r[4], uat=r[8]) for r in rows]
 
 
-def _streets(conn: Connection, query: Query, limit: int) -> list[Hit]:
-    rows = conn.execute(text("""
+def _streets(conn: Connection, query: Query, limit: int, uat: int | None) -> list[Hit]:
+    rows = conn.execute(text(f"""
         SELECT s.full_name, s.locality, ST_X(c), ST_Y(c),
                ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)],
                word_similarity(:words, teritoriu_norm(s.name)) AS score
         FROM public_api.street s,
              LATERAL (SELECT ST_Transform(ST_LineInterpolatePoint(ST_GeometryN(s.geom, 1), 0.5), 4326) AS c,
                              ST_Transform(s.geom, 4326)::box2d AS b) g
-        WHERE :words <% teritoriu_norm(s.name)
+        WHERE :words <% teritoriu_norm(s.name) AND {IN_UAT.format(alias="s")}
         ORDER BY score DESC, s.name LIMIT :limit
-    """), {"words": query.words, "limit": limit}).all()
+    """), {"words": query.words, "limit": limit, "uat": uat}).all()
     return [Hit("street", f"{r[0]}, {r[1]}", r[2], r[3], bbox=[round(v, 7) for v in r[4]])
             for r in rows]
 
 
-def _localities(conn: Connection, query: Query, limit: int) -> list[Hit]:
-    rows = conn.execute(text("""
+def _localities(conn: Connection, query: Query, limit: int, uat: int | None) -> list[Hit]:
+    rows = conn.execute(text(f"""
         SELECT l.name, ST_X(c), ST_Y(c), ARRAY[ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b)]
         FROM public_api.locality l,
              LATERAL (SELECT ST_Transform(ST_PointOnSurface(l.geom), 4326) AS c,
                              ST_Transform(l.geom, 4326)::box2d AS b) g
-        WHERE :words <% teritoriu_norm(l.name)
+        WHERE :words <% teritoriu_norm(l.name) AND {IN_UAT.format(alias="l")}
         ORDER BY word_similarity(:words, teritoriu_norm(l.name)) DESC LIMIT :limit
-    """), {"words": query.words, "limit": limit}).all()
+    """), {"words": query.words, "limit": limit, "uat": uat}).all()
     return [Hit("locality", r[0], r[1], r[2], bbox=[round(v, 7) for v in r[3]]) for r in rows]

@@ -23,7 +23,7 @@ from layers.registry import Layer
 CHUNK = 5000
 
 
-def _select(layer: Layer, out_srid: int, storage_srid: int, as_wkt: bool):
+def _select(layer: Layer, out_srid: int, storage_srid: int, as_wkt: bool, uat: int | None = None):
     t = table(layer.table, column(layer.id_field), column(layer.geom_field),
               *[column(p) for p in layer.properties if p != layer.id_field], schema=layer.schema)
     geom = t.c[layer.geom_field]
@@ -31,12 +31,13 @@ def _select(layer: Layer, out_srid: int, storage_srid: int, as_wkt: bool):
         geom = func.ST_Transform(geom, out_srid)
     geom = func.ST_AsText(geom) if as_wkt else geom
     cols = [t.c[layer.id_field], *[t.c[p] for p in layer.properties if p != layer.id_field]]
-    return select(*cols, geom.label("geometry")).order_by(t.c[layer.id_field])
+    stmt = select(*cols, geom.label("geometry")).order_by(t.c[layer.id_field])
+    return stmt if uat is None else stmt.where(t.c["uat_siruta"] == uat)
 
 
-def csv_rows(engine: Engine, layer: Layer, out_srid: int, storage_srid: int) -> Iterator[str]:
-    """CSV text in chunks, geometry as WKT in the last column; a server-side cursor keeps
-    memory flat whatever the size of the collection."""
+def csv_rows(engine: Engine, layer: Layer, out_srid: int, storage_srid: int, uat: int | None = None) -> Iterator[str]:
+    """CSV text in chunks, geometry as WKT in the last column, of one UAT when given; a
+    server-side cursor keeps memory flat whatever the size of the collection."""
     header = [layer.id_field, *[p for p in layer.properties if p != layer.id_field], "wkt"]
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -45,7 +46,7 @@ def csv_rows(engine: Engine, layer: Layer, out_srid: int, storage_srid: int) -> 
     # a server-side cursor needs a transaction (the public engine autocommits otherwise)
     with engine.connect().execution_options(stream_results=True, yield_per=CHUNK,
                                             isolation_level="REPEATABLE READ") as conn:
-        result = conn.execute(_select(layer, out_srid, storage_srid, as_wkt=True))
+        result = conn.execute(_select(layer, out_srid, storage_srid, as_wkt=True, uat=uat))
         for rows in result.partitions(CHUNK):
             buf.seek(0)
             buf.truncate()
@@ -53,12 +54,12 @@ def csv_rows(engine: Engine, layer: Layer, out_srid: int, storage_srid: int) -> 
             yield buf.getvalue()
 
 
-def write_geopackage(engine: Engine, layer: Layer, out_srid: int, storage_srid: int) -> Path:
-    """A temporary GeoPackage of the whole collection (the caller deletes it)."""
+def write_geopackage(engine: Engine, layer: Layer, out_srid: int, storage_srid: int, uat: int | None = None) -> Path:
+    """A temporary GeoPackage of the whole collection, or of one UAT (the caller deletes it)."""
     fd, name = tempfile.mkstemp(suffix=".gpkg")
     Path(name).unlink()  # GDAL creates the file itself
     path = Path(name)
-    stmt = _select(layer, out_srid, storage_srid, as_wkt=False)
+    stmt = _select(layer, out_srid, storage_srid, as_wkt=False, uat=uat)
     with engine.connect().execution_options(stream_results=True, isolation_level="REPEATABLE READ") as conn:
         first = True
         for chunk in gpd.read_postgis(stmt, conn, geom_col="geometry", crs=out_srid,

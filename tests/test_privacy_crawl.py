@@ -168,7 +168,7 @@ def test_no_public_page_or_endpoint_shows_personal_data(client, live_server, can
         if url in seen:
             continue
         seen.add(url)
-        r = client.get(url, headers={"Accept-Encoding": "identity"}, environ_base={"REMOTE_ADDR": f"10.77.{len(seen) // 200}.{len(seen) % 200 + 1}"})
+        r = client.get(url, headers={"Accept-Encoding": "identity"}, environ_base={"REMOTE_ADDR": f"10.79.{len(seen) // 200}.{len(seen) % 200 + 1}"})
         assert r.status_code < 500, (url, r.status_code)
         body = readable(r, tmp_path)
         leaks += [f"{what} {datum!r} in {url}" for datum, what in found(body, personal).items()]

@@ -11,6 +11,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "zone_legend": {"ro": "Zone de reglementare (UTR)", "en": "Zoning (UTR)",
                     "hu": "Szabályozási övezetek (UTR)"},
     "language": {"ro": "Limba", "en": "Language", "hu": "Nyelv"},
+    "uat_list": {"ro": "Unități administrativ-teritoriale", "en": "Administrative units", "hu": "Közigazgatási egységek"},
     "loading": {"ro": "Se încarcă…", "en": "Loading…", "hu": "Betöltés…"},
     "fictional": {"ro": "Date demonstrative, fictive", "en": "Demonstration data (fictional)",
                   "hu": "Bemutató adatok (kitalált)"},

@@ -66,17 +66,33 @@ class _Init(MacroElement):
         self.basemap = basemap
 
 
-def territory(settings: Settings) -> dict:
-    """Name, CRS84 extent and zone kinds of the (first) UAT, read through the public role."""
+def territory(settings: Settings, uat: int | None = None) -> dict | None:
+    """Name, CRS84 extent and zone kinds of one UAT, or of all of them (a county's or region's
+    overview, named only when there is one UAT), and the list of UATs; read through the public
+    role. None: no such UAT."""
     with get_engine(settings, "public").connect() as conn:
+        uats = conn.execute(text("SELECT siruta, name FROM public_api.uat ORDER BY name")).all()
         row = conn.execute(text(
-            "SELECT name, ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
-            "(SELECT name, ST_Transform(geom, 4326)::box2d AS e FROM public_api.uat ORDER BY siruta "
-            "LIMIT 1) s")).one_or_none()
-        kinds = set(conn.execute(text("SELECT DISTINCT functional_zone FROM public_api.zone")).scalars())
-    if row is None:
-        return {"name": "", "bbox": [20.2, 43.6, 29.8, 48.3], "zone_kinds": kinds}
-    return {"name": row[0], "bbox": [round(v, 6) for v in row[1:]], "zone_kinds": kinds}
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(ST_Transform(geom, 4326))"
+            " AS e FROM public_api.uat WHERE CAST(:u AS integer) IS NULL OR siruta = :u) s"), {"u": uat}).one()
+        kinds = set(conn.execute(text("SELECT DISTINCT functional_zone FROM public_api.zone"
+                                      " WHERE CAST(:u AS integer) IS NULL OR uat_siruta = :u"), {"u": uat}).scalars())
+    names = dict(uats)
+    if uat is not None and uat not in names:
+        return None
+    name = names[uat] if uat is not None else (uats[0][1] if len(uats) == 1 else "")
+    bbox = [round(v, 6) for v in row] if row[0] is not None else [20.2, 43.6, 29.8, 48.3]
+    return {"name": name, "bbox": bbox, "zone_kinds": kinds, "uat": uat, "uats": [list(u) for u in uats]}
+
+
+def _uat_list(where: dict, lang: str) -> str:
+    """On a county's or region's overview: the UATs, each leading to its own map."""
+    if where["uat"] is not None or len(where["uats"]) < 2:
+        return ""
+    items = "".join(f'<li><a href="/u/{siruta}/?lang={lang}">{html.escape(name)}</a></li>'
+                    for siruta, name in where["uats"])
+    return (f'<nav class="t-uats" aria-label="{html.escape(t("uat_list", lang))}"><details open><summary>'
+            f'{html.escape(t("uat_list", lang))} ({len(where["uats"])})</summary><ul>{items}</ul></details></nav>')
 
 
 def _legend_html(lang: str, kinds: set[str]) -> str:
@@ -119,8 +135,11 @@ def _panel(lang: str) -> str:
             f'×</button><div id="t-panel-body" aria-live="polite"></div></aside>')
 
 
-def public_map_html(settings: Settings, lang: str = "ro") -> str:
-    where = territory(settings)
+def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None) -> str | None:
+    """The public map of one UAT (`/u/<siruta>/`) or of all (`/`); None: no such UAT."""
+    where = territory(settings, uat)
+    if where is None:
+        return None
     layers = load_layers()
     title = f"{t('public_map_title', lang)} — {where['name']}" if where["name"] else t("public_map_title", lang)
     m = LocalMap(location=None, tiles=None, control_scale=True, zoom_control=True,
@@ -132,7 +151,7 @@ def public_map_html(settings: Settings, lang: str = "ro") -> str:
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     config = {
-        "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang,
+        "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang, "uat": uat,
         "locale": {"ro": "ro-RO", "en": "en-GB", "hu": "hu-HU"}[lang],
         "texts": {key: t(key, lang) for key in TEXTS},
         "categories": {code: names.get(lang) or names["ro"] for code, names in USE_CATEGORIES.items()},
@@ -150,6 +169,7 @@ def public_map_html(settings: Settings, lang: str = "ro") -> str:
     root.html.add_child(Element('<div id="t-status" class="t-status" role="status" aria-live="polite"></div>'))
     root.html.add_child(Element(_panel(lang)))
     root.html.add_child(Element(_legend_html(lang, where["zone_kinds"])))
+    root.html.add_child(Element(_uat_list(where, lang)))
     page = root.render()
     # folium's figure has no lang attribute and puts the map straight in <body>: wrap it so the
     # header and the map share the viewport

@@ -61,7 +61,7 @@ class RequestInfo:
         return f"{self.registry_number}/{self.year}"
 
     def to_json(self) -> dict:
-        return {"id": self.id, "type": self.kind, "registry_number": self.number_label,
+        return {"id": self.id, "type": self.kind, "uat_siruta": self.uat_siruta, "registry_number": self.number_label,
                 "status": self.status, "fee": str(self.fee) if self.fee is not None else None,
                 "purpose": self.purpose, "parcels": self.cadastral_numbers,
                 "cancel_reason": self.cancel_reason, "verification_code": self.verification_code}

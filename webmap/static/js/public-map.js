@@ -137,7 +137,7 @@ window.TeritoriuMap = (function () {
       var q = input.value.trim();
       if (q.length < 2 || q === lastQuery) { if (q.length < 2) { close(); } return; }
       lastQuery = q;
-      fetch("/api/search?q=" + encodeURIComponent(q))
+      fetch("/api/search?q=" + encodeURIComponent(q) + (config.uat ? "&uat=" + config.uat : ""))
         .then(function (r) { return r.ok ? r.json() : { results: [] }; })
         .then(function (data) { if (input.value.trim() === q) { items = data.results; active = -1; render(); } });
     }
@@ -147,7 +147,7 @@ window.TeritoriuMap = (function () {
       input.value = hit.label;
       close();
       if (hit.cadastral_number) {
-        openParcel("/api/parcels/" + encodeURIComponent(hit.cadastral_number));
+        openParcel("/api/parcels/" + encodeURIComponent(hit.cadastral_number) + (hit.uat ? "?uat=" + hit.uat : ""));
       } else if (hit.bbox) {
         map.fitBounds([[hit.bbox[1], hit.bbox[0]], [hit.bbox[3], hit.bbox[2]]], { maxZoom: 18 });
       } else {
@@ -233,9 +233,10 @@ window.TeritoriuMap = (function () {
     setTimeout(function () { map.invalidateSize(); }, 50);
   }
 
-  function highlightParcel(number) {
+  function highlightParcel(number, uat) {
     if (highlight) { map.removeLayer(highlight); }
-    return fetch(config.ogc + "/collections/parcels/items?f=json&cadastral_number=" + encodeURIComponent(number))
+    return fetch(config.ogc + "/collections/parcels/items?f=json&cadastral_number=" + encodeURIComponent(number) +
+                 (uat ? "&uat_siruta=" + uat : ""))
       .then(function (r) { return r.json(); })
       .then(function (data) {
         highlight = L.geoJSON(data, { style: { color: "#00e5ff", weight: 4, fill: false }, interactive: false }).addTo(map);
@@ -257,7 +258,7 @@ window.TeritoriuMap = (function () {
       var p = res.body;
       showPanel(sheet(p));
       history.replaceState(null, "", "?parcel=" + encodeURIComponent(p.cadastral_number) + "&lang=" + config.lang);
-      highlightParcel(p.cadastral_number).then(function (bounds) {
+      highlightParcel(p.cadastral_number, p.uat_siruta).then(function (bounds) {
         if (!keepView && bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 18, padding: [20, 20] }); }
       });
     }).catch(function () { status(T.load_error); });
@@ -298,7 +299,7 @@ window.TeritoriuMap = (function () {
     });
     setupSearch();
     var wanted = new URLSearchParams(location.search).get("parcel");
-    if (wanted) { openParcel("/api/parcels/" + encodeURIComponent(wanted)); }
+    if (wanted) { openParcel("/api/parcels/" + encodeURIComponent(wanted) + (config.uat ? "?uat=" + config.uat : "")); }
     window.teritoriuMap = map;
   }
 

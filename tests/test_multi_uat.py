@@ -1,0 +1,165 @@
+"""Many UATs in one deployment: a second commune (added with `teritoriu uat add`'s function) has
+a parcel with the same cadastral number as one of the sample commune; the two stay apart in every
+API, download and certificate; staff scoped to one UAT read and edit only it (403 elsewhere),
+a county administrator reaches both; the public map exists per UAT and lists them all."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from sqlalchemy import text
+
+from gis.db import session_scope
+from gis.models import User
+from gis.models.auth import UserUat
+from gis.passwords import hash_password
+from gis.uats import add_uat
+
+SAMPLE, OTHER = 926501, 999001
+PASSWORD = "parola-multi-uat-1"
+
+
+@pytest.fixture(scope="module")
+def two_uats(loaded, engine, tmp_path_factory):
+    """The second UAT east of the sample: a locality, a PUG zone, a street, an address, and a
+    parcel numbered like the sample's first intravilan parcel (with another legal area)."""
+    with engine.connect() as c:
+        number, sample_id = c.execute(text(
+            "SELECT cadastral_number, id FROM cadastre.parcel WHERE uat_siruta = :u AND valid_to IS NULL AND intravilan"
+            " ORDER BY id LIMIT 1"), {"u": SAMPLE}).one()
+        x0 = c.execute(text("SELECT ST_XMax(geom) + 500 FROM territory.uat WHERE siruta = :u"), {"u": SAMPLE}).scalar()
+        y0 = c.execute(text("SELECT ST_YMin(geom) FROM territory.uat WHERE siruta = :u"), {"u": SAMPLE}).scalar()
+    boundary = tmp_path_factory.mktemp("uat") / "granita.geojson"
+    ring = [[x0, y0], [x0 + 2000, y0], [x0 + 2000, y0 + 2000], [x0, y0 + 2000], [x0, y0]]
+    boundary.write_text(json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {
+        "name": "urn:ogc:def:crs:EPSG::3844"}}, "features": [{"type": "Feature", "properties": {},
+                                                               "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    assert add_uat(loaded, OTHER, "Comuna Doi Meri", "Bihor", "comună", boundary) == pytest.approx(4.0)
+    box = f"ST_Multi(ST_MakeEnvelope({x0 + 100}, {y0 + 100}, {x0 + 1900}, {y0 + 1900}, 3844))"
+    parcel = f"ST_Multi(ST_MakeEnvelope({x0 + 1000}, {y0 + 1000}, {x0 + 1030}, {y0 + 1040}, 3844))"
+    with session_scope(loaded, actor="test") as s:
+        s.execute(text(f"INSERT INTO territory.locality (siruta, uat_siruta, name, rank, is_seat, postal_code, geom)"
+                       f" VALUES (999002, :u, 'Doi Meri', 3, true, '417999', {box})"), {"u": OTHER})
+        doc = s.execute(text(f"INSERT INTO planning.document (uat_siruta, code, kind, name, hcl_number, hcl_date,"
+                             f" valid_from, geom) VALUES (:u, 'PUG-DM', 'PUG', 'PUG Doi Meri', '7/2020', '2020-03-01',"
+                             f" '2020-03-01', {box}) RETURNING id"), {"u": OTHER}).scalar()
+        s.execute(text(f"INSERT INTO planning.zone (uat_siruta, document_id, code, functional_zone, name, pot_max,"
+                       f" cut_max, max_height_m, allowed_uses, geom) VALUES (:u, :d, 'L1', 'L', 'Locuințe Doi Meri',"
+                       f" 30, 0.9, 10, ARRAY['locuințe'], {box})"), {"u": OTHER, "d": doc})
+        other_id = s.execute(text(
+            f"INSERT INTO cadastre.parcel (uat_siruta, locality_siruta, cadastral_number, legal_area, use_category,"
+            f" intravilan, geom) VALUES (:u, 999002, :n, 1234, 'CC', true, {parcel}) RETURNING id"),
+            {"u": OTHER, "n": number}).scalar()
+        s.add(User(username="mu.officer", full_name="Ofițer Doi Meri", role="officer", password_hash=hash_password(PASSWORD)))
+        s.add(User(username="mu.county", full_name="Administrator județ", role="admin", password_hash=hash_password(PASSWORD)))
+        s.flush()
+        officer_id = s.execute(text("SELECT id FROM auth.user WHERE username = 'mu.officer'")).scalar()
+        s.add(UserUat(user_id=officer_id, uat_siruta=OTHER))
+    yield {"number": number, "sample_id": sample_id, "other_id": other_id}
+    # the rest of the suite expects one commune: remove the second one again (as the tables'
+    # owner, with the rule "parcels are never deleted" off for this one transaction)
+    from gis.db import get_engine
+
+    with get_engine(loaded, "owner").begin() as s:
+        s.execute(text("ALTER TABLE cadastre.parcel DISABLE TRIGGER version_row;"
+                       "ALTER TABLE planning.zone DISABLE TRIGGER version_row"))
+        for sql in ("DELETE FROM registry.request_parcel WHERE request_id IN (SELECT id FROM registry.request WHERE uat_siruta = :u)",
+                    "DELETE FROM registry.request WHERE uat_siruta = :u", "DELETE FROM registry.counter WHERE uat_siruta = :u",
+                    "DELETE FROM cadastre.parcel WHERE uat_siruta = :u", "DELETE FROM cadastre.parcel_history WHERE uat_siruta = :u",
+                    "DELETE FROM planning.zone WHERE uat_siruta = :u", "DELETE FROM planning.zone_history WHERE uat_siruta = :u",
+                    "DELETE FROM planning.document WHERE uat_siruta = :u", "DELETE FROM territory.locality WHERE uat_siruta = :u",
+                    "DELETE FROM auth.user_uat WHERE uat_siruta = :u", "DELETE FROM territory.uat WHERE siruta = :u"):
+            s.execute(text(sql), {"u": OTHER})
+        s.execute(text("ALTER TABLE cadastre.parcel ENABLE TRIGGER version_row;"
+                       "ALTER TABLE planning.zone ENABLE TRIGGER version_row"))
+
+
+def staff(app, username):
+    client = app.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
+    assert client.post("/office/login", data={"csrf": token, "username": username, "password": PASSWORD}).status_code == 303
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").get_data(as_text=True)).group(1)
+    return client, {"X-CSRF-Token": token}
+
+
+def test_one_number_in_two_uats_is_two_parcels_in_every_public_api(client, two_uats):
+    n = two_uats["number"]
+    r = client.get(f"/api/parcels/{n}")
+    assert r.status_code == 409 and "uat" in r.get_json()["message"]
+    sample = client.get(f"/api/parcels/{n}?uat={SAMPLE}").get_json()
+    other = client.get(f"/api/parcels/{n}?uat={OTHER}").get_json()
+    assert (sample["uat_siruta"], other["uat_siruta"]) == (SAMPLE, OTHER)
+    assert other["legal_area"] == 1234 and sample["legal_area"] != 1234
+    assert other["zones"][0]["name"] == "Locuințe Doi Meri"
+    hits = client.get(f"/api/search?q={n}").get_json()["results"]
+    assert {h["uat"] for h in hits if h["cadastral_number"] == n} == {SAMPLE, OTHER}
+    only = client.get(f"/api/search?q={n}&uat={OTHER}").get_json()["results"]
+    assert [h["uat"] for h in only] == [OTHER]
+
+
+def test_ogc_collections_and_downloads_filter_by_uat(client, two_uats):
+    n = two_uats["number"]
+    both = client.get(f"/ogc/collections/parcels/items?f=json&cadastral_number={n}").get_json()
+    assert sorted(f["properties"]["uat_siruta"] for f in both["features"]) == [SAMPLE, OTHER]
+    one = client.get(f"/ogc/collections/parcels/items?f=json&cadastral_number={n}&uat={OTHER}").get_json()
+    assert [f["properties"]["uat_siruta"] for f in one["features"]] == [OTHER]
+    cql = client.get("/ogc/collections/parcels/items", query_string={"f": "json", "filter": f"uat_siruta={OTHER}"})
+    assert [f["properties"]["cadastral_number"] for f in cql.get_json()["features"]] == [n]
+    assert client.get("/ogc/collections/parcels/items?uat=abc").status_code == 400
+    csv = client.get(f"/api/export/parcels.csv?uat={OTHER}").get_data(as_text=True).splitlines()
+    assert len(csv) == 2 and f",{OTHER}," in csv[1]
+    assert client.get("/api/export/parcels.csv?uat=x").status_code == 400
+
+
+def test_a_certificate_names_its_uat_and_numbers_in_it(client, engine, two_uats):
+    n = two_uats["number"]
+    body = {"type": "urbanism", "parcels": [n], "purpose": "construire locuință", "applicant_name": "Ana Pop"}
+    r = client.post("/api/certificates", json=body, environ_base={"REMOTE_ADDR": "10.88.0.1"})
+    assert r.status_code == 400 and "UAT" in r.get_json()["message"]
+    r = client.post("/api/certificates", json={**body, "uat": OTHER}, environ_base={"REMOTE_ADDR": "10.88.0.2"})
+    assert r.status_code == 201, r.get_data(as_text=True)
+    assert r.get_json()["registry_number"].startswith("1/") and r.get_json()["uat_siruta"] == OTHER
+    with engine.connect() as c:
+        assert c.execute(text("SELECT last_number FROM registry.counter WHERE uat_siruta = :u"),
+                         {"u": OTHER}).scalar() == 1
+
+
+def test_staff_of_one_uat_reach_only_its_records(app, two_uats):
+    client, headers = staff(app, "mu.officer")
+    mine, theirs = two_uats["other_id"], two_uats["sample_id"]
+    assert client.get(f"/api/office/parcels/{mine}").status_code == 200
+    for method, path, body in [("GET", f"/api/office/parcels/{theirs}", None),
+                               ("GET", f"/api/office/parcels/{theirs}/history", None),
+                               ("GET", f"/api/office/parcels/{theirs}/fiscal", None),
+                               ("PUT", f"/api/office/parcels/{theirs}", {"version": 1, "legal_area": 1}),
+                               ("DELETE", f"/api/office/parcels/{theirs}?version=1", None),
+                               ("POST", "/api/office/parcels/merge", {"parcels": [{"id": mine, "version": 1},
+                                                                               {"id": theirs, "version": 1}]}),
+                               ("GET", f"/api/office/discrepancies?uat={SAMPLE}", None),
+                               ("POST", "/api/office/topology", {"uat": SAMPLE}),
+                               ("GET", f"/api/office/streets?uat={SAMPLE}", None)]:
+        r = client.open(path, method=method, json=body, headers=headers)
+        assert r.status_code == 403, (method, path, r.status_code)
+        assert str(SAMPLE) in r.get_json()["message"]
+    audit = client.get("/api/office/audit?limit=1000").get_json()["entries"]
+    assert audit and {e["uat_siruta"] for e in audit} == {OTHER}
+    # restricted OGC collections: not through a scoped session (pygeoapi cannot filter by UAT)
+    assert client.get("/ogc/collections/parcel_assessments/items?limit=1").status_code == 401
+
+
+def test_a_county_administrator_reaches_every_uat(app, two_uats):
+    client, _ = staff(app, "mu.county")
+    for pid in (two_uats["sample_id"], two_uats["other_id"]):
+        assert client.get(f"/api/office/parcels/{pid}").status_code == 200
+    assert client.get("/ogc/collections/parcel_assessments/items?limit=1").status_code == 200
+
+
+def test_the_public_map_per_uat_and_the_overview(client, two_uats):
+    own = client.get(f"/u/{OTHER}/")
+    assert own.status_code == 200 and "Comuna Doi Meri" in own.get_data(as_text=True)
+    assert f'"uat": {OTHER}' in own.get_data(as_text=True)
+    overview = client.get("/").get_data(as_text=True)
+    assert f'href="/u/{OTHER}/?lang=ro"' in overview and f'href="/u/{SAMPLE}/?lang=ro"' in overview
+    assert client.get("/u/4242/").status_code == 404
