@@ -85,3 +85,15 @@ def test_a_tile_address_that_does_not_exist_is_refused_with_a_message(client, z,
     r = client.get(URL.format(z=z, x=x, y=y))
     assert r.status_code == 400
     assert r.get_json()["message"]
+
+
+def test_a_tile_is_rendered_once_then_read_from_the_disk_cache(client, raster, settings):
+    b = raster.bounds
+    x, y = tile_containing(raster, b.left + 300, b.top - 300, 18)
+    first = client.get(URL.format(z=18, x=x, y=y))
+    cached = list((settings.var_dir / "tiles" / "orthophoto").glob(f"*/18/{x}/{y}.png"))
+    assert first.status_code == 200 and len(cached) == 1 and cached[0].read_bytes() == first.data
+    cached[0].write_bytes(b"\x89PNG marker")          # what is served is what the cache holds
+    assert client.get(URL.format(z=18, x=x, y=y)).data == b"\x89PNG marker"
+    cached[0].unlink()
+    assert client.get(URL.format(z=18, x=x, y=y)).data == first.data
