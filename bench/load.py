@@ -416,7 +416,7 @@ def main() -> None:
     parser.add_argument("--applicants", type=float, default=0.2, help="share of users who file a request")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the production default)")
     parser.add_argument("--think", type=lambda v: tuple(float(x) for x in v.split(",")), default=(1.0, 3.0),
-                        metavar="MIN,MAX", help="seconds between steps, uniform (default 0.2,1)")
+                        metavar="MIN,MAX", help="seconds between steps, uniform (default 1,3: a citizen reading the map)")
     parser.add_argument("--width", type=int, default=800, help="map viewport, px")
     parser.add_argument("--height", type=int, default=600, help="map viewport, px")
     parser.add_argument("--keep-tile-cache", action="store_true",
