@@ -3,6 +3,19 @@ SHELL := /bin/bash
 VENV := .venv/bin
 T := $(VENV)/teritoriu
 PYTEST_ARGS ?=
+# National profile of the demo: RO (default; data-samples/, database teritoriu) or MD
+# (Republic of Moldova: data-samples-md/, database teritoriu_md). `make demo PROFILE=MD` or
+# `TERITORIU_PROFILE=MD make demo`.
+PROFILE ?= $(or $(TERITORIU_PROFILE),RO)
+ifeq ($(PROFILE),MD)
+export TERITORIU_PROFILE := MD
+export TERITORIU_DB_NAME := $(or $(TERITORIU_DB_NAME),teritoriu_md)
+export TERITORIU_SAMPLES_DIR := $(CURDIR)/data-samples-md
+export TERITORIU_ORTHOPHOTO := $(CURDIR)/data-samples-md/orthophoto.tif
+SIGNING_NAME := Primăria Comunei Răzeșeni
+else
+SIGNING_NAME := Primăria Comunei Valea Verde
+endif
 
 .PHONY: setup db demo samples test bench lint clean
 
@@ -17,7 +30,7 @@ samples: db       ## load data-samples/ (idempotent)
 	@$(T) samples load
 	@$(T) user create --username ofiter.demo --full-name "Ofițer Demo" --role officer \
 	    --password teritoriu-demo --if-missing
-	@$(T) signing init --name "Primăria Comunei Valea Verde"
+	@$(T) signing init --name "$(SIGNING_NAME)"
 
 demo: samples     ## serve the sample commune on http://127.0.0.1:5000
 	@echo

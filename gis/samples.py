@@ -277,13 +277,50 @@ def _read(source: Path, name: str, columns: list[str]) -> list[tuple]:
     return rows
 
 
+def _check_localities(conn, source: Path, uat: int, rows: list[tuple]) -> None:
+    """A commune's villages are its own: the merge by SIRUTA must never move another UAT's
+    locality (in a region every UAT is loaded by itself, each with its own villages)."""
+    foreign = [r[0] for r in rows if r[1] is None or int(float(r[1])) != uat]
+    if foreign:
+        raise ValueError(f"{source}: localities {', '.join(foreign[:5])} are not of UAT {uat}")
+    taken = conn.execute(text(
+        "SELECT l.siruta, l.uat_siruta FROM territory.locality l JOIN t_localities t "
+        "ON l.siruta = t.siruta::numeric::int WHERE l.uat_siruta <> :uat LIMIT 1"), {"uat": uat}).first()
+    if taken is not None:
+        raise ValueError(f"{source}: locality SIRUTA {taken[0]} belongs to UAT {taken[1]}, not {uat}")
+
+
+def is_region(source: Path) -> bool:
+    """A folder of `teritoriu generate --uats`: one sub-folder per UAT."""
+    return (Path(source) / "region.json").exists() and not (Path(source) / "commune.gpkg").exists()
+
+
+def region_folders(source: Path) -> list[Path]:
+    """The UAT folders of a region, in the order region.json lists them."""
+    index = json.loads((Path(source) / "region.json").read_text(encoding="utf-8"))
+    return [Path(source) / c["folder"] for c in index["communes"]]
+
+
+def load_region(settings: Settings, source: Path, progress=None) -> list[LoadReport]:
+    """Merge every UAT of a region, each in its own transaction (`load_commune` merges by UAT:
+    a UAT's parcels, streets, taxpayers… are looked up only within it). Loading twice changes
+    nothing; a failure leaves the UATs before it loaded, and loading again resumes."""
+    reports = []
+    for folder in region_folders(source):
+        reports.append(load_commune(settings, folder))
+        if progress is not None:
+            progress(reports[-1])
+    return reports
+
+
 def load_commune(settings: Settings, source: Path) -> LoadReport:
     """Merge the commune in `source` into the database, in one transaction."""
     started = time.monotonic()
     source = Path(source)
     if not (source / "commune.gpkg").exists():
         raise FileNotFoundError(f"{source} has no commune.gpkg (write one with `teritoriu generate`)")
-    srid = get_profile(settings.profile).storage_srid
+    profile = get_profile(settings.profile)
+    srid = profile.storage_srid
     uat_rows = _read(source, "uat", ["siruta", "name", "county", "wkb"])
     if len(uat_rows) != 1:
         raise ValueError(f"{source}: expected one UAT, found {len(uat_rows)}")
@@ -299,6 +336,11 @@ def load_commune(settings: Settings, source: Path) -> LoadReport:
         raw = conn.connection.driver_connection
         for name, columns, merge in STEPS:
             rows = uat_rows if name == "uat" else _read(source, name, columns)
+            if name == "parcels":  # the profile's rule, before anything is written
+                wrong = [r[0] for r in rows if not profile.valid_cadastral_number(r[0] or "")]
+                if wrong:
+                    raise ValueError(f"{source}: {len(wrong)} cadastral numbers do not follow the "
+                                     f"{profile.code} rule (e.g. {wrong[0]!r})")
             table = "t_" + name.removesuffix(".csv")
             cols = ", ".join(columns)
             conn.execute(text(f"CREATE TEMP TABLE {table} ({cols.replace(', ', ' text, ')} text)"
@@ -309,6 +351,8 @@ def load_commune(settings: Settings, source: Path) -> LoadReport:
             # temp tables have no statistics until analysed: without them the planner joins
             # 37k addresses to 100k parcels by nested loops (measured: minutes instead of seconds)
             conn.execute(text(f"ANALYZE {table}"))
+            if name == "localities":
+                _check_localities(conn, source, uat, rows)
             result = conn.execute(text(merge), {"srid": srid, "uat": uat})
             # Plain INSERT ... ON CONFLICT counts its rows; the CTE merges select their count.
             changed = result.scalar_one() if result.returns_rows else result.rowcount

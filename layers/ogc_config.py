@@ -19,11 +19,11 @@ from gis.settings import Settings
 from layers.registry import Layer, load_layers
 
 PROVIDER = "layers.provider.PostGISProvider"
-ROMANIA_BBOX = [20.2, 43.6, 29.8, 48.3]
-
-
+# pygeoapi's language tags for the profile's UI languages
+OGC_LOCALES = {"ro": "ro-RO", "en": "en-US", "hu": "hu-HU", "ru": "ru-RU"}
 def territory_bbox(settings: Settings) -> list[float]:
-    """Extent of the loaded UATs in CRS84, or the country's while the database is empty."""
+    """Extent of the loaded UATs in CRS84, or the country's (profile) while the database is empty."""
+    country = list(get_profile(settings.profile).bbox)
     try:
         with get_engine(settings, "public").connect() as conn:
             row = conn.execute(text(
@@ -31,8 +31,8 @@ def territory_bbox(settings: Settings) -> list[float]:
                 "(SELECT ST_Extent(ST_Transform(geom, 4326)) AS e FROM public_api.uat) s"
             )).one()
     except Exception:  # no database yet: the configuration must still build
-        return ROMANIA_BBOX
-    return [round(v, 6) for v in row] if row[0] is not None else ROMANIA_BBOX
+        return country
+    return [round(v, 6) for v in row] if row[0] is not None else country
 
 
 def _resource(layer: Layer, settings: Settings, bbox: list[float]) -> dict:
@@ -62,11 +62,12 @@ def _resource(layer: Layer, settings: Settings, bbox: list[float]) -> dict:
 
 def _orthophoto(settings: Settings, bbox: list[float]) -> dict:
     """The orthophoto as an OGC API Coverage (pygeoapi's rasterio provider)."""
+    crs_name = get_profile(settings.profile).crs_name
     return {
         "type": "collection",
         "title": {"ro": "Ortofotoplan", "en": "Orthophoto", "hu": "Ortofotó"},
-        "description": {"ro": "Ortofotoplanul UAT (Stereo 70), ca acoperire OGC API Coverages.",
-                        "en": "The UAT's orthophoto (Stereo 70) as an OGC API Coverage."},
+        "description": {"ro": f"Ortofotoplanul UAT ({crs_name}), ca acoperire OGC API Coverages.",
+                        "en": f"The UAT's orthophoto ({crs_name}) as an OGC API Coverage."},
         "keywords": ["ortofotoplan", "orthophoto"],
         "extents": {"spatial": {"bbox": bbox, "crs": CRS84_URI}},
         "providers": [{
@@ -103,7 +104,7 @@ def pygeoapi_config(settings: Settings, restricted: bool = False) -> dict:
             "url": f"{settings.base_url}/ogc",
             "mimetype": "application/json; charset=UTF-8",
             "encoding": "utf-8",
-            "languages": ["ro-RO", "en-US", "hu-HU"],
+            "languages": [OGC_LOCALES[code] for code in get_profile(settings.profile).languages],
             "limits": {"default_items": 20, "max_items": 10000, "on_exceed": "throttle"},
             "pretty_print": False,
             "admin": False,

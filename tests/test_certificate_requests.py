@@ -120,3 +120,19 @@ def test_filing_is_rate_limited_per_client(client, number):
     codes = [client.post("/api/certificates", json={"type": "urbanism"},
                          environ_base={"REMOTE_ADDR": "10.67.0.1"}).status_code for _ in range(12)]
     assert codes[0] == 400 and 429 in codes
+
+
+def test_a_draft_is_rendered_once_until_what_it_shows_changes(loaded, client, engine, number):
+    """The applicant's draft comes from var/drafts/ the second time; an edit of the data (a new
+    data revision) renders it again."""
+    r = post(client, parcels=[number])
+    body = r.get_json()
+    url = f"/api/certificates/{body['id']}.pdf?token={body['token']}"
+    first = client.get(url).data
+    drafts = sorted((loaded.var_dir / "drafts" / loaded.db_name).glob(f"{body['id']}-*.pdf"))
+    assert len(drafts) == 1 and drafts[0].read_bytes() == first
+    assert client.get(url).data == first
+    with engine.begin() as c:  # any edit of a published table bumps the data revision
+        c.execute(text("UPDATE streets.street SET name = name WHERE id = (SELECT min(id) FROM streets.street)"))
+    client.get(url)
+    assert len(list((loaded.var_dir / "drafts" / loaded.db_name).glob(f"{body['id']}-*.pdf"))) == 2

@@ -1,102 +1,108 @@
-"""Texts of the map pages in Romanian (first), English and Hungarian."""
+"""Texts of the map pages in Romanian (first), English, Hungarian and Russian.
+
+The catalogue holds every language of every national profile; a deployment offers the ones of
+its profile (gis.profiles: Romania ro/en/hu, Moldova ro/ru/en). The staff workspace (OFFICE)
+has ro/en/hu; other languages fall back to Romanian there."""
 
 from __future__ import annotations
 
-LANGUAGES = ("ro", "en", "hu")
-LANGUAGE_NAMES = {"ro": "Română", "en": "English", "hu": "Magyar"}
+LANGUAGES = ("ro", "en", "hu", "ru")   # the catalogue's; a page offers its profile's
+LANGUAGE_NAMES = {"ro": "Română", "en": "English", "hu": "Magyar", "ru": "Русский"}
+OFFICE_LANGUAGES = ("ro", "en", "hu")  # the staff workspace's catalogue (OFFICE below)
+LOCALES = {"ro": "ro-RO", "en": "en-GB", "hu": "hu-HU", "ru": "ru-RU"}
 
 TEXTS: dict[str, dict[str, str]] = {
-    "public_map_title": {"ro": "Harta publică", "en": "Public map", "hu": "Nyilvános térkép"},
-    "orthophoto": {"ro": "Ortofotoplan", "en": "Orthophoto", "hu": "Ortofotó"},
+    "public_map_title": {"ro": "Harta publică", "en": "Public map", "hu": "Nyilvános térkép", "ru": "Публичная карта"},
+    "orthophoto": {"ro": "Ortofotoplan", "en": "Orthophoto", "hu": "Ortofotó", "ru": "Ортофотоплан"},
     "zone_legend": {"ro": "Zone de reglementare (UTR)", "en": "Zoning (UTR)",
-                    "hu": "Szabályozási övezetek (UTR)"},
-    "language": {"ro": "Limba", "en": "Language", "hu": "Nyelv"},
-    "uat_list": {"ro": "Unități administrativ-teritoriale", "en": "Administrative units", "hu": "Közigazgatási egységek"},
-    "loading": {"ro": "Se încarcă…", "en": "Loading…", "hu": "Betöltés…"},
+                    "hu": "Szabályozási övezetek (UTR)", "ru": "Зоны регулирования (UTR)"},
+    "language": {"ro": "Limba", "en": "Language", "hu": "Nyelv", "ru": "Язык"},
+    "uat_list": {"ro": "Unități administrativ-teritoriale", "en": "Administrative units", "hu": "Közigazgatási egységek", "ru": "Административно-территориальные единицы"},
+    "loading": {"ro": "Se încarcă…", "en": "Loading…", "hu": "Betöltés…", "ru": "Загрузка…"},
     "fictional": {"ro": "Date demonstrative, fictive", "en": "Demonstration data (fictional)",
-                  "hu": "Bemutató adatok (kitalált)"},
+                  "hu": "Bemutató adatok (kitalált)", "ru": "Демонстрационные данные (вымышленные)"},
     "load_error": {"ro": "Stratul nu a putut fi încărcat", "en": "The layer could not be loaded",
-                   "hu": "A réteg nem tölthető be"},
+                   "hu": "A réteg nem tölthető be", "ru": "Не удалось загрузить слой"},
     "search_label": {"ro": "Caută o adresă, un număr cadastral, o stradă sau o localitate",
                      "en": "Search an address, a cadastral number, a street or a locality",
-                     "hu": "Cím, helyrajzi szám, utca vagy település keresése"},
+                     "hu": "Cím, helyrajzi szám, utca vagy település keresése", "ru": "Поиск адреса, кадастрового номера, улицы или населённого пункта"},
     "search_placeholder": {"ro": "ex. Str. Morii 13 sau 50123", "en": "e.g. Str. Morii 13 or 50123",
-                           "hu": "pl. Str. Morii 13 vagy 50123"},
-    "search_button": {"ro": "Caută", "en": "Search", "hu": "Keresés"},
-    "no_results": {"ro": "Niciun rezultat", "en": "No results", "hu": "Nincs találat"},
-    "panel_title": {"ro": "Fișa parcelei", "en": "Parcel sheet", "hu": "Parcella adatlap"},
-    "close": {"ro": "Închide", "en": "Close", "hu": "Bezárás"},
-    "cadastral_number": {"ro": "Număr cadastral", "en": "Cadastral number", "hu": "Helyrajzi szám"},
-    "land_book": {"ro": "Carte funciară", "en": "Land book", "hu": "Telekkönyv"},
-    "addresses": {"ro": "Adresă", "en": "Address", "hu": "Cím"},
-    "legal_area": {"ro": "Suprafață din acte", "en": "Legal area", "hu": "Okirat szerinti terület"},
-    "measured_area": {"ro": "Suprafață măsurată", "en": "Measured area", "hu": "Mért terület"},
-    "location": {"ro": "Amplasament", "en": "Location", "hu": "Elhelyezkedés"},
-    "intravilan": {"ro": "intravilan", "en": "built-up area (intravilan)", "hu": "belterület"},
-    "extravilan": {"ro": "extravilan", "en": "outside the built-up area (extravilan)", "hu": "külterület"},
-    "use_category": {"ro": "Categorie de folosință", "en": "Land use", "hu": "Művelési ág"},
-    "zoning": {"ro": "Ce se poate construi", "en": "What may be built", "hu": "Mit lehet építeni"},
-    "share": {"ro": "din parcelă", "en": "of the parcel", "hu": "a parcellából"},
-    "pot": {"ro": "POT maxim", "en": "Max. site coverage (POT)", "hu": "Max. beépítettség (POT)"},
-    "cut": {"ro": "CUT maxim", "en": "Max. floor area ratio (CUT)", "hu": "Max. szintterület-mutató (CUT)"},
-    "height": {"ro": "Înălțime maximă", "en": "Maximum height", "hu": "Max. építménymagasság"},
-    "allowed": {"ro": "Utilizări admise", "en": "Allowed uses", "hu": "Megengedett funkciók"},
+                           "hu": "pl. Str. Morii 13 vagy 50123", "ru": "напр. ул. Морий 13 или 50123"},
+    "search_button": {"ro": "Caută", "en": "Search", "hu": "Keresés", "ru": "Найти"},
+    "no_results": {"ro": "Niciun rezultat", "en": "No results", "hu": "Nincs találat", "ru": "Ничего не найдено"},
+    "panel_title": {"ro": "Fișa parcelei", "en": "Parcel sheet", "hu": "Parcella adatlap", "ru": "Карточка участка"},
+    "close": {"ro": "Închide", "en": "Close", "hu": "Bezárás", "ru": "Закрыть"},
+    "cadastral_number": {"ro": "Număr cadastral", "en": "Cadastral number", "hu": "Helyrajzi szám", "ru": "Кадастровый номер"},
+    "land_book": {"ro": "Carte funciară", "en": "Land book", "hu": "Telekkönyv", "ru": "Земельная книга"},
+    "addresses": {"ro": "Adresă", "en": "Address", "hu": "Cím", "ru": "Адрес"},
+    "legal_area": {"ro": "Suprafață din acte", "en": "Legal area", "hu": "Okirat szerinti terület", "ru": "Площадь по документам"},
+    "measured_area": {"ro": "Suprafață măsurată", "en": "Measured area", "hu": "Mért terület", "ru": "Измеренная площадь"},
+    "location": {"ro": "Amplasament", "en": "Location", "hu": "Elhelyezkedés", "ru": "Расположение"},
+    "intravilan": {"ro": "intravilan", "en": "built-up area (intravilan)", "hu": "belterület", "ru": "в черте населённого пункта (intravilan)"},
+    "extravilan": {"ro": "extravilan", "en": "outside the built-up area (extravilan)", "hu": "külterület", "ru": "за чертой населённого пункта (extravilan)"},
+    "use_category": {"ro": "Categorie de folosință", "en": "Land use", "hu": "Művelési ág", "ru": "Категория пользования"},
+    "zoning": {"ro": "Ce se poate construi", "en": "What may be built", "hu": "Mit lehet építeni", "ru": "Что можно строить"},
+    "share": {"ro": "din parcelă", "en": "of the parcel", "hu": "a parcellából", "ru": "участка"},
+    "pot": {"ro": "POT maxim", "en": "Max. site coverage (POT)", "hu": "Max. beépítettség (POT)", "ru": "Макс. процент застройки (POT)"},
+    "cut": {"ro": "CUT maxim", "en": "Max. floor area ratio (CUT)", "hu": "Max. szintterület-mutató (CUT)", "ru": "Макс. коэффициент использования (CUT)"},
+    "height": {"ro": "Înălțime maximă", "en": "Maximum height", "hu": "Max. építménymagasság", "ru": "Максимальная высота"},
+    "allowed": {"ro": "Utilizări admise", "en": "Allowed uses", "hu": "Megengedett funkciók", "ru": "Разрешённые виды использования"},
     "conditional": {"ro": "Utilizări admise cu condiționări", "en": "Conditional uses",
-                    "hu": "Feltételesen megengedett"},
-    "forbidden": {"ro": "Utilizări interzise", "en": "Forbidden uses", "hu": "Tiltott funkciók"},
+                    "hu": "Feltételesen megengedett", "ru": "Условно разрешённые виды использования"},
+    "forbidden": {"ro": "Utilizări interzise", "en": "Forbidden uses", "hu": "Tiltott funkciók", "ru": "Запрещённые виды использования"},
     "approved_by": {"ro": "aprobat prin HCL nr.", "en": "approved by council decision no.",
-                    "hu": "jóváhagyta a helyi tanács határozata, sz."},
-    "of_date": {"ro": "din", "en": "of", "hu": "kelt"},
-    "overrides": {"ro": "Se aplică în locul", "en": "Applies instead of", "hu": "Helyette érvényes:"},
-    "restrictions": {"ro": "Restricții", "en": "Restrictions", "hu": "Korlátozások"},
+                    "hu": "jóváhagyta a helyi tanács határozata, sz.", "ru": "утверждён решением совета №"},
+    "of_date": {"ro": "din", "en": "of", "hu": "kelt", "ru": "от"},
+    "overrides": {"ro": "Se aplică în locul", "en": "Applies instead of", "hu": "Helyette érvényes:", "ru": "Применяется вместо"},
+    "restrictions": {"ro": "Restricții", "en": "Restrictions", "hu": "Korlátozások", "ru": "Ограничения"},
     "no_restrictions": {"ro": "Nicio restricție cunoscută", "en": "No known restriction",
-                        "hu": "Nincs ismert korlátozás"},
-    "capacity": {"ro": "Capacitate de construire", "en": "Building capacity", "hu": "Beépíthetőség"},
+                        "hu": "Nincs ismert korlátozás", "ru": "Известных ограничений нет"},
+    "capacity": {"ro": "Capacitate de construire", "en": "Building capacity", "hu": "Beépíthetőség", "ru": "Возможности застройки"},
     "max_footprint": {"ro": "Amprentă la sol maximă", "en": "Maximum footprint",
-                      "hu": "Max. beépített alapterület"},
+                      "hu": "Max. beépített alapterület", "ru": "Максимальная площадь застройки"},
     "max_floor": {"ro": "Suprafață construită desfășurată maximă", "en": "Maximum total floor area",
-                  "hu": "Max. bruttó szintterület"},
-    "built": {"ro": "Construit existent", "en": "Existing buildings", "hu": "Meglévő épületek"},
+                  "hu": "Max. bruttó szintterület", "ru": "Максимальная общая площадь этажей"},
+    "built": {"ro": "Construit existent", "en": "Existing buildings", "hu": "Meglévő épületek", "ru": "Существующие постройки"},
     "request_cu": {"ro": "Solicită certificat de urbanism", "en": "Request an urbanism certificate",
-                   "hu": "Településrendezési bizonyítvány igénylése"},
+                   "hu": "Településrendezési bizonyítvány igénylése", "ru": "Запросить градостроительный сертификат"},
     "request_cns": {"ro": "Solicită certificat de nomenclatură stradală",
-                    "en": "Request a street address certificate", "hu": "Címigazolás igénylése"},
-    "print": {"ro": "Tipărește", "en": "Print", "hu": "Nyomtatás"},
-    "permalink": {"ro": "Legătură permanentă", "en": "Permanent link", "hu": "Állandó hivatkozás"},
+                    "en": "Request a street address certificate", "hu": "Címigazolás igénylése", "ru": "Запросить справку об адресе"},
+    "print": {"ro": "Tipărește", "en": "Print", "hu": "Nyomtatás", "ru": "Печать"},
+    "permalink": {"ro": "Legătură permanentă", "en": "Permanent link", "hu": "Állandó hivatkozás", "ru": "Постоянная ссылка"},
     "no_parcel": {"ro": "Aici nu este o parcelă înregistrată.", "en": "There is no registered parcel here.",
-                  "hu": "Itt nincs nyilvántartott parcella."},
+                  "hu": "Itt nincs nyilvántartott parcella.", "ru": "Здесь нет зарегистрированного участка."},
     "not_covered": {"ro": "Planurile urbanistice nu acoperă toată parcela.",
                     "en": "The urban plans do not cover the whole parcel.",
-                    "hu": "A rendezési tervek nem fedik le a teljes parcellát."},
+                    "hu": "A rendezési tervek nem fedik le a teljes parcellát.", "ru": "Градостроительные планы покрывают не весь участок."},
     "disclaimer": {"ro": "Informare fără valoare juridică; actul oficial este certificatul de urbanism.",
                    "en": "For information only; the legal document is the urbanism certificate.",
-                   "hu": "Tájékoztató jellegű; a hivatalos irat a településrendezési bizonyítvány."},
+                   "hu": "Tájékoztató jellegű; a hivatalos irat a településrendezési bizonyítvány.", "ru": "Только для информации; юридическим документом является градостроительный сертификат."},
     "tap_hint": {"ro": "Atingeți o parcelă pe hartă sau căutați o adresă.",
                  "en": "Tap a parcel on the map or search an address.",
-                 "hu": "Koppintson egy parcellára, vagy keressen címet."},
-    "request_title": {"ro": "Cerere de certificat", "en": "Certificate request", "hu": "Igénylés"},
+                 "hu": "Koppintson egy parcellára, vagy keressen címet.", "ru": "Нажмите на участок на карте или найдите адрес."},
+    "request_title": {"ro": "Cerere de certificat", "en": "Certificate request", "hu": "Igénylés", "ru": "Запрос сертификата"},
     "request_counter": {"ro": "Cererile online se depun în curând de aici. Până atunci, depuneți cererea la registratura primăriei, menționând numărul cadastral:",
                         "en": "Online requests open here soon. Until then, file the request at the city hall's registry, quoting the cadastral number:",
-                        "hu": "Az online igénylés hamarosan itt indul. Addig a polgármesteri hivatal iktatójában nyújtsa be, megadva a helyrajzi számot:"},
-    "street_labels": {"ro": "Denumiri de străzi", "en": "Street names", "hu": "Utcanevek"},
-    "parcel_labels": {"ro": "Numere cadastrale", "en": "Cadastral numbers", "hu": "Helyrajzi számok"},
-    "address_labels": {"ro": "Numere administrative", "en": "House numbers", "hu": "Házszámok"},
-    "back_to_map": {"ro": "Înapoi la hartă", "en": "Back to the map", "hu": "Vissza a térképhez"},
+                        "hu": "Az online igénylés hamarosan itt indul. Addig a polgármesteri hivatal iktatójában nyújtsa be, megadva a helyrajzi számot:", "ru": "Онлайн-запросы скоро будут доступны здесь. До тех пор подайте запрос в канцелярию примэрии, указав кадастровый номер:"},
+    "street_labels": {"ro": "Denumiri de străzi", "en": "Street names", "hu": "Utcanevek", "ru": "Названия улиц"},
+    "parcel_labels": {"ro": "Numere cadastrale", "en": "Cadastral numbers", "hu": "Helyrajzi számok", "ru": "Кадастровые номера"},
+    "address_labels": {"ro": "Numere administrative", "en": "House numbers", "hu": "Házszámok", "ru": "Номера домов"},
+    "back_to_map": {"ro": "Înapoi la hartă", "en": "Back to the map", "hu": "Vissza a térképhez", "ru": "Вернуться к карте"},
 }
 
 USE_CATEGORIES: dict[str, dict[str, str]] = {
-    "A": {"ro": "arabil", "en": "arable", "hu": "szántó"},
-    "P": {"ro": "pășune", "en": "pasture", "hu": "legelő"},
-    "F": {"ro": "fâneață", "en": "hayfield", "hu": "kaszáló"},
-    "V": {"ro": "vie", "en": "vineyard", "hu": "szőlő"},
-    "L": {"ro": "livadă", "en": "orchard", "hu": "gyümölcsös"},
-    "PD": {"ro": "pădure", "en": "forest", "hu": "erdő"},
-    "CC": {"ro": "curți-construcții", "en": "yards and buildings", "hu": "udvar, beépített terület"},
-    "DR": {"ro": "drum", "en": "road", "hu": "út"},
-    "CF": {"ro": "cale ferată", "en": "railway", "hu": "vasút"},
-    "HR": {"ro": "ape curgătoare", "en": "running water", "hu": "folyóvíz"},
-    "HB": {"ro": "ape stătătoare", "en": "standing water", "hu": "állóvíz"},
-    "N": {"ro": "neproductiv", "en": "unproductive", "hu": "terméketlen"},
+    "A": {"ro": "arabil", "en": "arable", "hu": "szántó", "ru": "пашня"},
+    "P": {"ro": "pășune", "en": "pasture", "hu": "legelő", "ru": "пастбище"},
+    "F": {"ro": "fâneață", "en": "hayfield", "hu": "kaszáló", "ru": "сенокос"},
+    "V": {"ro": "vie", "en": "vineyard", "hu": "szőlő", "ru": "виноградник"},
+    "L": {"ro": "livadă", "en": "orchard", "hu": "gyümölcsös", "ru": "сад"},
+    "PD": {"ro": "pădure", "en": "forest", "hu": "erdő", "ru": "лес"},
+    "CC": {"ro": "curți-construcții", "en": "yards and buildings", "hu": "udvar, beépített terület", "ru": "дворы и постройки"},
+    "DR": {"ro": "drum", "en": "road", "hu": "út", "ru": "дорога"},
+    "CF": {"ro": "cale ferată", "en": "railway", "hu": "vasút", "ru": "железная дорога"},
+    "HR": {"ro": "ape curgătoare", "en": "running water", "hu": "folyóvíz", "ru": "водотоки"},
+    "HB": {"ro": "ape stătătoare", "en": "standing water", "hu": "állóvíz", "ru": "стоячие воды"},
+    "N": {"ro": "neproductiv", "en": "unproductive", "hu": "terméketlen", "ru": "непродуктивные земли"},
 }
 
 
@@ -107,6 +113,29 @@ def pick_language(requested: str | None) -> str:
 def t(key: str, lang: str) -> str:
     entry = TEXTS[key]
     return entry.get(lang) or entry["ro"]
+
+
+# Texts that differ by national profile (the council's act, the certificate's name, examples).
+PROFILE_TEXTS: dict[str, dict[str, dict[str, str]]] = {
+    "MD": {
+        "search_placeholder": {"ro": "ex. str. Morii 13 sau 4591.001.001", "en": "e.g. str. Morii 13 or 4591.001.001",
+                               "ru": "напр. ул. Морий 13 или 4591.001.001"},
+        "approved_by": {"ro": "aprobat prin decizia consiliului local nr.", "en": "approved by council decision no.",
+                        "ru": "утверждён решением местного совета №"},
+        "request_cns": {"ro": "Solicită certificat privind adresa", "en": "Request an address certificate",
+                        "ru": "Запросить справку об адресе"},
+        "land_book": {"ro": "Registrul bunurilor imobile", "en": "Real estate register",
+                      "ru": "Реестр недвижимого имущества"},
+    },
+}
+
+
+def texts(lang: str, profile: str = "") -> dict[str, str]:
+    """Every public-map text in `lang`, with the national profile's own wording where it differs."""
+    out = {key: t(key, lang) for key in TEXTS}
+    for key, entry in PROFILE_TEXTS.get(profile.upper(), {}).items():
+        out[key] = entry.get(lang) or entry["ro"]
+    return out
 
 
 # The staff workspace, gettext-style: the Romanian text is the key (and the fallback).
@@ -242,7 +271,7 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
 
 def office_texts(lang: str) -> dict[str, str]:
     """The staff workspace's texts in `lang` (empty for Romanian: the keys are the texts)."""
-    if lang == "ro":
+    if lang not in ("en", "hu"):
         return {}
     i = 0 if lang == "en" else 1
     return {ro: pair[i] for ro, pair in OFFICE.items()}

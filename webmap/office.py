@@ -10,7 +10,7 @@ from branca.element import Element
 
 from gis.profiles import get_profile
 from gis.settings import Settings
-from webmap.i18n import LANGUAGES, office_texts, tr
+from webmap.i18n import OFFICE_LANGUAGES, office_texts, tr
 from webmap.pages import LOCAL_CSS, LOCAL_JS, InitCall, LocalMap, territory
 
 CATEGORIES = ["CC", "A", "P", "F", "V", "L", "PD", "DR", "N"]
@@ -37,7 +37,8 @@ def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: st
     root.header.add_child(Element(f"<title>{html.escape(title)}</title>"))
     root.header.add_child(Element('<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">'))
     languages = " ".join(f'<a href="?lang={code}" hreflang="{code}" lang="{code}"'
-                         f'{" aria-current=true" if code == lang else ""}>{code.upper()}</a>' for code in LANGUAGES)
+                         f'{" aria-current=true" if code == lang else ""}>{code.upper()}</a>'
+                         for code in get_profile(settings.profile).languages if code in OFFICE_LANGUAGES)
     root.html.add_child(Element(
         f'<header class="t-header"><h1>{html.escape(title)}</h1>'
         f'<nav><a href="/office">{tr("Cereri", lang)}</a> <span class="t-langs">{languages}</span></nav></header>'),

@@ -12,10 +12,11 @@ from jinja2 import Template
 from sqlalchemy import text
 
 from gis.db import get_engine
+from gis.profiles import get_profile
 from gis.settings import Settings
 from layers.registry import load_layers
 from styles import load_styles
-from webmap.i18n import LANGUAGE_NAMES, LANGUAGES, TEXTS, USE_CATEGORIES, t
+from webmap.i18n import LANGUAGE_NAMES, LOCALES, USE_CATEGORIES, t, texts
 
 LOCAL_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js"),
             ("vectorgrid", "/static/vendor/vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
@@ -110,12 +111,12 @@ def _legend_html(lang: str, kinds: set[str]) -> str:
             f'</summary><ul>{"".join(items)}</ul></details></template>')
 
 
-def _header(title: str, lang: str) -> str:
+def _header(title: str, lang: str, languages: tuple[str, ...]) -> str:
     e = html.escape
     links = "".join(
         f'<a href="?lang={code}" hreflang="{code}" lang="{code}" title="{LANGUAGE_NAMES[code]}"'
         f'{" aria-current=\"true\"" if code == lang else ""}>{code.upper()}</a>'
-        for code in LANGUAGES)
+        for code in languages)
     search = (
         f'<form id="t-search-form" class="t-search" role="search">'
         f'<label for="t-search" class="t-visually-hidden">{e(t("search_label", lang))}</label>'
@@ -140,6 +141,9 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     where = territory(settings, uat)
     if where is None:
         return None
+    profile = get_profile(settings.profile)  # the UI languages are the national profile's
+    if lang not in profile.languages:
+        lang = profile.languages[0]
     layers = load_layers()
     title = f"{t('public_map_title', lang)} — {where['name']}" if where["name"] else t("public_map_title", lang)
     m = LocalMap(location=None, tiles=None, control_scale=True, zoom_control=True,
@@ -152,8 +156,8 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     config = {
         "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang, "uat": uat,
-        "locale": {"ro": "ro-RO", "en": "en-GB", "hu": "hu-HU"}[lang],
-        "texts": {key: t(key, lang) for key in TEXTS},
+        "locale": LOCALES[lang],
+        "texts": texts(lang, profile.code),
         "categories": {code: names.get(lang) or names["ro"] for code, names in USE_CATEGORIES.items()},
         "styles": {name: dataclasses.asdict(style) for name, style in load_styles().items()},
         "overlays": [{**o, "style": layers[o["id"]].style,
@@ -165,7 +169,7 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     # our own escaped <title> only: branca's Figure.title is rendered without escaping
     root.header.add_child(Element(f"<title>{html.escape(title)}</title>"))
     root.header.add_child(Element('<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">'))
-    root.html.add_child(Element(_header(title, lang)), index=0)
+    root.html.add_child(Element(_header(title, lang, profile.languages)), index=0)
     root.html.add_child(Element('<div id="t-status" class="t-status" role="status" aria-live="polite"></div>'))
     root.html.add_child(Element(_panel(lang)))
     root.html.add_child(Element(_legend_html(lang, where["zone_kinds"])))

@@ -33,7 +33,7 @@ def draft(settings: Settings, kind: str, parcels: list[str], purpose: str, appli
           uat: int | None = None) -> Issued:
     """A draft of a certificate nobody asked for yet (watermark PROIECT): nothing is numbered."""
     with get_engine(settings, "app").connect() as conn:
-        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat)
+        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat, profile=settings.profile)
         pdf = _pdf(conn, settings, facts, "—", "PROIECT", draft=True)
     return Issued(None, None, facts.issued_on.year, "PROIECT", hashlib.sha256(pdf).hexdigest(), pdf, facts)
 
@@ -44,7 +44,8 @@ def issue(settings: Settings, kind: str, parcels: list[str], purpose: str, appli
     filed = file_request(settings, kind, parcels, purpose, applicant or "—", actor, uat=uat)
     info, pdf = issue_request(settings, filed.id, actor)
     with get_engine(settings, "app").connect() as conn:
-        facts = certificate_facts(conn, kind, info.cadastral_numbers, purpose, applicant, info.uat_siruta)
+        facts = certificate_facts(conn, kind, info.cadastral_numbers, purpose, applicant, info.uat_siruta,
+                                  profile=settings.profile)
     return Issued(info.id, info.registry_number, info.year, info.verification_code,
                   hashlib.sha256(pdf).hexdigest(), pdf, facts)
 

@@ -1,7 +1,9 @@
-"""The map extract of a certificate, drawn server-side as SVG in Stereo 70 (storage CRS):
+"""The map extract of a certificate, drawn server-side as SVG in the storage CRS of the national
+profile (Stereo 70 in Romania, MOLDREF99 / Moldova TM in Moldova; the selection's own SRID):
 orthophoto underneath, zones shaded, neighbours labelled with their cadastral numbers, the
 selection outlined, a round scale (1:500 … 1:5000) that fits, a scale bar, a north arrow and
-coordinate ticks on the frame. Grid north = map up (Stereo 70 is conformal)."""
+coordinate ticks on the frame (X = northing, Y = easting, as surveyors of both countries
+write them). Grid north = map up (both CRSs are conformal)."""
 
 from __future__ import annotations
 
@@ -67,8 +69,10 @@ def _orthophoto(path, bounds, width_px: int, height_px: int) -> str | None:
 
 
 def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapExtract:
-    sel = [shapely.from_wkb(bytes(r[0])) for r in conn.execute(text(
-        "SELECT ST_AsBinary(geom) FROM public_api.parcel WHERE id = ANY(:ids)"), {"ids": parcel_ids})]
+    rows = conn.execute(text("SELECT ST_AsBinary(geom), ST_SRID(geom) FROM public_api.parcel "
+                             "WHERE id = ANY(:ids)"), {"ids": parcel_ids}).all()
+    sel = [shapely.from_wkb(bytes(r[0])) for r in rows]
+    srid = int(rows[0][1])
     union = shapely.union_all(sel)
     minx, miny, maxx, maxy = union.bounds
     scale = choose_scale(maxx - minx, maxy - miny)
@@ -82,8 +86,8 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapEx
     def to_px(x, y):
         return (x - bounds[0]) / m_per_mm * px_per_mm, (bounds[3] - y) / m_per_mm * px_per_mm
 
-    env = {"a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3]}
-    box = "ST_MakeEnvelope(:a, :b, :c, :d, 3844)"
+    env = {"a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3], "srid": srid}
+    box = "ST_MakeEnvelope(:a, :b, :c, :d, :srid)"
     zones = conn.execute(text(
         f"SELECT code, functional_zone, ST_AsBinary(ST_Intersection(geom, {box})) FROM public_api.zone "
         f"WHERE geom && {box} AND document_valid_from <= current_date "

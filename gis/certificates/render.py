@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import segno
@@ -11,7 +12,7 @@ import weasyprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gis.certificates.map_extract import MapExtract
-from gis.certificates.rules import CertificateFacts, config
+from gis.certificates.rules import CertificateFacts, config, profile_of
 
 TEMPLATES = Path(__file__).with_name("templates")
 CATEGORIES = {"A": "arabil", "P": "pășune", "F": "fâneață", "V": "vie", "L": "livadă", "PD": "pădure",
@@ -31,8 +32,13 @@ def money(value: Decimal) -> str:
     return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
-_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-_env.globals.update(fmt=fmt, money=money, category=lambda c: CATEGORIES.get(c, c))
+@cache
+def _env(folder: str | None) -> Environment:
+    """Templates of a national profile: its own folder first (if any), then the common ones."""
+    paths = [TEMPLATES / folder, TEMPLATES] if folder else [TEMPLATES]
+    env = Environment(loader=FileSystemLoader(paths), autoescape=select_autoescape(["html"]))
+    env.globals.update(fmt=fmt, money=money, category=lambda c: CATEGORIES.get(c, c))
+    return env
 
 
 def qr_svg(url: str) -> str:
@@ -49,8 +55,11 @@ def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, 
             if (z.document_code, z.code) not in seen:
                 seen.add((z.document_code, z.code))
                 zones.append(z)
-    html = _env.get_template(f"{facts.kind}.html").render(
+    profile = profile_of(facts.profile or None)
+    rules = config(profile.code)
+    html = _env(profile.certificate_templates).get_template(f"{facts.kind}.html").render(
         facts=facts, extract=extract, number_label=number_label, code=code, verify_url=verify_url,
-        draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=config()["signatories"],
+        draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=rules["signatories"],
+        wording=rules.get("wording", {}), profile=profile, crs_name=profile.crs_name,
         css=(TEMPLATES / "base.css").read_text(encoding="utf-8"))
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

@@ -16,8 +16,9 @@ import yaml
 from sqlalchemy import Connection, text
 
 from gis.parcel_facts import ParcelFacts, ParcelNotFound, parcel_facts, parcels_by_number
+from gis.profiles import Profile, get_profile
 
-CONFIG = Path(__file__).with_name("config.yaml")
+HERE = Path(__file__).parent
 KINDS = ("urbanism", "nomenclature")
 
 
@@ -25,10 +26,24 @@ class CertificateError(ValueError):
     """A selection or request that cannot give a certificate; the message says why."""
 
 
+def profile_of(code: str | None) -> Profile:
+    """The national profile named, or the deployment's (settings) when none is."""
+    if code is None:
+        from gis.settings import get_settings
+
+        code = get_settings().profile
+    return get_profile(code)
+
+
 @cache
-def config() -> dict:
-    with CONFIG.open(encoding="utf-8") as fh:
+def _load(name: str) -> dict:
+    with (HERE / name).open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
+
+
+def config(profile: str | None = None) -> dict:
+    """The certificate rules of a national profile (its file under gis/certificates/)."""
+    return _load(profile_of(profile).certificate_config)
 
 
 @dataclass(frozen=True)
@@ -37,18 +52,25 @@ class Fee:
     basis: str
 
 
-def _fee_table(kind: str, on: date) -> dict:
-    years = sorted(y for y in config()["fees"][kind] if y <= on.year)
+def _fee_table(kind: str, on: date, profile: str | None = None) -> dict:
+    fees = config(profile)["fees"][kind]
+    years = sorted(y for y in fees if y <= on.year)
     if not years:
         raise CertificateError(f"no {kind} fee table for {on.year}")
-    return config()["fees"][kind][years[-1]]
+    return fees[years[-1]]
 
 
-def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date | None = None) -> Fee:
-    """Codul fiscal art. 474: by area bracket; over 1,000 m² a per-m² supplement; rural areas
-    pay `rural_factor`, an extension `extension_factor` of the initial fee."""
-    table = _fee_table("urbanism", on or date.today())
+def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date | None = None,
+                 profile: str | None = None) -> Fee:
+    """The profile's rule (its `fee_rule`, amounts per year in its rules file). Romania, Codul
+    fiscal art. 474: by area bracket; over 1,000 m² a per-m² supplement. A table with `amount`
+    is a flat tariff (Moldova). Rural areas pay `rural_factor`, an extension `extension_factor`
+    of the initial fee, where the table has them."""
+    prof = profile_of(profile)
+    table = _fee_table("urbanism", on or date.today(), prof.code)
     area = Decimal(str(area_m2)).quantize(Decimal("0.01"))
+    if "amount" in table:
+        return _flat_urbanism_fee(table, area, rural, extension, prof)
     amount = None
     for upper, lei in table["brackets"]:
         if area <= upper:
@@ -67,13 +89,26 @@ def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date 
         amount *= Decimal(str(table["extension_factor"]))
         notes.append(f"prelungire: {int(Decimal(str(table['extension_factor'])) * 100)} %")
     amount = amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return Fee(amount, f"Codul fiscal art. 474; {table['hcl']}; " + "; ".join(notes))
+    return Fee(amount, f"{prof.fee_rule}; {table['hcl']}; " + "; ".join(notes))
 
 
-def nomenclature_fee(on: date | None = None) -> Fee:
-    table = _fee_table("nomenclature", on or date.today())
+def _flat_urbanism_fee(table: dict, area: Decimal, rural: bool, extension: bool, prof: Profile) -> Fee:
+    amount = Decimal(str(table["amount"]))
+    notes = [f"{config(prof.code)['wording']['urbanism_fee']}, suprafață {area} m²"]
+    if rural and "rural_factor" in table:
+        amount *= Decimal(str(table["rural_factor"]))
+        notes.append(f"mediul rural: {int(Decimal(str(table['rural_factor'])) * 100)} %")
+    if extension and "extension_factor" in table:
+        amount *= Decimal(str(table["extension_factor"]))
+        notes.append(f"prelungire: {int(Decimal(str(table['extension_factor'])) * 100)} %")
+    amount = amount.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return Fee(amount, f"{prof.fee_rule}; {table['hcl']}; " + "; ".join(notes))
+
+
+def nomenclature_fee(on: date | None = None, profile: str | None = None) -> Fee:
+    table = _fee_table("nomenclature", on or date.today(), profile)
     return Fee(Decimal(str(table["amount"])).quantize(Decimal("0.01")),
-               f"taxă locală stabilită prin {table['hcl']}")
+               config(profile)["wording"]["nomenclature_fee"].format(hcl=table["hcl"]))
 
 
 @dataclass(frozen=True)
@@ -111,6 +146,7 @@ class CertificateFacts:
     validity_months: int = 0
     former_addresses: tuple[FormerAddress, ...] = ()
     data_vintage: dict = field(default_factory=dict)
+    profile: str = ""   # the national profile whose rules and templates apply
 
     @property
     def total_area(self) -> float:
@@ -136,15 +172,22 @@ def _uat(conn: Connection, siruta: int) -> UatInfo:
 
 def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str], purpose: str,
                       applicant: str = "", uat: int | None = None, issued_on: date | None = None,
-                      extension: bool = False) -> CertificateFacts:
-    """The facts of a certificate for the selected parcels (all of one UAT)."""
+                      extension: bool = False, profile: str | None = None) -> CertificateFacts:
+    """The facts of a certificate for the selected parcels (all of one UAT), by the rules of
+    the national `profile` (default: the deployment's)."""
+    prof = profile_of(profile)
     if kind not in KINDS:
         raise CertificateError(f"unknown certificate kind {kind!r}; use urbanism or nomenclature")
-    numbers = list(dict.fromkeys(n.strip() for n in cadastral_numbers if n and n.strip()))
+    numbers = list(dict.fromkeys(prof.normalise_cadastral_number(n) for n in cadastral_numbers
+                                 if n and n.strip()))
     if not numbers:
         raise CertificateError("select at least one parcel")
     if not purpose or not purpose.strip():
         raise CertificateError("the purpose (în scopul) is required")
+    wrong = [n for n in numbers if not prof.valid_cadastral_number(n)]
+    if wrong:
+        example = f" (e.g. {prof.cadastral_example})" if prof.cadastral_example else ""
+        raise CertificateError(f"not a cadastral number of {prof.country}{example}: {', '.join(wrong)}")
     ids = []
     for n in numbers:
         found = parcels_by_number(conn, n, uat)  # raises ParcelNotFound
@@ -165,15 +208,16 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
         "SELECT max(valid_from)::date FROM public_api.parcel WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
     common = dict(kind=kind, uat=info, parcels=parcels, purpose=purpose.strip(),
                   applicant=applicant.strip(), issued_on=on, contiguous=bool(contiguous),
-                  data_vintage={"cadastru": vintage.isoformat() if vintage else None})
+                  data_vintage={"cadastru": vintage.isoformat() if vintage else None}, profile=prof.code)
     if kind == "nomenclature":
-        return CertificateFacts(fee=nomenclature_fee(on), former_addresses=_former(conn, ids), **common)
-    rules = config()["urbanism"]
+        return CertificateFacts(fee=nomenclature_fee(on, prof.code), former_addresses=_former(conn, ids),
+                                **common)
+    rules = config(prof.code)["urbanism"]
     kinds = {r.kind for p in parcels for r in p.restrictions}
     approvals = tuple(rules["approvals"]) + tuple(
         text_ for k, text_ in rules["restriction_approvals"].items() if k in kinds)
     area = sum(p.reference_area for p in parcels)
-    return CertificateFacts(fee=urbanism_fee(area, info.is_rural, extension, on), approvals=approvals,
+    return CertificateFacts(fee=urbanism_fee(area, info.is_rural, extension, on, prof.code), approvals=approvals,
                             validity_months=rules["validity_months"], **common)
 
 

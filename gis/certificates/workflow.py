@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import json
 import secrets
 from dataclasses import dataclass
@@ -120,7 +121,7 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
             if extends is None:
                 raise CertificateError("only an issued, valid certificate of urbanism can be extended")
         facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat,
-                                  extension=extends is not None)
+                                  extension=extends is not None, profile=settings.profile)
         year = facts.issued_on.year
         number = conn.execute(text("""
             INSERT INTO registry.counter (uat_siruta, year, last_number) VALUES (:u, :y, 1)
@@ -139,10 +140,10 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
         return get_request(conn, request_id)
 
 
-def _facts_for(conn: Connection, info: RequestInfo) -> CertificateFacts:
+def _facts_for(conn: Connection, info: RequestInfo, profile: str | None = None) -> CertificateFacts:
     return certificate_facts(conn, info.kind, info.cadastral_numbers, info.purpose,
                              info.applicant_name, info.uat_siruta,
-                             extension=info.extends_document_id is not None)
+                             extension=info.extends_document_id is not None, profile=profile)
 
 
 def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,
@@ -160,13 +161,27 @@ def _move(conn: Connection, info: RequestInfo, to: str, reason: str | None = Non
 
 
 def draft_pdf(settings: Settings, request_id: int, actor: str) -> bytes:
-    """The draft with its registry number and the PROIECT watermark (nothing stored)."""
+    """The draft with its registry number and the PROIECT watermark (not in the registry).
+    Rendering takes about a second of CPU; an applicant opens the draft again and again, so it
+    is kept under var/drafts/ for as long as nothing it shows can have changed: the same facts
+    (date, fee, zones, approvals...) and the same data revision (the map's neighbours)."""
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         info = get_request(conn, request_id)
         if info.status in ("issued", "downloaded", "cancelled"):
             raise CertificateError(f"the request is {info.status}: there is no draft any more")
-        pdf = _pdf(conn, settings, _facts_for(conn, info), info.number_label, "PROIECT", draft=True)
+        facts = _facts_for(conn, info, settings.profile)  # tens of ms; the PDF with its map, a second
+        revision = conn.execute(text("SELECT revision FROM public_api.data_revision")).scalar()
+        shown = hashlib.sha256(json.dumps(facts_json(facts), sort_keys=True, default=str).encode()).hexdigest()[:16]
+        cached = settings.var_dir / "drafts" / settings.db_name / f"{request_id}-{revision}-{shown}.pdf"
+        if cached.exists():
+            pdf = cached.read_bytes()
+        else:
+            pdf = _pdf(conn, settings, facts, info.number_label, "PROIECT", draft=True)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pdf)
+            os.replace(tmp, cached)
         if info.status == "received":
             _move(conn, info, "draft")
     return pdf
@@ -185,7 +200,7 @@ def issue_request(settings: Settings, request_id: int, actor: str) -> tuple[Requ
         set_actor(conn, actor)
         info = get_request(conn, request_id)
         _move(conn, info, "issued")
-        facts = _facts_for(conn, info)
+        facts = _facts_for(conn, info, settings.profile)
         code = _code()
         pdf = _pdf(conn, settings, facts, info.number_label, code, draft=False)
         pdf = sign(settings, pdf, reason=f"{info.kind} nr. {info.number_label}",

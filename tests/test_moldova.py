@@ -1,0 +1,205 @@
+"""The Republic of Moldova profile: a Moldovan commune in MOLDREF99 / Moldova TM (EPSG:4026)
+loads into a database migrated for profile MD, is served over OGC at the right place (compared
+with Bălți's known location), follows the Moldovan cadastral number rule, issues both
+certificates with the Moldovan wording, and the public map speaks Russian."""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import subprocess
+
+import pytest
+from pyproj import Transformer
+from sqlalchemy import text
+
+from gis.certificates import CertificateError, certificate_facts, issue
+from gis.crs import epsg_uri
+from gis.db import get_engine
+from gis.profiles import get_profile
+from gis.settings import PROJECT_ROOT, load_settings
+
+MD_DB = os.environ.get("TERITORIU_TEST_DB", "teritoriu_test") + "_md"
+SAMPLES = PROJECT_ROOT / "data-samples-md"
+BALTI = (27.93, 47.76)
+needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: make setup")
+
+
+def km_from_balti(lon: float, lat: float) -> float:
+    dx = (lon - BALTI[0]) * 111.32 * math.cos(math.radians(BALTI[1]))
+    return math.hypot(dx, (lat - BALTI[1]) * 110.57)
+
+
+@pytest.fixture(scope="module")
+def md(cluster):
+    """A database migrated with profile MD and the Moldovan sample loaded; dropped at the end."""
+    from gis.migrate import upgrade
+    from gis.samples import load_commune
+
+    settings = load_settings(db_name=MD_DB, profile="MD", samples_dir=SAMPLES,
+                             orthophoto=SAMPLES / "orthophoto.tif")
+    cluster.drop_database(MD_DB)
+    cluster.ensure_database(MD_DB)
+    upgrade(settings)
+    report = load_commune(settings, SAMPLES)
+    assert report.changed["parcels"] > 0
+    yield settings
+    for role in ("app", "public", "owner"):
+        try:
+            get_engine(settings, role).dispose()
+        except Exception:  # noqa: S110 - a role never used has nothing to dispose
+            pass
+    cluster.drop_database(MD_DB)
+
+
+@pytest.fixture(scope="module")
+def md_engine(md):
+    return get_engine(md, "app")
+
+
+@pytest.fixture(scope="module")
+def md_client(md):
+    from api import create_app
+
+    app = create_app(md)
+    app.testing = True
+    return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def built(md_engine) -> str:
+    """A built intravilan parcel with an address."""
+    with md_engine.connect() as c:
+        return c.execute(text("""
+            SELECT p.cadastral_number FROM public_api.parcel p
+            JOIN public_api.address_point a ON a.cadastral_number = p.cadastral_number
+            JOIN public_api.building b ON b.parcel_id = p.id
+            ORDER BY p.cadastral_number LIMIT 1""")).scalar_one()
+
+
+def pdf_text(pdf: bytes, tmp_path) -> str:
+    path = tmp_path / "c.pdf"
+    path.write_bytes(pdf)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(out.split())
+
+
+def test_the_profile_fixes_crs_languages_and_the_cadastral_rule():
+    p = get_profile("MD")
+    assert (p.storage_srid, p.languages, p.unit_code_name) == (4026, ("ro", "ru", "en"), "CUATM")
+    for spelling in ("0300201123", "0300.201.123", "0300201.123", " 0300 201 123 "):
+        assert p.normalise_cadastral_number(spelling) == "0300.201.123"
+    assert p.valid_cadastral_number("0300.201.123.01") and p.valid_cadastral_number("0300.201.123.01.001")
+    for romanian in ("50123", "1234/2", "123-C1"):
+        assert not p.valid_cadastral_number(romanian) and get_profile("RO").valid_cadastral_number(romanian)
+
+
+def test_the_database_stores_in_moldova_tm(md_engine):
+    with md_engine.connect() as c:
+        srids = dict(c.execute(text(
+            "SELECT f_table_schema || '.' || f_table_name, srid FROM geometry_columns "
+            "WHERE f_table_schema IN ('territory', 'cadastre', 'streets', 'planning', 'agri')")).all())
+        uat = c.execute(text("SELECT siruta, name, county FROM territory.uat")).one()
+        numbers = c.execute(text("SELECT cadastral_number FROM cadastre.parcel")).scalars().all()
+    assert srids and set(srids.values()) == {4026}, srids
+    assert uat == (4599000, "Comuna Răzeșeni", "Fălești")
+    assert len(numbers) == 500 and all(get_profile("MD").valid_cadastral_number(n) for n in numbers)
+
+
+def test_a_romanian_commune_is_refused_by_the_moldovan_rule(md):
+    from gis.samples import load_commune
+
+    with pytest.raises(ValueError, match="MD rule"):
+        load_commune(md, PROJECT_ROOT / "data-samples")
+
+
+def test_ogc_serves_the_commune_at_balti(md_client, md_engine):
+    r = md_client.get("/ogc/collections/parcels/items?f=json&limit=50")
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    features = r.get_json()["features"]
+    assert len(features) == 50
+    to_wgs = Transformer.from_crs(4026, 4326, always_xy=True)
+    for f in features[:10]:
+        lon, lat = f["geometry"]["coordinates"][0][0][0]
+        assert km_from_balti(lon, lat) < 5, (lon, lat)
+        with md_engine.connect() as c:
+            x, y = c.execute(text(
+                "SELECT ST_X(p), ST_Y(p) FROM public_api.parcel, ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1) p "
+                "WHERE id = :i"), {"i": f["id"]}).one()
+        # the published CRS84 vertex is the stored vertex transformed, (lon, lat) order
+        assert (lon, lat) == pytest.approx(to_wgs.transform(x, y), abs=1e-6)
+
+
+def test_ogc_output_in_epsg_4026_is_the_stored_coordinates(md_client, md_engine):
+    r = md_client.get(f"/ogc/collections/parcels/items?f=json&limit=5&crs={epsg_uri(4026)}")
+    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    assert epsg_uri(4026) in r.headers.get("Content-Crs", "")
+    for f in r.get_json()["features"]:
+        with md_engine.connect() as c:
+            stored = c.execute(text("SELECT ST_AsGeoJSON(geom, 3)::json -> 'coordinates' FROM public_api.parcel "
+                                    "WHERE id = :i"), {"i": f["id"]}).scalar_one()
+        # EPSG:4026 is defined northing first (OGC API Features Part 2: the CRS's own order)
+        served = [[[[round(v, 3) for v in pt] for pt in ring] for ring in poly] for poly in f["geometry"]["coordinates"]]
+        assert served == [[[[pt[1], pt[0]] for pt in ring] for ring in poly] for poly in stored]
+
+
+def test_a_bbox_around_balti_finds_parcels(md_client):
+    lon, lat = BALTI
+    r = md_client.get(f"/ogc/collections/parcels/items?f=json&limit=5&bbox={lon - 0.05},{lat - 0.05},"
+                      f"{lon + 0.05},{lat + 0.05}")
+    assert r.status_code == 200 and len(r.get_json()["features"]) == 5
+    far = md_client.get("/ogc/collections/parcels/items?f=json&limit=5&bbox=21.8,46.8,21.9,46.9")
+    assert far.status_code == 200 and far.get_json()["features"] == []
+
+
+def test_a_romanian_number_is_refused_and_spellings_are_accepted(md_engine, built):
+    with md_engine.connect() as c:
+        with pytest.raises(CertificateError, match="not a cadastral number of Republica Moldova"):
+            certificate_facts(c, "urbanism", ["50123"], "construire", profile="MD")
+        facts = certificate_facts(c, "urbanism", [built.replace(".", "")], "construire", profile="MD")
+    assert facts.cadastral_numbers == [built] and facts.profile == "MD"
+    assert facts.fee.amount_lei == 150 and "decizia consiliului local" in facts.fee.basis.lower()
+
+
+@needs_poppler
+def test_the_urbanism_certificate_has_the_moldovan_wording(md, built, tmp_path, artifacts):
+    done = issue(md, "urbanism", [built], "construirea unei case de locuit P+1E", "Rusu Ion", "test")
+    flat = pdf_text(done.pdf, tmp_path)
+    for needle in ("CERTIFICAT DE URBANISM PENTRU PROIECTARE", "Legea nr. 163/2010",
+                   "privind autorizarea executării lucrărilor de construcție", "1. REGIMUL JURIDIC",
+                   "3. REGIMUL TEHNIC", "MOLDREF99 / Moldova TM", "CUATM 4599000", built,
+                   f"Nr. {done.registry_number}/{done.year}", done.verification_code,
+                   "150,00 lei", "decizia consiliului local nr.", "SECRETAR AL CONSILIULUI LOCAL"):
+        assert needle in flat, needle
+    assert "REPUBLICA MOLDOVA" in flat.upper() and "RAIONUL FĂLEȘTI" in flat.upper()
+    for romanian in ("Stereo 70", "Legea nr. 50/1991", "Codul fiscal", "Carte funciară", "SIRUTA", "Județul"):
+        assert romanian not in flat, romanian
+    (artifacts / "certificat-urbanism-md.pdf").write_bytes(done.pdf)
+
+
+@needs_poppler
+def test_the_address_certificate_has_the_moldovan_wording(md, md_engine, tmp_path, artifacts):
+    with md_engine.connect() as c:
+        number, street, house = c.execute(text("""
+            SELECT a.cadastral_number, a.street_name, a.house_number FROM public_api.address_point a
+            JOIN streets.street_name n ON n.street_id = a.street_id ORDER BY 1 LIMIT 1""")).one()
+        former = c.execute(text("""
+            SELECT n.name, n.hcl_number FROM streets.street_name n JOIN public_api.address_point a
+              ON a.street_id = n.street_id WHERE a.cadastral_number = :n"""), {"n": number}).one()
+    done = issue(md, "nomenclature", [number], "înregistrarea în Registrul bunurilor imobile", "Ceban Maria", "test")
+    flat = pdf_text(done.pdf, tmp_path)
+    for needle in ("CERTIFICAT PRIVIND ADRESA BUNULUI IMOBIL", "Legea nr. 436/2006", f"{street} nr. {house}",
+                   former[0], f"decizia consiliului local nr. {former[1]}", "50,00 lei", "MOLDREF99 / Moldova TM"):
+        assert needle in flat, needle
+    assert "HCL" not in flat and "Stereo 70" not in flat
+    (artifacts / "certificat-adresa-md.pdf").write_bytes(done.pdf)
+
+
+def test_the_public_map_offers_russian(md_client):
+    page = md_client.get("/?lang=ru").get_data(as_text=True)
+    assert '<html lang="ru">' in page and "Публичная карта" in page
+    assert 'hreflang="ru"' in page and 'hreflang="en"' in page and 'hreflang="hu"' not in page
+    assert "Comuna Răzeșeni" in page
+    hungarian = md_client.get("/?lang=hu").get_data(as_text=True)  # not a language of this profile
+    assert '<html lang="ro">' in hungarian
