@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 
 import pytest
 from sqlalchemy import text
@@ -36,7 +38,11 @@ def two_uats(loaded, engine, tmp_path_factory):
     boundary.write_text(json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {
         "name": "urn:ogc:def:crs:EPSG::3844"}}, "features": [{"type": "Feature", "properties": {},
                                                                "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
-    assert add_uat(loaded, OTHER, "Comuna Doi Meri", "Bihor", "comună", boundary) == pytest.approx(4.0)
+    own_rules = {"certificates": {  # this council's own fee table and mayor
+        "fees": {"urbanism": {"2026": {"hcl": "HCL nr. 3/2026 Doi Meri", "brackets": [[1000000, 77]],
+                                       "over_1000_lei_per_m2": 0, "rural_factor": 1, "extension_factor": 0.3}}},
+        "signatories": {"mayor": "PRIMAR DOI MERI"}}}
+    assert add_uat(loaded, OTHER, "Comuna Doi Meri", "Bihor", "comună", boundary, own_rules) == pytest.approx(4.0)
     box = f"ST_Multi(ST_MakeEnvelope({x0 + 100}, {y0 + 100}, {x0 + 1900}, {y0 + 1900}, 3844))"
     parcel = f"ST_Multi(ST_MakeEnvelope({x0 + 1000}, {y0 + 1000}, {x0 + 1030}, {y0 + 1040}, 3844))"
     with session_scope(loaded, actor="test") as s:
@@ -121,6 +127,11 @@ def test_a_certificate_names_its_uat_and_numbers_in_it(client, engine, two_uats)
     r = client.post("/api/certificates", json={**body, "uat": OTHER}, environ_base={"REMOTE_ADDR": "10.88.0.2"})
     assert r.status_code == 201, r.get_data(as_text=True)
     assert r.get_json()["registry_number"].startswith("1/") and r.get_json()["uat_siruta"] == OTHER
+    assert r.get_json()["fee"] == "77.00"  # the UAT's own fee table, not the deployment's
+    pdf = client.get(f"/api/certificates/{r.get_json()['id']}.pdf?token={r.get_json()['token']}").data
+    if shutil.which("pdftotext"):
+        shown = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        assert "PRIMAR DOI MERI" in shown and "HCL nr. 3/2026 Doi Meri" in shown and "Comuna Doi Meri" in shown
     with engine.connect() as c:
         assert c.execute(text("SELECT last_number FROM registry.counter WHERE uat_siruta = :u"),
                          {"u": OTHER}).scalar() == 1

@@ -56,7 +56,7 @@ def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, 
                 seen.add((z.document_code, z.code))
                 zones.append(z)
     profile = profile_of(facts.profile or None)
-    rules = config(profile.code)
+    rules = config(profile.code, facts.uat.settings)
     html = _env(profile.certificate_templates).get_template(f"{facts.kind}.html").render(
         facts=facts, extract=extract, number_label=number_label, code=code, verify_url=verify_url,
         draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=rules["signatories"],

@@ -41,9 +41,27 @@ def _load(name: str) -> dict:
         return yaml.safe_load(fh)
 
 
-def config(profile: str | None = None) -> dict:
-    """The certificate rules of a national profile (its file under gis/certificates/)."""
-    return _load(profile_of(profile).certificate_config)
+def config(profile: str | None = None, uat_settings: dict | None = None) -> dict:
+    """The certificate rules of a national profile (its file under gis/certificates/), with the
+    UAT's own where it has them (territory.uat.settings → "certificates": its fee tables by year,
+    signatories, approvals, wording; `teritoriu uat add --settings`)."""
+    base = _load(profile_of(profile).certificate_config)
+    own = (uat_settings or {}).get("certificates")
+    return _merged(base, _int_keys(own)) if own else base
+
+
+def _int_keys(value):
+    """JSON has only text keys; the rules' years are numbers."""
+    if isinstance(value, dict):
+        return {int(k) if isinstance(k, str) and k.isdigit() else k: _int_keys(v) for k, v in value.items()}
+    return value
+
+
+def _merged(base: dict, own: dict) -> dict:
+    out = dict(base)
+    for key, value in own.items():
+        out[key] = _merged(base[key], value) if isinstance(value, dict) and isinstance(base.get(key), dict) else value
+    return out
 
 
 @dataclass(frozen=True)
@@ -52,8 +70,8 @@ class Fee:
     basis: str
 
 
-def _fee_table(kind: str, on: date, profile: str | None = None) -> dict:
-    fees = config(profile)["fees"][kind]
+def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: dict | None = None) -> dict:
+    fees = config(profile, uat_settings)["fees"][kind]
     years = sorted(y for y in fees if y <= on.year)
     if not years:
         raise CertificateError(f"no {kind} fee table for {on.year}")
@@ -61,13 +79,13 @@ def _fee_table(kind: str, on: date, profile: str | None = None) -> dict:
 
 
 def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date | None = None,
-                 profile: str | None = None) -> Fee:
+                 profile: str | None = None, uat_settings: dict | None = None) -> Fee:
     """The profile's rule (its `fee_rule`, amounts per year in its rules file). Romania, Codul
     fiscal art. 474: by area bracket; over 1,000 m² a per-m² supplement. A table with `amount`
     is a flat tariff (Moldova). Rural areas pay `rural_factor`, an extension `extension_factor`
     of the initial fee, where the table has them."""
     prof = profile_of(profile)
-    table = _fee_table("urbanism", on or date.today(), prof.code)
+    table = _fee_table("urbanism", on or date.today(), prof.code, uat_settings)
     area = Decimal(str(area_m2)).quantize(Decimal("0.01"))
     if "amount" in table:
         return _flat_urbanism_fee(table, area, rural, extension, prof)
@@ -105,8 +123,8 @@ def _flat_urbanism_fee(table: dict, area: Decimal, rural: bool, extension: bool,
     return Fee(amount, f"{prof.fee_rule}; {table['hcl']}; " + "; ".join(notes))
 
 
-def nomenclature_fee(on: date | None = None, profile: str | None = None) -> Fee:
-    table = _fee_table("nomenclature", on or date.today(), profile)
+def nomenclature_fee(on: date | None = None, profile: str | None = None, uat_settings: dict | None = None) -> Fee:
+    table = _fee_table("nomenclature", on or date.today(), profile, uat_settings)
     return Fee(Decimal(str(table["amount"])).quantize(Decimal("0.01")),
                config(profile)["wording"]["nomenclature_fee"].format(hcl=table["hcl"]))
 
@@ -117,6 +135,7 @@ class UatInfo:
     name: str
     county: str
     kind: str
+    settings: dict = field(default_factory=dict, compare=False, hash=False)  # its own rules (uat.settings)
 
     @property
     def is_rural(self) -> bool:
@@ -165,7 +184,7 @@ class CertificateFacts:
 
 
 def _uat(conn: Connection, siruta: int) -> UatInfo:
-    row = conn.execute(text("SELECT siruta, name, county, kind FROM public_api.uat WHERE siruta = :s"),
+    row = conn.execute(text("SELECT siruta, name, county, kind, settings FROM territory.uat WHERE siruta = :s"),
                        {"s": siruta}).one()
     return UatInfo(*row)
 
@@ -210,14 +229,15 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
                   applicant=applicant.strip(), issued_on=on, contiguous=bool(contiguous),
                   data_vintage={"cadastru": vintage.isoformat() if vintage else None}, profile=prof.code)
     if kind == "nomenclature":
-        return CertificateFacts(fee=nomenclature_fee(on, prof.code), former_addresses=_former(conn, ids),
+        return CertificateFacts(fee=nomenclature_fee(on, prof.code, info.settings), former_addresses=_former(conn, ids),
                                 **common)
-    rules = config(prof.code)["urbanism"]
+    rules = config(prof.code, info.settings)["urbanism"]
     kinds = {r.kind for p in parcels for r in p.restrictions}
     approvals = tuple(rules["approvals"]) + tuple(
         text_ for k, text_ in rules["restriction_approvals"].items() if k in kinds)
     area = sum(p.reference_area for p in parcels)
-    return CertificateFacts(fee=urbanism_fee(area, info.is_rural, extension, on, prof.code), approvals=approvals,
+    return CertificateFacts(fee=urbanism_fee(area, info.is_rural, extension, on, prof.code, info.settings),
+                            approvals=approvals,
                             validity_months=rules["validity_months"], **common)
 
 
