@@ -4,6 +4,10 @@ Every layer is copied into a temporary table and merged by its natural key in on
 new objects are inserted, changed ones updated (the version trigger keeps the old version),
 identical ones left alone. Loading the same folder twice therefore changes nothing. A bulk
 load writes one audit row per table instead of one per object.
+
+A commune is one UAT and every merge is scoped to it (parcels, streets, taxpayers… are matched
+by their code within the UAT), so a region (`teritoriu generate --uats`, one folder per UAT)
+loads commune by commune with `load_region`.
 """
 
 from __future__ import annotations
@@ -325,6 +329,13 @@ def load_commune(settings: Settings, source: Path) -> LoadReport:
     if len(uat_rows) != 1:
         raise ValueError(f"{source}: expected one UAT, found {len(uat_rows)}")
     uat = int(uat_rows[0][0])
+    # the profile's cadastral rule first: a commune of the other country is refused as such,
+    # not by whichever database check its postal codes or identifiers meet first
+    wrong = [r[0] for r in _read(source, "parcels", ["cadastral_number"])
+             if not profile.valid_cadastral_number(r[0] or "")]
+    if wrong:
+        raise ValueError(f"{source}: {len(wrong)} cadastral numbers do not follow the "
+                         f"{profile.code} rule (e.g. {wrong[0]!r})")
     report = LoadReport(source)
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, ACTOR)
@@ -336,11 +347,6 @@ def load_commune(settings: Settings, source: Path) -> LoadReport:
         raw = conn.connection.driver_connection
         for name, columns, merge in STEPS:
             rows = uat_rows if name == "uat" else _read(source, name, columns)
-            if name == "parcels":  # the profile's rule, before anything is written
-                wrong = [r[0] for r in rows if not profile.valid_cadastral_number(r[0] or "")]
-                if wrong:
-                    raise ValueError(f"{source}: {len(wrong)} cadastral numbers do not follow the "
-                                     f"{profile.code} rule (e.g. {wrong[0]!r})")
             table = "t_" + name.removesuffix(".csv")
             cols = ", ".join(columns)
             conn.execute(text(f"CREATE TEMP TABLE {table} ({cols.replace(', ', ' text, ')} text)"

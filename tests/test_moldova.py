@@ -203,3 +203,24 @@ def test_the_public_map_offers_russian(md_client):
     assert "Comuna Răzeșeni" in page
     hungarian = md_client.get("/?lang=hu").get_data(as_text=True)  # not a language of this profile
     assert '<html lang="ro">' in hungarian
+
+
+def test_moldovan_postal_codes_and_identifiers_are_accepted_romanian_ones_refused(md_engine):
+    """Migration 0005 sets the profile's formats: MD-dddd, IDNP, IDNO."""
+    from sqlalchemy.exc import IntegrityError
+
+    with md_engine.connect() as c:
+        tx = c.begin()
+        uat = c.execute(text("SELECT siruta FROM territory.uat LIMIT 1")).scalar()
+        c.execute(text("UPDATE territory.locality SET postal_code = 'MD-3101' WHERE uat_siruta = :u"), {"u": uat})
+        c.execute(text("INSERT INTO fiscal.taxpayer (uat_siruta, code, kind, name, id_code) VALUES "
+                       "(:u, 'T-IDNP', 'PF', 'Ion Rusu', '2001234567890'), (:u, 'T-IDNO', 'PJ', 'SRL Nord', '1003600012345')"),
+                  {"u": uat})
+        tx.rollback()
+        for sql in ("UPDATE territory.locality SET postal_code = '417495'",
+                    "INSERT INTO fiscal.taxpayer (uat_siruta, code, kind, name, id_code) "
+                    f"VALUES ({uat}, 'T-CUI', 'PJ', 'SRL Vest', 'RO12345678')"):
+            tx = c.begin()
+            with pytest.raises(IntegrityError):
+                c.execute(text(sql))
+            tx.rollback()
