@@ -71,7 +71,7 @@ def test_upload_then_accept(browser, live_server, people, upload_file, engine, a
     page.wait_for_url(re.compile(r".*/office/imports/\d+$"), timeout=30_000)
     page.wait_for_selector(".t-report[data-status='staged']", timeout=60_000)
     assert page.inner_text("[data-new]") == "2"
-    page.wait_for_function("document.body.getAttribute('data-staged') === '2'", timeout=15_000)
+    page.wait_for_selector("body[data-staged='2']", state="attached", timeout=15_000)  # no eval: CSP
     assert page.locator("#d-accept").count() == 0, "a surveyor cannot accept"
     page.screenshot(path=str(artifacts / "import-review.png"))
     url = page.url
