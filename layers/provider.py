@@ -14,6 +14,7 @@ once, and are tested against a known location.
 from __future__ import annotations
 
 import logging
+import re
 from functools import lru_cache
 
 from geoalchemy2 import Geometry
@@ -38,6 +39,8 @@ from gis.db import engine_for_url
 
 LOGGER = logging.getLogger(__name__)
 
+_INTEGER_TYPES = ("smallint", "integer", "bigint")
+_CANONICAL_INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # what the text comparison would match too
 _PG_TO_JSON = {
     "integer": "integer", "bigint": "integer", "smallint": "integer",
     "numeric": "number", "double precision": "number", "real": "number",
@@ -145,11 +148,17 @@ class PostGISProvider(BaseProvider):
         return func.ST_Intersects(self._col(self.geom_field), env)
 
     def _property_filters(self, properties: list[tuple[str, str]]):
+        types = _column_types(self.engine, self.schema, self.table_name)
         conds = []
         for name, value in properties or []:
             if name not in self.properties and name != self.id_field:
                 raise ProviderInvalidQueryError(user_msg=f"unknown property {name!r}")
-            conds.append(cast(self._col(name), Text) == str(value))
+            if types.get(name) in _INTEGER_TYPES and _CANONICAL_INT.fullmatch(str(value)):
+                # compared as an integer, so that an index on the column applies (`?uat=` as
+                # text read every parcel of every UAT in id order: 260 ms at 100 UATs)
+                conds.append(self._col(name) == int(value))
+            else:
+                conds.append(cast(self._col(name), Text) == str(value))
         return conds
 
     def _cql_filter(self, filterq):
@@ -192,7 +201,8 @@ class PostGISProvider(BaseProvider):
                         with_bbox: bool) -> tuple[str, dict]:
         """The SQL of the common request (a bbox or nothing, default order), compiled once per
         process: building and compiling the expression cost more than PostGIS's answer."""
-        key = (self.schema, self.table_name, out_srid, skip_geometry, tuple(select_properties or ()), with_bbox)
+        key = (self.schema, self.table_name, self.storage_srid, out_srid, skip_geometry, tuple(select_properties or ()),
+               with_bbox)
         sql = _PLAIN_PAGES.get(key)
         if sql is None:
             where = True
