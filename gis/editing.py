@@ -14,6 +14,7 @@ from shapely.geometry import shape
 from sqlalchemy import Connection, text
 
 from gis.db import get_engine, set_actor
+from gis.profiles import get_profile
 from gis.settings import Settings
 from gis.snapping import keep_surveyed, snap
 
@@ -36,10 +37,11 @@ class Rules:
     """The tolerances of the validation (settings: edit_gap_width_m, edit_area_tolerance)."""
     gap_width_m: float = 0.5       # a strip narrower than this between neighbours is a sliver
     area_tolerance: float = 0.02   # measured vs legal area: a warning beyond ±2 %
+    profile: str = "RO"            # the national rule for cadastral numbers
 
     @classmethod
     def of(cls, settings: Settings) -> Rules:
-        return cls(settings.edit_gap_width_m, settings.edit_area_tolerance)
+        return cls(settings.edit_gap_width_m, settings.edit_area_tolerance, settings.profile)
 
 
 class ValidationFailed(ValueError):
@@ -109,6 +111,11 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
         problems.append(Problem("error", "gap",
                                 f"leaves a sliver of {area:.2f} m² (narrower than {rules.gap_width_m} m) "
                                 f"against parcel {number}: snap the shared edge", json.loads(loc)))
+    national = get_profile(rules.profile)
+    if not national.valid_cadastral_number(cadastral_number):
+        problems.append(Problem("error", "number_format",
+                                f"{cadastral_number!r} is not a cadastral number of {national.country}"
+                                + (f" (e.g. {national.cadastral_example})" if national.cadastral_example else ""), None))
     duplicate = conn.execute(text(
         "SELECT 1 FROM cadastre.parcel WHERE uat_siruta = :uat AND cadastral_number = :n "
         "AND valid_to IS NULL AND id <> :x"), p).first()

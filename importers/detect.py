@@ -144,8 +144,10 @@ def _swap(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, lambda c: c[:, ::-1])
 
 
-def resolve_crs(layer: SourceLayer, uat_boundary, storage_epsg: int = 3844, forced: int | None = None) -> SourceLayer:
-    """The layer in the storage CRS, with notes for everything done to its coordinates."""
+def resolve_crs(layer: SourceLayer, uat_boundary, storage_epsg: int = 3844, forced: int | None = None,
+                crs_name: str = "Stereo 70") -> SourceLayer:
+    """The layer in the storage CRS (`crs_name`: the national profile's name for it), with notes
+    for everything done to its coordinates."""
     frame = layer.frame
     notes = list(layer.notes)
     geoms = np.asarray(frame.geometry.values, dtype=object)
@@ -160,15 +162,15 @@ def resolve_crs(layer: SourceLayer, uat_boundary, storage_epsg: int = 3844, forc
         if _inside_share(geoms, area) >= 0.9:
             crs = storage_epsg
             notes.append(Note("warning", "crs_assumed", "the file does not say its coordinate system; the coordinates "
-                              f"lie inside the UAT only as EPSG:{storage_epsg} (Stereo 70), so they were read so"))
+                              f"lie inside the UAT only as EPSG:{storage_epsg} ({crs_name}), so they were read so"))
         elif _inside_share(_swap(geoms), area) >= 0.9:
             crs = storage_epsg
             geoms = _swap(geoms)
             notes.append(Note("warning", "axes_swapped", "the file does not say its coordinate system; the coordinates "
-                              "are Stereo 70 with X and Y swapped, and were swapped back"))
+                              f"are {crs_name} with X and Y swapped, and were swapped back"))
         else:
             raise ImportRefused("the file does not say its coordinate system (no or unknown .prj) and the coordinates "
-                                "are not Stereo 70 inside this UAT: import again with --crs EPSG:N", "crs_unknown")
+                            f"are not {crs_name} inside this UAT: import again with --crs EPSG:N", "crs_unknown")
     elif crs != storage_epsg:
         try:
             moved = shapely.transform(geoms, lambda c: np.column_stack(
@@ -179,11 +181,11 @@ def resolve_crs(layer: SourceLayer, uat_boundary, storage_epsg: int = 3844, forc
         geoms = moved
         notes.append(Note("warning", "reprojected", f"the coordinates were in EPSG:{crs} and were transformed to "
                           f"EPSG:{storage_epsg} (about 3 m accuracy from WGS 84/ETRS89: legal outlines should come "
-                          "in Stereo 70)"))
+                          f"in {crs_name})"))
     elif area is not None and _inside_share(geoms, area) < 0.5 and _inside_share(_swap(geoms), area) >= 0.9:
         geoms = _swap(geoms)
-        notes.append(Note("warning", "axes_swapped", "X and Y were swapped in the file (X is the northing in Stereo "
-                          "70): swapped back"))
+        notes.append(Note("warning", "axes_swapped", f"X and Y were swapped in the file (X is the northing in "
+                          f"{crs_name}): swapped back"))
     out = frame.set_geometry(list(geoms), crs=f"EPSG:{storage_epsg}") if len(frame) else \
         frame.set_crs(f"EPSG:{storage_epsg}", allow_override=True)
     return SourceLayer(layer.name, layer.kind, out, storage_epsg, layer.encoding, layer.unmapped, notes)

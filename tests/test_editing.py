@@ -74,6 +74,7 @@ def test_a_valid_parcel_is_saved_and_public(officer, engine):
                                                     [X0 + 100, Y0 + 100]]]}, "invalid_geometry"),
     ("700001", square(X0 + 200, Y0 + 10), "duplicate_number"),
     ("700006", {"type": "LineString", "coordinates": [[X0, Y0], [X0 + 5, Y0 + 5]]}, "geometry_type"),
+    ("0300.201.123", square(X0 + 300, Y0 + 10), "number_format"),             # a Moldovan number in Romania
 ])
 def test_each_rule_refuses_the_save_with_its_location(officer, engine, number, geometry, code):
     with engine.connect() as c:
