@@ -1,6 +1,7 @@
 """`make bench`: Teritoriu measured over loopback HTTP against a production-style server.
 
     python -m bench [--sizes 10000,100000,1000000 | --parcels N] [--repeats 3] [--qgis]
+    python -m bench --uats 1,100 [--parcels-per-uat 10000]   (one UAT's queries as UATs grow)
 
 Generates (once, cached under var/bench/) a commune of the requested size, loads it into its own
 database, starts gunicorn on it, and reports p50/p95/max for each request kind beside the same
@@ -289,6 +290,142 @@ def measure(args, settings) -> tuple[dict, list[dict]]:
     return results, load
 
 
+# -- many UATs: the same UAT's queries in a database of 1 UAT and of N ------------------------
+FOCUS = 940001  # the region's first UAT (gis/synthetic/region.py), the same data in every database
+
+
+def region_dir(n_uats: int, per_uat: int, seed: int) -> Path:
+    """A generated region with at least n_uats UATs (generated once, the largest asked for)."""
+    from gis.synthetic import generate_region
+
+    regions = BENCH_DIR / "regions"
+    for existing in sorted(regions.glob(f"*x{per_uat}-{seed}"), key=lambda p: int(p.name.split("x")[0])):
+        if int(existing.name.split("x")[0]) >= n_uats and (existing / "region.json").exists():
+            return existing
+    out = regions / f"{n_uats}x{per_uat}-{seed}"
+    print(f"generating {n_uats} UATs × {per_uat} parcels into {out} ...", flush=True)
+    started = time.monotonic()
+    generate_region(n_uats, per_uat, seed, out, formats="gpkg")
+    print(f"  generated in {time.monotonic() - started:.0f} s", flush=True)
+    return out
+
+
+def prepare_region_database(n_uats: int, per_uat: int, seed: int, region: Path):
+    """Settings of a database holding the region's first n_uats UATs (loaded once)."""
+    from gis.samples import region_folders
+
+    settings = load_settings(db_name=f"teritoriu_bench_uats_{n_uats}x{per_uat}_{seed}")
+    cluster = LocalCluster(settings)
+    cluster.start()
+    cluster.ensure_database(settings.db_name)
+    upgrade(settings)
+    with get_engine(settings, "app").connect() as conn:
+        uats, parcels = conn.execute(text(
+            "SELECT (SELECT count(*) FROM territory.uat), (SELECT count(*) FROM cadastre.parcel)")).one()
+    if uats < n_uats or parcels < n_uats * per_uat * 0.9:
+        folders = region_folders(region)[:n_uats]
+        print(f"loading {len(folders)} UATs into {settings.db_name} ...", flush=True)
+        started = time.monotonic()
+        for folder in folders:  # each UAT in its own transaction; a rerun resumes
+            load_commune(settings, folder)
+        print(f"  loaded in {time.monotonic() - started:.0f} s", flush=True)
+        started = time.monotonic()
+        with get_engine(settings, "owner").connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
+        print(f"  VACUUM ANALYZE in {time.monotonic() - started:.0f} s", flush=True)
+    return settings
+
+
+def measure_one_uat(args, settings) -> dict:
+    """One pass over the requests of one UAT (FOCUS), the same ones in every database."""
+    base, uat, http = args.base, FOCUS, requests.Session()
+    to_wgs = transformer(3844, 4326)
+    with get_engine(settings, "app").connect() as conn:
+        picked = conn.execute(text(
+            "SELECT cadastral_number, ST_X(c), ST_Y(c) FROM (SELECT cadastral_number, ST_PointOnSurface(geom) c"
+            " FROM cadastre.parcel WHERE uat_siruta = :u AND valid_to IS NULL"
+            " ORDER BY md5(cadastral_number || :s) LIMIT :n) p"),
+            {"u": uat, "s": str(args.seed), "n": args.requests}).all()
+        streets = conn.execute(text(
+            "SELECT teritoriu_norm(s.name), a.number FROM streets.address_point a"
+            " JOIN streets.street s ON s.id = a.street_id WHERE a.uat_siruta = :u AND a.valid_to IS NULL"
+            " ORDER BY md5(s.code || a.number::text || a.suffix || :s) LIMIT :n"),
+            {"u": uat, "s": str(args.seed), "n": args.requests}).all()
+    lonlats = [to_wgs.transform(e, n) for _, e, n in picked]
+    results = {
+        "lookup by point, /api/parcels/at": series(
+            http, [f"{base}/api/parcels/at?lon={lon:.7f}&lat={lat:.7f}" for lon, lat in lonlats]),
+        "parcel sheet by number, /api/parcels/<nr>?uat=": series(
+            http, [f"{base}/api/parcels/{nr}?uat={uat}" for nr, _, _ in picked]),
+        "parcel by number, OGC items ?cadastral_number=&uat=": series(
+            http, [f"{base}/ogc/collections/parcels/items?f=json&cadastral_number={nr}&uat={uat}"
+                   for nr, _, _ in picked]),
+        "search ?uat= (street + number)": series(
+            http, [f"{base}/api/search?uat={uat}&q={requests.utils.quote(f'str {name} {number}')}"
+                   for name, number in streets]),
+    }
+    boxes = []
+    for _, e, n in picked:
+        lon1, lat1 = to_wgs.transform(e - 100, n - 100)
+        lon2, lat2 = to_wgs.transform(e + 100, n + 100)
+        boxes.append(f"{lon1:.7f},{lat1:.7f},{lon2:.7f},{lat2:.7f}")
+    items = f"{base}/ogc/collections/parcels/items?f=json&limit=100&bbox="
+    results["OGC items, 200 m bbox, limit=100"] = series(http, [items + b for b in boxes])
+    results["OGC items, 200 m bbox + uat_siruta, limit=100"] = series(
+        http, [f"{items}{b}&uat_siruta={uat}" for b in boxes])
+    results["OGC items ?uat= (no bbox), pages 1–20 of 100"] = series(
+        http, [f"{base}/ogc/collections/parcels/items?f=json&limit=100&uat={uat}&offset={i % 20 * 100}"
+               for i in range(len(picked))])
+    for cached in (settings.var_dir / "tiles").glob(f"{settings.db_name}-*"):
+        shutil.rmtree(cached, ignore_errors=True)
+    for z in (15, 16, 17):
+        tiles = sorted({tile_of(lon, lat, z) for lon, lat in lonlats})[: args.tiles]
+        urls = [f"{base}/ogc/collections/parcels/tiles/WebMercatorQuad/{z}/{y}/{x}" for x, y in tiles]
+        samples, errors = [], 0
+        for u in urls:  # cold: each tile once, the first time
+            started = time.perf_counter()
+            errors += http.get(u).status_code not in (200, 204)
+            samples.append((time.perf_counter() - started) * 1000)
+        results[f"tile z{z} (parcels), cold"] = {**percentiles(samples), "errors": errors}
+        results[f"tile z{z} (parcels), warm"] = series(http, urls, ok=(200, 204))
+    return results
+
+
+def run_uats(args) -> dict:
+    sizes = sorted(int(x) for x in args.uats.split(","))
+    region = region_dir(sizes[-1], args.parcels_per_uat, args.seed)
+    out = {"uats": sizes, "parcels_per_uat": args.parcels_per_uat, "workers": args.workers,
+           "repeats": args.repeats, "focus": FOCUS, "results": {}}
+    for n in sizes:
+        settings = prepare_region_database(n, args.parcels_per_uat, args.seed, region)
+        port = _free_port()
+        server = start_server(settings.db_name, port, args.workers)
+        args.base = f"http://127.0.0.1:{port}"
+        try:
+            out["results"][n] = median_of([measure_one_uat(args, settings) for _ in range(args.repeats)])
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    return out
+
+
+def markdown_uats(run_: dict) -> str:
+    sizes, res = run_["uats"], run_["results"]
+    first, last = sizes[0], sizes[-1]
+    head = " | ".join(f"{n} UAT{'s' if n > 1 else ''} p50 | p95" for n in sizes)
+    lines = [f"### One UAT's queries as UATs grow — {run_['parcels_per_uat']:,} parcels per UAT, UAT {run_['focus']}"
+             f", `teritoriu serve --production --workers {run_['workers']}`, median of {run_['repeats']} runs", "",
+             f"| request | n | {head} | p50 ratio | p95 ratio | errors |",
+             "| --- | --- | " + " | ".join("--- | ---" for _ in sizes) + " | --- | --- | --- |"]
+    for name in res[first]:
+        cells = " | ".join(f"{res[n][name]['p50']} | {res[n][name]['p95']}" for n in sizes)
+        a, b = res[first][name], res[last][name]
+        errors = sum(res[n][name]["errors"] for n in sizes)
+        lines.append(f"| {name} | {a['n']} | {cells} | {b['p50'] / a['p50']:.2f}× | {b['p95'] / a['p95']:.2f}× "
+                     f"| {errors} |")
+    return "\n".join(lines) + "\n"
+
+
 def median_of(runs: list[dict]) -> dict:
     """Each figure: the median over the repeated runs."""
     out = {}
@@ -382,7 +519,18 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--qgis", action="store_true", help="also measure QGIS Server (bench/qgis_server.py)")
     parser.add_argument("--no-import", action="store_true", help="skip the 100,000-parcel import")
+    parser.add_argument("--uats", help="instead: databases of these many UATs (e.g. 1,100), one UAT's queries")
+    parser.add_argument("--parcels-per-uat", type=int, default=10_000, help="with --uats")
     args = parser.parse_args()
+    if args.uats:
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        result = run_uats(args)
+        (BENCH_DIR / "results-uats.json").write_text(json.dumps(result, indent=2))
+        table = markdown_uats(result)
+        (BENCH_DIR / "results-uats.md").write_text(table)
+        print(table, flush=True)
+        print(f"written: {BENCH_DIR / 'results-uats.md'}")
+        return
     sizes = [args.parcels] if args.parcels else [int(x) for x in args.sizes.split(",")]
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     tables = []

@@ -1,6 +1,7 @@
 """A realistic fictional commune of any size, deterministic by seed (`teritoriu generate`).
 
     generate(n_parcels, seed, out_dir, formats="all"|"gpkg") -> summary dict
+    generate_region(n_uats, parcels_per_uat, seed, out_dir, formats="gpkg") -> summary dict
 """
 
 from __future__ import annotations
@@ -9,8 +10,13 @@ import time
 from pathlib import Path
 
 from gis.synthetic.commune import build
-from gis.synthetic.writers import (write_cgxml, write_csvs, write_geopackage, write_orthophoto,
-                                   write_shapefiles)
+from gis.synthetic.writers import (
+    write_cgxml,
+    write_csvs,
+    write_geopackage,
+    write_orthophoto,
+    write_shapefiles,
+)
 
 
 def generate(n_parcels: int, seed: int, out_dir: Path, *, formats: str = "all") -> dict:
@@ -34,3 +40,11 @@ def generate(n_parcels: int, seed: int, out_dir: Path, *, formats: str = "all") 
     counts["tax_assessments"] = len(commune.assessments)
     return {"counts": counts, "bbox": [float(v) for v in commune.layers["uat"].total_bounds],
             "seconds": round(time.monotonic() - started, 1)}
+
+
+def generate_region(n_uats: int, parcels_per_uat: int, seed: int, out_dir: Path, *,
+                    formats: str = "gpkg") -> dict:
+    """N communes side by side, each its own UAT (gis/synthetic/region.py)."""
+    from gis.synthetic.region import generate_region as run
+
+    return run(n_uats, parcels_per_uat, seed, out_dir, formats=formats)

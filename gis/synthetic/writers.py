@@ -90,7 +90,7 @@ def write_cgxml(layers: dict, out: Path, count: int = 4) -> None:
         p = parcels[parcels["cadastral_number"] == number].iloc[0]
         root = ET.Element("CGXML")
         fd = ET.SubElement(root, "FileDescription")
-        _sub(fd, "SIRUTA", 926501)
+        _sub(fd, "SIRUTA", int(layers["uat"]["siruta"].iloc[0]))
         _sub(fd, "DATE", "2026-10-15")
         _sub(fd, "AUTHORIZATIONNO", "RO-BH-F-0420")
         addr_id = ""
