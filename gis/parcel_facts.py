@@ -182,8 +182,7 @@ RESTRICTIONS_SQL = text("""
 
 ADDRESSES_SQL = text("""
     SELECT street_type, street_name, house_number, locality, postal_code
-    FROM public_api.address_point a JOIN public_api.parcel p ON p.cadastral_number = a.cadastral_number
-    WHERE p.id = :id AND a.uat_siruta = p.uat_siruta
+    FROM public_api.address_point a WHERE a.parcel_id = :id
     ORDER BY street_name, number, suffix
 """)
 

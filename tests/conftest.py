@@ -104,3 +104,42 @@ def live_server(app, loaded):
 
 def scalar(conn, sql: str, **params):
     return conn.execute(text(sql), params).scalar()
+
+
+# Tables holding a UAT's records, children before parents (history tables have no foreign keys).
+UAT_TABLES = [
+    ("registry.document", "request_id IN (SELECT id FROM registry.request WHERE uat_siruta = ANY(:u))"),
+    ("registry.request_parcel", "request_id IN (SELECT id FROM registry.request WHERE uat_siruta = ANY(:u))"),
+    ("registry.request", None), ("registry.counter", None), ("fiscal.tax_assessment", None), ("agri.plot", None),
+    ("cadastre.building", None), ("cadastre.building_history", None), ("streets.address_point", None),
+    ("streets.address_point_history", None),
+    ("streets.street_name", "street_id IN (SELECT id FROM streets.street WHERE uat_siruta = ANY(:u))"),
+    ("streets.street", None), ("streets.street_history", None),
+    ("cadastre.parcel_lineage", "parent_id IN (SELECT id FROM cadastre.parcel WHERE uat_siruta = ANY(:u)) "
+                                "OR child_id IN (SELECT id FROM cadastre.parcel WHERE uat_siruta = ANY(:u))"),
+    ("cadastre.parcel", None), ("cadastre.parcel_history", None), ("planning.zone", None),
+    ("planning.zone_history", None), ("planning.restriction", None), ("planning.document", None),
+    ("importing.staged_feature", "job_id IN (SELECT id FROM importing.job WHERE uat_siruta = ANY(:u))"),
+    ("importing.job", None), ("fiscal.taxpayer", None), ("territory.locality", None),
+    ("auth.user_uat", None), ("territory.uat", "siruta = ANY(:u)"),
+]
+
+
+@pytest.fixture(scope="session")
+def remove_uats(settings):
+    """remove_uats([siruta, ...]): take UATs a test added out of the shared test database again (as
+    the tables' owner, with the rule "records are never deleted" switched off for this one
+    transaction), so that the modules after it see the sample commune alone."""
+    return lambda sirutas: _remove_uats(settings, sirutas)
+
+
+def _remove_uats(settings, sirutas: list[int]) -> None:
+    with get_engine(settings, "owner").begin() as c:
+        triggered = [t for t, _ in UAT_TABLES if t.split(".")[0] in ("cadastre", "streets", "planning", "territory")
+                     and not t.endswith(("_history", "_lineage"))]
+        for t in triggered:
+            c.execute(text(f"ALTER TABLE {t} DISABLE TRIGGER USER"))
+        for table, where in UAT_TABLES:
+            c.execute(text(f"DELETE FROM {table} WHERE {where or 'uat_siruta = ANY(:u)'}"), {"u": list(sirutas)})
+        for t in triggered:
+            c.execute(text(f"ALTER TABLE {t} ENABLE TRIGGER USER"))

@@ -24,7 +24,7 @@ PASSWORD = "parola-multi-uat-1"
 
 
 @pytest.fixture(scope="module")
-def two_uats(loaded, engine, tmp_path_factory):
+def two_uats(loaded, engine, tmp_path_factory, remove_uats):
     """The second UAT east of the sample: a locality, a PUG zone, a street, an address, and a
     parcel numbered like the sample's first intravilan parcel (with another legal area)."""
     with engine.connect() as c:
@@ -64,22 +64,7 @@ def two_uats(loaded, engine, tmp_path_factory):
         officer_id = s.execute(text("SELECT id FROM auth.user WHERE username = 'mu.officer'")).scalar()
         s.add(UserUat(user_id=officer_id, uat_siruta=OTHER))
     yield {"number": number, "sample_id": sample_id, "other_id": other_id}
-    # the rest of the suite expects one commune: remove the second one again (as the tables'
-    # owner, with the rule "parcels are never deleted" off for this one transaction)
-    from gis.db import get_engine
-
-    with get_engine(loaded, "owner").begin() as s:
-        s.execute(text("ALTER TABLE cadastre.parcel DISABLE TRIGGER version_row;"
-                       "ALTER TABLE planning.zone DISABLE TRIGGER version_row"))
-        for sql in ("DELETE FROM registry.request_parcel WHERE request_id IN (SELECT id FROM registry.request WHERE uat_siruta = :u)",
-                    "DELETE FROM registry.request WHERE uat_siruta = :u", "DELETE FROM registry.counter WHERE uat_siruta = :u",
-                    "DELETE FROM cadastre.parcel WHERE uat_siruta = :u", "DELETE FROM cadastre.parcel_history WHERE uat_siruta = :u",
-                    "DELETE FROM planning.zone WHERE uat_siruta = :u", "DELETE FROM planning.zone_history WHERE uat_siruta = :u",
-                    "DELETE FROM planning.document WHERE uat_siruta = :u", "DELETE FROM territory.locality WHERE uat_siruta = :u",
-                    "DELETE FROM auth.user_uat WHERE uat_siruta = :u", "DELETE FROM territory.uat WHERE siruta = :u"):
-            s.execute(text(sql), {"u": OTHER})
-        s.execute(text("ALTER TABLE cadastre.parcel ENABLE TRIGGER version_row;"
-                       "ALTER TABLE planning.zone ENABLE TRIGGER version_row"))
+    remove_uats([OTHER])  # the rest of the suite expects the sample commune alone
 
 
 def staff(app, username):

@@ -28,7 +28,7 @@ def region_dir(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def region(loaded, engine, region_dir):
+def region(loaded, engine, region_dir, remove_uats):
     """The region loaded beside the sample; the SIRUTAs of its UATs."""
     with engine.connect() as c:
         sample_before = _sample_state(c)
@@ -36,7 +36,9 @@ def region(loaded, engine, region_dir):
     assert [r.changed["parcels"] for r in reports] == [PER_UAT] * N_UATS
     with engine.connect() as c:
         assert _sample_state(c) == sample_before  # the sample commune is untouched
-    return [int(f.name) for f in region_folders(region_dir)]
+    sirutas = [int(f.name) for f in region_folders(region_dir)]
+    yield sirutas
+    remove_uats(sirutas)  # the rest of the suite expects the sample commune alone
 
 
 def _sample_state(c):
