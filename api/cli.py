@@ -295,31 +295,44 @@ def backup_cmd(out: Path | None) -> None:
     from datetime import datetime
 
     from gis.backup import BackupError, backup
+    from gis.cluster import ClusterError
 
-    settings = _settings()
+    cluster = _cluster()
+    settings = cluster.settings
     out = out or settings.var_dir / "backups" / f"{settings.db_name}-{datetime.now():%Y%m%d-%H%M%S}.tar"
+    started = time.monotonic()
     try:
+        cluster.start()  # a stopped cluster is started, as `db migrate` does
         info = backup(settings, out)
-    except BackupError as exc:
+    except (BackupError, ClusterError) as exc:
         raise click.ClickException(str(exc)) from None
     rows = sum(t["rows"] for t in info["tables"].values())
-    click.echo(f"copie de siguranță / backup: {out} ({out.stat().st_size / 1e6:.1f} MB): {len(info['tables'])} "
-               f"tables, {rows} rows, {len(info['documents'])} issued documents")
+    click.echo(f"copie de siguranță / backup: {out} ({out.stat().st_size / 1e6:.1f} MB, "
+               f"{time.monotonic() - started:.1f} s): {len(info['tables'])} tables, {rows} rows, "
+               f"{len(info['documents'])} issued documents")
 
 
 @main.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--db", "db_name", required=True, help="A new (or empty) database to restore into.")
-def restore_cmd(archive: Path, db_name: str) -> None:
+@click.option("--db", "db_name", default=None,
+              help="A new (or empty) database to restore into (default: the configured one).")
+def restore_cmd(archive: Path, db_name: str | None) -> None:
     """Restore a backup into an empty database and check every table and document against it."""
     from gis.backup import BackupError, restore
+    from gis.cluster import ClusterError
 
+    cluster = _cluster()
+    db_name = db_name or cluster.settings.db_name
+    started = time.monotonic()
     try:
-        info = restore(_settings(), archive, db_name)
-    except BackupError as exc:
+        cluster.start()  # on a new machine: creates the cluster, then restores into it
+        info = restore(cluster.settings, archive, db_name)
+    except (BackupError, ClusterError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"restaurat / restored into {db_name}: {len(info['tables'])} tables and "
-               f"{len(info['documents'])} documents, all identical to the backup")
+    rows = sum(t["rows"] for t in info["tables"].values())
+    click.echo(f"restaurat / restored into {db_name} in {time.monotonic() - started:.1f} s: "
+               f"{len(info['tables'])} tables, {rows} rows and {len(info['documents'])} documents, "
+               f"all identical to the backup of {info['created_at']}")
 
 
 # -- UATs -------------------------------------------------------------------------------------

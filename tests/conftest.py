@@ -4,6 +4,7 @@ migrations, the sample commune loaded once, the app, and a live HTTP server for 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import threading
 from pathlib import Path
@@ -51,6 +52,7 @@ def settings(cluster):
     s = load_settings(db_name=TEST_DB, port=port)
     cluster.drop_database(TEST_DB)
     cluster.ensure_database(TEST_DB)
+    shutil.rmtree(s.var_dir / "drafts" / TEST_DB, ignore_errors=True)  # drafts of the previous build
     upgrade(s)
     return s
 

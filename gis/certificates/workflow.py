@@ -172,8 +172,10 @@ def draft_pdf(settings: Settings, request_id: int, actor: str) -> bytes:
             raise CertificateError(f"the request is {info.status}: there is no draft any more")
         facts = _facts_for(conn, info, settings.profile)  # tens of ms; the PDF with its map, a second
         revision = conn.execute(text("SELECT revision FROM public_api.data_revision")).scalar()
-        shown = hashlib.sha256(json.dumps(facts_json(facts), sort_keys=True, default=str).encode()).hexdigest()[:16]
-        cached = settings.var_dir / "drafts" / settings.db_name / f"{request_id}-{revision}-{shown}.pdf"
+        # the request's own token: a database built again reuses ids and revisions, never tokens
+        shown = hashlib.sha256(json.dumps([facts_json(facts), info.number_label, info.access_token, revision],
+                                          sort_keys=True, default=str).encode()).hexdigest()[:24]
+        cached = settings.var_dir / "drafts" / settings.db_name / f"{request_id}-{shown}.pdf"
         if cached.exists():
             pdf = cached.read_bytes()
         else:
