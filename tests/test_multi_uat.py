@@ -38,7 +38,11 @@ def two_uats(loaded, engine, tmp_path_factory, remove_uats):
     boundary.write_text(json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {
         "name": "urn:ogc:def:crs:EPSG::3844"}}, "features": [{"type": "Feature", "properties": {},
                                                                "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
-    own_rules = {"certificates": {  # this council's own fee table and mayor
+    emblem = boundary.parent / "stema.png"
+    from PIL import Image
+
+    Image.new("RGB", (37, 43), (200, 30, 30)).save(emblem)  # an odd size, to find it in the PDF
+    own_rules = {"emblem": str(emblem), "certificates": {  # this council's own emblem, fee table and mayor
         "fees": {"urbanism": {"2026": {"hcl": "HCL nr. 3/2026 Doi Meri", "brackets": [[1000000, 77]],
                                        "over_1000_lei_per_m2": 0, "rural_factor": 1, "extension_factor": 0.3}}},
         "signatories": {"mayor": "PRIMAR DOI MERI"}}}
@@ -117,6 +121,8 @@ def test_a_certificate_names_its_uat_and_numbers_in_it(client, engine, two_uats)
     if shutil.which("pdftotext"):
         shown = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         assert "PRIMAR DOI MERI" in shown and "HCL nr. 3/2026 Doi Meri" in shown and "Comuna Doi Meri" in shown
+        images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True).stdout.decode()
+        assert re.search(r"\s37\s+43\s", images), images  # the UAT's emblem in the letterhead
     with engine.connect() as c:
         assert c.execute(text("SELECT last_number FROM registry.counter WHERE uat_siruta = :u"),
                          {"u": OTHER}).scalar() == 1

@@ -57,9 +57,12 @@ def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, 
                 zones.append(z)
     profile = profile_of(facts.profile or None)
     rules = config(profile.code, facts.uat.settings)
+    # the UAT's emblem (territory.uat.settings "emblem": an image file on this server), else a placeholder
+    emblem = Path(facts.uat.settings.get("emblem") or "/nonexistent")
+    emblem = emblem.resolve().as_uri() if emblem.is_file() else None
     html = _env(profile.certificate_templates).get_template(f"{facts.kind}.html").render(
         facts=facts, extract=extract, number_label=number_label, code=code, verify_url=verify_url,
-        draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=rules["signatories"],
+        draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=rules["signatories"], emblem=emblem,
         wording=rules.get("wording", {}), profile=profile, crs_name=profile.crs_name,
         css=(TEMPLATES / "base.css").read_text(encoding="utf-8"))
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
