@@ -14,9 +14,10 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
+from gis.land_use import CODES
 from importers.report import Report
 
-CATEGORIES = {"A", "P", "F", "V", "L", "PD", "CC", "DR", "CF", "HR", "HB", "N"}
+CATEGORIES = CODES  # the land-use categories (gis/land_use.py)
 DESTINATIONS = {"CL", "CA", "CIE", "CAS"}
 CADASTRAL_NUMBER = re.compile(r"[0-9]{1,9}(?:[/-][0-9A-Za-z]{1,6})*")
 HOUSE_NUMBER = re.compile(r"\s*([0-9]{1,5})\s*([A-Za-z]{0,2}|/[0-9A-Za-z]{1,4})\s*")

@@ -6,6 +6,8 @@ has ro/en/hu; other languages fall back to Romanian there."""
 
 from __future__ import annotations
 
+from gis.land_use import CATEGORIES
+
 LANGUAGES = ("ro", "en", "hu", "ru")   # the catalogue's; a page offers its profile's
 LANGUAGE_NAMES = {"ro": "Română", "en": "English", "hu": "Magyar", "ru": "Русский"}
 OFFICE_LANGUAGES = ("ro", "en", "hu")  # the staff workspace's catalogue (OFFICE below)
@@ -90,20 +92,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "back_to_map": {"ro": "Înapoi la hartă", "en": "Back to the map", "hu": "Vissza a térképhez", "ru": "Вернуться к карте"},
 }
 
-USE_CATEGORIES: dict[str, dict[str, str]] = {
-    "A": {"ro": "arabil", "en": "arable", "hu": "szántó", "ru": "пашня"},
-    "P": {"ro": "pășune", "en": "pasture", "hu": "legelő", "ru": "пастбище"},
-    "F": {"ro": "fâneață", "en": "hayfield", "hu": "kaszáló", "ru": "сенокос"},
-    "V": {"ro": "vie", "en": "vineyard", "hu": "szőlő", "ru": "виноградник"},
-    "L": {"ro": "livadă", "en": "orchard", "hu": "gyümölcsös", "ru": "сад"},
-    "PD": {"ro": "pădure", "en": "forest", "hu": "erdő", "ru": "лес"},
-    "CC": {"ro": "curți-construcții", "en": "yards and buildings", "hu": "udvar, beépített terület", "ru": "дворы и постройки"},
-    "DR": {"ro": "drum", "en": "road", "hu": "út", "ru": "дорога"},
-    "CF": {"ro": "cale ferată", "en": "railway", "hu": "vasút", "ru": "железная дорога"},
-    "HR": {"ro": "ape curgătoare", "en": "running water", "hu": "folyóvíz", "ru": "водотоки"},
-    "HB": {"ro": "ape stătătoare", "en": "standing water", "hu": "állóvíz", "ru": "стоячие воды"},
-    "N": {"ro": "neproductiv", "en": "unproductive", "hu": "terméketlen", "ru": "непродуктивные земли"},
-}
+USE_CATEGORIES = CATEGORIES  # the land-use categories and their names: gis/land_use.py
 
 
 def pick_language(requested: str | None) -> str:

@@ -8,12 +8,13 @@ import html
 import folium
 from branca.element import Element
 
+from gis import land_use
 from gis.profiles import get_profile
 from gis.settings import Settings
 from webmap.i18n import OFFICE_LANGUAGES, office_texts, tr
 from webmap.pages import LOCAL_CSS, LOCAL_JS, InitCall, LocalMap, territory
 
-CATEGORIES = ["CC", "A", "P", "F", "V", "L", "PD", "DR", "N"]
+CATEGORIES = land_use.choices()  # the officer's form: the default category first
 
 
 class OfficeMap(LocalMap):
@@ -31,7 +32,7 @@ def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: st
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     m.add_child(InitCall("TeritoriuOffice.init", {"csrf": csrf, "uat": uat, "year": year, "srid": get_profile(settings.profile).storage_srid,
                        "snap_pixels": settings.snap_pixels, "snap_m": settings.snap_tolerance_m,
-                       "lang": lang, "t": office_texts(lang)}))
+                       "lang": lang, "t": office_texts(lang), "categories": land_use.names(lang)}))
     root = m.get_root()
     title = f"{tr('Editare cadastru', lang)} — {where['name']}"
     root.header.add_child(Element(f"<title>{html.escape(title)}</title>"))

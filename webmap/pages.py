@@ -11,12 +11,13 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 from sqlalchemy import text
 
+from gis import land_use
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
 from layers.registry import load_layers
 from styles import load_styles
-from webmap.i18n import LANGUAGE_NAMES, LOCALES, USE_CATEGORIES, t, texts
+from webmap.i18n import LANGUAGE_NAMES, LOCALES, t, texts
 
 LOCAL_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js"),
             ("vectorgrid", "/static/vendor/vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
@@ -158,7 +159,7 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
         "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang, "uat": uat,
         "locale": LOCALES[lang],
         "texts": texts(lang, profile.code),
-        "categories": {code: names.get(lang) or names["ro"] for code, names in USE_CATEGORIES.items()},
+        "categories": land_use.names(lang),
         "styles": {name: dataclasses.asdict(style) for name, style in load_styles().items()},
         "overlays": [{**o, "style": layers[o["id"]].style,
                       "title": t(o["title_key"], lang) if "title_key" in o else layers[o["id"]].label(lang)}

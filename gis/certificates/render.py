@@ -11,13 +11,11 @@ import segno
 import weasyprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from gis import land_use
 from gis.certificates.map_extract import MapExtract
 from gis.certificates.rules import CertificateFacts, config, profile_of
 
 TEMPLATES = Path(__file__).with_name("templates")
-CATEGORIES = {"A": "arabil", "P": "pășune", "F": "fâneață", "V": "vie", "L": "livadă", "PD": "pădure",
-              "CC": "curți-construcții", "DR": "drum", "CF": "cale ferată", "HR": "ape curgătoare",
-              "HB": "ape stătătoare", "N": "neproductiv"}
 
 
 def fmt(value, digits: int = 2) -> str:
@@ -37,7 +35,7 @@ def _env(folder: str | None) -> Environment:
     """Templates of a national profile: its own folder first (if any), then the common ones."""
     paths = [TEMPLATES / folder, TEMPLATES] if folder else [TEMPLATES]
     env = Environment(loader=FileSystemLoader(paths), autoescape=select_autoescape(["html"]))
-    env.globals.update(fmt=fmt, money=money, category=lambda c: CATEGORIES.get(c, c))
+    env.globals.update(fmt=fmt, money=money, category=land_use.name)
     return env
 
 

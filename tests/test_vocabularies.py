@@ -1,0 +1,36 @@
+"""Each vocabulary lives in one module of gis/; the database's CHECK constraints (written by the
+migrations, which stay as they were) must hold the same values, or they have drifted apart."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from gis import land_use
+
+
+def check_values(conn, table: str, column: str) -> set[str]:
+    """The values a CHECK (column IN (...)) constraint of `table` allows."""
+    defs = conn.execute(text("""
+        SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
+        WHERE c.conrelid = CAST(:t AS regclass) AND c.contype = 'c'"""), {"t": table}).scalars().all()
+    found = [d for d in defs if re.search(rf"\(\(?{column} = ANY", d)]
+    if not found:
+        return set()
+    assert len(found) == 1, found
+    return set(re.findall(r"'([^']*)'::text", found[0]))
+
+
+@pytest.mark.parametrize(("table", "column", "vocabulary"), [
+    ("cadastre.parcel", "use_category", land_use.CODES),
+])
+def test_the_database_allows_the_values_of_the_python_vocabulary(conn, table, column, vocabulary):
+    assert check_values(conn, table, column) == set(vocabulary)
+
+
+def test_land_use_names_in_every_language():
+    assert land_use.name("CC") == "curți-construcții" and land_use.name("PD", "en") == "forest"
+    assert land_use.name("XX") == "XX"
+    assert land_use.choices()[0] == land_use.DEFAULT and sorted(land_use.choices()) == sorted(land_use.CODES)
