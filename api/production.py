@@ -8,10 +8,15 @@ any reverse proxy or none."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 from gunicorn.app.base import BaseApplication
 
-from gis.settings import Settings
+from gis.settings import PROJECT_ROOT, Settings
 
 
 def gunicorn_options(settings: Settings, workers: int | None = None, threads: int = 4) -> dict:
@@ -44,3 +49,48 @@ class ProductionServer(BaseApplication):
         from api import create_app
 
         return create_app(self.settings)
+
+
+def spawn(port: int, env: dict | None = None, workers: int | None = None, log=None,
+          timeout: float = 90) -> subprocess.Popen:
+    """`teritoriu serve --production` as a child process on loopback (for the benchmarks and the
+    tests), returned once /api/health answers; `env` adds to or overrides this process's
+    environment (a value None removes the variable)."""
+    import requests  # a development dependency, like the callers
+
+    environ = {**os.environ, "TERITORIU_PORT": str(port), "TERITORIU_HOST": "127.0.0.1"}
+    for key, value in (env or {}).items():
+        if value is None:
+            environ.pop(key, None)
+        else:
+            environ[key] = value
+    cmd = [str(Path(sys.executable).parent / "teritoriu"), "serve", "--production"]
+    if workers:
+        cmd += ["--workers", str(workers)]
+    proc = subprocess.Popen(cmd, env=environ, cwd=PROJECT_ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the production server exited ({proc.returncode})")
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).ok:
+                return proc
+        except requests.RequestException:
+            time.sleep(0.3)
+    stop(proc)
+    raise RuntimeError(f"the production server did not answer within {timeout:.0f} s")
+
+
+def stop(proc) -> None:
+    """Stop a server started by spawn(), its workers too (its own process group)."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass

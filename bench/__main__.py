@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
-import signal
 import socket
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import requests
 from sqlalchemy import text
 
+from api import production
 from gis.cluster import LocalCluster
 from gis.crs import transformer
 from gis.db import get_engine
@@ -70,25 +68,11 @@ def prepare_database(n_parcels: int, seed: int, db_name: str | None = None):
 
 
 def start_server(db_name: str, port: int, workers: int) -> subprocess.Popen:
-    """gunicorn with the deployment's entry point, on loopback."""
-    # one client sends everything: the per-client rate limit would measure itself, not speed
-    env = dict(os.environ, TERITORIU_DB_NAME=db_name, TERITORIU_PORT=str(port),
-               TERITORIU_RATE_LIMIT_PER_S="0")
-    # the deployment's own command (api/production.py), access log off
-    cmd = [str(Path(sys.executable).parent / "teritoriu"), "serve", "--production", "--workers", str(workers)]
+    """The deployment's own command (api/production.py) on loopback; one client sends everything,
+    so the per-client rate limit is off (it would measure itself, not speed)."""
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     log = open(BENCH_DIR / "server.log", "ab")  # noqa: SIM115 - the server's lifetime
-    proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).ok:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("the benchmark server did not start")
+    return production.spawn(port, {"TERITORIU_DB_NAME": db_name, "TERITORIU_RATE_LIMIT_PER_S": "0"}, workers, log)
 
 
 def sample_points(engine, count: int, seed: int) -> list[tuple[float, float]]:
@@ -404,8 +388,7 @@ def run_uats(args) -> dict:
         try:
             out["results"][n] = median_of([measure_one_uat(args, settings) for _ in range(args.repeats)])
         finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+            production.stop(server)
     return out
 
 
@@ -455,8 +438,7 @@ def run(args) -> dict:
 
             qgis = compare(settings, {k: v for k, v in passes[-1][0].items() if "urls" in v})
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        production.stop(server)
     return {"parcels": args.parcels, "workers": args.workers, "repeats": args.repeats, "results": results,
             "throughput": load, "qgis_server": qgis}
 

@@ -39,14 +39,14 @@ from pathlib import Path
 from urllib.parse import quote
 
 import aiohttp
-import requests
 from sqlalchemy import text
 
 from bench.__main__ import BENCH_DIR, _free_port, percentiles, sample_addresses
+from api import production
 from gis.cluster import LocalCluster
 from gis.db import get_engine
 from gis.migrate import upgrade
-from gis.settings import PROJECT_ROOT, load_settings
+from gis.settings import load_settings
 
 P95_TARGET_MS = 300
 BROWSER_PARALLEL = 6        # connections per host of an HTTP/1.1 browser
@@ -79,39 +79,10 @@ def prepare_database(db_name: str):
 
 def start_server(db_name: str, port: int, workers: int | None) -> subprocess.Popen:
     """`teritoriu serve --production` on loopback; rate limiting as configured (20/s by default)."""
-    env = dict(os.environ, TERITORIU_DB_NAME=db_name, TERITORIU_PORT=str(port), TERITORIU_HOST="127.0.0.1")
-    env.pop("TERITORIU_RATE_LIMIT_PER_S", None)   # never off: that is what is being tested
-    cmd = [str(Path(sys.executable).parent / "teritoriu"), "serve", "--production"]
-    if workers:
-        cmd += ["--workers", str(workers)]
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     log = open(BENCH_DIR / "server-load.log", "ab")  # noqa: SIM115 - the server's lifetime
-    proc = subprocess.Popen(cmd, env=env, cwd=PROJECT_ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the server exited ({proc.returncode}); see {log.name}")
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/api/health", timeout=10).ok:
-                return proc
-        except requests.RequestException:
-            time.sleep(0.3)
-    stop_server(proc)
-    raise RuntimeError("the server did not start within 60 s")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=10)
-    except ProcessLookupError:
-        pass
+    # never off: that is what is being tested
+    return production.spawn(port, {"TERITORIU_DB_NAME": db_name, "TERITORIU_RATE_LIMIT_PER_S": None}, workers, log)
 
 
 def sample_parcels(settings, count: int, seed: int) -> list[dict]:
@@ -446,10 +417,10 @@ def main() -> None:
         rec, wall, lags, cut, cpu = asyncio.run(load(args, f"http://127.0.0.1:{port}", data, server.pid,
                                                      settings.db_name))
     except KeyboardInterrupt:
-        stop_server(server)
+        production.stop(server)
         sys.exit("interrupted: the server is stopped, nothing written")
     finally:
-        stop_server(server)
+        production.stop(server)
 
     run = {"users": args.users, "duration_s": args.duration, "db": args.db, "seed": args.seed,
            "applicants": round(args.users * args.applicants), "viewport": [args.width, args.height],

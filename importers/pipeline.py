@@ -25,6 +25,7 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, text
 
+from gis.faults import fault_point
 from gis.db import get_engine, set_actor
 from gis.profiles import get_profile
 from gis.settings import Settings
@@ -251,6 +252,7 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                 report.add("error", "unreadable", str(exc) or "the file cannot be read")
             report.status = "rejected"
             return report, staged
+        fault_point("import.read")
         with get_engine(settings, "app").connect() as conn:
             transaction = conn.begin()
             try:
@@ -308,10 +310,13 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                                                 "SELECT idx, change, key, target_id, attrs::text, "
                                                 "encode(ST_AsEWKB(geom), 'hex') FROM imp ORDER BY idx"))]
                         if len(report.errors) == before and report.ok:
+                            fault_point("import.staged")
                             progress(f"{layer.name}: merging", 0.8)
                             kind.merge(conn, uat, srid)
                 if report.ok and commit:
+                    fault_point("import.merged")
                     transaction.commit()
+                    fault_point("import.committed")
                     report.status = "committed"
                 else:
                     transaction.rollback()

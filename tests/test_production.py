@@ -3,22 +3,16 @@ staff session that holds whichever worker answers."""
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 import requests
 
+from api import production
 from gis.db import session_scope
 from gis.models import User
 from gis.passwords import hash_password
-from gis.settings import PROJECT_ROOT
 
 PASSWORD = "parola-productie-1"
 
@@ -30,24 +24,9 @@ def server(loaded):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    env = {**os.environ, "TERITORIU_DB_NAME": loaded.db_name, "TERITORIU_PORT": str(port)}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "teritoriu"), "serve", "--production", "--workers", "3"],
-                            env=env, cwd=PROJECT_ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base}/api/health", timeout=5).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.3)
-    else:
-        os.killpg(proc.pid, signal.SIGTERM)
-        pytest.fail(f"the production server did not start: {proc.stderr.read()[-2000:]}")
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=30)
+    proc = production.spawn(port, {"TERITORIU_DB_NAME": loaded.db_name}, workers=3)
+    yield f"http://127.0.0.1:{port}"
+    production.stop(proc)
 
 
 def test_json_is_gzipped_and_tiles_cached(server):

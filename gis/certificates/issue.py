@@ -10,6 +10,7 @@ from sqlalchemy import Connection, text
 
 from gis.certificates.rules import CertificateFacts, certificate_facts
 from gis.certificates.workflow import _pdf, file_request, issue_request
+from gis.faults import fault_point
 from gis.db import get_engine
 from gis.settings import Settings
 
@@ -42,6 +43,7 @@ def issue(settings: Settings, kind: str, parcels: list[str], purpose: str, appli
           actor: str, uat: int | None = None) -> Issued:
     """File a request and issue it at once (an officer at the counter)."""
     filed = file_request(settings, kind, parcels, purpose, applicant or "—", actor, uat=uat)
+    fault_point("certificate.filed")
     info, pdf = issue_request(settings, filed.id, actor)
     with get_engine(settings, "app").connect() as conn:
         facts = certificate_facts(conn, kind, info.cadastral_numbers, purpose, applicant, info.uat_siruta,

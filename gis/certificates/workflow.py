@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+from gis.faults import fault_point
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
 from gis.certificates.rules import CertificateError, CertificateFacts, certificate_facts
@@ -127,6 +128,7 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
             INSERT INTO registry.counter (uat_siruta, year, last_number) VALUES (:u, :y, 1)
             ON CONFLICT (uat_siruta, year) DO UPDATE SET last_number = registry.counter.last_number + 1
             RETURNING last_number"""), {"u": facts.uat.siruta, "y": year}).scalar_one()
+        fault_point("certificate.numbered")
         request_id = conn.execute(text("""
             INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name,
                 applicant_email, purpose, fee, access_token, extends_document_id, created_by)
@@ -207,11 +209,13 @@ def issue_request(settings: Settings, request_id: int, actor: str) -> tuple[Requ
         pdf = _pdf(conn, settings, facts, info.number_label, code, draft=False)
         pdf = sign(settings, pdf, reason=f"{info.kind} nr. {info.number_label}",
                    location=facts.uat.name)
+        fault_point("certificate.rendered")
         conn.execute(text("""
             INSERT INTO registry.document (request_id, kind, issued_by, verification_code, pdf, sha256, facts)
             VALUES (:r, :k, :by, :c, :pdf, :sha, CAST(:facts AS jsonb))"""),
             {"r": info.id, "k": info.kind, "by": actor, "c": code, "pdf": pdf,
              "sha": hashlib.sha256(pdf).hexdigest(), "facts": json.dumps(facts_json(facts))})
+        fault_point("certificate.stored")
         return get_request(conn, request_id), pdf
 
 
