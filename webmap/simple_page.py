@@ -1,27 +1,44 @@
 """The plain pages around the maps (request form, status, verification, the office desk):
-one header, the project's stylesheet, no script."""
+templates/page.html on the one layout, the project's stylesheet, no script."""
 
 from __future__ import annotations
 
-import html
-
 from flask import Response
+from markupsafe import Markup
+
+from webmap.templating import render
+
+REPORT_SEVERITY = {"error": "Eroare", "warning": "Avertisment", "info": "Notă"}
+REPORT_STATUS = {"rejected": "respins", "checked": "verificat (fără erori)", "staged": "în așteptarea aprobării",
+                 "committed": "importat", "discarded": "respins de ofițer", "failed": "eșuat", "running": "în lucru"}
 
 
-def page_html(title: str, body: str, lang: str = "ro", header_extra: str = "", css: str | None = None) -> str:
-    """The page itself; `css` inlines a stylesheet (for a page saved as a file)."""
-    e = html.escape
-    style = f"<style>{css}</style>" if css is not None else '<link rel="stylesheet" href="/static/css/map.css">'
-    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{e(title)}</title>{style}'
-            '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg"></head>'
-            f'<body style="overflow:auto"><header class="t-header"><h1>{e(title)}</h1>{header_extra}</header>'
-            f'<main class="t-panel t-form t-page">{body}</main></body></html>')
+def page_html(title: str, body: str | Markup, lang: str = "ro", header_extra: str | Markup = "",
+              css: str | None = None) -> str:
+    """A page whose content is already HTML (`body`, e.g. an import report); `css` inlines a
+    stylesheet (for a page saved as a file)."""
+    return render("page.html", title=title, body=Markup(body), lang=lang, header_extra=Markup(header_extra),
+                  css=Markup(css) if css is not None else None)
 
 
-def simple_page(title: str, body: str, lang: str = "ro", status: int = 200, header_extra: str = "",
-                private: bool = False) -> Response:
-    page = page_html(title, body, lang, header_extra)
+def page_response(page: str, status: int = 200, private: bool = False) -> Response:
     headers = {"Cache-Control": "private, no-store"} if private else {}
     return Response(page, status=status, mimetype="text/html", headers=headers)
+
+
+def render_page(template: str, status: int = 200, private: bool = False, **context) -> Response:
+    """A page from its own template (which extends page.html)."""
+    context.setdefault("lang", "ro")
+    return page_response(render(template, **context), status, private)
+
+
+def simple_page(title: str, body: str | Markup, lang: str = "ro", status: int = 200, header_extra: str = "",
+                private: bool = False) -> Response:
+    return page_response(page_html(title, body, lang, header_extra), status, private)
+
+
+def report_html(report) -> Markup:
+    """An import report (importers.report.Report) as a page fragment: templates/_import_report.html."""
+    return Markup(render("_import_report.html", report=report, summary=report.to_json()["summary"],
+                         status_label=REPORT_STATUS.get(report.status, report.status),
+                         severity_labels=REPORT_SEVERITY))
