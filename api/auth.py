@@ -10,9 +10,10 @@ from flask import Response, make_response, request, session
 
 from gis.apikeys import check_key, record_use
 from gis.db import session_scope
+from gis.roles import STAFF
 from gis.settings import Settings
 
-STAFF_ROLES = {"surveyor", "officer", "admin"}
+STAFF_ROLES = frozenset(STAFF)
 
 
 def presented_key() -> str | None:

@@ -22,6 +22,7 @@ from gis.certificates.workflow import (RequestNotFound, download, draft_pdf, fil
                                        get_request)
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound
+from gis.roles import EDITORS, is_staff
 
 bp = Blueprint("certificates", __name__, url_prefix="/api/certificates")
 scope_by_uat(bp)
@@ -83,7 +84,7 @@ def _owned(request_id: int):
             info = get_request(conn, request_id)
         except RequestNotFound:
             abort(404, description=f"no certificate request {request_id}")
-    staff = (current_user() or {}).get("role") in ("surveyor", "officer", "admin")
+    staff = is_staff((current_user() or {}).get("role"))
     if not staff and (not token or not hmac.compare_digest(token.encode(), info.access_token.encode())):
         abort(404, description=f"no certificate request {request_id}")
     return info
@@ -104,7 +105,7 @@ def status(request_id: int):
 
 
 @bp.post("/<int:request_id>/<any(review, issue, cancel):action>")
-@requires("officer", "admin")
+@requires(*EDITORS)
 def officer_action(request_id: int, action: str):
     """Officer actions (signed-in session + X-CSRF-Token): review, issue, cancel {reason}."""
     from api.office import act

@@ -18,11 +18,11 @@ from sqlalchemy import text
 from api.staff import current_user, requires, scope_by_uat
 from gis.db import get_engine, set_actor
 from gis.registers import discrepancies, fiscal_view
+from gis.roles import STAFF
 from gis.topology import check_layer
 
 bp = Blueprint("checks", __name__, url_prefix="/api/office")
 scope_by_uat(bp)
-STAFF = ("surveyor", "officer", "admin")
 
 
 def _settings():

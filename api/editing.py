@@ -31,10 +31,10 @@ from gis import editing
 from gis.crs import transform_geojson
 from gis.db import get_engine
 from gis.profiles import get_profile
+from gis.roles import EDITORS, STAFF
 
 bp = Blueprint("editing", __name__, url_prefix="/api/office")
 scope_by_uat(bp)
-EDITORS = ("officer", "admin")
 
 
 def _settings():
@@ -165,7 +165,7 @@ def retire(parcel_id: int):
 
 
 @bp.get("/parcels/<int:parcel_id>/history")
-@requires("surveyor", *EDITORS)
+@requires(*STAFF)
 def history(parcel_id: int):
     with get_engine(_settings(), "app").connect() as conn:
         try:
@@ -218,7 +218,7 @@ def _uat_arg() -> int:
 
 
 @bp.get("/parcels/<int:parcel_id>")
-@requires("surveyor", *EDITORS)
+@requires(*STAFF)
 def parcel(parcel_id: int):
     with get_engine(_settings(), "app").connect() as conn:
         try:
@@ -228,7 +228,7 @@ def parcel(parcel_id: int):
 
 
 @bp.get("/parcels/at")
-@requires("surveyor", *EDITORS)
+@requires(*STAFF)
 def parcel_at():
     uat, lon, lat = _uat_arg(), _float_arg("lon"), _float_arg("lat")
     with get_engine(_settings(), "app").connect() as conn:
@@ -239,7 +239,7 @@ def parcel_at():
 
 
 @bp.get("/parcels/near")
-@requires("surveyor", *EDITORS)
+@requires(*STAFF)
 def parcels_near():
     try:
         w, s, e, n = (float(v) for v in request.args.get("bbox", "").split(","))
@@ -274,7 +274,7 @@ def coordinates():
 
 
 @bp.post("/measure")
-@requires("surveyor", *EDITORS, csrf=False)  # reads only
+@requires(*STAFF, csrf=False)  # reads only
 def measure():
     """Length, area and perimeter of a sketch, measured in the storage CRS (the legal plan's
     distances: Stereo 70 grid, not a sphere; they differ by up to a few parts per thousand)."""
@@ -290,7 +290,7 @@ def measure():
 
 
 @bp.get("/streets")
-@requires("surveyor", *EDITORS)
+@requires(*STAFF)
 def streets():
     with get_engine(_settings(), "app").connect() as conn:
         rows = conn.execute(text(
@@ -358,7 +358,7 @@ def rename_street(street_id: int):
 
 
 @bp.get("/parcels/<int:parcel_id>/address-proposal")
-@requires("surveyor", *EDITORS)
+@requires(*STAFF)
 def address_proposal(parcel_id: int):
     """The administrative number a parcel should get on its nearest street."""
     from gis.addressing import propose_number

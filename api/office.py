@@ -13,6 +13,7 @@ from api.staff import check_csrf, csrf_token, current_user, requires, scope_by_u
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
 from gis.db import get_engine
+from gis.roles import EDITORS, STAFF
 from importers.pipeline import fail_interrupted_jobs
 from webmap.simple_page import simple_page
 
@@ -76,7 +77,7 @@ def logout():
 
 
 @bp.get("")
-@requires("surveyor", "officer", "admin")
+@requires(*STAFF)
 def home():
     settings = current_app.extensions["teritoriu.settings"]
     scope, params = uat_filter_sql("r.uat_siruta")
@@ -89,7 +90,7 @@ def home():
             FROM registry.request r WHERE {scope}
             ORDER BY r.year DESC, r.registry_number DESC LIMIT 200"""), params).all()
     e = html.escape
-    officer = current_user()["role"] in ("officer", "admin")
+    officer = current_user()["role"] in EDITORS
     token = csrf_token()
 
     def actions(rid: int, status: str) -> str:
@@ -122,7 +123,7 @@ def home():
 
 
 @bp.get("/map")
-@requires("officer", "admin")
+@requires(*EDITORS)
 def edit_map():
     from webmap.office import office_map_html
 
@@ -158,7 +159,7 @@ def act(request_id: int, action: str, reason: str = ""):
 
 
 @bp.post("/requests/<int:request_id>/<any(review, issue, cancel):action>")
-@requires("officer", "admin")
+@requires(*EDITORS)
 def request_action(request_id: int, action: str):
     act(request_id, action, request.form.get("reason", ""))
     return redirect(url_for("office.home"), 303)
@@ -169,7 +170,7 @@ ACTIONS = {"insert": "adăugare", "update": "modificare", "retire": "retragere",
 
 
 @bp.get("/audit")
-@requires("officer", "admin")
+@requires(*EDITORS)
 def audit_page():
     """The audit trail, filtered by user, object, table and dates (GET form: shareable links)."""
     from datetime import datetime, timedelta
@@ -225,7 +226,7 @@ IMPORT_STATUS = {"running": "în verificare", "rejected": "respins (erori)", "ch
 
 
 @bp.get("/imports")
-@requires("surveyor", "officer", "admin")
+@requires(*STAFF)
 def imports_page():
     from webmap.imports import upload_form
 
@@ -254,7 +255,7 @@ def imports_page():
 
 
 @bp.get("/imports/<int:job>")
-@requires("surveyor", "officer", "admin")
+@requires(*STAFF)
 def import_review(job: int):
     from api.imports import _job
     from importers.report import Report
@@ -264,12 +265,12 @@ def import_review(job: int):
     report = Report.from_json(row["report"]) if row["report"] else None
     report_html = report.html() if report else ""
     settings = current_app.extensions["teritoriu.settings"]
-    page = review_html(settings, row, report_html, csrf_token(), current_user()["role"] in ("officer", "admin"))
+    page = review_html(settings, row, report_html, csrf_token(), current_user()["role"] in EDITORS)
     return Response(page, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
 
 
 @bp.post("/imports/<int:job>/<any(accept, reject):action>")
-@requires("officer", "admin")
+@requires(*EDITORS)
 def import_decision(job: int, action: str):
     from api.imports import decide
 

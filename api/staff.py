@@ -20,10 +20,10 @@ from sqlalchemy import select, text
 from gis.db import session_scope
 from gis.models import User
 from gis.passwords import verify_password
+from gis.roles import STAFF
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
-STAFF = ("surveyor", "officer", "admin")
 
 
 def csrf_token() -> str:

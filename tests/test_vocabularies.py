@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from gis import land_use
+from gis import land_use, roles
 
 
 def check_values(conn, table: str, column: str) -> set[str]:
@@ -25,6 +25,7 @@ def check_values(conn, table: str, column: str) -> set[str]:
 
 @pytest.mark.parametrize(("table", "column", "vocabulary"), [
     ("cadastre.parcel", "use_category", land_use.CODES),
+    ("auth.user", "role", roles.ROLES),
 ])
 def test_the_database_allows_the_values_of_the_python_vocabulary(conn, table, column, vocabulary):
     assert check_values(conn, table, column) == set(vocabulary)
@@ -34,3 +35,7 @@ def test_land_use_names_in_every_language():
     assert land_use.name("CC") == "curți-construcții" and land_use.name("PD", "en") == "forest"
     assert land_use.name("XX") == "XX"
     assert land_use.choices()[0] == land_use.DEFAULT and sorted(land_use.choices()) == sorted(land_use.CODES)
+
+
+def test_staff_and_editors_are_account_roles():
+    assert set(roles.EDITORS) <= set(roles.STAFF) <= set(roles.ROLES) and roles.PUBLIC not in roles.ROLES

@@ -9,8 +9,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.models.base import Base
-
-ROLES = ("citizen", "surveyor", "officer", "admin")
+from gis.roles import ROLES  # noqa: F401  (the account roles: gis/roles.py)
 
 
 class User(Base):
