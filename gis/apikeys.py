@@ -84,3 +84,8 @@ def revoke_key(session: Session, prefix: str) -> bool:
                                                   ApiKey.revoked_at.is_(None))
                              .values(revoked_at=text("now()")))
     return result.rowcount == 1
+
+
+def list_keys(session: Session) -> list[ApiKey]:
+    """Every key, oldest first (the rows hold hashes only, never a key)."""
+    return list(session.scalars(select(ApiKey).order_by(ApiKey.id)))

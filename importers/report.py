@@ -4,7 +4,13 @@ As JSON (API, `--report FILE.json`) and as a readable HTML page (the upload page
 from __future__ import annotations
 
 import html
+import json
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from gis.settings import PROJECT_ROOT
+
+STYLESHEET = PROJECT_ROOT / "webmap" / "static" / "css" / "map.css"
 
 
 @dataclass
@@ -71,27 +77,26 @@ class Report:
         return "\n".join(lines)
 
     def html(self) -> str:
-        """A readable page fragment (Romanian labels; the messages are the report's own)."""
+        """A readable page fragment, rendered by webmap's template (templates/_import_report.html);
+        kept here for callers that hold a Report (the CLI's --report page)."""
+        from webmap.simple_page import report_html
+
+        return str(report_html(self))
+
+    def document(self) -> str:
+        """A self-contained HTML page (stylesheet inlined) to keep as a file."""
         e = html.escape
-        s = self.to_json()["summary"]
-        label = {"error": "Eroare", "warning": "Avertisment", "info": "Notă"}
-        status = {"rejected": "respins", "checked": "verificat (fără erori)", "staged": "în așteptarea aprobării",
-                  "committed": "importat", "discarded": "respins de ofițer", "failed": "eșuat",
-                  "running": "în lucru"}
-        rows = "".join(
-            f'<tr class="t-{e(p.severity)}" data-code="{e(p.code)}"><td>{label.get(p.severity, p.severity)}</td>'
-            f"<td>{e(p.layer or '')}</td><td>{'' if p.feature is None else p.feature}</td><td>{e(p.fid or '')}</td>"
-            f"<td>{e(p.message)}</td></tr>" for p in self.problems)
-        layers = "".join(f"<li>{e(x['name'])}: {x['features']} obiecte, CRS {e(str(x.get('crs') or '?'))}"
-                         f"{', codare ' + e(x['encoding']) if x.get('encoding') else ''}"
-                         f"{'; câmpuri neutilizate: ' + e(', '.join(x['unmapped'])) if x.get('unmapped') else ''}</li>"
-                         for x in self.layers)
-        return (f'<section class="t-report" data-status="{e(self.status)}"><h3>Raport: {e(self.source)}</h3>'
-                f"<p>Stare: <strong>{status.get(self.status, self.status)}</strong>. {s['features']} obiecte: "
-                f"<span data-new>{s['new']}</span> noi, <span data-changed>{s['changed']}</span> modificate, "
-                f"<span data-unchanged>{s['unchanged']}</span> neschimbate, <span data-retired>{s['retired']}"
-                f"</span> retrase; {s['errors']} erori, {s['warnings']} avertismente.</p>"
-                f"<ul>{layers}</ul>"
-                + (f'<table class="t-table"><tr><th></th><th>Strat</th><th>Nr.</th><th>Id</th><th>Problema</th>'
-                   f"</tr>{rows}</table>" if rows else "")
-                + "</section>")
+        title = e(f"Raport import: {self.source}")
+        css = STYLESHEET.read_text(encoding="utf-8")
+        return ('<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f"<title>{title}</title><style>{css}</style></head>"
+                f'<body style="overflow:auto"><header class="t-header"><h1>{title}</h1></header>'
+                f'<main class="t-panel t-form t-page">{self.html()}</main></body></html>')
+
+    def write(self, path: Path) -> None:
+        """Save the report: a readable page if the name ends in .html/.htm, JSON otherwise."""
+        if path.suffix.lower() in (".html", ".htm"):
+            path.write_text(self.document(), encoding="utf-8")
+        else:
+            path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")

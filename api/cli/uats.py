@@ -1,0 +1,52 @@
+"""`teritoriu uat`: the UATs this deployment serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from api.cli.common import settings as _settings
+
+
+@click.group()
+def uat() -> None:
+    """The UATs this deployment serves."""
+
+
+@uat.command("add")
+@click.option("--siruta", type=click.IntRange(1, None), required=True, help="SIRUTA code (CUATM in Moldova).")
+@click.option("--name", required=True)
+@click.option("--county", required=True)
+@click.option("--kind", type=click.Choice(["comună", "oraș", "municipiu", "sector"]), default="comună",
+              show_default=True)
+@click.option("--boundary", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="The UAT's boundary: GeoPackage, shapefile, GeoJSON… in any CRS.")
+@click.option("--settings", "uat_settings", default=None,
+              help='Its own settings as JSON, e.g. {"signatories": {"primar": "…"}, "basemap": "…"}.')
+def uat_add(siruta: int, name: str, county: str, kind: str, boundary: Path, uat_settings: str | None) -> None:
+    """Add a UAT with its boundary."""
+    import json
+
+    from gis.uats import add_uat
+
+    try:
+        extra = json.loads(uat_settings) if uat_settings else {}
+        if not isinstance(extra, dict):
+            raise ValueError("--settings must be a JSON object")
+        km2 = add_uat(_settings(), siruta, name, county, kind, boundary, extra)
+    except json.JSONDecodeError:
+        raise click.BadParameter("not JSON", param_hint="--settings") from None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"UAT {siruta} {name} ({county}) added: {km2:.2f} km²")
+
+
+@uat.command("list")
+def uat_list() -> None:
+    """The UATs, their area and number of current parcels."""
+    from gis.uats import list_uats
+
+    for u in list_uats(_settings()):
+        click.echo(f"{u['siruta']:>7}  {u['name']:<30} {u['county']:<14} {u['kind']:<10} {u['km2']:>9} km²"
+                   f"  {u['parcels']:>8} parcels")
