@@ -22,6 +22,7 @@ from gis.certificates.workflow import (RequestNotFound, download, draft_pdf, fil
                                        get_request)
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound
+from gis.request_states import ISSUED
 from gis.roles import EDITORS, is_staff
 
 bp = Blueprint("certificates", __name__, url_prefix="/api/certificates")
@@ -118,7 +119,7 @@ def officer_action(request_id: int, action: str):
 def pdf(request_id: int):
     info = _owned(request_id)
     try:
-        if info.status in ("issued", "downloaded"):
+        if info.status in ISSUED:
             data = download(_settings(), request_id, "public:download")
             name = f"certificat-{info.kind}-{info.registry_number}-{info.year}.pdf"
         elif info.status == "cancelled":

@@ -13,14 +13,14 @@ from api.staff import check_csrf, csrf_token, current_user, requires, scope_by_u
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
 from gis.db import get_engine
+from gis.request_states import STAFF_LABELS, allows
 from gis.roles import EDITORS, STAFF
 from importers.pipeline import fail_interrupted_jobs
 from webmap.simple_page import simple_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 scope_by_uat(bp)
-STATUS = {"received": "înregistrată", "draft": "proiect", "review": "în verificare", "issued": "emis",
-          "downloaded": "descărcat", "cancelled": "anulată"}
+STATUS = STAFF_LABELS  # the request states: gis/request_states.py
 
 
 def _page(title: str, body: str, status: int = 200) -> Response:
@@ -98,10 +98,10 @@ def home():
             return ""
         out = []
         for action, label in (("review", "Verificare"), ("issue", "Emite")):
-            if status in ("received", "draft", "review") and not (action == "review" and status == "review"):
+            if allows(status, action):
                 out.append(f'<form method="post" action="/office/requests/{rid}/{action}" style="display:inline">'
                            f'<input type="hidden" name="csrf" value="{token}"><button class="t-link">{label}</button></form>')
-        if status != "cancelled":
+        if allows(status, "cancel"):
             out.append(f'<form method="post" action="/office/requests/{rid}/cancel" style="display:inline">'
                        f'<input type="hidden" name="csrf" value="{token}"><input name="reason" '
                        f'aria-label="Motivul anulării" placeholder="motiv" required size="10">'

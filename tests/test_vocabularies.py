@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from gis import land_use, roles
+from gis import land_use, request_states, roles
 
 
 def check_values(conn, table: str, column: str) -> set[str]:
@@ -26,6 +26,7 @@ def check_values(conn, table: str, column: str) -> set[str]:
 @pytest.mark.parametrize(("table", "column", "vocabulary"), [
     ("cadastre.parcel", "use_category", land_use.CODES),
     ("auth.user", "role", roles.ROLES),
+    ("registry.request", "status", request_states.STATES),
 ])
 def test_the_database_allows_the_values_of_the_python_vocabulary(conn, table, column, vocabulary):
     assert check_values(conn, table, column) == set(vocabulary)
@@ -39,3 +40,12 @@ def test_land_use_names_in_every_language():
 
 def test_staff_and_editors_are_account_roles():
     assert set(roles.EDITORS) <= set(roles.STAFF) <= set(roles.ROLES) and roles.PUBLIC not in roles.ROLES
+
+
+def test_every_state_has_its_moves_and_names():
+    states = set(request_states.STATES)
+    assert set(request_states.TRANSITIONS) == states
+    assert all(to <= states for to in request_states.TRANSITIONS.values())
+    assert set(request_states.STAFF_LABELS) == set(request_states.PUBLIC_LABELS) == states
+    assert request_states.allows("received", "issue") and not request_states.allows("review", "review")
+    assert not request_states.allows("cancelled", "cancel")

@@ -10,31 +10,22 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 import json
+import os
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
-from gis.faults import fault_point
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
 from gis.certificates.rules import CertificateError, CertificateFacts, certificate_facts
 from gis.certificates.signing import sign
 from gis.db import get_engine, set_actor
+from gis.faults import fault_point
+from gis.request_states import CLOSED, can_move
 from gis.settings import Settings
-
-# allowed transitions: status → statuses it may move to
-TRANSITIONS = {
-    "received": {"draft", "review", "issued", "cancelled"},
-    "draft": {"review", "issued", "cancelled"},
-    "review": {"draft", "issued", "cancelled"},
-    "issued": {"downloaded", "cancelled"},
-    "downloaded": {"cancelled"},
-    "cancelled": set(),
-}
 
 
 class RequestNotFound(LookupError):
@@ -156,7 +147,7 @@ def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: s
 
 
 def _move(conn: Connection, info: RequestInfo, to: str, reason: str | None = None) -> None:
-    if to not in TRANSITIONS[info.status]:
+    if not can_move(info.status, to):
         raise CertificateError(f"a request that is {info.status} cannot become {to}")
     conn.execute(text("UPDATE registry.request SET status = :s, cancel_reason = coalesce(:r, cancel_reason) "
                       "WHERE id = :id"), {"s": to, "r": reason, "id": info.id})
@@ -170,7 +161,7 @@ def draft_pdf(settings: Settings, request_id: int, actor: str) -> bytes:
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         info = get_request(conn, request_id)
-        if info.status in ("issued", "downloaded", "cancelled"):
+        if info.status in CLOSED:
             raise CertificateError(f"the request is {info.status}: there is no draft any more")
         facts = _facts_for(conn, info, settings.profile)  # tens of ms; the PDF with its map, a second
         revision = conn.execute(text("SELECT revision FROM public_api.data_revision")).scalar()

@@ -1,0 +1,46 @@
+"""The states of a certificate request and the moves between them: the one list.
+
+    received → draft (PROIECT) → review → issued → downloaded, or cancelled with a reason
+
+The workflow (gis/certificates/workflow.py) moves requests only along TRANSITIONS; the API and
+the pages ask this module what a state allows and how it is called. The database's CHECK on
+`registry.request.status` (migration 0001, kept as it was) holds the same states;
+tests/test_vocabularies.py fails when the two differ.
+"""
+
+from __future__ import annotations
+
+STATES = ("received", "draft", "review", "issued", "downloaded", "cancelled")
+INITIAL = "received"
+
+# state → the states it may move to
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "received": frozenset({"draft", "review", "issued", "cancelled"}),
+    "draft": frozenset({"review", "issued", "cancelled"}),
+    "review": frozenset({"draft", "issued", "cancelled"}),
+    "issued": frozenset({"downloaded", "cancelled"}),
+    "downloaded": frozenset({"cancelled"}),
+    "cancelled": frozenset(),
+}
+# a document exists (its PDF is served, no draft any more)
+ISSUED = frozenset({"issued", "downloaded"})
+# no draft any more
+CLOSED = ISSUED | {"cancelled"}
+
+# officers' actions (URL words) → the state they move a request to
+ACTIONS = {"review": "review", "issue": "issued", "cancel": "cancelled"}
+
+# the names of the states: for the staff workspace and for the applicant's status page
+STAFF_LABELS = {"received": "înregistrată", "draft": "proiect", "review": "în verificare", "issued": "emis",
+                "downloaded": "descărcat", "cancelled": "anulată"}
+PUBLIC_LABELS = {"received": "înregistrată", "draft": "în lucru (proiect)", "review": "în verificare",
+                 "issued": "emis", "downloaded": "emis și descărcat", "cancelled": "anulată"}
+
+
+def can_move(state: str, to: str) -> bool:
+    return to in TRANSITIONS.get(state, ())
+
+
+def allows(state: str, action: str) -> bool:
+    """Whether an officer's `action` (review, issue, cancel) applies to a request in `state`."""
+    return can_move(state, ACTIONS[action])
