@@ -3,7 +3,6 @@ As JSON (API, `--report FILE.json`) and as a readable HTML page (the upload page
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -77,22 +76,17 @@ class Report:
         return "\n".join(lines)
 
     def html(self) -> str:
-        """A readable page fragment, rendered by webmap's template (templates/_import_report.html);
-        kept here for callers that hold a Report (the CLI's --report page)."""
+        """A readable page fragment (Romanian labels; the messages are the report's own), rendered
+        by the pages' template webmap/templates/_import_report.html."""
         from webmap.simple_page import report_html
 
         return str(report_html(self))
 
     def document(self) -> str:
-        """A self-contained HTML page (stylesheet inlined) to keep as a file."""
-        e = html.escape
-        title = e(f"Raport import: {self.source}")
-        css = STYLESHEET.read_text(encoding="utf-8")
-        return ('<!DOCTYPE html><html lang="ro"><head><meta charset="utf-8">'
-                '<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f"<title>{title}</title><style>{css}</style></head>"
-                f'<body style="overflow:auto"><header class="t-header"><h1>{title}</h1></header>'
-                f'<main class="t-panel t-form t-page">{self.html()}</main></body></html>')
+        """A self-contained HTML page (stylesheet inlined) to keep as a file: the pages' one layout."""
+        from webmap.simple_page import page_html
+
+        return page_html(f"Raport import: {self.source}", self.html(), css=STYLESHEET.read_text(encoding="utf-8"))
 
     def write(self, path: Path) -> None:
         """Save the report: a readable page if the name ends in .html/.htm, JSON otherwise."""
