@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+# The locale tag of each UI language (pages, dates, numbers, pygeoapi's `languages`).
+LOCALES = {"ro": "ro-RO", "en": "en-GB", "hu": "hu-HU", "ru": "ru-RU"}
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -38,7 +41,26 @@ class Profile:
     fee_rule: str = ""
     # CRS84 extent of the country: the map's extent while the database is still empty.
     bbox: tuple[float, float, float, float] = (20.2, 43.6, 29.8, 48.3)
+    # Identifier formats (whole-value regular expressions): postal codes, a person's and a
+    # company's identifier. Migration 0005 wrote them into the schema's CHECK constraints
+    # (tests/test_profiles.py holds the two equal).
+    postal_code_pattern: str = r"[0-9]{6}"
+    postal_code_example: str = "417495"
+    person_id_pattern: str = r"[1-9][0-9]{12}"
+    company_id_pattern: str = r"(RO)?[0-9]{2,10}"
+    # The certificate kinds this country's city halls issue (their rules: gis/certificates).
+    certificate_kinds: tuple[str, ...] = ("urbanism", "nomenclature")
+    # The signing certificate's default holder, `{uat}` being the UAT's name (teritoriu signing init).
+    signing_name: str = "Primăria {uat}"
     extra: dict = field(default_factory=dict)
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        """The locale tags of the profile's languages, in its order (pygeoapi, <html lang>)."""
+        return tuple(LOCALES[code] for code in self.languages)
+
+    def valid_postal_code(self, value: str) -> bool:
+        return re.fullmatch(self.postal_code_pattern, value or "") is not None
 
     def normalise_cadastral_number(self, value: str) -> str:
         """The canonical spelling of a cadastral number (unchanged when no spelling applies)."""
@@ -49,8 +71,19 @@ class Profile:
                 return ".".join(g for g in m.groups() if g)
         return value
 
+    def cadastral_number(self, value: str) -> str | None:
+        """The rule for cadastral numbers, wherever one comes in (editing, import, certificates):
+        the canonical spelling of `value`, or None when it is not a cadastral number of this country."""
+        canonical = self.normalise_cadastral_number(value)
+        return canonical if re.fullmatch(self.cadastral_number_pattern, canonical) else None
+
     def valid_cadastral_number(self, value: str) -> bool:
-        return re.fullmatch(self.cadastral_number_pattern, self.normalise_cadastral_number(value)) is not None
+        return self.cadastral_number(value) is not None
+
+    def not_a_cadastral_number(self, value: str) -> str:
+        """The message for a number the rule refuses."""
+        example = f" (e.g. {self.cadastral_example})" if self.cadastral_example else ""
+        return f"the cadastral number {value!r} is not well-formed: not a cadastral number of {self.country}{example}"
 
 
 # Moldova's cadastral number. What we relied on: the brief of issue 10 (ASP/Cadastru public
@@ -79,7 +112,10 @@ PROFILES = {
         "RO", "România", 3844, ("ro", "en", "hu"), r"[0-9]{1,9}([/-][0-9A-Za-z]{1,6})*",
         crs_name="Stereo 70", unit_code_name="SIRUTA", county_word="Județul",
         cadastral_example="50123", certificate_config="config.yaml", certificate_templates=None,
-        fee_rule="Codul fiscal art. 474", bbox=(20.2, 43.6, 29.8, 48.3)),
+        fee_rule="Codul fiscal art. 474", bbox=(20.2, 43.6, 29.8, 48.3),
+        # six-digit postal codes; CNP of a person; CUI of a company (optionally RO…)
+        postal_code_pattern=r"[0-9]{6}", postal_code_example="417495",
+        person_id_pattern=r"[1-9][0-9]{12}", company_id_pattern=r"(RO)?[0-9]{2,10}"),
     # MOLDREF99 / Moldova TM; CUATM (Clasificatorul unităților administrativ-teritoriale) codes
     # take the place of SIRUTA in the same integer columns.
     "MD": Profile(
@@ -88,7 +124,10 @@ PROFILES = {
         cadastral_spellings=_MD_SPELLINGS, cadastral_example="0300.201.123",
         certificate_config="config_md.yaml", certificate_templates="md",
         fee_rule="tarif aprobat prin decizia consiliului local (Legea nr. 436/2006, art. 14)",
-        bbox=(26.6, 45.4, 30.2, 48.5)),
+        bbox=(26.6, 45.4, 30.2, 48.5),
+        # MD-dddd postal codes; IDNP of a person (13 digits); IDNO of a company (13 digits, 1…)
+        postal_code_pattern=r"MD-[0-9]{4}", postal_code_example="MD-3101",
+        person_id_pattern=r"[0-9]{13}", company_id_pattern=r"1[0-9]{12}"),
 }
 
 

@@ -15,11 +15,11 @@ from datetime import date
 from sqlalchemy import Connection, text
 
 from gis.land_use import CODES
+from gis.profiles import Profile
 from importers.report import Report
 
 CATEGORIES = CODES  # the land-use categories (gis/land_use.py)
 DESTINATIONS = {"CL", "CA", "CIE", "CAS"}
-CADASTRAL_NUMBER = re.compile(r"[0-9]{1,9}(?:[/-][0-9A-Za-z]{1,6})*")
 HOUSE_NUMBER = re.compile(r"\s*([0-9]{1,5})\s*([A-Za-z]{0,2}|/[0-9A-Za-z]{1,4})\s*")
 
 
@@ -33,6 +33,11 @@ def _text(value) -> str | None:
             value = int(value)
     out = str(value).strip()
     return out or None
+
+
+def _canonical(profile: Profile, number: str | None) -> str | None:
+    """A cadastral number referring to a parcel, in the profile's canonical spelling."""
+    return profile.normalise_cadastral_number(number) if number else None
 
 
 def _number(value) -> float | None:
@@ -69,7 +74,8 @@ class Kind:
     label: str = "object"
     retires: bool = False              # current objects mostly covered by the import are replaced
 
-    def attributes(self, row: dict, report: Report, where: dict) -> dict | None:
+    def attributes(self, row: dict, report: Report, where: dict, profile: Profile) -> dict | None:
+        """The feature's attributes, checked; `profile` is the national profile (cadastral numbers)."""
         raise NotImplementedError
 
     def key(self, attrs: dict) -> str:
@@ -100,18 +106,19 @@ class Parcels(Kind):
     name, family, label, retires = "parcels", "polygon", "parcel", True
     FIELDS = ("land_book_number", "eterra_id", "legal_area", "use_category", "intravilan", "tarla", "parcel_no")
 
-    def attributes(self, row, report, where):
+    def attributes(self, row, report, where, profile):
         number = _text(row.get("cadastral_number"))
         if number is None:
             report.add("error", "no_number", "the feature has no cadastral number (map the column with "
                        "--mapping, e.g. {\"NUMAR\": \"cadastral_number\"})", **where)
             return None
         where["fid"] = number
-        if not CADASTRAL_NUMBER.fullmatch(number):
-            report.add("error", "bad_number", f"the cadastral number {number!r} is not well-formed "
-                       "(digits, optionally /suffix)", **where)
+        canonical = profile.cadastral_number(number)
+        if canonical is None:
+            report.add("error", "bad_number", profile.not_a_cadastral_number(number), **where)
             return None
-        out = {"cadastral_number": number}
+        where["fid"] = canonical
+        out = {"cadastral_number": canonical}
         try:
             out["legal_area"] = _number(row.get("legal_area"))
             out["intravilan"] = _flag(row.get("intravilan"))
@@ -139,7 +146,8 @@ class Parcels(Kind):
     def classify(self, conn, uat, report, layer):
         _mark(conn, """
             SELECT i.idx, p.id AS target_id,
-                   (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(p.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), p.geom) <= 0.0005)
+                   (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(p.geom)
+                    AND ST_HausdorffDistance(ST_Multi(i.geom), p.geom) <= 0.0005)
                    AND coalesce((i.attrs->>'legal_area')::numeric = p.legal_area, i.attrs->>'legal_area' IS NULL)
                    AND coalesce(i.attrs->>'use_category' = p.use_category, i.attrs->>'use_category' IS NULL)
                    AND coalesce((i.attrs->>'intravilan')::boolean = p.intravilan, i.attrs->>'intravilan' IS NULL)
@@ -230,8 +238,9 @@ class Parcels(Kind):
 class Buildings(Kind):
     name, family, label = "buildings", "polygon", "building"
 
-    def attributes(self, row, report, where):
+    def attributes(self, row, report, where, profile):
         number = _text(row.get("cadastral_number"))
+        number = number and profile.normalise_cadastral_number(number)
         try:
             building_no = _number(row.get("building_no"))
             levels = _number(row.get("levels"))
@@ -263,12 +272,14 @@ class Buildings(Kind):
             UPDATE imp SET attrs = attrs || jsonb_build_object('parcel_id', (
                 SELECT p.id FROM cadastre.parcel p WHERE p.uat_siruta = :uat AND p.valid_to IS NULL
                   AND (p.cadastral_number = imp.attrs->>'cadastral_number'
-                       OR (imp.attrs->>'cadastral_number' IS NULL AND ST_Intersects(p.geom, ST_PointOnSurface(imp.geom))))
+                       OR (imp.attrs->>'cadastral_number' IS NULL
+                           AND ST_Intersects(p.geom, ST_PointOnSurface(imp.geom))))
                 ORDER BY p.cadastral_number = imp.attrs->>'cadastral_number' DESC NULLS LAST LIMIT 1))"""),
             {"uat": uat})
         _mark(conn, """
             SELECT i.idx, b.id AS target_id,
-                   (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(b.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), b.geom) <= 0.0005)
+                   (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(b.geom)
+                    AND ST_HausdorffDistance(ST_Multi(i.geom), b.geom) <= 0.0005)
                    AND coalesce(i.attrs->>'destination' = b.destination, i.attrs->>'destination' IS NULL)
                    AND coalesce((i.attrs->>'levels')::int = b.levels, i.attrs->>'levels' IS NULL)
                    AND coalesce((i.attrs->>'is_legal')::boolean = b.is_legal, i.attrs->>'is_legal' IS NULL) AS same
@@ -307,7 +318,7 @@ class Buildings(Kind):
 class Addresses(Kind):
     name, family, label = "addresses", "point", "address point"
 
-    def attributes(self, row, report, where):
+    def attributes(self, row, report, where, profile):
         street = _text(row.get("street_name"))
         raw = _text(row.get("number"))
         if street is None or raw is None:
@@ -320,8 +331,9 @@ class Addresses(Kind):
             return None
         suffix = (_text(row.get("suffix")) or m.group(2) or "").upper()
         postal = _text(row.get("postal_code"))
-        if postal is not None and not re.fullmatch(r"[0-9]{6}", postal):
-            report.add("error", "bad_value", f"the postal code {postal!r} does not have six digits", **where)
+        if postal is not None and not profile.valid_postal_code(postal):
+            report.add("error", "bad_value", f"{postal!r} is not a postal code of {profile.country} "
+                       f"(e.g. {profile.postal_code_example})", **where)
             return None
         where["fid"] = f"{street} {m.group(1)}{suffix}"
         return {"street_type": _text(row.get("street_type")), "street_name": street, "number": int(m.group(1)),
@@ -372,7 +384,7 @@ class Addresses(Kind):
 class AgriPlots(Kind):
     name, family, label = "agri", "polygon", "agricultural plot"
 
-    def attributes(self, row, report, where):
+    def attributes(self, row, report, where, profile):
         code = _text(row.get("code")) or _text(row.get("agri_role"))
         if code is None:
             report.add("error", "no_number", "the plot has no register code (map ROL/POZITIE or COD)", **where)
@@ -394,14 +406,15 @@ class AgriPlots(Kind):
             return None
         return {"code": code, "year": int(year) if year else date.today().year, "use_category": category,
                 "declared_area": area, "tarla": _text(row.get("tarla")), "parcel_no": _text(row.get("parcel_no")),
-                "cadastral_number": _text(row.get("cadastral_number"))}
+                "cadastral_number": _canonical(profile, _text(row.get("cadastral_number")))}
 
     def key(self, attrs):
         return f"{attrs['year']}/{attrs['code']}"
 
     def classify(self, conn, uat, report, layer):
         _mark(conn, """
-            SELECT i.idx, a.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(a.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), a.geom) <= 0.0005)
+            SELECT i.idx, a.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(a.geom)
+                                              AND ST_HausdorffDistance(ST_Multi(i.geom), a.geom) <= 0.0005)
                    AND a.use_category = i.attrs->>'use_category'
                    AND a.declared_area = (i.attrs->>'declared_area')::numeric AS same
             FROM imp i JOIN agri.plot a ON a.uat_siruta = :uat AND a.year = (i.attrs->>'year')::int
@@ -433,7 +446,7 @@ STREET_TYPES = ("Strada", "Aleea", "Bulevardul", "Calea", "Drumul", "Intrarea", 
 class Streets(Kind):
     name, family, label = "streets", "line", "street"
 
-    def attributes(self, row, report, where):
+    def attributes(self, row, report, where, profile):
         name, kind = _text(row.get("name")), _text(row.get("street_type"))
         if name and not kind:  # "Strada Morii" in one column
             first, _, rest = name.partition(" ")
@@ -463,7 +476,8 @@ class Streets(Kind):
                 ORDER BY ST_Intersects(l.geom, ST_PointOnSurface(imp.geom)) DESC,
                          ST_Distance(l.geom, imp.geom) LIMIT 1))"""), {"uat": uat})
         _mark(conn, """
-            SELECT i.idx, s.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(s.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), s.geom) <= 0.0005)
+            SELECT i.idx, s.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(s.geom)
+                                              AND ST_HausdorffDistance(ST_Multi(i.geom), s.geom) <= 0.0005)
                    AND coalesce(i.attrs->>'hcl_number' = s.hcl_number, i.attrs->>'hcl_number' IS NULL) AS same
             FROM imp i JOIN streets.street s ON s.uat_siruta = :uat AND s.valid_to IS NULL
                 AND CASE WHEN i.attrs->>'code' IS NOT NULL THEN s.code = i.attrs->>'code'
@@ -496,7 +510,7 @@ class Zones(Kind):
     name, family, label = "zones", "polygon", "UTR zone"
     NUMBERS = ("pot_max", "cut_max", "max_height_m")
 
-    def attributes(self, row, report, where):
+    def attributes(self, row, report, where, profile):
         code = _text(row.get("code"))
         if code is None:
             report.add("error", "no_number", "the zone has no UTR code (map UTR or COD_UTR)", **where)
@@ -526,7 +540,8 @@ class Zones(Kind):
                       ELSE d.kind = 'PUG' AND (d.valid_until IS NULL OR d.valid_until > now()) END
                 ORDER BY d.valid_from DESC LIMIT 1))"""), {"uat": uat})
         _mark(conn, """
-            SELECT i.idx, z.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(z.geom) AND ST_HausdorffDistance(ST_Multi(i.geom), z.geom) <= 0.0005)
+            SELECT i.idx, z.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(z.geom)
+                                              AND ST_HausdorffDistance(ST_Multi(i.geom), z.geom) <= 0.0005)
                    AND coalesce(i.attrs->>'functional_zone' = z.functional_zone, i.attrs->>'functional_zone' IS NULL)
                    AND coalesce((i.attrs->>'pot_max')::numeric = z.pot_max, i.attrs->>'pot_max' IS NULL)
                    AND coalesce((i.attrs->>'cut_max')::numeric = z.cut_max, i.attrs->>'cut_max' IS NULL)

@@ -187,9 +187,10 @@ def _check_layer(conn, settings: Settings, kind: Kind, layer, uat: int, boundary
     records = frame.drop(columns=frame.geometry.name).to_dict("records") if len(frame) else []
     attrs: list[dict | None] = []
     fids: list[str | None] = []
+    national = get_profile(settings.profile)  # cadastral numbers and postal codes follow its rules
     for i, row in enumerate(records):
         where = {"layer": name, "feature": i}
-        attrs.append(kind.attributes(row, report, where))
+        attrs.append(kind.attributes(row, report, where, national))
         fids.append(where.get("fid"))
         if i % 5000 == 0:
             progress(f"{name}: attributes", i / max(1, len(records)))

@@ -15,8 +15,9 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
-from pyogrio.errors import DataSourceError, DataLayerError
+from pyogrio.errors import DataLayerError, DataSourceError
 
+from gis.profiles import get_profile
 from importers.archive import extract_zip
 from importers.detect import crs_from_prj, dbf_text_samples, detect_encoding
 from importers.fields import map_fields
@@ -208,6 +209,10 @@ def _value(node, tag: str) -> str | None:
     return None if v in ("", "_empty", "nan") else v
 
 
+# ANCPI's CGXML is a Romanian format: its coordinates are always in Romania's storage CRS.
+CGXML_SRID = get_profile("RO").storage_srid
+
+
 def _cgxml(path: Path) -> list[SourceLayer]:
     raw = path.read_bytes()
     if re.search(rb"<!DOCTYPE|<!ENTITY", raw[:65536], re.IGNORECASE):
@@ -270,13 +275,13 @@ def _cgxml(path: Path) -> list[SourceLayer]:
                           "destination": _value(b, "BUILDINGDESTINATION"), "levels": _value(b, "LEVELSNO"),
                           "is_legal": _value(b, "ISLEGAL")})
         building_geoms.append(geom)
-    out = [SourceLayer("Land", "parcels", gpd.GeoDataFrame(lands, geometry=land_geoms), 3844, "utf-8", [], notes)]
+    out = [SourceLayer("Land", "parcels", gpd.GeoDataFrame(lands, geometry=land_geoms), CGXML_SRID, "utf-8", [], notes)]
     if not lands:
         out[0].notes.append(Note("error", "empty_layer", "the CGXML file has no Land record"))
     if buildings:
-        out.append(SourceLayer("Building", "buildings", gpd.GeoDataFrame(buildings, geometry=building_geoms), 3844,
-                               "utf-8", [], []))
+        out.append(SourceLayer("Building", "buildings", gpd.GeoDataFrame(buildings, geometry=building_geoms),
+                               CGXML_SRID, "utf-8", [], []))
     if address_rows:
-        out.append(SourceLayer("Address", "addresses", gpd.GeoDataFrame(address_rows, geometry=address_geoms), 3844,
-                               "utf-8", [], []))
+        out.append(SourceLayer("Address", "addresses", gpd.GeoDataFrame(address_rows, geometry=address_geoms),
+                               CGXML_SRID, "utf-8", [], []))
     return out

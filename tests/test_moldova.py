@@ -224,3 +224,97 @@ def test_moldovan_postal_codes_and_identifiers_are_accepted_romanian_ones_refuse
             with pytest.raises(IntegrityError):
                 c.execute(text(sql))
             tx.rollback()
+
+
+# -- imports follow the deployment's profile -------------------------------------------------
+RO_UAT = 926501  # data-samples/: Comuna Valea Verde
+MD_UAT = 4599000  # data-samples-md/: Comuna Răzeșeni
+
+
+def _current_parcels(engine, limit: int = 3) -> list[tuple]:
+    """(number, category, intravilan, geometry) of a few current parcels, as stored."""
+    import shapely
+
+    with engine.connect() as c:
+        rows = c.execute(text("SELECT cadastral_number, use_category, intravilan, ST_AsBinary(geom) "
+                              "FROM cadastre.parcel WHERE valid_to IS NULL ORDER BY cadastral_number "
+                              "LIMIT :n"), {"n": limit}).all()
+    return [(n, cat, ib, shapely.from_wkb(bytes(g))) for n, cat, ib, g in rows]
+
+
+def _parcels_zip(folder, numbers, parcels, epsg: int):
+    """A surveyor's zipped shapefile of parcels (NR_CAD, CATEGORIE, INTRAVILAN) in EPSG:`epsg`."""
+    import zipfile
+
+    import geopandas as gpd
+
+    folder.mkdir(parents=True, exist_ok=True)
+    frame = gpd.GeoDataFrame({"NR_CAD": numbers, "CATEGORIE": [p[1] for p in parcels],
+                              "INTRAVILAN": [int(p[2]) for p in parcels]},
+                             geometry=[p[3] for p in parcels], crs=f"EPSG:{epsg}")
+    frame.to_file(folder / "parcele.shp", engine="pyogrio")
+    out = folder.with_suffix(".zip")
+    with zipfile.ZipFile(out, "w") as z:
+        for f in folder.iterdir():
+            z.write(f, f.name)
+    return out
+
+
+@pytest.fixture(scope="module")
+def moldovan_zip(md_engine, tmp_path_factory):
+    """Three current Moldovan parcels in EPSG:4026, their numbers in the three spellings surveyors use:
+    0300.201.123, 0300201123 and 0300201.123."""
+    parcels = _current_parcels(md_engine)
+    stored = [p[0] for p in parcels]
+    assert all(len(n) == 12 for n in stored), stored  # dddd.ddd.ddd
+    spelled = [stored[0], stored[1].replace(".", ""), stored[2][:4] + stored[2][5:8] + "." + stored[2][9:]]
+    return stored, _parcels_zip(tmp_path_factory.mktemp("md") / "parcele_md", spelled, parcels, 4026)
+
+
+@pytest.fixture(scope="module")
+def romanian_zip(loaded, engine, tmp_path_factory):
+    """Three current Romanian parcels of data-samples/ in Stereo 70, with their ANCPI numbers."""
+    parcels = _current_parcels(engine)
+    stored = [p[0] for p in parcels]
+    return stored, _parcels_zip(tmp_path_factory.mktemp("ro") / "parcele_ro", stored, parcels, 3844)
+
+
+def _dry_run(settings, path, uat: int):
+    from importers.pipeline import Options, analyse_and_merge
+
+    report, _ = analyse_and_merge(settings, path, Options(kind="parcels", uat=uat), "test:profile", commit=False)
+    return report
+
+
+def test_a_moldovan_shapefile_imports_in_the_moldovan_profile(md, moldovan_zip):
+    stored, path = moldovan_zip
+    report = _dry_run(md, path, MD_UAT)
+    assert report.ok and report.status == "checked", report.text()
+    # every spelling was read as the canonical number of a parcel already there
+    assert (report.summary["unchanged"], report.summary["new"], report.summary["features"]) == (3, 0, 3), \
+        report.text()
+
+
+def test_a_moldovan_shapefile_is_refused_in_the_romanian_profile(loaded, moldovan_zip):
+    stored, path = moldovan_zip
+    report = _dry_run(loaded, path, RO_UAT)
+    assert report.status == "rejected"
+    refused = [p for p in report.errors if p.code == "bad_number"]
+    assert sorted(p.feature for p in refused) == [0, 1, 2], report.text()
+    assert all("not a cadastral number of România" in p.message for p in refused)
+
+
+def test_a_romanian_shapefile_imports_in_the_romanian_profile(loaded, romanian_zip):
+    stored, path = romanian_zip
+    report = _dry_run(loaded, path, RO_UAT)
+    assert report.ok and report.status == "checked", report.text()
+    assert (report.summary["unchanged"], report.summary["new"]) == (3, 0), report.text()
+
+
+def test_a_romanian_shapefile_is_refused_in_the_moldovan_profile(md, romanian_zip):
+    stored, path = romanian_zip
+    report = _dry_run(md, path, MD_UAT)
+    assert report.status == "rejected"
+    refused = [p for p in report.errors if p.code == "bad_number"]
+    assert sorted(p.feature for p in refused) == [0, 1, 2], report.text()
+    assert all("not a cadastral number of Republica Moldova (e.g. 0300.201.123)" in p.message for p in refused)
