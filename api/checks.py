@@ -19,6 +19,7 @@ from api.staff import current_user, requires, scope_by_uat
 from gis.db import get_engine, set_actor
 from gis.registers import discrepancies, fiscal_view
 from gis.roles import STAFF
+from gis.tolerances import CHECK_GAP_WIDTH_M
 from gis.topology import check_layer
 
 bp = Blueprint("checks", __name__, url_prefix="/api/office")
@@ -78,7 +79,7 @@ def topology():
     area = data.get("area")
     if area is not None and (not isinstance(area, dict) or area.get("type") not in ("Polygon", "MultiPolygon")):
         abort(400, description="area must be a GeoJSON Polygon in CRS84")
-    width = data.get("gap_width_m", 1.0)
+    width = data.get("gap_width_m", CHECK_GAP_WIDTH_M)
     if not isinstance(width, (int, float)) or not 0 < width <= 10:
         abort(400, description="gap_width_m must be between 0 and 10")
     with get_engine(_settings(), "app").connect() as conn:

@@ -17,9 +17,8 @@ from gis.db import get_engine, set_actor
 from gis.profiles import get_profile
 from gis.settings import Settings
 from gis.snapping import keep_surveyed, snap
+from gis.tolerances import AREA_SHARE, EDIT_GAP_WIDTH_M, MIN_PIECE_M2, OVERLAP_M2
 
-OVERLAP_M2 = 0.01          # overlaps smaller than this are numerical noise
-MIN_PIECE_M2 = 1.0         # a split may not leave a piece smaller than this
 FIELDS = ("cadastral_number", "land_book_number", "eterra_id", "legal_area", "use_category",
           "intravilan", "tarla", "parcel_no", "locality_siruta")
 
@@ -35,8 +34,8 @@ class Problem:
 @dataclass(frozen=True)
 class Rules:
     """The tolerances of the validation (settings: edit_gap_width_m, edit_area_tolerance)."""
-    gap_width_m: float = 0.5       # a strip narrower than this between neighbours is a sliver
-    area_tolerance: float = 0.02   # measured vs legal area: a warning beyond ±2 %
+    gap_width_m: float = EDIT_GAP_WIDTH_M  # a strip narrower than this between neighbours is a sliver
+    area_tolerance: float = AREA_SHARE     # measured vs legal area: a warning beyond ±2 %
     profile: str = "RO"            # the national rule for cadastral numbers
 
     @classmethod

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from gis import tolerances
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -49,9 +51,9 @@ class Settings:
     # narrower than edit_gap_width_m between neighbours is a sliver (an error); a save with
     # "snap" moves vertices within snap_tolerance_m onto the neighbours' vertices and edges;
     # the map snaps clicks within snap_pixels of a neighbour while drawing.
-    edit_area_tolerance: float = 0.02
-    edit_gap_width_m: float = 0.5
-    snap_tolerance_m: float = 0.5
+    edit_area_tolerance: float = tolerances.AREA_SHARE
+    edit_gap_width_m: float = tolerances.EDIT_GAP_WIDTH_M
+    snap_tolerance_m: float = tolerances.SNAP_M
     snap_pixels: int = 12
     extra: dict = field(default_factory=dict)
 

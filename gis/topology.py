@@ -12,8 +12,9 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, text
 
-OVERLAP_M2 = 0.01
-GAP_WIDTH_M = 1.0
+from gis.tolerances import CHECK_GAP_WIDTH_M, OVERLAP_M2
+
+GAP_WIDTH_M = CHECK_GAP_WIDTH_M
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ import numpy as np
 import shapely
 from sqlalchemy import Connection, text
 
-from gis.faults import fault_point
+from gis import tolerances
 from gis.db import get_engine, set_actor
+from gis.faults import fault_point
 from gis.profiles import get_profile
 from gis.settings import Settings
 from importers.kinds import KINDS, ORDER, Kind
@@ -39,10 +40,10 @@ FAMILY = {"polygon": ("Polygon", "MultiPolygon"), "line": ("LineString", "MultiL
 
 @dataclass(frozen=True)
 class Rules:
-    overlap_m2: float = 0.01        # overlaps smaller than this are numerical noise
-    replace_share: float = 0.9      # a current parcel covered this much by the import is replaced
-    area_tolerance: float = 0.02    # legal vs measured area: a warning beyond this share
-    min_area_m2: float = 0.5        # a polygon smaller than this is a drawing error
+    overlap_m2: float = tolerances.OVERLAP_M2          # overlaps smaller than this are numerical noise
+    replace_share: float = tolerances.REPLACE_SHARE    # a current parcel covered this much is replaced
+    area_tolerance: float = tolerances.AREA_SHARE      # legal vs measured area: a warning beyond this share
+    min_area_m2: float = tolerances.MIN_POLYGON_M2     # a polygon smaller than this is a drawing error
 
 
 @dataclass

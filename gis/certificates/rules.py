@@ -17,6 +17,7 @@ from sqlalchemy import Connection, text
 
 from gis.parcel_facts import ParcelFacts, ParcelNotFound, parcel_facts, parcels_by_number
 from gis.profiles import Profile, get_profile
+from gis.tolerances import CONTIGUOUS_M
 
 HERE = Path(__file__).parent
 KINDS = ("urbanism", "nomenclature")
@@ -220,8 +221,8 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
                                "covers parcels of one UAT only")
     info = _uat(conn, uats.pop())
     contiguous = len(ids) == 1 or conn.execute(text(
-        "SELECT ST_NumGeometries(ST_Union(ST_Buffer(geom, 0.05))) = 1 FROM public_api.parcel "
-        "WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
+        "SELECT ST_NumGeometries(ST_Union(ST_Buffer(geom, :near))) = 1 FROM public_api.parcel "
+        "WHERE id = ANY(:ids)"), {"ids": ids, "near": CONTIGUOUS_M}).scalar_one()
     on = issued_on or date.today()
     vintage = conn.execute(text(
         "SELECT max(valid_from)::date FROM public_api.parcel WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
