@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -31,7 +31,8 @@ class Settings:
     # (by default the cluster listens only on a Unix socket under var/).
     db_name: str = "teritoriu"
     db_listen: str = ""
-    # National profile: fixes the storage CRS, identifier formats and UI languages.
+    # National profile (gis.profiles): fixes the storage CRS, identifier formats, UI languages
+    # and locales, certificate kinds and wording; a UAT's own settings (territory.uat.settings) go on top.
     profile: str = "RO"
     # Web server
     host: str = "127.0.0.1"
@@ -41,7 +42,6 @@ class Settings:
     samples_dir: Path = PROJECT_ROOT / "data-samples"
     # The orthophoto (GeoTIFF): the web map's basemap and the OGC coverage.
     orthophoto: Path = PROJECT_ROOT / "data-samples" / "orthophoto.tif"
-    languages: tuple[str, ...] = ("ro", "en", "hu")
     # PAdES signing of issued certificates (PEM files); empty: var/signing/ if present.
     signing_key: str = ""
     signing_cert: str = ""
@@ -55,7 +55,6 @@ class Settings:
     edit_gap_width_m: float = tolerances.EDIT_GAP_WIDTH_M
     snap_tolerance_m: float = tolerances.SNAP_M
     snap_pixels: int = 12
-    extra: dict = field(default_factory=dict)
 
     @property
     def uses_local_cluster(self) -> bool:
@@ -84,23 +83,20 @@ def _coerce(name: str, raw):
 def load_settings(**overrides) -> Settings:
     """Build settings from TOML file, environment and keyword overrides (in that order)."""
     values: dict = {}
-    names = {f.name for f in dataclasses.fields(Settings)} - {"extra"}
+    names = {f.name for f in dataclasses.fields(Settings)}
     config_file = overrides.pop("config_file", None) or os.environ.get("TERITORIU_CONFIG")
-    extra: dict = {}
     if config_file:
         with open(config_file, "rb") as fh:
             data = tomllib.load(fh)
-        for key, value in data.items():
-            if key in names:
-                values[key] = _coerce(key, value)
-            else:
-                extra[key] = value
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(f"{config_file}: unknown settings {', '.join(unknown)}")
+        values.update({key: _coerce(key, value) for key, value in data.items()})
     for key in names:
         env = os.environ.get(f"TERITORIU_{key.upper()}")
         if env is not None and env != "":
             values[key] = _coerce(key, env)
     values.update({k: v for k, v in overrides.items() if v is not None})
-    values.setdefault("extra", extra)
     return Settings(**values)
 
 
@@ -108,7 +104,7 @@ def settings_to_dict(settings: Settings) -> dict:
     """Plain values, for configuration written as data (e.g. pygeoapi processes)."""
     return {f.name: (list(v) if isinstance(v := getattr(settings, f.name), tuple) else
                      str(v) if isinstance(v, Path) else v)
-            for f in dataclasses.fields(Settings) if f.name != "extra"}
+            for f in dataclasses.fields(Settings)}
 
 
 def settings_from_dict(values: dict) -> Settings:

@@ -19,8 +19,6 @@ from gis.settings import Settings
 from layers.registry import Layer, load_layers
 
 PROVIDER = "layers.provider.PostGISProvider"
-# pygeoapi's language tags for the profile's UI languages
-OGC_LOCALES = {"ro": "ro-RO", "en": "en-US", "hu": "hu-HU", "ru": "ru-RU"}
 def territory_bbox(settings: Settings) -> list[float]:
     """Extent of the loaded UATs in CRS84, or the country's (profile) while the database is empty."""
     country = list(get_profile(settings.profile).bbox)
@@ -104,7 +102,7 @@ def pygeoapi_config(settings: Settings, restricted: bool = False) -> dict:
             "url": f"{settings.base_url}/ogc",
             "mimetype": "application/json; charset=UTF-8",
             "encoding": "utf-8",
-            "languages": [OGC_LOCALES[code] for code in get_profile(settings.profile).languages],
+            "languages": list(get_profile(settings.profile).locales),
             "limits": {"default_items": 20, "max_items": 10000, "on_exceed": "throttle"},
             "pretty_print": False,
             "admin": False,

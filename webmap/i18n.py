@@ -7,11 +7,11 @@ has ro/en/hu; other languages fall back to Romanian there."""
 from __future__ import annotations
 
 from gis.land_use import CATEGORIES
+from gis.profiles import LOCALES  # noqa: F401 - the locale of each language (one table, gis.profiles)
 
 LANGUAGES = ("ro", "en", "hu", "ru")   # the catalogue's; a page offers its profile's
 LANGUAGE_NAMES = {"ro": "Română", "en": "English", "hu": "Magyar", "ru": "Русский"}
 OFFICE_LANGUAGES = ("ro", "en", "hu")  # the staff workspace's catalogue (OFFICE below)
-LOCALES = {"ro": "ro-RO", "en": "en-GB", "hu": "hu-HU", "ru": "ru-RU"}
 
 TEXTS: dict[str, dict[str, str]] = {
     "public_map_title": {"ro": "Harta publică", "en": "Public map", "hu": "Nyilvános térkép", "ru": "Публичная карта"},
