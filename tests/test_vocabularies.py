@@ -3,6 +3,7 @@ migrations, which stay as they were) must hold the same values, or they have dri
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -49,3 +50,15 @@ def test_every_state_has_its_moves_and_names():
     assert set(request_states.STAFF_LABELS) == set(request_states.PUBLIC_LABELS) == states
     assert request_states.allows("received", "issue") and not request_states.allows("review", "review")
     assert not request_states.allows("cancelled", "cancel")
+
+
+def test_the_settings_take_their_tolerances_from_gis_tolerances():
+    from gis import tolerances
+    from gis.editing import Rules
+    from gis.settings import Settings
+    from importers.pipeline import Rules as ImportRules
+
+    fields = {f.name: f.default for f in dataclasses.fields(Settings)}
+    assert fields["edit_area_tolerance"] == tolerances.AREA_SHARE == Rules().area_tolerance == ImportRules().area_tolerance
+    assert fields["edit_gap_width_m"] == tolerances.EDIT_GAP_WIDTH_M == Rules().gap_width_m
+    assert ImportRules().overlap_m2 == tolerances.OVERLAP_M2
