@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from factories import STAFF_PASSWORD, csrf_token, sign_in
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -145,3 +146,76 @@ def _remove_uats(settings, sirutas: list[int]) -> None:
             c.execute(text(f"DELETE FROM {table} WHERE {where or 'uat_siruta = ANY(:u)'}"), {"u": list(sirutas)})
         for t in triggered:
             c.execute(text(f"ALTER TABLE {t} ENABLE TRIGGER USER"))
+
+
+# -- factories: accounts, signed-in staff, UATs, production servers ---------------------------
+@pytest.fixture(scope="session")
+def make_user(loaded):
+    """make_user(username, role, uats=(), password=STAFF_PASSWORD, full_name=None): a local account,
+    scoped to `uats` (SIRUTA codes; none: unscoped), kept as it is when it exists already."""
+    from gis.passwords import hash_password
+
+    def make(username: str, role: str, uats=(), password: str = STAFF_PASSWORD, full_name: str | None = None) -> str:
+        with get_engine(loaded, "app").begin() as c:
+            c.execute(text("SELECT set_config('teritoriu.actor', 'test', true)"))
+            user_id = c.execute(text(
+                "INSERT INTO auth.user (username, full_name, role, password_hash) VALUES (:u, :n, :r, :h) "
+                "ON CONFLICT (username) DO UPDATE SET username = EXCLUDED.username RETURNING id"),
+                {"u": username, "n": full_name or username, "r": role, "h": hash_password(password)}).scalar_one()
+            for siruta in uats:
+                c.execute(text("INSERT INTO auth.user_uat (user_id, uat_siruta) VALUES (:i, :s) ON CONFLICT DO NOTHING"),
+                          {"i": user_id, "s": siruta})
+        return username
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def staff_client(app, make_user):
+    """staff_client(role, uats=(), username=None) -> (client, headers): a test client signed in as a
+    staff account of that role (created if missing) and the X-CSRF-Token header its calls need."""
+
+    def make(role: str, uats=(), username: str | None = None):
+        username = make_user(username or f"test.{role}", role, uats)
+        client = app.test_client()
+        answer = sign_in(client, username)
+        assert answer.status_code == 303, f"{username} could not sign in: {answer.status_code}"
+        return client, {"X-CSRF-Token": csrf_token(client, "/office")}
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def make_uat(settings):
+    """make_uat(conn, siruta, name, (xmin, ymin, xmax, ymax), county="Bihor"): a UAT whose boundary is
+    that rectangle in the storage CRS, inserted through `conn` (the caller's transaction)."""
+    from gis.profiles import get_profile
+
+    srid = get_profile(settings.profile).storage_srid
+
+    def make(conn, siruta: int, name: str, box: tuple[float, float, float, float], county: str = "Bihor") -> int:
+        conn.execute(text("INSERT INTO territory.uat (siruta, name, county, geom) VALUES "
+                          "(:s, :n, :c, ST_Multi(ST_MakeEnvelope(:x0, :y0, :x1, :y1, :srid)))"),
+                     {"s": siruta, "n": name, "c": county, "x0": box[0], "y0": box[1], "x1": box[2], "y1": box[3],
+                      "srid": srid})
+        return siruta
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def production_server():
+    """production_server(env, workers=2) -> base URL: `teritoriu serve --production` on a free loopback
+    port with `env` added to the environment; every server started is stopped after the module."""
+    from api import production
+
+    started = []
+
+    def start(env: dict, workers: int = 2) -> str:
+        port = _free_port()
+        started.append(production.spawn(port, env, workers=workers))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for proc in started:
+        production.stop(proc)

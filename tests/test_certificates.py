@@ -12,8 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 
-from gis.certificates import (CertificateError, certificate_facts, draft, issue, nomenclature_fee,
-                              urbanism_fee)
+from gis.certificates import CertificateError, certificate_facts, draft, issue, nomenclature_fee, urbanism_fee
 from gis.parcel_facts import ParcelNotFound
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: make setup")
@@ -139,10 +138,8 @@ def test_several_parcels_warn_when_not_contiguous(engine, chosen):
     assert apart.total_area == pytest.approx(sum(p.reference_area for p in apart.parcels))
 
 
-def test_parcels_of_two_uats_are_refused(engine, conn, chosen):
-    conn.execute(text(
-        "INSERT INTO territory.uat (siruta, name, county, geom) VALUES (999301, 'Altă comună', 'Bihor', "
-        "ST_Multi(ST_MakeEnvelope(100000, 100000, 101000, 101000, 3844)))"))
+def test_parcels_of_two_uats_are_refused(engine, conn, chosen, make_uat):
+    make_uat(conn, 999301, "Altă comună", (100000, 100000, 101000, 101000))
     conn.execute(text(
         "INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
         "VALUES (999301, '880001', 'CC', true, ST_Multi(ST_MakeEnvelope(100100, 100100, 100130, 100140, 3844)))"))

@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 
 import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from gis.db import session_scope
-from gis.models import User
-from gis.passwords import hash_password
 from gis.registers import discrepancies
 from gis.topology import check_layer
 
@@ -23,13 +19,8 @@ YEAR = 2026
 
 
 @pytest.fixture(scope="module")
-def staff(app, loaded):
-    with session_scope(loaded, actor="test") as s:
-        s.add(User(username="c.officer", full_name="c", role="officer", password_hash=hash_password(PASSWORD)))
-    client = app.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-    client.post("/office/login", data={"csrf": token, "username": "c.officer", "password": PASSWORD})
-    return client
+def staff(staff_client):
+    return staff_client("officer", username="c.officer")[0]
 
 
 def test_the_report_finds_every_deliberate_discrepancy_of_the_sample(loaded, engine):
@@ -56,10 +47,8 @@ def test_the_sample_layer_is_clean(engine):
         assert check_layer(c, SAMPLE_UAT) == []
 
 
-def test_the_check_finds_overlaps_gaps_and_duplicates(engine, conn):
-    u = 999601
-    conn.execute(text(f"INSERT INTO territory.uat (siruta, name, county, geom) VALUES ({u}, 'Topo', 'Bihor', "
-                      "ST_Multi(ST_MakeEnvelope(400000, 400000, 401000, 401000, 3844)))"))
+def test_the_check_finds_overlaps_gaps_and_duplicates(engine, conn, make_uat):
+    u = make_uat(conn, 999601, "Topo", (400000, 400000, 401000, 401000))
     parcels = [("T1", 400000, 400000, 400020), ("T2", 400019, 400000, 400040),   # 1 m overlap
                ("T3", 400040.3, 400000, 400060),                                  # 0.3 m gap
                ("T4", 400060, 400000, 400080)]
@@ -80,12 +69,11 @@ def test_the_check_finds_overlaps_gaps_and_duplicates(engine, conn):
     assert overlap.area_m2 == pytest.approx(40.0) and overlap.location["type"] == "Polygon"
 
 
-def test_the_check_exports_a_geopackage_that_gdal_reads(staff, engine, tmp_path):
+def test_the_check_exports_a_geopackage_that_gdal_reads(staff, engine, tmp_path, make_uat):
     import pyogrio
 
     with engine.begin() as c:  # a committed fault in a UAT of its own
-        c.execute(text("INSERT INTO territory.uat (siruta, name, county, geom) VALUES (999701, 'Gpkg', 'Bihor', "
-                       "ST_Multi(ST_MakeEnvelope(500000, 500000, 501000, 501000, 3844)))"))
+        make_uat(c, 999701, "Gpkg", (500000, 500000, 501000, 501000))
         for n, x in (("G1", 500000), ("G2", 500015)):
             c.execute(text("INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
                            "VALUES (999701, :n, 'CC', true, ST_Multi(ST_MakeEnvelope(:x, 500000, :x + 20, 500040, 3844)))"),

@@ -3,14 +3,8 @@ restore, the audit trail, and who may do it."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy import text
-
-from gis.db import session_scope
-from gis.models import User
-from gis.passwords import hash_password
 
 UAT = 999501
 X0, Y0 = 300000, 700000
@@ -22,28 +16,17 @@ def square(x, y, w=20, h=40):
 
 
 @pytest.fixture(scope="module")
-def territory(loaded, engine):
+def territory(engine, make_uat, make_user):
     with engine.begin() as c:
-        c.execute(text(f"INSERT INTO territory.uat (siruta, name, county, geom) VALUES ({UAT}, 'Test Edit', "
-                       f"'Bihor', ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
-    with session_scope(loaded, actor="test") as s:
-        for role in ("surveyor", "officer"):
-            s.add(User(username=f"e.{role}", full_name=role, role=role, password_hash=hash_password(PASSWORD)))
+        make_uat(c, UAT, "Test Edit", (X0, Y0, X0 + 1000, Y0 + 1000))
+    for role in ("surveyor", "officer"):
+        make_user(f"e.{role}", role)
     return UAT
 
 
-def signed_in(app, username):
-    client = app.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-    r = client.post("/office/login", data={"csrf": token, "username": username, "password": PASSWORD})
-    assert r.status_code == 303
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").get_data(as_text=True)).group(1)
-    return client, {"X-CSRF-Token": token}
-
-
 @pytest.fixture(scope="module")
-def officer(app, territory):
-    return signed_in(app, "e.officer")
+def officer(staff_client, territory):
+    return staff_client("officer", username="e.officer")
 
 
 def create(officer, number, geometry, **extra):
@@ -140,11 +123,11 @@ def test_retire_history_and_restore(officer, engine):
     assert client.get("/office/audit?since=ieri").status_code == 400
 
 
-def test_who_may_edit(app, officer, territory):
+def test_who_may_edit(app, officer, territory, staff_client):
     body = {"uat": UAT, "cadastral_number": "700040", "geometry": square(X0 + 700, Y0 + 10),
             "use_category": "CC", "intravilan": True}
     assert app.test_client().post("/api/office/parcels", json=body).status_code == 401
-    surveyor, headers = signed_in(app, "e.surveyor")
+    surveyor, headers = staff_client("surveyor", username="e.surveyor")
     assert surveyor.post("/api/office/parcels", json=body, headers=headers).status_code == 403
     client, _ = officer
     assert client.post("/api/office/parcels", json=body).status_code == 403  # no CSRF token
@@ -226,13 +209,13 @@ def test_a_new_parcel_gets_a_number_between_its_neighbours(officer, engine):
     assert far.status_code == 404
 
 
-def test_two_officers_saving_the_same_version_at_once_one_wins_one_gets_409(app, officer, engine, territory):
+def test_two_officers_saving_the_same_version_at_once_one_wins_one_gets_409(officer, engine, territory, staff_client):
     """No lost update: both edit version 1 at the same moment; exactly one save lands."""
     import threading
 
     client, headers = officer
     pid = create(officer, "700060", square(X0 + 900, Y0 + 300)).get_json()["parcel"]["id"]
-    other, other_headers = signed_in(app, "e.officer")
+    other, other_headers = staff_client("officer", username="e.officer")
     barrier = threading.Barrier(2)
     answers = {}
 

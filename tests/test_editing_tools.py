@@ -3,17 +3,12 @@ Stereo 70 coordinates, the parcel lookups of the editing map, and new address po
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from shapely.geometry import shape
 from sqlalchemy import text
 
 from gis.coordinates import CoordinateError, parse
 from gis.crs import transform_geojson
-from gis.db import session_scope
-from gis.models import User
-from gis.passwords import hash_password
 
 UAT = 999502
 X0, Y0 = 310000, 710000
@@ -25,20 +20,13 @@ def rect(x, y, w=20, h=40):
 
 
 @pytest.fixture(scope="module")
-def officer(app, loaded, engine):
+def officer(staff_client, engine, make_uat):
     with engine.begin() as c:
-        c.execute(text(f"INSERT INTO territory.uat (siruta, name, county, geom) VALUES ({UAT}, 'Test Unelte', "
-                       f"'Bihor', ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
+        make_uat(c, UAT, "Test Unelte", (X0, Y0, X0 + 1000, Y0 + 1000))
         c.execute(text(f"INSERT INTO territory.locality (siruta, uat_siruta, name, rank, geom) VALUES "
                        f"({UAT + 1}, {UAT}, 'Satu Unelte', 5, "
                        f"ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
-    with session_scope(loaded, actor="test") as s:
-        s.add(User(username="u.officer", full_name="Ofițer", role="officer", password_hash=hash_password(PASSWORD)))
-    client = app.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-    client.post("/office/login", data={"csrf": token, "username": "u.officer", "password": PASSWORD})
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").get_data(as_text=True)).group(1)
-    return client, {"X-CSRF-Token": token}
+    return staff_client("officer", username="u.officer")
 
 
 def create(officer, number, geometry, **extra):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import subprocess
 import sys
 import time
@@ -18,9 +17,6 @@ import pytest
 from shapely.geometry import Point, Polygon, box
 from sqlalchemy import text
 
-from gis.db import session_scope
-from gis.models import User
-from gis.passwords import hash_password
 from gis.settings import PROJECT_ROOT
 from importers.pipeline import Options, analyse_and_merge
 
@@ -30,10 +26,9 @@ PASSWORD = "parola-import-123"
 
 
 @pytest.fixture(scope="module")
-def uat(loaded, engine):
+def uat(loaded, engine, make_uat):
     with engine.begin() as c:
-        c.execute(text(f"INSERT INTO territory.uat (siruta, name, county, geom) VALUES ({UAT}, 'Test Import', "
-                       f"'Bihor', ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 2000}, {Y0 + 2000}, 3844)))"))
+        make_uat(c, UAT, "Test Import", (X0, Y0, X0 + 2000, Y0 + 2000))
         c.execute(text(f"INSERT INTO territory.locality (siruta, uat_siruta, name, rank, geom) VALUES "
                        f"({UAT + 1}, {UAT}, 'Satu Import', 5, "
                        f"ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 2000}, {Y0 + 2000}, 3844)))"))
@@ -254,18 +249,8 @@ def test_the_cli_exit_codes(loaded, uat, engine, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def staff(app, loaded):
-    with session_scope(loaded, actor="test") as s:
-        for role in ("surveyor", "officer"):
-            s.add(User(username=f"i.{role}", full_name=role, role=role, password_hash=hash_password(PASSWORD)))
-    out = {}
-    for role in ("surveyor", "officer"):
-        client = app.test_client()
-        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-        client.post("/office/login", data={"csrf": token, "username": f"i.{role}", "password": PASSWORD})
-        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").get_data(as_text=True)).group(1)
-        out[role] = (client, {"X-CSRF-Token": token})
-    return out
+def staff(staff_client):
+    return {role: staff_client(role, username=f"i.{role}") for role in ("surveyor", "officer")}
 
 
 def wait(client, job, timeout=120):

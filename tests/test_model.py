@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from gis.db import get_engine
 from gis.models import Base
@@ -18,11 +18,8 @@ BOWTIE = "MULTIPOLYGON(((250000 610000, 250020 610040, 250020 610000, 250000 610
 
 
 @pytest.fixture
-def uat(conn):
-    conn.execute(text(
-        "INSERT INTO territory.uat (siruta, name, county, geom) VALUES (:s, 'Comuna Test', 'Bihor', "
-        "ST_Multi(ST_MakeEnvelope(249000, 609000, 252000, 612000, 3844)))"), {"s": UAT})
-    return UAT
+def uat(conn, make_uat):
+    return make_uat(conn, UAT, "Comuna Test", (249000, 609000, 252000, 612000))
 
 
 def insert_parcel(conn, number: str, wkt: str = SQUARE, srid: int = 3844):
@@ -74,10 +71,8 @@ def test_the_same_number_is_free_again_once_the_parcel_is_retired(conn, uat):
     assert insert_parcel(conn, "50006") != pid
 
 
-def test_the_same_number_in_another_uat_is_another_parcel(conn, uat):
-    conn.execute(text(
-        "INSERT INTO territory.uat (siruta, name, county, geom) VALUES (999002, 'Alta', 'Bihor', "
-        "ST_Multi(ST_MakeEnvelope(249000, 609000, 252000, 612000, 3844)))"))
+def test_the_same_number_in_another_uat_is_another_parcel(conn, uat, make_uat):
+    make_uat(conn, 999002, "Alta", (249000, 609000, 252000, 612000))
     insert_parcel(conn, "50007")
     conn.execute(text(
         "INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
@@ -185,7 +180,7 @@ def test_every_geometry_column_has_a_gist_index(engine):
 
 
 def test_models_match_the_migrated_schema(settings):
-    """The ORM models and the Alembic migration describe the same tables and columns."""
+    """The few ORM models (gis.models) describe their tables as the Alembic migrations made them."""
     with get_engine(settings, "owner").connect() as c:
         ctx = MigrationContext.configure(c, opts={"include_schemas": True,
                                                   "compare_type": False,
@@ -200,5 +195,5 @@ def _ours(name, type_, parent_names):
         return name in {"territory", "cadastre", "streets", "planning", "agri", "fiscal",
                         "registry", "audit", "auth"}
     if type_ == "table":
-        return not name.endswith("_history")
+        return f"{parent_names['schema_name']}.{name}" in Base.metadata.tables
     return True

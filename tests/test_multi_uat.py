@@ -14,9 +14,6 @@ import pytest
 from sqlalchemy import text
 
 from gis.db import session_scope
-from gis.models import User
-from gis.models.auth import UserUat
-from gis.passwords import hash_password
 from gis.uats import add_uat
 
 SAMPLE, OTHER = 926501, 999001
@@ -24,7 +21,7 @@ PASSWORD = "parola-multi-uat-1"
 
 
 @pytest.fixture(scope="module")
-def two_uats(loaded, engine, tmp_path_factory, remove_uats):
+def two_uats(loaded, engine, tmp_path_factory, remove_uats, make_user):
     """The second UAT east of the sample: a locality, a PUG zone, a street, an address, and a
     parcel numbered like the sample's first intravilan parcel (with another legal area)."""
     with engine.connect() as c:
@@ -62,21 +59,10 @@ def two_uats(loaded, engine, tmp_path_factory, remove_uats):
             f"INSERT INTO cadastre.parcel (uat_siruta, locality_siruta, cadastral_number, legal_area, use_category,"
             f" intravilan, geom) VALUES (:u, 999002, :n, 1234, 'CC', true, {parcel}) RETURNING id"),
             {"u": OTHER, "n": number}).scalar()
-        s.add(User(username="mu.officer", full_name="Ofițer Doi Meri", role="officer", password_hash=hash_password(PASSWORD)))
-        s.add(User(username="mu.county", full_name="Administrator județ", role="admin", password_hash=hash_password(PASSWORD)))
-        s.flush()
-        officer_id = s.execute(text("SELECT id FROM auth.user WHERE username = 'mu.officer'")).scalar()
-        s.add(UserUat(user_id=officer_id, uat_siruta=OTHER))
+    make_user("mu.officer", "officer", uats=[OTHER], full_name="Ofițer Doi Meri")
+    make_user("mu.county", "admin", full_name="Administrator județ")
     yield {"number": number, "sample_id": sample_id, "other_id": other_id}
     remove_uats([OTHER])  # the rest of the suite expects the sample commune alone
-
-
-def staff(app, username):
-    client = app.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-    assert client.post("/office/login", data={"csrf": token, "username": username, "password": PASSWORD}).status_code == 303
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office").get_data(as_text=True)).group(1)
-    return client, {"X-CSRF-Token": token}
 
 
 def test_one_number_in_two_uats_is_two_parcels_in_every_public_api(client, two_uats):
@@ -128,8 +114,8 @@ def test_a_certificate_names_its_uat_and_numbers_in_it(client, engine, two_uats)
                          {"u": OTHER}).scalar() == 1
 
 
-def test_staff_of_one_uat_reach_only_its_records(app, two_uats):
-    client, headers = staff(app, "mu.officer")
+def test_staff_of_one_uat_reach_only_its_records(app, two_uats, staff_client):
+    client, headers = staff_client("officer", username="mu.officer")
     mine, theirs = two_uats["other_id"], two_uats["sample_id"]
     assert client.get(f"/api/office/parcels/{mine}").status_code == 200
     for method, path, body in [("GET", f"/api/office/parcels/{theirs}", None),
@@ -151,8 +137,8 @@ def test_staff_of_one_uat_reach_only_its_records(app, two_uats):
     assert client.get("/ogc/collections/parcel_assessments/items?limit=1").status_code == 401
 
 
-def test_a_county_administrator_reaches_every_uat(app, two_uats):
-    client, _ = staff(app, "mu.county")
+def test_a_county_administrator_reaches_every_uat(app, two_uats, staff_client):
+    client, _ = staff_client("admin", username="mu.county")
     for pid in (two_uats["sample_id"], two_uats["other_id"]):
         assert client.get(f"/api/office/parcels/{pid}").status_code == 200
     assert client.get("/ogc/collections/parcel_assessments/items?limit=1").status_code == 200

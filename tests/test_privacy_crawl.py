@@ -194,16 +194,9 @@ def test_searching_or_filtering_by_a_personal_datum_finds_nothing(client, canary
         assert r.status_code == 400 and value not in r.get_data(as_text=True), (column, r.status_code)
 
 
-def test_staff_do_see_the_canary_so_the_detector_is_not_blind(app, loaded, canary, personal):
+def test_staff_do_see_the_canary_so_the_detector_is_not_blind(staff_client, canary, personal):
     """The fiscal view of the same parcel, signed in as an officer, shows the owner: the data
     the crawler looks for is really there and really recognised."""
-    from gis.models import User
-    from gis.passwords import hash_password
-
-    with session_scope(loaded, actor="test") as s:
-        s.add(User(username="pc.officer", full_name="officer", role="officer", password_hash=hash_password("parola-pc-1234")))
-    client = app.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-    client.post("/office/login", data={"csrf": token, "username": "pc.officer", "password": "parola-pc-1234"})
+    client, _ = staff_client("officer", username="pc.officer")
     body = client.get(f"/api/office/parcels/{canary['parcel'].id}/fiscal").get_data(as_text=True)
     assert {"taxpayer name", "CNP/CUI", "tax amount"} <= set(found(body, personal).values()), body[:300]

@@ -3,30 +3,17 @@ staff session that holds whichever worker answers."""
 
 from __future__ import annotations
 
-import re
-import socket
-
 import pytest
 import requests
-
-from api import production
-from gis.db import session_scope
-from gis.models import User
-from gis.passwords import hash_password
+from factories import CSRF_FIELD
 
 PASSWORD = "parola-productie-1"
 
 
 @pytest.fixture(scope="module")
-def server(loaded):
-    with session_scope(loaded, actor="test") as s:
-        s.add(User(username="prod.officer", full_name="Ofițer", role="officer", password_hash=hash_password(PASSWORD)))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    proc = production.spawn(port, {"TERITORIU_DB_NAME": loaded.db_name}, workers=3)
-    yield f"http://127.0.0.1:{port}"
-    production.stop(proc)
+def server(loaded, make_user, production_server):
+    make_user("prod.officer", "officer", password=PASSWORD)
+    return production_server({"TERITORIU_DB_NAME": loaded.db_name}, workers=3)
 
 
 def test_json_is_gzipped_and_tiles_cached(server):
@@ -62,7 +49,7 @@ def test_a_tile_revalidates_with_its_gzip_etag(server, loaded):
 def test_a_staff_session_holds_across_workers(server):
     http = requests.Session()
     page = http.get(f"{server}/office/login", timeout=30).text
-    token = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    token = CSRF_FIELD.search(page).group(1)
     r = http.post(f"{server}/office/login", data={"csrf": token, "username": "prod.officer", "password": PASSWORD},
                   timeout=30, allow_redirects=False)
     assert r.status_code == 303

@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from factories import csrf_token, sign_in
 from sqlalchemy import text
 
 from gis.apikeys import create_key
 from gis.db import session_scope
 from layers.ogc_config import restricted_grants
 from layers.processes import PROCESSES
-from gis.models import User
-from gis.passwords import hash_password
 
 PASSWORD = "parola-matrice-123"
 MUTATING = {"POST", "PUT", "DELETE", "PATCH"}
@@ -39,22 +38,15 @@ def routes(app):
 
 
 @pytest.fixture(scope="module")
-def sessions(app, loaded):
-    with session_scope(loaded, actor="test") as s:
-        for role in ("citizen", "surveyor", "officer", "admin"):
-            s.add(User(username=f"rm.{role}", full_name=role, role=role, password_hash=hash_password(PASSWORD)))
+def sessions(app, loaded, staff_client, make_user):
     out = {"anonymous": (app.test_client(), {})}
-    for role in ("citizen", "surveyor", "officer", "admin"):
-        client = app.test_client()
-        token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-        client.post("/office/login", data={"csrf": token, "username": f"rm.{role}", "password": PASSWORD})
-        page = client.get("/office")
-        if role == "citizen":  # refused at sign-in: a citizen keeps only the login page's token
-            assert page.status_code == 401
-            out[role] = (client, {"X-CSRF-Token": token})
-            continue
-        token = re.search(r'name="csrf" value="([^"]+)"', page.get_data(as_text=True)).group(1)
-        out[role] = (client, {"X-CSRF-Token": token})
+    for role in ("surveyor", "officer", "admin"):
+        out[role] = staff_client(role, username=f"rm.{role}")
+    # refused at sign-in: a citizen keeps only the login page's token
+    client = app.test_client()
+    assert sign_in(client, make_user("rm.citizen", "citizen")).status_code == 401
+    assert client.get("/office").status_code == 401
+    out["citizen"] = (client, {"X-CSRF-Token": csrf_token(client)})
     with session_scope(loaded, actor="test") as s:  # an agency granted everything a key can be
         _, key = create_key(s, "Agenția de test", AGENCY_GRANTS)
     out["agency"] = (app.test_client(), {"X-API-Key": key})
@@ -95,8 +87,7 @@ def test_no_mutation_succeeds_where_it_should_not(app, sessions, engine, who):
 
 def test_citizens_cannot_sign_in_to_the_office(app, sessions):
     client = app.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/office/login").get_data(as_text=True)).group(1)
-    r = client.post("/office/login", data={"csrf": token, "username": "rm.citizen", "password": PASSWORD})
+    r = sign_in(client, "rm.citizen")
     assert r.status_code == 401 and client.get("/office").status_code == 401
 
 

@@ -2,38 +2,32 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from factories import STAFF_PASSWORD, csrf_token
+from factories import sign_in as post_sign_in
 from sqlalchemy import text
 
 from gis.db import session_scope
-from gis.models import User
-from gis.passwords import hash_password
 
-PASSWORD = "parola-de-test-123"
+PASSWORD = STAFF_PASSWORD
 ROLES = ("citizen", "surveyor", "officer", "admin")
 
 
 @pytest.fixture(scope="module")
-def accounts(loaded):
-    with session_scope(loaded, actor="test") as s:
-        for role in ROLES:
-            s.add(User(username=f"t.{role}", full_name=f"Test {role}", role=role,
-                       password_hash=hash_password(PASSWORD)))
-        s.add(User(username="t.locked", full_name="Test locked", role="officer",
-                   password_hash=hash_password(PASSWORD)))
+def accounts(make_user):
+    for role in ROLES:
+        make_user(f"t.{role}", role, full_name=f"Test {role}")
+    make_user("t.locked", "officer", full_name="Test locked")
     return {role: f"t.{role}" for role in ROLES}
 
 
-def csrf(client, path="/office/login") -> str:
-    return re.search(r'name="csrf" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+csrf = csrf_token
 
 
 def sign_in(app, username, password=PASSWORD):
+    """A new browser signing in: (its client, the answer to the form)."""
     client = app.test_client()
-    r = client.post("/office/login", data={"csrf": csrf(client), "username": username, "password": password})
-    return client, r
+    return client, post_sign_in(client, username, password)
 
 
 def test_staff_sign_in_and_see_the_requests(app, accounts):
