@@ -16,6 +16,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import text
 
 from api.staff import current_user, requires, scope_by_uat
+from gis import audit
 from gis.db import get_engine, set_actor
 from gis.registers import discrepancies, fiscal_view
 from gis.roles import STAFF
@@ -117,9 +118,7 @@ def fiscal(parcel_id: int):
         if exists is None:
             abort(404, description=f"no parcel with id {parcel_id}")
         view = fiscal_view(conn, parcel_id)
-        conn.execute(text("INSERT INTO audit.log (actor, action, table_name, object_id, uat_siruta) "
-                          "VALUES (:a, 'view', 'fiscal:parcel', :o, :u)"),
-                     {"a": f"{user['role']}:{user['username']}", "o": str(parcel_id), "u": exists})
+        audit.record(conn, f"{user['role']}:{user['username']}", "view", "fiscal:parcel", str(parcel_id), exists)
     response = jsonify(view)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -17,6 +17,7 @@ from functools import wraps
 from flask import abort, current_app, request, session
 from sqlalchemy import select, text
 
+from gis import audit
 from gis.db import session_scope
 from gis.models import User
 from gis.passwords import verify_password
@@ -81,8 +82,7 @@ def sign_in(username: str, password: str) -> tuple[dict | None, str]:
             return None, generic
         user.failed_logins = 0
         user.locked_until = None
-        db.execute(text("INSERT INTO audit.log (actor, action, table_name, object_id) "
-                        "VALUES (:a, 'login', 'auth.user', :id)"), {"a": user.username, "id": str(user.id)})
+        audit.record(db, user.username, "login", "auth.user", str(user.id))
         if user.role not in STAFF:
             return None, "this account is not a staff account"
         uats = db.execute(text("SELECT uat_siruta FROM auth.user_uat WHERE user_id = :i ORDER BY 1"),

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
+from gis import audit
 from gis.models import ApiKey
 
 
@@ -72,11 +73,7 @@ def check_key(session: Session, presented: str | None) -> KeyCheck:
 def record_use(session: Session, key: ApiKey, what: str) -> None:
     """Every use of a key leaves a trace: last use on the key, and an audit row."""
     session.execute(update(ApiKey).where(ApiKey.id == key.id).values(last_used_at=text("now()")))
-    session.execute(
-        text("INSERT INTO audit.log (actor, action, table_name, object_id) "
-             "VALUES (:actor, 'view', :what, :prefix)"),
-        {"actor": f"apikey:{key.prefix}:{key.agency}", "what": what, "prefix": key.prefix},
-    )
+    audit.record(session, f"apikey:{key.prefix}:{key.agency}", "view", what, key.prefix)
 
 
 def revoke_key(session: Session, prefix: str) -> bool:

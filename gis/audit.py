@@ -1,11 +1,31 @@
-"""Browsing the audit trail: who changed what, when (rows written by the audit_row trigger and
-by the logged views of personal data)."""
+"""The audit trail: who changed or saw what, when.
+
+Changes to the registers are written by the database itself (the audit_row trigger); every
+other row (a sign-in, a view of personal data, an agency's read, a bulk load) is written by
+`record()` here and nowhere else. ACTIONS is the list of what a row may record; the CHECK on
+`audit.log.action` (migration 0001, kept as it was) holds the same words, and
+tests/test_vocabularies.py fails when the two differ.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import Connection, text
+from sqlalchemy.orm import Session
+
+ACTIONS = ("insert", "update", "retire", "delete", "bulk-load", "view", "login")
+
+
+def record(db: Connection | Session, actor: str, action: str, table: str, object_id: str | None = None,
+           uat: int | None = None, after: str | None = None) -> None:
+    """Append one row to the audit log, in the caller's transaction (`after`: JSON text)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    db.execute(text("INSERT INTO audit.log (actor, action, table_name, object_id, uat_siruta, after) "
+                    "VALUES (:actor, :action, :table, :object, :uat, CAST(:after AS jsonb))"),
+               {"actor": actor, "action": action, "table": table, "object": object_id, "uat": uat,
+                "after": after})
 
 
 def browse(conn: Connection, actor: str | None = None, table: str | None = None, obj: str | None = None,

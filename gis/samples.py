@@ -22,6 +22,7 @@ import pyogrio
 import shapely
 from sqlalchemy import text
 
+from gis import audit
 from gis.db import get_engine, set_actor
 from gis.profiles import get_profile
 from gis.settings import Settings
@@ -365,10 +366,6 @@ def load_commune(settings: Settings, source: Path) -> LoadReport:
             report.changed[name.removesuffix(".csv")] = int(changed)
         conn.execute(text("SELECT set_config('teritoriu.bulk', 'off', true)"))
         if report.total_changed:
-            conn.execute(
-                text("INSERT INTO audit.log (actor, action, table_name, object_id, uat_siruta, after)"
-                     " VALUES (:actor, 'bulk-load', 'samples', :src, :uat, :counts)"),
-                {"actor": ACTOR, "src": str(source), "uat": uat, "counts": json.dumps(report.changed)},
-            )
+            audit.record(conn, ACTOR, "bulk-load", "samples", str(source), uat, json.dumps(report.changed))
     report.seconds = time.monotonic() - started
     return report

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from gis import land_use, request_states, roles
+from gis import audit, land_use, request_states, roles
 
 
 def check_values(conn, table: str, column: str) -> set[str]:
@@ -28,6 +28,7 @@ def check_values(conn, table: str, column: str) -> set[str]:
     ("cadastre.parcel", "use_category", land_use.CODES),
     ("auth.user", "role", roles.ROLES),
     ("registry.request", "status", request_states.STATES),
+    ("audit.log", "action", audit.ACTIONS),
 ])
 def test_the_database_allows_the_values_of_the_python_vocabulary(conn, table, column, vocabulary):
     assert check_values(conn, table, column) == set(vocabulary)
@@ -59,6 +60,16 @@ def test_the_settings_take_their_tolerances_from_gis_tolerances():
     from importers.pipeline import Rules as ImportRules
 
     fields = {f.name: f.default for f in dataclasses.fields(Settings)}
-    assert fields["edit_area_tolerance"] == tolerances.AREA_SHARE == Rules().area_tolerance == ImportRules().area_tolerance
+    assert fields["edit_area_tolerance"] == tolerances.AREA_SHARE == Rules().area_tolerance
+    assert ImportRules().area_tolerance == tolerances.AREA_SHARE
     assert fields["edit_gap_width_m"] == tolerances.EDIT_GAP_WIDTH_M == Rules().gap_width_m
     assert ImportRules().overlap_m2 == tolerances.OVERLAP_M2
+
+
+def test_audit_rows_are_written_only_by_gis_audit():
+    from gis.settings import PROJECT_ROOT
+
+    writers = [str(p.relative_to(PROJECT_ROOT)) for folder in ("api", "gis", "importers", "layers", "webmap")
+               for p in (PROJECT_ROOT / folder).rglob("*.py")
+               if "INSERT INTO audit.log" in p.read_text(encoding="utf-8") and "migrations" not in p.parts]
+    assert writers == ["gis/audit.py"]
