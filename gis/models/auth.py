@@ -1,11 +1,11 @@
-"""Staff and citizen accounts, their UAT scope, and agencies' API keys."""
+"""Staff and citizen accounts, their UAT scope, and agencies' API keys (the tables of migration 0001)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, LargeBinary, Text, func
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.models.base import Base
@@ -34,7 +34,7 @@ class UserUat(Base):
     __table_args__ = {"schema": "auth"}
 
     user_id: Mapped[int] = mapped_column(ForeignKey("auth.user.id"), primary_key=True)
-    uat_siruta: Mapped[int] = mapped_column(ForeignKey("territory.uat.siruta"), primary_key=True)
+    uat_siruta: Mapped[int] = mapped_column(Integer, primary_key=True)  # territory.uat (FK in the schema)
 
 
 class ApiKey(Base):
@@ -52,34 +52,3 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-
-class DataRevision(Base):
-    """One row, bumped by any change to a published spatial table (cache invalidation)."""
-
-    __tablename__ = "data_revision"
-    __table_args__ = {"schema": "audit"}
-
-    id: Mapped[bool] = mapped_column(Boolean, primary_key=True, server_default="true")
-    revision: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
-
-
-class AuditEntry(Base):
-    """One row of the audit trail, written by the `audit_row` trigger (and by views of personal data)."""
-
-    __tablename__ = "log"
-    __table_args__ = {"schema": "audit"}
-
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
-                                         server_default=func.clock_timestamp())
-    actor: Mapped[str] = mapped_column(Text, nullable=False)
-    action: Mapped[str] = mapped_column(Text, nullable=False)
-    table_name: Mapped[str] = mapped_column(Text, nullable=False)
-    object_id: Mapped[str | None] = mapped_column(Text)
-    uat_siruta: Mapped[int | None] = mapped_column(Integer)
-    before: Mapped[dict | None] = mapped_column(JSONB)
-    after: Mapped[dict | None] = mapped_column(JSONB)
-    # the hash chain (migration 0004): set by the chain_row trigger, in commit order
-    chain_no: Mapped[int] = mapped_column(BigInteger, nullable=False)
-    row_hash: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
