@@ -12,9 +12,6 @@ export TERITORIU_PROFILE := MD
 export TERITORIU_DB_NAME := $(or $(TERITORIU_DB_NAME),teritoriu_md)
 export TERITORIU_SAMPLES_DIR := $(CURDIR)/data-samples-md
 export TERITORIU_ORTHOPHOTO := $(CURDIR)/data-samples-md/orthophoto.tif
-SIGNING_NAME := Primăria Comunei Răzeșeni
-else
-SIGNING_NAME := Primăria Comunei Valea Verde
 endif
 
 .PHONY: setup db demo samples test bench lint clean
@@ -30,7 +27,7 @@ samples: db       ## load data-samples/ (idempotent)
 	@$(T) samples load
 	@$(T) user create --username ofiter.demo --full-name "Ofițer Demo" --role officer \
 	    --password teritoriu-demo --if-missing
-	@$(T) signing init --name "$(SIGNING_NAME)"
+	@$(T) signing init
 
 demo: samples     ## serve the sample commune on http://127.0.0.1:5000
 	@echo

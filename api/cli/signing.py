@@ -13,10 +13,12 @@ def signing() -> None:
 
 
 @signing.command("init")
-@click.option("--name", default="Primăria (Teritoriu)", show_default=True)
-def signing_init(name: str) -> None:
+@click.option("--name", default=None,
+              help="The holder (default: from the national profile and the UAT, e.g. 'Primăria Comuna …').")
+def signing_init(name: str | None) -> None:
     """Create a self-signed signing certificate for the demo (kept if it exists)."""
-    from gis.certificates.signing import create_self_signed
+    from gis.certificates.signing import create_self_signed, default_holder
 
-    key, cert = create_self_signed(_settings(), name)
+    settings = _settings()
+    key, cert = create_self_signed(settings, name or default_holder(settings))
     click.echo(f"signing certificate: {cert} (key {key})")

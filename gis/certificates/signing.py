@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from gis.profiles import get_profile
 from gis.settings import Settings
 
 FIELD = "SemnaturaPrimarie"
@@ -33,6 +34,23 @@ def configured(settings: Settings) -> bool:
     return key.exists() and cert.exists()
 
 
+def default_holder(settings: Settings) -> str:
+    """Who signs, named from the national profile and the UAT served: a UAT's own `signing_name`
+    setting, else the profile's pattern (RO, MD: "Primăria {uat}"); with several UATs, the
+    deployment's ("Primăria (Teritoriu)")."""
+    from sqlalchemy import text
+
+    from gis.db import get_engine
+
+    pattern = get_profile(settings.profile).signing_name
+    with get_engine(settings, "app").connect() as conn:
+        uats = conn.execute(text("SELECT name, settings FROM territory.uat ORDER BY siruta LIMIT 2")).all()
+    if len(uats) != 1:
+        return pattern.format(uat="(Teritoriu)")
+    name, own = uats[0]
+    return (own or {}).get("signing_name") or pattern.format(uat=name)
+
+
 def create_self_signed(settings: Settings, common_name: str) -> tuple[Path, Path]:
     """A self-signed RSA certificate for the demo (valid 3 years); keeps an existing one."""
     key_path, cert_path = paths(settings)
@@ -40,10 +58,11 @@ def create_self_signed(settings: Settings, common_name: str) -> tuple[Path, Path
         return key_path, cert_path
     key_path.parent.mkdir(parents=True, exist_ok=True)
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "RO"),
+    country = get_profile(settings.profile).code  # ISO 3166 code of the profile's country
+    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, country),
                       x509.NameAttribute(NameOID.ORGANIZATION_NAME, common_name),
                       x509.NameAttribute(NameOID.COMMON_NAME, f"{common_name} (demonstrativ)")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
             .public_key(key.public_key()).serial_number(x509.random_serial_number())
             .not_valid_before(now - dt.timedelta(minutes=5)).not_valid_after(now + dt.timedelta(days=3 * 365))
@@ -85,11 +104,12 @@ def sign(settings: Settings, pdf: bytes, reason: str, location: str) -> bytes:
 
 def validate(pdf: bytes, cert_pem: bytes) -> bool:
     """True when the PDF's signature is intact and chains to `cert_pem`."""
+    import tempfile
+
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
-    import tempfile
 
     with tempfile.NamedTemporaryFile(suffix=".pem") as fh:
         fh.write(cert_pem)
