@@ -258,14 +258,15 @@ def coordinates():
 
     data = _body()
     if not isinstance(data.get("text"), str) or not isinstance(data.get("uat"), int):
-        abort(400, description="send {uat, text}: one point per line, X (north) and Y (east) in Stereo 70")
+        abort(400, description="send {uat, text}: one point per line, X (north) and Y (east) in "
+                               f"{get_profile(_settings().profile).crs_name}")
     with get_engine(_settings(), "app").connect() as conn:
         bbox = conn.execute(text("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) "
                                  "FROM territory.uat WHERE siruta = :u"), {"u": data["uat"]}).one_or_none()
     if bbox is None:
         abort(404, description=f"no UAT {data['uat']}")
     try:
-        outline = typed.parse(data["text"], tuple(bbox))
+        outline = typed.parse(data["text"], tuple(bbox), get_profile(_settings().profile).crs_name)
     except typed.CoordinateError as exc:
         abort(422, description=str(exc))
     geometry = outline.geojson()

@@ -44,9 +44,9 @@ def _numbers(line: str) -> list[float]:
     return out
 
 
-def parse(text: str, bbox: tuple[float, float, float, float]) -> Outline:
+def parse(text: str, bbox: tuple[float, float, float, float], crs_name: str = "the storage CRS") -> Outline:
     """One polygon ring from lines of coordinates; `bbox` is the UAT's (minx, miny, maxx, maxy)
-    in the storage CRS (x = easting)."""
+    in the storage CRS (x = easting), which people call `crs_name` (the national profile's)."""
     pairs: list[tuple[float, float]] = []
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.lstrip().startswith("#"):
@@ -71,7 +71,7 @@ def parse(text: str, bbox: tuple[float, float, float, float]) -> Outline:
         notes.append("the coordinates were read as X = easting, Y = northing (they fall inside "
                       "the UAT only that way)")
     else:
-        raise CoordinateError("the coordinates fall outside the UAT in either order: are they Stereo 70?")
+        raise CoordinateError(f"the coordinates fall outside the UAT in either order: are they in {crs_name}?")
     if ring[0] != ring[-1]:
         ring.append(ring[0])
     if len(set(ring)) < 3:

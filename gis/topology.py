@@ -43,8 +43,7 @@ def _current(alias: str, area_geojson: dict | None) -> str:
 def check_layer(conn: Connection, uat: int, area_geojson: dict | None = None,
                 gap_width_m: float = GAP_WIDTH_M) -> list[TopologyProblem]:
     """Every problem of the current parcels of `uat` (optionally only those touching `area`, CRS84)."""
-    srid = conn.execute(text("SELECT ST_SRID(geom) FROM territory.uat WHERE siruta = :u"),
-                        {"u": uat}).scalar_one_or_none() or 3844
+    srid = conn.execute(text("SELECT Find_SRID('cadastre', 'parcel', 'geom')")).scalar_one()  # the profile's
     params = {"uat": uat, "min": OVERLAP_M2, "half": gap_width_m / 2, "srid": srid,
               "area": json.dumps(area_geojson) if area_geojson else None}
     sel = f"SELECT p.* FROM cadastre.parcel p WHERE {_current('p', area_geojson)}"
