@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from api.cli.common import settings as _settings
+from gis.profiles import PROFILES
 
 
 @click.command()
@@ -17,7 +18,7 @@ from api.cli.common import settings as _settings
 @click.option("--formats", type=click.Choice(["all", "gpkg"]), default=None,
               help="gpkg: only the GeoPackage and CSVs (for large benchmark communes). "
                    "Default: all for a commune, gpkg for a region.")
-@click.option("--profile", type=click.Choice(["RO", "MD"], case_sensitive=False), default=None,
+@click.option("--profile", type=click.Choice(list(PROFILES), case_sensitive=False), default=None,
               help="National profile of the commune (default: the deployment's, TERITORIU_PROFILE).")
 @click.option("--uats", "n_uats", type=click.IntRange(1, 500), default=None,
               help="A region: this many communes side by side, each its own UAT, one folder each.")
