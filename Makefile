@@ -45,8 +45,10 @@ test: setup       ## the whole test suite against a real PostGIS and a real brow
 bench: db         ## performance benchmarks (see bench/)
 	@$(VENV)/python -m bench $(BENCH_ARGS)
 
-lint:
-	@$(VENV)/ruff check gis layers api webmap importers styles tests
+lint:             ## ruff on the Python, ESLint (webmap/eslint.config.js) on the map scripts
+	@status=0; $(VENV)/ruff check gis layers api webmap importers styles tests || status=1; \
+	 scripts/install-web-assets.sh && (cd webmap && npx --no-install eslint static/js) || status=1; \
+	 exit $$status
 
 clean:            ## stop the cluster; remove var/ (ALL local data) and .venv
 	-@$(T) db stop

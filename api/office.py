@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import html
-
 from flask import Blueprint, Response, abort, current_app, redirect, request, session, url_for
 from sqlalchemy import text
 
@@ -16,34 +14,21 @@ from gis.db import get_engine
 from gis.request_states import STAFF_LABELS, allows
 from gis.roles import EDITORS, STAFF
 from importers.pipeline import fail_interrupted_jobs
-from webmap.simple_page import simple_page
+from webmap.simple_page import render_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 scope_by_uat(bp)
 STATUS = STAFF_LABELS  # the request states: gis/request_states.py
 
 
-def _page(title: str, body: str, status: int = 200) -> Response:
-    e = html.escape
-    user = current_user()
-    who = (f'<form method="post" action="/office/logout" style="margin:0"><input type="hidden" '
-           f'name="csrf" value="{csrf_token()}"><span>{e(user["username"])} ({e(user["role"])})</span> '
-           '<button class="t-link" style="color:#fff;border-color:#fff">Ieșire</button></form>') if user else ""
-    return simple_page(title, body, status=status, header_extra=who, private=True)
+def _page(template: str, title: str, status: int = 200, **context) -> Response:
+    """A staff page from its template (templates/office_*.html: the signed-in user in the header)."""
+    return render_page(template, status, private=True, title=title, user=current_user(), csrf=csrf_token(), **context)
 
 
 @bp.get("/login")
 def login_form(message: str = "", status: int = 200):
-    e = html.escape
-    body = (f"{'<p class=t-note role=alert>' + e(message) + '</p>' if message else ''}"
-            '<form method="post" action="/office/login" style="max-width:22rem">'
-            f'<input type="hidden" name="csrf" value="{csrf_token()}">'
-            '<p><label for="username">Utilizator</label><br><input id="username" name="username" '
-            'autocomplete="username" required></p>'
-            '<p><label for="password">Parola</label><br><input id="password" name="password" '
-            'type="password" autocomplete="current-password" required></p>'
-            '<p><button class="t-button" type="submit">Intrare</button></p></form>')
-    return _page("Teritoriu — personal", body, status)
+    return _page("office_login.html", "Teritoriu — personal", status, message=message)
 
 
 # Failed sign-ins per client address: the per-account lockout stops guessing one password,
@@ -89,37 +74,13 @@ def home():
                    r.created_at
             FROM registry.request r WHERE {scope}
             ORDER BY r.year DESC, r.registry_number DESC LIMIT 200"""), params).all()
-    e = html.escape
     officer = current_user()["role"] in EDITORS
-    token = csrf_token()
-
-    def actions(rid: int, status: str) -> str:
-        if not officer:
-            return ""
-        out = []
-        for action, label in (("review", "Verificare"), ("issue", "Emite")):
-            if allows(status, action):
-                out.append(f'<form method="post" action="/office/requests/{rid}/{action}" style="display:inline">'
-                           f'<input type="hidden" name="csrf" value="{token}"><button class="t-link">{label}</button></form>')
-        if allows(status, "cancel"):
-            out.append(f'<form method="post" action="/office/requests/{rid}/cancel" style="display:inline">'
-                       f'<input type="hidden" name="csrf" value="{token}"><input name="reason" '
-                       f'aria-label="Motivul anulării" placeholder="motiv" required size="10">'
-                       '<button class="t-link">Anulează</button></form>')
-        return " ".join(out)
-
-    table = "".join(
-        f"<tr><td>{e(r[1])}</td><td>{e(r[2])}</td><td>{e(r[6])}</td><td>{e(r[3])}</td>"
-        f"<td>{e(STATUS.get(r[4], r[4]))}</td><td>{e(str(r[5]))}</td><td>{actions(r[0], r[4])}</td></tr>"
-        for r in rows)
-    body = ('<p class="t-actions">' + ('<a class="t-button" href="/office/map">Harta de editare</a> '
-                                       if officer else "")
-            + '<a class="t-link" href="/office/imports">Importuri</a> '
-            + ('<a class="t-link" href="/office/audit">Jurnal de audit</a>' if officer else "") + '</p>'
-            "<h2>Cereri de certificate</h2><table><tr><th>Nr.</th><th>Tip</th><th>Imobile</th>"
-            "<th>Solicitant</th><th>Stare</th><th>Taxă (lei)</th><th>Acțiuni</th></tr>"
-            f"{table}</table>")
-    return _page("Teritoriu — birou", body)
+    table = [{"id": r[0], "number": r[1], "kind": r[2], "parcels": r[6], "applicant": r[3],
+              "status_label": STATUS.get(r[4], r[4]), "fee": str(r[5]), "cancellable": allows(r[4], "cancel"),
+              "actions": [(action, label) for action, label in (("review", "Verificare"), ("issue", "Emite"))
+                          if allows(r[4], action)]}
+             for r in rows]
+    return _page("office_home.html", "Teritoriu — birou", officer=officer, rows=table)
 
 
 @bp.get("/map")
@@ -177,7 +138,7 @@ def audit_page():
 
     from gis.audit import browse, tables
 
-    e, a = html.escape, request.args
+    a = request.args
     dates = {}
     for name in ("since", "until"):
         try:
@@ -191,33 +152,8 @@ def audit_page():
         entries = browse(conn, a.get("actor"), a.get("table"), a.get("object"), dates["since"], dates["until"],
                          300, with_changes=True, uats=user_uats())
         names = tables(conn)
-    options = "".join(f'<option value="{e(t)}"{" selected" if t == a.get("table") else ""}>{e(t)}</option>'
-                      for t in names)
-
-    def field(name, label, kind="text"):
-        return (f'<p><label for="q-{name}">{label}</label><br><input id="q-{name}" name="{name}" type="{kind}" '
-                f'value="{e(a.get(name, ""))}"></p>')
-
-    def changes(entry):
-        parts = [f"{e(k)}: {e(str(b))} → {e(str(v))}" for k, (b, v) in entry["changes"].items()]
-        if entry["geometry_changed"]:
-            parts.append("geometria")
-        return "; ".join(parts)
-
-    rows = "".join(
-        f"<tr><td>{e(x['at'][:19].replace('T', ' '))}</td><td>{e(x['actor'])}</td>"
-        f"<td>{e(ACTIONS.get(x['action'], x['action']))}</td><td>{e(x['table_name'])}</td>"
-        f"<td>{e(x['object_id'] or '')}</td><td>{changes(x)}</td></tr>" for x in entries)
-    body = ('<form method="get" class="t-filters" style="display:flex;gap:.8rem;flex-wrap:wrap">'
-            + field("actor", "Utilizator (rol:nume)") + field("object", "Obiect (id)")
-            + f'<p><label for="q-table">Tabel</label><br><select id="q-table" name="table"><option value="">toate'
-              f'</option>{options}</select></p>'
-            + field("since", "De la", "date") + field("until", "Până la", "date")
-            + '<p><br><button class="t-button">Filtrează</button></p></form>'
-            f"<p>{len(entries)} înregistrări (cele mai noi întâi, cel mult 300).</p>"
-            '<table class="t-table" id="audit"><tr><th>Când</th><th>Cine</th><th>Ce</th><th>Tabel</th>'
-            f"<th>Obiect</th><th>Modificări</th></tr>{rows}</table>")
-    return _page("Teritoriu — jurnal de audit", body)
+    return _page("office_audit.html", "Teritoriu — jurnal de audit", entries=entries, tables=names, args=a,
+                 actions=ACTIONS)
 
 
 IMPORT_STATUS = {"running": "în verificare", "rejected": "respins (erori)", "checked": "verificat",
@@ -228,9 +164,8 @@ IMPORT_STATUS = {"running": "în verificare", "rejected": "respins (erori)", "ch
 @bp.get("/imports")
 @requires(*STAFF)
 def imports_page():
-    from webmap.imports import upload_form
+    from webmap.imports import LAYERS
 
-    e = html.escape
     user = current_user()
     mine = user["role"] == "surveyor"
     settings = current_app.extensions["teritoriu.settings"]
@@ -243,15 +178,8 @@ def imports_page():
             WHERE (NOT :mine OR created_by = :me) AND (uat_siruta IS NULL OR {scope})
             ORDER BY id DESC LIMIT 100"""),
             {"mine": mine, "me": f"{user['role']}:{user['username']}", **params}).mappings().all()
-    table = "".join(
-        f'<tr><td><a href="/office/imports/{r["id"]}">{r["id"]}</a></td><td>{r["created_at"]:%Y-%m-%d %H:%M}</td>'
-        f"<td>{e(r['created_by'])}</td><td>{e(r['source_name'])}</td><td>{e(r['kind'])}</td>"
-        f"<td>{e(IMPORT_STATUS.get(r['status'], r['status']))}</td>"
-        f"<td>{(r['s'] or {}).get('features', '')}</td><td>{(r['s'] or {}).get('errors', '')}</td></tr>" for r in rows)
-    body = ("<h2>Import nou</h2>" + upload_form(csrf_token()) +
-            '<h2>Importuri</h2><table class="t-table"><tr><th>Nr.</th><th>Când</th><th>Cine</th><th>Fișier</th>'
-            f"<th>Tip</th><th>Stare</th><th>Obiecte</th><th>Erori</th></tr>{table}</table>")
-    return _page("Teritoriu — importuri", body)
+    return _page("office_imports.html", "Teritoriu — importuri", rows=rows, statuses=IMPORT_STATUS,
+                 upload_layers=LAYERS)
 
 
 @bp.get("/imports/<int:job>")

@@ -9,7 +9,7 @@ if [ -f "$stamp" ] && [ "$stamp" -nt package-lock.json ]; then
   exit 0
 fi
 echo "==> Installing web assets (npm ci)"
-npm ci --no-audit --no-fund --loglevel=error   # dev dependency axe-core: the a11y audit in tests
+npm ci --no-audit --no-fund --loglevel=error   # dev dependencies too: axe-core (the a11y audit in tests), ESLint (make lint)
 rm -rf static/vendor
 mkdir -p static/vendor/leaflet
 cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css static/vendor/leaflet/

@@ -23,7 +23,7 @@ def test_json_is_gzipped_and_tiles_cached(server):
     plain = requests.get(f"{server}/ogc/collections/parcels/items?f=json&limit=50", timeout=30,
                          headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in plain.headers and plain.json()["features"] == r.json()["features"]
-    static = requests.get(f"{server}/static/js/public-map.js", timeout=30)
+    static = requests.get(f"{server}/static/js/public/main.js", timeout=30)
     assert "max-age" in static.headers["Cache-Control"]
 
 

@@ -4,11 +4,8 @@ into webmap/static/vendor): a page never asks anything of another host."""
 from __future__ import annotations
 
 import dataclasses
-import html
 
 import folium
-from branca.element import Element, MacroElement
-from jinja2 import Template
 from sqlalchemy import text
 
 from gis import land_use
@@ -18,10 +15,12 @@ from gis.settings import Settings
 from layers.registry import load_layers
 from styles import load_styles
 from webmap.i18n import LANGUAGE_NAMES, LOCALES, t, texts
+from webmap.templating import csp_nonce, folium_parts, render
 
+# Leaflet and its plugins: classic scripts folium puts in the head; the pages' own scripts are ES
+# modules (webmap/static/js) the templates load after folium's script.
 LOCAL_JS = [("leaflet", "/static/vendor/leaflet/leaflet.js"),
-            ("vectorgrid", "/static/vendor/vectorgrid/Leaflet.VectorGrid.bundled.min.js"),
-            ("teritoriu_map", "/static/js/public-map.js")]
+            ("vectorgrid", "/static/vendor/vectorgrid/Leaflet.VectorGrid.bundled.min.js")]
 LOCAL_CSS = [("leaflet_css", "/static/vendor/leaflet/leaflet.css"),
              ("teritoriu_css", "/static/css/map.css")]
 
@@ -51,21 +50,14 @@ class LocalMap(folium.Map):
     default_css = LOCAL_CSS
 
 
-class _Init(MacroElement):
-    """Calls our script once the folium map and its basemap exist."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        TeritoriuMap.init({{ this._parent.get_name() }},
-            Object.assign({{ this.config | tojson }}, {basemapLayer: {{ this.basemap.get_name() }}}));
-        {% endmacro %}
-    """)
-
-    def __init__(self, config: dict, basemap):
-        super().__init__()
-        self._name = "TeritoriuInit"
-        self.config = config
-        self.basemap = basemap
+def render_map(template: str, m: folium.Map, config: dict, modules: list[str], **context) -> str:
+    """A map page: `template` (extending map_page.html, on the one layout) around the folium map
+    `m`; `config` becomes the page's JSON configuration, with the names of the folium objects the
+    scripts use (`map`, and any `*_layer` passed in `context["folium_names"]`)."""
+    nonce = csp_nonce()
+    names = {"map": m.get_name(), **{k: v.get_name() for k, v in context.pop("folium_names", {}).items()}}
+    return render(template, map=folium_parts(m, nonce), config={**config, **names}, modules=modules,
+                  nonce=nonce, **context)
 
 
 def territory(settings: Settings, uat: int | None = None) -> dict | None:
@@ -87,17 +79,7 @@ def territory(settings: Settings, uat: int | None = None) -> dict | None:
     return {"name": name, "bbox": bbox, "zone_kinds": kinds, "uat": uat, "uats": [list(u) for u in uats]}
 
 
-def _uat_list(where: dict, lang: str) -> str:
-    """On a county's or region's overview: the UATs, each leading to its own map."""
-    if where["uat"] is not None or len(where["uats"]) < 2:
-        return ""
-    items = "".join(f'<li><a href="/u/{siruta}/?lang={lang}">{html.escape(name)}</a></li>'
-                    for siruta, name in where["uats"])
-    return (f'<nav class="t-uats" aria-label="{html.escape(t("uat_list", lang))}"><details open><summary>'
-            f'{html.escape(t("uat_list", lang))} ({len(where["uats"])})</summary><ul>{items}</ul></details></nav>')
-
-
-def _legend_html(lang: str, kinds: set[str]) -> str:
+def _legend(lang: str, kinds: set[str]) -> list[dict]:
     """The zone colours of styles.yaml, for the kinds of zone this territory has."""
     zones = load_styles()["zones"]
     seen, items = set(), []
@@ -106,35 +88,8 @@ def _legend_html(lang: str, kinds: set[str]) -> str:
         if label in seen or c.value not in kinds:
             continue
         seen.add(label)
-        items.append(f'<li><i style="background:{c.fill};border-color:{c.stroke}"></i>'
-                     f"{html.escape(c.value or '')} — {html.escape(label)}</li>")
-    return (f'<template id="t-legend-template"><details><summary>{html.escape(t("zone_legend", lang))}'
-            f'</summary><ul>{"".join(items)}</ul></details></template>')
-
-
-def _header(title: str, lang: str, languages: tuple[str, ...]) -> str:
-    e = html.escape
-    links = "".join(
-        f'<a href="?lang={code}" hreflang="{code}" lang="{code}" title="{LANGUAGE_NAMES[code]}"'
-        f'{" aria-current=\"true\"" if code == lang else ""}>{code.upper()}</a>'
-        for code in languages)
-    search = (
-        f'<form id="t-search-form" class="t-search" role="search">'
-        f'<label for="t-search" class="t-visually-hidden">{e(t("search_label", lang))}</label>'
-        f'<input id="t-search" type="search" autocomplete="off" spellcheck="false" '
-        f'placeholder="{e(t("search_placeholder", lang))}" role="combobox" aria-autocomplete="list" '
-        f'aria-expanded="false" aria-controls="t-suggestions" aria-describedby="t-hint">'
-        f'<ul id="t-suggestions" role="listbox" aria-label="{e(t("search_label", lang))}" hidden></ul>'
-        f'<span id="t-hint" class="t-visually-hidden">{e(t("tap_hint", lang))}</span></form>')
-    return (f'<header class="t-header"><h1>{e(title)}</h1>{search}'
-            f'<nav aria-label="{e(t("language", lang))}">{links}</nav></header>')
-
-
-def _panel(lang: str) -> str:
-    e = html.escape
-    return (f'<aside id="t-panel" class="t-panel" aria-labelledby="t-panel-title" hidden>'
-            f'<button type="button" id="t-panel-close" class="t-close" aria-label="{e(t("close", lang))}">'
-            f'×</button><div id="t-panel-body" aria-live="polite"></div></aside>')
+        items.append({"fill": c.fill, "stroke": c.stroke, "value": c.value or "", "label": label})
+    return items
 
 
 def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None) -> str | None:
@@ -165,41 +120,13 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
                       "title": t(o["title_key"], lang) if "title_key" in o else layers[o["id"]].label(lang)}
                      for o in PUBLIC_OVERLAYS],
     }
-    m.add_child(_Init(config, basemap))
-    root = m.get_root()
-    # our own escaped <title> only: branca's Figure.title is rendered without escaping
-    root.header.add_child(Element(f"<title>{html.escape(title)}</title>"))
-    root.header.add_child(Element('<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">'))
-    root.html.add_child(Element(_header(title, lang, profile.languages)), index=0)
-    root.html.add_child(Element('<div id="t-status" class="t-status" role="status" aria-live="polite"></div>'))
-    root.html.add_child(Element(_panel(lang)))
-    root.html.add_child(Element(_legend_html(lang, where["zone_kinds"])))
-    root.html.add_child(Element(_uat_list(where, lang)))
-    page = root.render()
-    # folium's figure has no lang attribute and puts the map straight in <body>: wrap it so the
-    # header and the map share the viewport
-    page = page.replace("<html>", f'<html lang="{lang}">', 1)
-    page = page.replace(f'<div class="folium-map" id="{m.get_name()}"',
-                        f'<main class="t-map" aria-label="{html.escape(title)}"><div class="folium-map" id="{m.get_name()}"', 1)
-    return page.replace(f'<div class="folium-map" id="{m.get_name()}" ></div>',
-                        f'<div class="folium-map" id="{m.get_name()}" ></div></main>', 1)
+    # on a county's or region's overview: the UATs, each leading to its own map
+    uats = where["uats"] if where["uat"] is None and len(where["uats"]) >= 2 else []
+    text_keys = ("search_label", "search_placeholder", "tap_hint", "language", "close", "zone_legend", "uat_list")
+    return render_map("public_map.html", m, config, ["/static/js/public/main.js"], folium_names={"basemap": basemap},
+                      title=title, map_label=title, lang=lang, text={k: t(k, lang) for k in text_keys},
+                      languages=[(code, LANGUAGE_NAMES[code]) for code in profile.languages],
+                      legend=_legend(lang, where["zone_kinds"]), uats=uats)
 
 
-__all__ = ["LANGUAGE_NAMES", "public_map_html"]
-
-
-class InitCall(MacroElement):
-    """`<js_function>(<the Leaflet map>, <config as JSON>)` after the map exists: how a page's
-    own script (office-map.js, imports.js) receives its map and its settings."""
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        {{ this.function }}({{ this._parent.get_name() }}, {{ this.config | tojson }});
-        {% endmacro %}
-    """)
-
-    def __init__(self, function: str, config: dict):
-        super().__init__()
-        self._name = "InitCall"
-        self.function = function
-        self.config = config
+__all__ = ["LANGUAGE_NAMES", "LocalMap", "public_map_html", "render_map", "territory"]

@@ -32,7 +32,8 @@ def csp_nonce() -> str | None:
 
 
 def render(template: str, **context) -> str:
-    context.setdefault("nonce", csp_nonce())
+    nonce = context.setdefault("nonce", csp_nonce())
+    context["nonce_attr"] = Markup(f' nonce="{nonce}"') if nonce else ""  # <script{{ nonce_attr }}>
     return ENV.get_template(template).render(**context)
 
 

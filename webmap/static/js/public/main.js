@@ -1,0 +1,37 @@
+/* The public map: overlays from Teritoriu's own OGC API styled with the colours of
+   styles/styles.yaml, one search box, and a tap that resolves the parcel server-side
+   (/api/parcels/at) and opens its sheet. Everything it needs comes from the page's configuration. */
+import { config, folium } from "../shared/config.js";
+import { overlay } from "./overlays.js";
+import { setupSearch } from "./search.js";
+import { closePanel, openParcel } from "./sheet.js";
+import { state, T } from "./state.js";
+
+const map = state.map;
+const control = L.control.layers({}, {}, { collapsed: true }).addTo(map);
+control.addOverlay(folium(config.basemap), T.orthophoto);
+config.overlays.forEach((def) => {
+  const layer = overlay(def);
+  control.addOverlay(layer, def.title);
+  if (def.visible) { layer.addTo(map); }
+});
+
+const legend = L.control({ position: "bottomright" });
+legend.onAdd = () => {
+  const div = L.DomUtil.create("div", "t-legend");
+  div.innerHTML = document.getElementById("t-legend-template").innerHTML;
+  const details = div.querySelector("details");
+  if (details && window.innerWidth >= 700) { details.open = true; }  // folded on phones
+  L.DomEvent.disableClickPropagation(div);
+  return div;
+};
+legend.addTo(map);
+
+map.on("click", (e) => {
+  openParcel("/api/parcels/at?lon=" + e.latlng.lng.toFixed(7) + "&lat=" + e.latlng.lat.toFixed(7), true);
+});
+document.getElementById("t-panel-close").addEventListener("click", closePanel);
+setupSearch();
+const wanted = new URLSearchParams(location.search).get("parcel");
+if (wanted) { openParcel("/api/parcels/" + encodeURIComponent(wanted) + (config.uat ? "?uat=" + config.uat : "")); }
+window.teritoriuMap = map;

@@ -1,0 +1,82 @@
+/* The overlays from Teritoriu's own OGC API: GeoJSON for the light layers, vector tiles for
+   parcels and buildings, labels (a property as text) fetched for the view at high zoom. */
+import { config } from "../shared/config.js";
+import { esc } from "../shared/text.js";
+import { state, status, T } from "./state.js";
+import { styleFor } from "./styles.js";
+
+function geojsonLayer(def) {
+  const styler = styleFor(def.style);
+  const group = L.geoJSON(null, {
+    style: (f) => styler(f.properties),
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 3 }),
+    onEachFeature: (f, lyr) => {
+      if (def.tooltip && f.properties[def.tooltip] != null) {
+        lyr.bindTooltip(esc(f.properties[def.tooltip]), { sticky: true });
+      }
+    },
+    interactive: !!def.tooltip
+  });
+  const url = config.ogc + "/collections/" + def.id + "/items?f=json&limit=" + config.limit +
+              "&bbox=" + config.bbox.join(",");
+  let loaded = false;
+  group.on("add", () => {
+    if (loaded) { return; }
+    loaded = true;
+    fetch(url, { headers: { "Accept": "application/geo+json" } })
+      .then((r) => { if (!r.ok) { throw new Error(r.status); } return r.json(); })
+      .then((data) => {
+        group.addData(data);
+        group.eachLayer((l) => {
+          if (l.getElement && l.getElement()) { l.getElement().setAttribute("data-layer", def.id); }
+        });
+      })
+      .catch(() => { status(T.load_error + ": " + def.title); });
+  });
+  return group;
+}
+
+function tileLayer(def) {
+  const styler = styleFor(def.style);
+  const styles = { [def.id]: (props) => styler(props) };
+  return L.vectorGrid.protobuf(
+    config.ogc + "/collections/" + def.id + "/tiles/WebMercatorQuad/{z}/{y}/{x}",
+    { vectorTileLayerStyles: styles, interactive: false, maxNativeZoom: 20, maxZoom: 21,
+      minZoom: def.min_zoom || 0, rendererFactory: L.svg.tile, attribution: "" });
+}
+
+// cadastral numbers (or house numbers) as labels, fetched for the view at high zoom only
+function labelLayer(def) {
+  const map = state.map;
+  const group = L.layerGroup();
+  let pending = null;
+  function refresh() {
+    group.clearLayers();
+    if (!map.hasLayer(group) || map.getZoom() < def.min_zoom) { return; }
+    const b = map.getBounds();
+    const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6));
+    if (pending) { pending.abort(); }
+    pending = new AbortController();
+    fetch(config.ogc + "/collections/" + def.id + "/items?f=json&limit=500&properties=" + def.label +
+          "&bbox=" + bbox.join(","), { signal: pending.signal })
+      .then((r) => r.json())
+      .then((data) => {
+        L.geoJSON(data, {
+          style: () => ({ stroke: false, fill: false, interactive: false }),
+          pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 0, stroke: false }),
+          onEachFeature: (f, lyr) => {
+            lyr.bindTooltip(esc(f.properties[def.label]), {
+              permanent: true, direction: "center", className: "t-label t-label-" + def.id });
+          }
+        }).addTo(group);
+      })
+      .catch(() => { /* a newer view replaced this one */ });
+  }
+  map.on("moveend", refresh);
+  group.on("add", refresh);
+  return group;
+}
+
+export function overlay(def) {
+  return def.kind === "tiles" ? tileLayer(def) : def.kind === "labels" ? labelLayer(def) : geojsonLayer(def);
+}

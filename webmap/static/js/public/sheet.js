@@ -1,0 +1,112 @@
+/* The parcel sheet: what the parcel is, what may be built on it (zones, capacity), its
+   restrictions, and the buttons that lead to the certificate requests. */
+import { config } from "../shared/config.js";
+import { esc, num as fmt } from "../shared/text.js";
+import { clearHighlight, state, status, T } from "./state.js";
+
+function row(label, value) {
+  return "<dt>" + esc(label) + "</dt><dd>" + value + "</dd>";
+}
+
+function uses(label, list) {
+  if (!list || !list.length) { return ""; }
+  return "<p><strong>" + esc(label) + ":</strong> " + list.map(esc).join("; ") + "</p>";
+}
+
+function sheet(p) {
+  const h = [];
+  h.push('<h2 id="t-panel-title" tabindex="-1">' + esc(T.panel_title) + " " + esc(p.cadastral_number) + "</h2>");
+  h.push("<dl>");
+  h.push(row(T.cadastral_number, esc(p.cadastral_number)));
+  if (p.land_book_number) { h.push(row(T.land_book, esc(p.land_book_number))); }
+  if (p.addresses.length) { h.push(row(T.addresses, p.addresses.map((a) => esc(a.label)).join("<br>"))); }
+  h.push(row(T.legal_area, p.legal_area != null ? fmt(p.legal_area) + " m²" : "—"));
+  h.push(row(T.measured_area, fmt(p.measured_area) + " m²"));
+  h.push(row(T.location, esc(p.intravilan ? T.intravilan : T.extravilan) + (p.locality ? ", " + esc(p.locality) : "")));
+  h.push(row(T.use_category, esc((config.categories[p.use_category] || p.use_category))));
+  h.push("</dl>");
+  h.push("<h3>" + esc(T.zoning) + "</h3>");
+  if (p.plan_coverage_percent < 99.9) { h.push('<p class="t-note">' + esc(T.not_covered) + "</p>"); }
+  p.zones.forEach((z) => {
+    h.push('<section class="t-zone" data-zone="' + esc(z.code) + '"><h4>' + esc(z.code) + " — " +
+           esc(z.name || z.functional_zone) + ' <span class="t-share">' + fmt(z.share_percent) + " % " +
+           esc(T.share) + "</span></h4>");
+    h.push("<p>" + esc(z.document_kind) + " „" + esc(z.document_name) + "”, " + esc(T.approved_by) + " " +
+           esc(z.hcl_number) + " " + esc(T.of_date) + " " + esc(z.hcl_date) + "</p>");
+    if (z.overrides && z.overrides.length) { h.push('<p class="t-note">' + esc(T.overrides) + " " + z.overrides.map(esc).join(", ") + "</p>"); }
+    h.push("<dl>" + row(T.pot, fmt(z.pot_max) + " %") + row(T.cut, fmt(z.cut_max)) +
+           row(T.height, (z.max_height_m != null ? fmt(z.max_height_m) + " m" : "—") +
+               (z.height_regime ? " (" + esc(z.height_regime) + ")" : "")) + "</dl>");
+    h.push(uses(T.allowed, z.allowed_uses) + uses(T.conditional, z.conditional_uses) + uses(T.forbidden, z.forbidden_uses));
+    h.push("</section>");
+  });
+  h.push("<h3>" + esc(T.capacity) + "</h3><dl>");
+  h.push(row(T.max_footprint, p.max_footprint_m2 != null ? fmt(p.max_footprint_m2) + " m²" : "—"));
+  h.push(row(T.max_floor, p.max_floor_area_m2 != null ? fmt(p.max_floor_area_m2) + " m²" : "—"));
+  h.push(row(T.built, fmt(p.built_footprint_m2) + " m² (POT " + fmt(p.current_pot_percent) + " %)"));
+  h.push("</dl>");
+  h.push("<h3>" + esc(T.restrictions) + "</h3>");
+  if (!p.restrictions.length) { h.push("<p>" + esc(T.no_restrictions) + "</p>"); }
+  h.push("<ul>" + p.restrictions.map((r) => (
+    '<li data-restriction="' + esc(r.kind) + '"><strong>' + esc(r.name) + "</strong> (" + fmt(r.share_percent) +
+    " % " + esc(T.share) + ")<br><small>" + esc(r.legal_basis) + "</small></li>")).join("") + "</ul>");
+  const q = "?parcela=" + encodeURIComponent(p.cadastral_number) + "&lang=" + config.lang;
+  h.push('<div class="t-actions">' +
+         '<a class="t-button" href="/cereri/noua' + q + '&tip=urbanism">' + esc(T.request_cu) + "</a>" +
+         '<a class="t-button" href="/cereri/noua' + q + '&tip=nomenclatura">' + esc(T.request_cns) + "</a>" +
+         '<a class="t-link" href="/?parcel=' + encodeURIComponent(p.cadastral_number) + '">' + esc(T.permalink) + "</a>" +
+         '<button type="button" class="t-link" id="t-print">' + esc(T.print) + "</button></div>");
+  h.push('<p class="t-note">' + esc(T.disclaimer) + "</p>");
+  return h.join("");
+}
+
+function showPanel(html) {
+  const panel = document.getElementById("t-panel");
+  document.getElementById("t-panel-body").innerHTML = html;
+  panel.hidden = false;
+  document.body.classList.add("t-panel-open");
+  const print = document.getElementById("t-print");
+  if (print) { print.addEventListener("click", () => { window.print(); }); }
+  const title = document.getElementById("t-panel-title");
+  if (title) { title.focus(); }
+  setTimeout(() => { state.map.invalidateSize(); }, 50);
+}
+
+function highlightParcel(number, uat) {
+  clearHighlight();
+  return fetch(config.ogc + "/collections/parcels/items?f=json&cadastral_number=" + encodeURIComponent(number) +
+               (uat ? "&uat_siruta=" + uat : ""))
+    .then((r) => r.json())
+    .then((data) => {
+      state.highlight = L.geoJSON(data, { style: { color: "#00e5ff", weight: 4, fill: false }, interactive: false })
+        .addTo(state.map);
+      return state.highlight.getBounds();
+    });
+}
+
+// the parcel from `url` (/api/parcels/at?… or /api/parcels/<number>) in the panel, outlined on the map
+export function openParcel(url, keepView) {
+  status(T.loading);
+  return fetch(url).then((r) => r.json().then((body) => ({ ok: r.ok, body: body }))).then((res) => {
+    status("");
+    if (!res.ok) {
+      clearHighlight();
+      showPanel('<h2 id="t-panel-title" tabindex="-1">' + esc(T.panel_title) + "</h2><p>" + esc(T.no_parcel) + "</p>");
+      return;
+    }
+    const p = res.body;
+    showPanel(sheet(p));
+    history.replaceState(null, "", "?parcel=" + encodeURIComponent(p.cadastral_number) + "&lang=" + config.lang);
+    highlightParcel(p.cadastral_number, p.uat_siruta).then((bounds) => {
+      if (!keepView && bounds.isValid()) { state.map.fitBounds(bounds, { maxZoom: 18, padding: [20, 20] }); }
+    });
+  }).catch(() => { status(T.load_error); });
+}
+
+export function closePanel() {
+  document.getElementById("t-panel").hidden = true;
+  document.body.classList.remove("t-panel-open");
+  clearHighlight();
+  document.getElementById("t-search").focus();
+  setTimeout(() => { state.map.invalidateSize(); }, 50);
+}

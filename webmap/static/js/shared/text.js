@@ -1,0 +1,20 @@
+/* Text helpers shared by the map scripts: escaping, number formatting, the page's translations. */
+import { config } from "./config.js";
+
+export function esc(s) {
+  return String(s == null ? "" : s).replace(/[&<>"']/g, (c) => (
+    { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+// a number in the page's locale, "—" when unknown
+export function num(x, digits) {
+  return x == null ? "—" : Number(x).toLocaleString(config.locale || "ro-RO", { maximumFractionDigits: digits == null ? 2 : digits });
+}
+
+// the staff pages' catalogue: config.t maps the Romanian text (the key) to the page's language;
+// {name} placeholders are filled from `values`
+export function T(text, values) {
+  let out = (config.t && config.t[text]) || text;
+  Object.keys(values || {}).forEach((k) => { out = out.split("{" + k + "}").join(values[k]); });
+  return out;
+}
