@@ -2,8 +2,9 @@
 it with the token it receives; officers' actions (review, issue, cancel) come with the staff
 workspace and its login (issue 6); until then they are done with `teritoriu certificate ...`.
 
-    POST /api/certificates {type: urbanism|nomenclature, parcels: [...], purpose, applicant_name,
-                            applicant_email?}  -> 201 {id, registry_number, status, fee, token, ...}
+    POST /api/certificates {type: a registered kind (gis.certificates.kinds: urbanism, nomenclature...),
+                            parcels: [...], purpose, applicant_name, applicant_email?}
+                                               -> 201 {id, registry_number, status, fee, token, ...}
     GET  /api/certificates/<id>?token=...      -> the request's state
     GET  /api/certificates/<id>.pdf?token=...  -> the draft (PROIECT) or, once issued, the PDF
 """
@@ -17,6 +18,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, url
 
 from api.ratelimit import rate_limited
 from api.staff import requires, scope_by_uat
+from gis.certificates.kinds import get_kind, names, spelled
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (RequestNotFound, download, draft_pdf, file_request,
                                        get_request)
@@ -28,7 +30,6 @@ from gis.roles import EDITORS, is_staff
 bp = Blueprint("certificates", __name__, url_prefix="/api/certificates")
 scope_by_uat(bp)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-TYPES = {"urbanism": "urbanism", "nomenclature": "nomenclature", "nomenclatura": "nomenclature"}
 
 
 def _settings():
@@ -39,9 +40,9 @@ def validated_request(data: dict) -> dict:
     """The fields of a new request, or a 400 that says what is wrong."""
     if not isinstance(data, dict):
         abort(400, description="send a JSON object")
-    kind = TYPES.get(str(data.get("type", "")))
+    kind = get_kind(str(data.get("type", "")))
     if kind is None:
-        abort(400, description="type must be 'urbanism' or 'nomenclature'")
+        abort(400, description=f"type must be {spelled(names(), quote=True)}")
     parcels = data.get("parcels")
     if isinstance(parcels, str):
         parcels = [p for p in re.split(r"[,\s;]+", parcels) if p]
@@ -62,7 +63,7 @@ def validated_request(data: dict) -> dict:
     uat = data.get("uat")
     if uat is not None and (isinstance(uat, bool) or not isinstance(uat, int) or uat <= 0):
         abort(400, description="uat must be a SIRUTA code (a number), needed when the number exists in several UATs")
-    return {"kind": kind, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat}
+    return {"kind": kind.name, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat}
 
 
 def create(fields: dict, actor: str):

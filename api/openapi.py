@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from gis.certificates.kinds import all_kinds, spelled
 from layers.registry import load_layers
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
@@ -34,6 +35,7 @@ def _get(summary: str, parameters: list, ok: dict, *errors: int) -> dict:
 
 def document() -> dict:
     public = sorted(lid for lid, layer in load_layers().items() if layer.is_public)
+    kinds = all_kinds()
     number = {"type": "string", "minLength": 1, "maxLength": 40}
     token = _query("token", {"type": "string"}, "the private token given when the request was filed")
     return {
@@ -61,17 +63,18 @@ def document() -> dict:
                 _query("uat", {"type": "string", "pattern": "^[0-9]{1,9}$"}, "SIRUTA of the UAT")],
                 _json("the parcel sheet"), 400, 404, 409, 429),
             "/api/certificates": {"post": {
-                "summary": "File a certificate request (urbanism or street nomenclature)",
+                "summary": f"File a certificate request ({spelled([k.summary or k.name for k in kinds.values()])})",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["type", "parcels", "purpose", "applicant_name"],
                     "properties": {
-                        "type": {"type": "string", "enum": ["urbanism", "nomenclature"]},
+                        "type": {"type": "string", "enum": list(kinds)},
                         "parcels": {"type": "array", "minItems": 1, "maxItems": 20, "items": number},
                         "purpose": {"type": "string", "minLength": 3, "maxLength": 500},
                         "applicant_name": {"type": "string", "minLength": 3, "maxLength": 200},
                         "applicant_email": {"type": "string", "format": "email"},
                         "uat": {"type": "integer", "minimum": 1,
-                                "description": "SIRUTA, when a number exists in several UATs"}}}}}},
+                                "description": "SIRUTA, when a number exists in several UATs"},
+                        **{f: schema for k in kinds.values() for f, schema in k.request_fields.items()}}}}}},
                 "responses": {"201": _json("registry number, fee and the private status link"),
                               "400": ERROR, "404": ERROR, "429": ERROR}}},
             "/api/certificates/{request_id}": _get("A request's status", [
@@ -96,7 +99,9 @@ def document() -> dict:
                 {"description": "PNG (204: no image here)", "content": {"image/png": {}}}, 400, 404),
         },
         "components": {"schemas": {"Error": {"type": "object", "properties": {
-            "code": {"type": "integer"}, "error": {"type": "string"}, "message": {"type": "string"}}}}},
+            "code": {"type": "integer"}, "error": {"type": "string"}, "message": {"type": "string"}}},
+            # one schema per certificate kind (gis.certificates.kinds): its request
+            **{f"CertificateRequest_{name}": kind.openapi_schema() for name, kind in kinds.items()}}},
     }
 
 

@@ -9,12 +9,12 @@ import secrets
 from flask import Blueprint, Response, redirect, request, session, url_for
 
 from api.certificates import _owned, create, validated_request
+from gis.certificates.kinds import get_kind
 from gis.request_states import ISSUED, PUBLIC_LABELS
 from webmap.i18n import pick_language, t
 from webmap.simple_page import render_page
 
 bp = Blueprint("requests_page", __name__)
-KINDS = {"urbanism": "request_cu", "nomenclatura": "request_cns", "nomenclature": "request_cns"}
 STATUS = PUBLIC_LABELS  # the request states: gis/request_states.py
 
 
@@ -34,9 +34,10 @@ def new_request():
 
 def _form(lang: str, kind: str, values: dict, error: str = "", status: int = 200) -> Response:
     values = {k: str(values.get(k, "")) for k in ("parcels", "applicant_name", "applicant_email", "purpose")}
-    return render_page("request_form.html", status, title=t(KINDS.get(kind, "request_cu"), lang), lang=lang,
-                       error=error, csrf=_csrf(), values=values,
-                       kind="nomenclature" if KINDS.get(kind) == "request_cns" else "urbanism",
+    chosen = get_kind(kind) or get_kind("urbanism")  # the certificate kinds: gis.certificates.kinds
+    title = t(chosen.request_text, lang) if chosen.request_text else chosen.label(lang)
+    return render_page("request_form.html", status, title=title, lang=lang,
+                       error=error, csrf=_csrf(), values=values, kind=chosen.name,
                        labels={key: t(key, lang) for key in ("cadastral_number", "back_to_map")})
 
 
@@ -44,7 +45,7 @@ def _form(lang: str, kind: str, values: dict, error: str = "", status: int = 200
 def submit():
     lang = pick_language(request.args.get("lang") or request.cookies.get("lang"))
     form = request.form
-    kind = "nomenclatura" if form.get("type") == "nomenclature" else "urbanism"
+    kind = str(form.get("type", "urbanism"))
     if not hmac.compare_digest(form.get("csrf", "").encode(), session.get("csrf", "-").encode()):
         return _form(lang, kind, form, "Sesiunea a expirat; trimiteți din nou formularul.", 400)
     try:

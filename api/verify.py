@@ -8,12 +8,11 @@ import hashlib
 from flask import Blueprint, Response, abort, current_app, request
 
 from gis.certificates import lookup, stored_pdf
+from gis.certificates.kinds import get_kind
 from gis.db import get_engine
 from webmap.simple_page import render_page
 
 bp = Blueprint("verify", __name__)
-KIND_NAMES = {"urbanism": "Certificat de urbanism",
-              "nomenclature": "Certificat de nomenclatură stradală și adresă"}
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
@@ -31,7 +30,8 @@ def verify(code: str):
         pdf = stored_pdf(conn, code) if found and request.method == "POST" else None
     if found is None:
         return _page(None, status=404)
-    rows = [("Document", KIND_NAMES.get(found.kind, found.kind)),
+    kind = get_kind(found.kind)  # the certificate kinds: gis.certificates.kinds
+    rows = [("Document", kind.label("ro") if kind else found.kind),
             ("Emitent", f"Primăria {found.uat_name}"),
             ("Număr de înregistrare", f"{found.registry_number}/{found.year}"),
             ("Data emiterii", found.issued_at.strftime("%d.%m.%Y %H:%M")),

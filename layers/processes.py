@@ -1,49 +1,46 @@
 """OGC API Processes: the certificates as processes for staff and granted agencies.
 
-`urbanism-certificate` and `street-nomenclature-certificate` compute a certificate's facts for
-a selection of parcels (JSON), or its draft PDF (watermark PROIECT) with `"format": "pdf"`.
-Issuing stays with the officers' workflow: a process never numbers or stores anything.
+Every registered certificate kind (gis.certificates.kinds) is a process: `urbanism-certificate`
+and `street-nomenclature-certificate` for the kinds shipped, one more for each kind registered.
+A process computes a certificate's facts for a selection of parcels (JSON), or its draft PDF
+(watermark PROIECT) with `"format": "pdf"`. Issuing stays with the officers' workflow: a process
+never numbers or stores anything.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from pygeoapi.process.base import BaseProcessor, ProcessorExecuteError
 
+from gis.certificates.kinds import all_kinds, by_process
 from gis.settings import settings_from_dict
 
-PROCESSES = {"urbanism-certificate": "urbanism", "street-nomenclature-certificate": "nomenclature"}
-TITLES = {
-    "urbanism": {"ro": "Certificat de urbanism (informare)", "en": "Urbanism certificate (facts)"},
-    "nomenclature": {"ro": "Certificat de nomenclatură stradală (informare)",
-                     "en": "Street address certificate (facts)"},
-}
+
+class _Processes(Mapping):
+    """process id → certificate kind name, read from the registry each time it is asked."""
+
+    def _now(self) -> dict[str, str]:
+        return {k.process: k.name for k in all_kinds().values()}
+
+    def __getitem__(self, process_id: str) -> str:
+        return self._now()[process_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+
+PROCESSES: Mapping[str, str] = _Processes()
 
 
 def metadata(process_id: str) -> dict:
-    kind = PROCESSES[process_id]
-    return {
-        "version": "1.0.0", "id": process_id, "title": TITLES[kind],
-        "description": {"ro": "Faptele certificatului pentru parcelele indicate (JSON) sau proiectul "
-                              "său PDF; nu emite și nu numerotează documente.",
-                        "en": "The certificate's facts for the given parcels (JSON) or its draft PDF; "
-                              "it neither issues nor numbers documents."},
-        "jobControlOptions": ["sync-execute"], "keywords": ["certificat", "urbanism"],
-        "links": [],
-        "inputs": {
-            "parcels": {"title": "Cadastral numbers", "schema": {"type": "array", "items": {"type": "string"},
-                                                                 "minItems": 1, "maxItems": 20},
-                        "minOccurs": 1, "maxOccurs": 1},
-            "purpose": {"title": "Purpose (în scopul)", "schema": {"type": "string"},
-                        "minOccurs": 1 if kind == "urbanism" else 0, "maxOccurs": 1},
-            "format": {"title": "json or pdf", "schema": {"type": "string", "enum": ["json", "pdf"],
-                                                          "default": "json"},
-                       "minOccurs": 0, "maxOccurs": 1},
-        },
-        "outputs": {"certificate": {"title": "The certificate", "schema": {
-            "oneOf": [{"type": "object", "contentMediaType": "application/json"},
-                      {"type": "string", "contentEncoding": "binary", "contentMediaType": "application/pdf"}]}}},
-        "example": {"inputs": {"parcels": ["50123"], "purpose": "construire locuință", "format": "json"}},
-    }
+    kind = by_process(process_id)
+    if kind is None:
+        raise KeyError(process_id)
+    return kind.process_metadata()
 
 
 class CertificateProcessor(BaseProcessor):
@@ -60,10 +57,12 @@ class CertificateProcessor(BaseProcessor):
         parcels = data.get("parcels")
         if not isinstance(parcels, list) or not parcels or not all(isinstance(p, str) for p in parcels):
             raise ProcessorExecuteError(user_msg="parcels must be a list of cadastral numbers")
-        kind = PROCESSES[self.process_id]
-        purpose = str(data.get("purpose") or ("informare" if kind == "nomenclature" else ""))
+        kind = by_process(self.process_id)
+        if kind is None:
+            raise ProcessorExecuteError(user_msg=f"the certificate kind of {self.process_id} is no longer offered")
+        purpose = str(data.get("purpose") or kind.default_purpose)
         try:
-            done = draft(self.settings, kind, parcels, purpose)
+            done = draft(self.settings, kind.name, parcels, purpose)
         except (CertificateError, ParcelNotFound) as exc:
             raise ProcessorExecuteError(user_msg=str(exc)) from None
         if data.get("format") == "pdf":

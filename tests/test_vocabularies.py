@@ -73,3 +73,12 @@ def test_audit_rows_are_written_only_by_gis_audit():
                for p in (PROJECT_ROOT / folder).rglob("*.py")
                if "INSERT INTO audit.log" in p.read_text(encoding="utf-8") and "migrations" not in p.parts]
     assert writers == ["gis/audit.py"]
+
+
+def test_the_certificate_kinds_are_the_registry_s_not_a_list_in_the_schema(conn):
+    """Migration 0007 replaced 0001's list of kinds by a check of the name's shape."""
+    from gis.certificates.kinds import names
+
+    assert check_values(conn, "registry.request", "kind") == set()
+    for name in names():
+        assert conn.execute(text("SELECT CAST(:k AS text) ~ '^[a-z][a-z0-9_-]{0,39}$'"), {"k": name}).scalar_one()

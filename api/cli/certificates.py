@@ -1,4 +1,5 @@
-"""`teritoriu certificate`: certificates from a parcel selection."""
+"""`teritoriu certificate <kind>`: certificates from a parcel selection, one sub-command per
+registered certificate kind (gis.certificates.kinds), made when the command line is read."""
 
 from __future__ import annotations
 
@@ -9,9 +10,24 @@ import click
 from api.cli.common import settings as _settings
 
 
-@click.group()
+class KindCommands(click.Group):
+    """The sub-commands are the certificate kinds registered when the command line is read."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        from gis.certificates.kinds import names
+
+        return names()
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        from gis.certificates.kinds import get_kind
+
+        kind = get_kind(name)
+        return _command(kind) if kind is not None and kind.name == name else None
+
+
+@click.group(cls=KindCommands)
 def certificate() -> None:
-    """Certificates from a parcel selection (urbanism, street nomenclature)."""
+    """Certificates from a parcel selection (urbanism, street nomenclature...)."""
 
 
 def _certificate(kind: str, parcels: tuple[str, ...], purpose: str, applicant: str, out: Path,
@@ -37,31 +53,23 @@ def _certificate(kind: str, parcels: tuple[str, ...], purpose: str, applicant: s
                    f"fee {done.facts.fee.amount_lei} lei, SHA-256 {done.sha256[:16]}…; written to {out}")
 
 
-_parcel_option = click.option("--parcel", "parcels", multiple=True, required=True,
-                              help="Cadastral number (repeat for several parcels of one UAT).")
-_out_option = click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path),
-                           required=True)
+def _command(kind) -> click.Command:
+    """The sub-command of one kind: its purpose is required or has the kind's default."""
+    if kind.purpose_required:
+        purpose = click.Option(["--purpose"], required=True, help="În scopul: e.g. 'construire locuință P+1E'.")
+    else:
+        purpose = click.Option(["--purpose"], default=kind.default_purpose, show_default=True,
+                               help="În scopul (what the certificate is for).")
 
+    def run(parcels, purpose, applicant, uat, is_draft, out) -> None:
+        _certificate(kind.name, parcels, purpose, applicant, out, is_draft, uat)
 
-@certificate.command("urbanism")
-@_parcel_option
-@click.option("--purpose", required=True, help="În scopul: e.g. 'construire locuință P+1E'.")
-@click.option("--applicant", default="", help="Who asked (printed; masked on /verify).")
-@click.option("--uat", type=int, default=None, help="SIRUTA, when the number exists in several UATs.")
-@click.option("--draft", "is_draft", is_flag=True, help="A draft with the PROIECT watermark; nothing stored.")
-@_out_option
-def certificate_urbanism(parcels, purpose, applicant, uat, is_draft, out) -> None:
-    """Certificat de urbanism for one or more parcels."""
-    _certificate("urbanism", parcels, purpose, applicant, out, is_draft, uat)
-
-
-@certificate.command("nomenclature")
-@_parcel_option
-@click.option("--purpose", default="informare", show_default=True)
-@click.option("--applicant", default="")
-@click.option("--uat", type=int, default=None)
-@click.option("--draft", "is_draft", is_flag=True)
-@_out_option
-def certificate_nomenclature(parcels, purpose, applicant, uat, is_draft, out) -> None:
-    """Certificat de nomenclatură stradală și adresă."""
-    _certificate("nomenclature", parcels, purpose, applicant, out, is_draft, uat)
+    return click.Command(kind.name, callback=run, help=kind.cli_help or f"{kind.label('ro')}.", params=[
+        click.Option(["--parcel", "parcels"], multiple=True, required=True,
+                     help="Cadastral number (repeat for several parcels of one UAT)."),
+        purpose,
+        click.Option(["--applicant"], default="", help="Who asked (printed; masked on /verify)."),
+        click.Option(["--uat"], type=int, default=None, help="SIRUTA, when the number exists in several UATs."),
+        click.Option(["--draft", "is_draft"], is_flag=True, help="A draft with the PROIECT watermark; nothing stored."),
+        click.Option(["-o", "--output", "out"], type=click.Path(dir_okay=False, path_type=Path), required=True),
+    ])

@@ -12,6 +12,7 @@ import weasyprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gis import land_use
+from gis.certificates.kinds import get_kind
 from gis.certificates.map_extract import MapExtract
 from gis.certificates.rules import CertificateFacts, config, profile_of
 
@@ -31,9 +32,10 @@ def money(value: Decimal) -> str:
 
 
 @cache
-def _env(folder: str | None) -> Environment:
-    """Templates of a national profile: its own folder first (if any), then the common ones."""
-    paths = [TEMPLATES / folder, TEMPLATES] if folder else [TEMPLATES]
+def _env(folder: str | None, own: Path | None = None) -> Environment:
+    """Templates of a national profile: its own folder first (if any), then the kind's own folder
+    (if it has one), then the common ones."""
+    paths = ([TEMPLATES / folder] if folder else []) + ([own] if own else []) + [TEMPLATES]
     env = Environment(loader=FileSystemLoader(paths), autoescape=select_autoescape(["html"]))
     env.globals.update(fmt=fmt, money=money, category=land_use.name)
     return env
@@ -58,7 +60,8 @@ def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, 
     # the UAT's emblem (territory.uat.settings "emblem": an image file on this server), else a placeholder
     emblem = Path(facts.uat.settings.get("emblem") or "/nonexistent")
     emblem = emblem.resolve().as_uri() if emblem.is_file() else None
-    html = _env(profile.certificate_templates).get_template(f"{facts.kind}.html").render(
+    kind = get_kind(facts.kind)
+    html = _env(profile.certificate_templates, kind.templates).get_template(kind.template_name).render(
         facts=facts, extract=extract, number_label=number_label, code=code, verify_url=verify_url,
         draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=rules["signatories"], emblem=emblem,
         wording=rules.get("wording", {}), profile=profile, crs_name=profile.crs_name,

@@ -20,7 +20,6 @@ from gis.profiles import Profile, get_profile
 from gis.tolerances import CONTIGUOUS_M
 
 HERE = Path(__file__).parent
-KINDS = ("urbanism", "nomenclature")
 
 
 class CertificateError(ValueError):
@@ -195,9 +194,12 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
                       extension: bool = False, profile: str | None = None) -> CertificateFacts:
     """The facts of a certificate for the selected parcels (all of one UAT), by the rules of
     the national `profile` (default: the deployment's)."""
+    from gis.certificates.kinds import Selection, get_kind, names, spelled
+
     prof = profile_of(profile)
-    if kind not in KINDS:
-        raise CertificateError(f"unknown certificate kind {kind!r}; use urbanism or nomenclature")
+    registered = get_kind(kind)
+    if registered is None:
+        raise CertificateError(f"unknown certificate kind {kind!r}; use {spelled(names())}")
     numbers = list(dict.fromkeys(prof.normalise_cadastral_number(n) for n in cadastral_numbers
                                  if n and n.strip()))
     if not numbers:
@@ -226,33 +228,14 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
     on = issued_on or date.today()
     vintage = conn.execute(text(
         "SELECT max(valid_from)::date FROM public_api.parcel WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
-    common = dict(kind=kind, uat=info, parcels=parcels, purpose=purpose.strip(),
+    common = dict(kind=registered.name, uat=info, parcels=parcels, purpose=purpose.strip(),
                   applicant=applicant.strip(), issued_on=on, contiguous=bool(contiguous),
                   data_vintage={"cadastru": vintage.isoformat() if vintage else None}, profile=prof.code)
-    if kind == "nomenclature":
-        return CertificateFacts(fee=nomenclature_fee(on, prof.code, info.settings), former_addresses=_former(conn, ids),
-                                **common)
-    rules = config(prof.code, info.settings)["urbanism"]
-    kinds = {r.kind for p in parcels for r in p.restrictions}
-    approvals = tuple(rules["approvals"]) + tuple(
-        text_ for k, text_ in rules["restriction_approvals"].items() if k in kinds)
-    area = sum(p.reference_area for p in parcels)
-    return CertificateFacts(fee=urbanism_fee(area, info.is_rural, extension, on, prof.code, info.settings),
-                            approvals=approvals,
-                            validity_months=rules["validity_months"], **common)
-
-
-def _former(conn: Connection, ids: list[int]) -> tuple[FormerAddress, ...]:
-    """Former names of the streets of the parcels' addresses, with the HCL of each change."""
-    rows = conn.execute(text("""
-        SELECT p.cadastral_number, n.street_type || ' ' || n.name || ' nr. ' || a.house_number,
-               n.valid_to, n.hcl_number, n.hcl_date
-        FROM public_api.parcel p
-        JOIN public_api.address_point a ON a.cadastral_number = p.cadastral_number AND a.uat_siruta = p.uat_siruta
-        JOIN streets.street_name n ON n.street_id = a.street_id
-        WHERE p.id = ANY(:ids) ORDER BY p.cadastral_number, n.valid_to
-    """), {"ids": ids}).all()
-    return tuple(FormerAddress(*r) for r in rows)
+    selection = Selection(profile=prof, uat_settings=info.settings, parcel_ids=ids,
+                          area_m2=sum(p.reference_area for p in parcels), rural=info.is_rural, issued_on=on,
+                          extension=extension,
+                          restriction_kinds=frozenset(r.kind for p in parcels for r in p.restrictions))
+    return registered.facts(conn, common, selection)
 
 
 __all__ = ["CertificateError", "CertificateFacts", "Fee", "ParcelNotFound", "certificate_facts",

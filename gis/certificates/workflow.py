@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, text
 
+from gis.certificates.kinds import all_kinds
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
 from gis.certificates.rules import CertificateError, CertificateFacts, certificate_facts
@@ -108,8 +109,9 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
         if extends_code:
             extends = conn.execute(text(
                 "SELECT d.id FROM registry.document d JOIN registry.request r ON r.id = d.request_id "
-                "WHERE d.verification_code = :c AND d.kind = 'urbanism' AND r.status <> 'cancelled'"),
-                {"c": extends_code.strip().upper()}).scalar_one_or_none()
+                "WHERE d.verification_code = :c AND d.kind = ANY(:extendable) AND r.status <> 'cancelled'"),
+                {"c": extends_code.strip().upper(),
+                 "extendable": [k.name for k in all_kinds().values() if k.extendable]}).scalar_one_or_none()
             if extends is None:
                 raise CertificateError("only an issued, valid certificate of urbanism can be extended")
         facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat,
@@ -124,7 +126,7 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
             INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name,
                 applicant_email, purpose, fee, access_token, extends_document_id, created_by)
             VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :x, :by) RETURNING id"""),
-            {"u": facts.uat.siruta, "y": year, "n": number, "k": kind, "a": applicant.strip(),
+            {"u": facts.uat.siruta, "y": year, "n": number, "k": facts.kind, "a": applicant.strip(),
              "e": email, "p": facts.purpose, "fee": facts.fee.amount_lei,
              "t": secrets.token_urlsafe(24), "x": extends, "by": actor}).scalar_one()
         conn.execute(text("INSERT INTO registry.request_parcel (request_id, parcel_id) "
