@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from gis import audit, land_use, request_states, roles
+from gis import audit, land_use, request_states, roles, uats
 
 
 def check_values(conn, table: str, column: str) -> set[str]:
@@ -29,6 +29,7 @@ def check_values(conn, table: str, column: str) -> set[str]:
     ("auth.user", "role", roles.ROLES),
     ("registry.request", "status", request_states.STATES),
     ("audit.log", "action", audit.ACTIONS),
+    ("territory.uat", "kind", uats.KINDS),
 ])
 def test_the_database_allows_the_values_of_the_python_vocabulary(conn, table, column, vocabulary):
     assert check_values(conn, table, column) == set(vocabulary)
@@ -82,3 +83,16 @@ def test_the_certificate_kinds_are_the_registry_s_not_a_list_in_the_schema(conn)
     assert check_values(conn, "registry.request", "kind") == set()
     for name in names():
         assert conn.execute(text("SELECT CAST(:k AS text) ~ '^[a-z][a-z0-9_-]{0,39}$'"), {"k": name}).scalar_one()
+
+
+def test_the_cli_offers_the_registries_choices():
+    from api.cli import main
+
+    def choices(*path: str, option: str) -> list[str]:
+        command = main
+        for name in path:
+            command = command.get_command(None, name)
+        return list(next(p for p in command.params if p.name == option).type.choices)
+
+    assert choices("user", "create", option="role") == list(roles.ROLES)
+    assert choices("uat", "add", option="kind") == list(uats.KINDS)

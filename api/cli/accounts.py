@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from api.cli.common import settings as _settings
+from gis.roles import ROLES
 
 
 @click.group()
@@ -15,7 +16,7 @@ def user() -> None:
 @user.command("create")
 @click.option("--username", required=True)
 @click.option("--full-name", required=True)
-@click.option("--role", type=click.Choice(["citizen", "surveyor", "officer", "admin"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--email", default=None)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--if-missing", is_flag=True, help="Do nothing when the account exists.")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from api.cli.common import settings as _settings
+from gis.uats import KINDS as UAT_KINDS
 
 
 @click.group()
@@ -18,7 +19,7 @@ def uat() -> None:
 @click.option("--siruta", type=click.IntRange(1, None), required=True, help="SIRUTA code (CUATM in Moldova).")
 @click.option("--name", required=True)
 @click.option("--county", required=True)
-@click.option("--kind", type=click.Choice(["comună", "oraș", "municipiu", "sector"]), default="comună",
+@click.option("--kind", type=click.Choice(UAT_KINDS), default="comună",
               show_default=True)
 @click.option("--boundary", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="The UAT's boundary: GeoPackage, shapefile, GeoJSON… in any CRS.")
