@@ -143,6 +143,11 @@ def test_a_third_kind_is_an_ogc_process(informare, loaded, number):
     assert facts["parcels"][0]["cadastral_number"] == number
 
 
+def test_a_third_kind_is_in_the_public_map_s_configuration(informare, client):
+    page = client.get("/").get_data(as_text=True)
+    assert '"certificate_kinds"' in page and '"informare"' in page and "Certificat de informare" in page
+
+
 def test_the_third_kind_is_gone_after_its_tests(client):
     assert "informare" not in all_kinds()
     doc = client.get("/api/openapi.json").get_json()

@@ -96,3 +96,12 @@ def test_the_cli_offers_the_registries_choices():
 
     assert choices("user", "create", option="role") == list(roles.ROLES)
     assert choices("uat", "add", option="kind") == list(uats.KINDS)
+
+
+def test_every_profile_names_registered_certificate_kinds():
+    """The national profiles choose among the registered kinds; they define none."""
+    from gis.certificates.kinds import names
+    from gis.profiles import PROFILES
+
+    for profile in PROFILES.values():
+        assert set(profile.certificate_kinds) <= set(names()), profile.code

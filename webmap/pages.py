@@ -9,6 +9,7 @@ import folium
 from sqlalchemy import text
 
 from gis import land_use
+from gis.certificates.kinds import all_kinds
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
@@ -115,6 +116,9 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
         "locale": LOCALES[lang],
         "texts": texts(lang, profile.code),
         "categories": land_use.names(lang),
+        # the certificate kinds a citizen may request (gis.certificates.kinds): the sheet's buttons
+        "certificate_kinds": [{"name": k.name, "label": t(k.request_text, lang) if k.request_text else k.label(lang)}
+                              for k in all_kinds().values()],
         "styles": {name: dataclasses.asdict(style) for name, style in load_styles().items()},
         "overlays": [{**o, "style": layers[o["id"]].style,
                       "title": t(o["title_key"], lang) if "title_key" in o else layers[o["id"]].label(lang)}
