@@ -1,6 +1,7 @@
-"""Certificates from a parcel selection: certificat de urbanism and certificat de nomenclatură
-stradală și adresă (rules in rules.py, map in map_extract.py, PDF in render.py, registry in
-issue.py)."""
+"""Certificates from a parcel selection. The kinds (certificat de urbanism, certificat de
+nomenclatură stradală și adresă, any other registered) are objects in kinds/; the common rules
+in rules.py, map in map_extract.py, PDF in render.py, the request workflow in workflow.py,
+registry and verification in issue.py."""
 
 from gis.certificates.issue import Issued, Verification, draft, issue, lookup, stored_pdf
 from gis.certificates.rules import (CertificateError, CertificateFacts, certificate_facts,
