@@ -112,9 +112,7 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
                                 f"against parcel {number}: snap the shared edge", json.loads(loc)))
     national = get_profile(rules.profile)
     if not national.valid_cadastral_number(cadastral_number):
-        problems.append(Problem("error", "number_format",
-                                f"{cadastral_number!r} is not a cadastral number of {national.country}"
-                                + (f" (e.g. {national.cadastral_example})" if national.cadastral_example else ""), None))
+        problems.append(Problem("error", "number_format", national.not_a_cadastral_number(cadastral_number), None))
     duplicate = conn.execute(text(
         "SELECT 1 FROM cadastre.parcel WHERE uat_siruta = :uat AND cadastral_number = :n "
         "AND valid_to IS NULL AND id <> :x"), p).first()
@@ -141,6 +139,9 @@ def _row(conn: Connection, parcel_id: int, lock: bool = False) -> dict:
 
 def _check(conn, data: dict, uat: int, srid: int, exclude_id: int | None, accept_warnings: bool,
            rules: Rules = Rules()):
+    """Validate `data` before it is saved; its cadastral number is rewritten in the profile's
+    canonical spelling (0300201123 → 0300.201.123 in Moldova), as the importers store it."""
+    data["cadastral_number"] = get_profile(rules.profile).normalise_cadastral_number(data["cadastral_number"])
     problems = validate(conn, uat, data["geometry"], data["cadastral_number"], data.get("legal_area"),
                         srid, exclude_id, rules)
     errors = [p for p in problems if p.severity == "error"]

@@ -318,3 +318,24 @@ def test_a_romanian_shapefile_is_refused_in_the_moldovan_profile(md, romanian_zi
     refused = [p for p in report.errors if p.code == "bad_number"]
     assert sorted(p.feature for p in refused) == [0, 1, 2], report.text()
     assert all("not a cadastral number of Republica Moldova (e.g. 0300.201.123)" in p.message for p in refused)
+
+
+def test_the_editor_stores_a_moldovan_number_in_its_canonical_spelling(md, md_engine):
+    """The editor, like the importers, rewrites 0300201.123-style spellings (one rule: the profile's)."""
+    import json
+
+    from gis.editing import create
+
+    with md_engine.connect() as c:
+        free = c.execute(text("""
+            SELECT ST_AsGeoJSON(ST_Envelope(ST_Buffer(ST_PointOnSurface(ST_Difference(u.geom,
+                   (SELECT ST_Union(ST_Buffer(geom, 10)) FROM cadastre.parcel WHERE valid_to IS NULL))), 6)))
+            FROM territory.uat u WHERE u.siruta = :u"""), {"u": MD_UAT}).scalar_one()
+    data = {"cadastral_number": "9999999.001", "geometry": json.loads(free), "use_category": "A",
+            "intravilan": False}
+    row, problems = create(md, MD_UAT, data, "test:profile", 4026, accept_warnings=True)
+    try:
+        assert row["cadastral_number"] == "9999.999.001", problems
+    finally:
+        with md_engine.begin() as c:
+            c.execute(text("UPDATE cadastre.parcel SET valid_to = now() WHERE id = :i"), {"i": row["id"]})
