@@ -14,7 +14,7 @@ export TERITORIU_SAMPLES_DIR := $(CURDIR)/data-samples-md
 export TERITORIU_ORTHOPHOTO := $(CURDIR)/data-samples-md/orthophoto.tif
 endif
 
-.PHONY: setup db demo samples test bench lint clean
+.PHONY: setup db demo samples test test-fast bench lint clean
 
 setup:            ## Debian packages, .venv (Python 3.12), web assets
 	@scripts/setup.sh
@@ -41,6 +41,10 @@ demo: samples     ## serve the sample commune on http://127.0.0.1:5000
 test: setup       ## the whole test suite against a real PostGIS and a real browser
 	@$(T) db start
 	@$(VENV)/pytest $(PYTEST_ARGS)
+
+test-fast: setup  ## the inner loop: no browser, no extra cluster or server, no slow test (under two minutes)
+	@$(T) db start
+	@$(VENV)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
 bench: db         ## performance benchmarks (see bench/)
 	@$(VENV)/python -m bench $(BENCH_ARGS)

@@ -153,6 +153,7 @@ def test_an_unknown_parcel_is_named_in_the_error(engine):
         certificate_facts(c, "urbanism", ["999999999"], "construire")
 
 
+@pytest.mark.slow
 def test_registry_numbers_stay_consecutive_under_20_concurrent_issues(loaded, engine, chosen):
     with engine.connect() as c:
         uat = c.execute(text("SELECT uat_siruta FROM public_api.parcel WHERE cadastral_number = :n"),

@@ -99,6 +99,7 @@ def test_the_public_api_never_answers_5xx(api_schema):
     assert fuzz(api_schema) >= 10
 
 
+@pytest.mark.slow
 def test_the_ogc_api_never_answers_5xx(ogc_schema):
     assert fuzz(ogc_schema) >= 30
 

@@ -159,6 +159,7 @@ def local(url: str, base: str) -> str | None:
     return path + (f"?{parts.query}" if parts.query else "")
 
 
+@pytest.mark.slow
 def test_no_public_page_or_endpoint_shows_personal_data(client, live_server, canary, personal, tmp_path):
     base = urlsplit(live_server).netloc
     assert {CANARY["name"], CANARY["cnp"], CANARY["amount"], CANARY["applicant"]} <= set(personal)

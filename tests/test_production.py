@@ -7,6 +7,8 @@ import pytest
 import requests
 from factories import CSRF_FIELD
 
+pytestmark = pytest.mark.slow  # a gunicorn server of its own
+
 PASSWORD = "parola-productie-1"
 
 
