@@ -125,8 +125,8 @@ def test_ogc_serves_the_commune_at_balti(md_client, md_engine):
         assert km_from_balti(lon, lat) < 5, (lon, lat)
         with md_engine.connect() as c:
             x, y = c.execute(text(
-                "SELECT ST_X(p), ST_Y(p) FROM public_api.parcel, ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1) p "
-                "WHERE id = :i"), {"i": f["id"]}).one()
+                "SELECT ST_X(p), ST_Y(p) FROM public_api.parcel, "
+                "ST_PointN(ST_ExteriorRing(ST_GeometryN(geom, 1)), 1) p WHERE id = :i"), {"i": f["id"]}).one()
         # the published CRS84 vertex is the stored vertex transformed, (lon, lat) order
         assert (lon, lat) == pytest.approx(to_wgs.transform(x, y), abs=1e-6)
 
@@ -140,7 +140,8 @@ def test_ogc_output_in_epsg_4026_is_the_stored_coordinates(md_client, md_engine)
             stored = c.execute(text("SELECT ST_AsGeoJSON(geom, 3)::json -> 'coordinates' FROM public_api.parcel "
                                     "WHERE id = :i"), {"i": f["id"]}).scalar_one()
         # EPSG:4026 is defined northing first (OGC API Features Part 2: the CRS's own order)
-        served = [[[[round(v, 3) for v in pt] for pt in ring] for ring in poly] for poly in f["geometry"]["coordinates"]]
+        served = [[[[round(v, 3) for v in pt] for pt in ring] for ring in poly]
+                  for poly in f["geometry"]["coordinates"]]
         assert served == [[[[pt[1], pt[0]] for pt in ring] for ring in poly] for poly in stored]
 
 
@@ -214,11 +215,12 @@ def test_moldovan_postal_codes_and_identifiers_are_accepted_romanian_ones_refuse
         uat = c.execute(text("SELECT siruta FROM territory.uat LIMIT 1")).scalar()
         c.execute(text("UPDATE territory.locality SET postal_code = 'MD-3101' WHERE uat_siruta = :u"), {"u": uat})
         c.execute(text("INSERT INTO fiscal.taxpayer (uat_siruta, code, kind, name, id_code) VALUES "
-                       "(:u, 'T-IDNP', 'PF', 'Ion Rusu', '2001234567890'), (:u, 'T-IDNO', 'PJ', 'SRL Nord', '1003600012345')"),
+                       "(:u, 'T-IDNP', 'PF', 'Ion Rusu', '2001234567890'), "
+                       "(:u, 'T-IDNO', 'PJ', 'SRL Nord', '1003600012345')"),
                   {"u": uat})
         tx.rollback()
         for sql in ("UPDATE territory.locality SET postal_code = '417495'",
-                    "INSERT INTO fiscal.taxpayer (uat_siruta, code, kind, name, id_code) "
+                    "INSERT INTO fiscal.taxpayer (uat_siruta, code, kind, name, id_code) "  # noqa: S608 - test SQL
                     f"VALUES ({uat}, 'T-CUI', 'PJ', 'SRL Vest', 'RO12345678')"):
             tx = c.begin()
             with pytest.raises(IntegrityError):
