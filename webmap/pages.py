@@ -126,9 +126,10 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     }
     # on a county's or region's overview: the UATs, each leading to its own map
     uats = where["uats"] if where["uat"] is None and len(where["uats"]) >= 2 else []
-    text_keys = ("search_label", "search_placeholder", "tap_hint", "language", "close", "zone_legend", "uat_list")
+    text_keys = ("search_label", "search_placeholder", "tap_hint", "close", "zone_legend", "uat_list")
     return render_map("public_map.html", m, config, ["/static/js/public/main.js"], folium_names={"basemap": basemap},
                       title=title, map_label=title, lang=lang, text={k: t(k, lang) for k in text_keys},
+                      language_label=t("language", lang),
                       languages=[(code, LANGUAGE_NAMES[code]) for code in profile.languages],
                       legend=_legend(lang, where["zone_kinds"]), uats=uats)
 

@@ -40,7 +40,7 @@ def render(template: str, **context) -> str:
 def page_config(config: dict) -> Markup:
     """A page's configuration as JSON for a `<script type="application/json">` block: safe there
     whatever the strings hold (no `</script>`, no `<!--`)."""
-    text = json.dumps(config, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(config, ensure_ascii=False)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
