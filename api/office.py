@@ -7,7 +7,17 @@ from flask import Blueprint, Response, abort, current_app, redirect, request, se
 from sqlalchemy import text
 
 from api.ratelimit import failure_bucket
-from api.staff import check_csrf, csrf_token, current_user, requires, scope_by_uat, sign_in, start_session, uat_filter_sql, user_uats
+from api.staff import (
+    check_csrf,
+    csrf_token,
+    current_user,
+    requires,
+    scope_by_uat,
+    sign_in,
+    start_session,
+    uat_filter_sql,
+    user_uats,
+)
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
 from gis.db import get_engine

@@ -12,6 +12,7 @@ from gis.settings import Settings
 from layers.vector_tiles import data_revision
 from webmap.i18n import pick_language
 from webmap.pages import public_map_html
+from webmap.templating import with_nonce
 
 STATIC = Path(__file__).resolve().parent.parent / "webmap" / "static"
 PAGE_TTL_S = 300
@@ -33,7 +34,7 @@ def create_public_blueprint(settings: Settings) -> Blueprint:
             if page is None:
                 abort(404, description=f"no UAT {uat}")
             cached = pages[(lang, uat)] = (time.monotonic(), revision, page)
-        response = Response(cached[2], mimetype="text/html")
+        response = Response(with_nonce(cached[2]), mimetype="text/html")  # the cached page, this request's nonce
         if request.args.get("lang") == lang:
             response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
         return response

@@ -16,7 +16,7 @@ from gis.settings import Settings
 from layers.registry import load_layers
 from styles import load_styles
 from webmap.i18n import LANGUAGE_NAMES, LOCALES, t, texts
-from webmap.templating import csp_nonce, folium_parts, render
+from webmap.templating import NONCE_SLOT, csp_nonce, folium_parts, render
 
 # Leaflet and its plugins: classic scripts folium puts in the head; the pages' own scripts are ES
 # modules (webmap/static/js) the templates load after folium's script.
@@ -51,11 +51,13 @@ class LocalMap(folium.Map):
     default_css = LOCAL_CSS
 
 
-def render_map(template: str, m: folium.Map, config: dict, modules: list[str], **context) -> str:
+def render_map(template: str, m: folium.Map, config: dict, modules: list[str], nonce: str | None = None,
+               **context) -> str:
     """A map page: `template` (extending map_page.html, on the one layout) around the folium map
     `m`; `config` becomes the page's JSON configuration, with the names of the folium objects the
-    scripts use (`map`, and any `*_layer` passed in `context["folium_names"]`)."""
-    nonce = csp_nonce()
+    scripts use (`map`, and the objects passed in `context["folium_names"]`). `nonce`: the request's
+    by default; NONCE_SLOT for a page kept in a cache (see templating.with_nonce)."""
+    nonce = nonce or csp_nonce()
     names = {"map": m.get_name(), **{k: v.get_name() for k, v in context.pop("folium_names", {}).items()}}
     return render(template, map=folium_parts(m, nonce), config={**config, **names}, modules=modules,
                   nonce=nonce, **context)
@@ -94,7 +96,9 @@ def _legend(lang: str, kinds: set[str]) -> list[dict]:
 
 
 def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None) -> str | None:
-    """The public map of one UAT (`/u/<siruta>/`) or of all (`/`); None: no such UAT."""
+    """The public map of one UAT (`/u/<siruta>/`) or of all (`/`); None: no such UAT. The page is
+    the same for every visitor (kept in a cache): its scripts carry NONCE_SLOT, which
+    `webmap.templating.with_nonce` replaces with the request's nonce."""
     where = territory(settings, uat)
     if where is None:
         return None
@@ -127,7 +131,8 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     # on a county's or region's overview: the UATs, each leading to its own map
     uats = where["uats"] if where["uat"] is None and len(where["uats"]) >= 2 else []
     text_keys = ("search_label", "search_placeholder", "tap_hint", "close", "zone_legend", "uat_list")
-    return render_map("public_map.html", m, config, ["/static/js/public/main.js"], folium_names={"basemap": basemap},
+    return render_map("public_map.html", m, config, ["/static/js/public/main.js"], NONCE_SLOT,
+                      folium_names={"basemap": basemap},
                       title=title, map_label=title, lang=lang, text={k: t(k, lang) for k in text_keys},
                       language_label=t("language", lang),
                       languages=[(code, LANGUAGE_NAMES[code]) for code in profile.languages],

@@ -31,6 +31,16 @@ def csp_nonce() -> str | None:
     return g.csp_nonce
 
 
+# What a page kept in a cache carries instead of a nonce (random per process, so no text of the page
+# can spell it); `with_nonce` puts the request's own nonce there when the page is served.
+NONCE_SLOT = "nonce-slot-" + secrets.token_hex(12)
+
+
+def with_nonce(page: str) -> str:
+    """A cached page (rendered with nonce=NONCE_SLOT) with the request's nonce on its scripts."""
+    return page.replace(NONCE_SLOT, csp_nonce() or "")
+
+
 def render(template: str, **context) -> str:
     nonce = context.setdefault("nonce", csp_nonce())
     context["nonce_attr"] = Markup(f' nonce="{nonce}"') if nonce else ""  # <script{{ nonce_attr }}>
