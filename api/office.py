@@ -83,7 +83,7 @@ def home():
                      JOIN cadastre.parcel p ON p.id = rp.parcel_id WHERE rp.request_id = r.id), ', '),
                    r.created_at
             FROM registry.request r WHERE {scope}
-            ORDER BY r.year DESC, r.registry_number DESC LIMIT 200"""), params).all()
+            ORDER BY r.year DESC, r.registry_number DESC LIMIT 200"""), params).all()  # noqa: S608 (scope: uat_filter_sql's SQL)
     officer = current_user()["role"] in EDITORS
     table = [{"id": r[0], "number": r[1], "kind": r[2], "parcels": r[6], "applicant": r[3],
               "status_label": STATUS.get(r[4], r[4]), "fee": str(r[5]), "cancellable": allows(r[4], "cancel"),
@@ -186,7 +186,7 @@ def imports_page():
             SELECT id, created_at, created_by, source_name, kind, status,
                    report->'summary' AS s FROM importing.job
             WHERE (NOT :mine OR created_by = :me) AND (uat_siruta IS NULL OR {scope})
-            ORDER BY id DESC LIMIT 100"""),
+            ORDER BY id DESC LIMIT 100"""),  # noqa: S608 (scope: uat_filter_sql's SQL, values bound)
             {"mine": mine, "me": f"{user['role']}:{user['username']}", **params}).mappings().all()
     return _page("office_imports.html", "Teritoriu — importuri", rows=rows, statuses=IMPORT_STATUS,
                  upload_layers=LAYERS)
