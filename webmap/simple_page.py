@@ -13,12 +13,10 @@ REPORT_STATUS = {"rejected": "respins", "checked": "verificat (fără erori)", "
                  "committed": "importat", "discarded": "respins de ofițer", "failed": "eșuat", "running": "în lucru"}
 
 
-def page_html(title: str, body: str | Markup, lang: str = "ro", header_extra: str | Markup = "",
-              css: str | None = None) -> str:
-    """A page whose content is already HTML (`body`, e.g. an import report); `css` inlines a
-    stylesheet (for a page saved as a file)."""
-    return render("page.html", title=title, body=Markup(body), lang=lang, header_extra=Markup(header_extra),
-                  css=Markup(css) if css is not None else None)
+def page_html(title: str, body: str | Markup, lang: str = "ro", css: str | None = None) -> str:
+    """A page whose content is already HTML (`body`: an import report); `css` inlines a stylesheet
+    (for a page saved as a file)."""
+    return render("page.html", title=title, body=Markup(body), lang=lang, css=Markup(css) if css is not None else None)
 
 
 def page_response(page: str, status: int = 200, private: bool = False) -> Response:
@@ -30,11 +28,6 @@ def render_page(template: str, status: int = 200, private: bool = False, **conte
     """A page from its own template (which extends page.html)."""
     context.setdefault("lang", "ro")
     return page_response(render(template, **context), status, private)
-
-
-def simple_page(title: str, body: str | Markup, lang: str = "ro", status: int = 200, header_extra: str = "",
-                private: bool = False) -> Response:
-    return page_response(page_html(title, body, lang, header_extra), status, private)
 
 
 def report_html(report) -> Markup:
