@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, request, send_from_directory
 
+from gis.certificates.kinds import all_kinds
 from gis.db import get_engine
 from gis.settings import Settings
 from layers.vector_tiles import data_revision
@@ -28,12 +29,13 @@ def create_public_blueprint(settings: Settings) -> Blueprint:
         """The map of every UAT (a county's or region's overview listing them), or of one."""
         lang = pick_language(request.args.get("lang") or request.cookies.get("lang"))
         revision = data_revision(get_engine(settings, "public"))  # a UAT added or changed: a new page
-        cached = pages.get((lang, uat))
+        key = (lang, uat, tuple(all_kinds()))  # a certificate kind registered: new buttons, a new page
+        cached = pages.get(key)
         if cached is None or cached[1] != revision or time.monotonic() - cached[0] > PAGE_TTL_S:
             page = public_map_html(settings, lang, uat)
             if page is None:
                 abort(404, description=f"no UAT {uat}")
-            cached = pages[(lang, uat)] = (time.monotonic(), revision, page)
+            cached = pages[key] = (time.monotonic(), revision, page)
         response = Response(with_nonce(cached[2]), mimetype="text/html")  # the cached page, this request's nonce
         if request.args.get("lang") == lang:
             response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")

@@ -115,13 +115,15 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     basemap.add_to(m)
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
+    page_texts = texts(lang, profile.code)
     config = {
         "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang, "uat": uat,
         "locale": LOCALES[lang],
-        "texts": texts(lang, profile.code),
+        "texts": page_texts,
         "categories": land_use.names(lang),
-        # the certificate kinds a citizen may request (gis.certificates.kinds): the sheet's buttons
-        "certificate_kinds": [{"name": k.name, "label": t(k.request_text, lang) if k.request_text else k.label(lang)}
+        # the certificate kinds a citizen may request (gis.certificates.kinds): the sheet's buttons,
+        # worded as the national profile words them
+        "certificate_kinds": [{"name": k.name, "label": page_texts.get(k.request_text or "") or k.label(lang)}
                               for k in all_kinds().values()],
         "styles": {name: dataclasses.asdict(style) for name, style in load_styles().items()},
         "overlays": [{**o, "style": layers[o["id"]].style,

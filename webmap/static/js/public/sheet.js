@@ -51,9 +51,11 @@ function sheet(p) {
     '<li data-restriction="' + esc(r.kind) + '"><strong>' + esc(r.name) + "</strong> (" + fmt(r.share_percent) +
     " % " + esc(T.share) + ")<br><small>" + esc(r.legal_basis) + "</small></li>")).join("") + "</ul>");
   const q = "?parcela=" + encodeURIComponent(p.cadastral_number) + "&lang=" + config.lang;
+  // one button per certificate kind of the registry (config.certificate_kinds)
   h.push('<div class="t-actions">' +
-         '<a class="t-button" href="/cereri/noua' + q + '&tip=urbanism">' + esc(T.request_cu) + "</a>" +
-         '<a class="t-button" href="/cereri/noua' + q + '&tip=nomenclatura">' + esc(T.request_cns) + "</a>" +
+         config.certificate_kinds.map((k) => (
+           '<a class="t-button" href="/cereri/noua' + q + "&tip=" + encodeURIComponent(k.name) + '">' + esc(k.label) + "</a>"
+         )).join("") +
          '<a class="t-link" href="/?parcel=' + encodeURIComponent(p.cadastral_number) + '">' + esc(T.permalink) + "</a>" +
          '<button type="button" class="t-link" id="t-print">' + esc(T.print) + "</button></div>");
   h.push('<p class="t-note">' + esc(T.disclaimer) + "</p>");
