@@ -15,6 +15,16 @@ from gis.settings import Settings
 
 KINDS = ("comună", "oraș", "municipiu", "sector")
 
+# A UAT's name in the genitive, as the authority is named on acts and letterheads ("Primăria
+# Comunei Valea Verde", "nomenclatura stradală a Municipiului Oradea"): the name is stored in the
+# nominative with its kind ("Comuna Valea Verde"); a name without a known kind word stays as it is.
+_GENITIVE = {"Comuna": "Comunei", "Orașul": "Orașului", "Municipiul": "Municipiului", "Sectorul": "Sectorului"}
+
+
+def genitive(name: str) -> str:
+    first, _, rest = name.partition(" ")
+    return f"{_GENITIVE[first]} {rest}" if first in _GENITIVE and rest else name
+
 
 def read_boundary(path: Path, storage_srid: int):
     """The boundary in a file (any format GDAL reads), as one valid MultiPolygon in the storage CRS."""

@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from gis.certificates import CertificateError, certificate_facts, draft, issue, nomenclature_fee, urbanism_fee
 from gis.parcel_facts import ParcelNotFound
+from gis.uats import genitive
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: make setup")
 ON = date(2026, 11, 22)
@@ -82,7 +83,8 @@ def test_the_urbanism_certificate_states_what_the_database_says(loaded, engine, 
     for needle in ("CERTIFICAT DE URBANISM", "1. REGIMUL JURIDIC", "2. REGIMUL ECONOMIC",
                    "3. REGIMUL TEHNIC", "AVIZE ȘI ACORDURI", "În scopul: construire locuință P+1E+M",
                    f"Nr. {done.registry_number}/{done.year}", done.verification_code, "pagina 1 din",
-                   "PRIMAR", "SECRETAR GENERAL", "ARHITECT-ȘEF", "Stereo 70"):
+                   "PRIMAR", "SECRETAR GENERAL", "ARHITECT-ȘEF", "Stereo 70",
+                   f"Primăria {genitive(facts.uat.name)}"):
         assert needle in flat, needle
     assert p.cadastral_number in flat and ("intravilan" if p.intravilan else "extravilan") in flat
     for z in p.zones:

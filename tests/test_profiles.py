@@ -9,6 +9,7 @@ import pytest
 
 from gis.profiles import LOCALES, PROFILES, get_profile
 from gis.settings import PROJECT_ROOT, Settings
+from gis.uats import genitive
 
 
 def _migration(name: str):
@@ -50,8 +51,12 @@ def test_the_languages_are_the_profiles_not_a_setting():
 
 
 @pytest.mark.parametrize("code,uat,expected", [
-    ("RO", "Comuna Valea Verde", "Primăria Comuna Valea Verde"),
-    ("MD", "Comuna Răzeșeni", "Primăria Comuna Răzeșeni"),
+    ("RO", "Comuna Valea Verde", "Primăria Comunei Valea Verde"),
+    ("RO", "Municipiul Oradea", "Primăria Municipiului Oradea"),
+    ("RO", "Orașul Aleșd", "Primăria Orașului Aleșd"),
+    ("RO", "Sectorul 3", "Primăria Sectorului 3"),
+    ("MD", "Comuna Răzeșeni", "Primăria Comunei Răzeșeni"),
+    ("RO", "Valea Verde", "Primăria Valea Verde"),  # no kind word: left as it is
 ])
-def test_the_signing_name_comes_from_the_profile_and_the_uat(code, uat, expected):
-    assert get_profile(code).signing_name.format(uat=uat) == expected
+def test_the_signing_name_comes_from_the_profile_and_the_uat_in_the_genitive(code, uat, expected):
+    assert get_profile(code).signing_name.format(uat=genitive(uat)) == expected

@@ -141,6 +141,12 @@ class UatInfo:
     def is_rural(self) -> bool:
         return self.kind == "comună"
 
+    @property
+    def name_genitive(self) -> str:
+        from gis.uats import genitive
+
+        return genitive(self.name)
+
 
 @dataclass(frozen=True)
 class FormerAddress:

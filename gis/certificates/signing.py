@@ -41,6 +41,7 @@ def default_holder(settings: Settings) -> str:
     from sqlalchemy import text
 
     from gis.db import get_engine
+    from gis.uats import genitive
 
     pattern = get_profile(settings.profile).signing_name
     with get_engine(settings, "app").connect() as conn:
@@ -48,7 +49,7 @@ def default_holder(settings: Settings) -> str:
     if len(uats) != 1:
         return pattern.format(uat="(Teritoriu)")
     name, own = uats[0]
-    return (own or {}).get("signing_name") or pattern.format(uat=name)
+    return (own or {}).get("signing_name") or pattern.format(uat=genitive(name))
 
 
 def create_self_signed(settings: Settings, common_name: str) -> tuple[Path, Path]:
