@@ -84,7 +84,7 @@ def test_the_urbanism_certificate_states_what_the_database_says(loaded, engine, 
                    "3. REGIMUL TEHNIC", "AVIZE ȘI ACORDURI", "În scopul: construire locuință P+1E+M",
                    f"Nr. {done.registry_number}/{done.year}", done.verification_code, "pagina 1 din",
                    "PRIMAR", "SECRETAR GENERAL", "ARHITECT-ȘEF", "Stereo 70",
-                   f"Primăria {genitive(facts.uat.name)}"):
+                   f"PRIMĂRIA {genitive(facts.uat.name).upper()}"):  # the letterhead is set in capitals
         assert needle in flat, needle
     assert p.cadastral_number in flat and ("intravilan" if p.intravilan else "extravilan") in flat
     for z in p.zones:
