@@ -20,8 +20,7 @@ from api.ratelimit import rate_limited
 from api.staff import requires, scope_by_uat
 from gis.certificates.kinds import get_kind, names, spelled
 from gis.certificates.rules import CertificateError
-from gis.certificates.workflow import (RequestNotFound, download, draft_pdf, file_request,
-                                       get_request)
+from gis.certificates.workflow import RequestNotFound, download, draft_pdf, file_request, get_request
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound
 from gis.request_states import ISSUED

@@ -225,7 +225,8 @@ def measure(args, settings) -> tuple[dict, list[dict]]:
         name = f"OGC items, {size / 1000:g} km bbox" if size >= 1000 else f"OGC items, {size} m bbox"
         results[name + ", limit=100"] = {
             **series(http, urls), "raw_sql": raw_series(engine, [
-                lambda c, box=box: c.execute(text(ITEMS_SQL), dict(zip("abcd", box))).scalar_one() for box in boxes]),
+                lambda c, box=box: c.execute(text(ITEMS_SQL), dict(zip("abcd", box, strict=True))).scalar_one()
+                for box in boxes]),
             "urls": urls}
 
     # -- vector tiles z12–z17, cold (empty disk cache) then warm: the layer the map draws at
@@ -248,8 +249,8 @@ def measure(args, settings) -> tuple[dict, list[dict]]:
             errors += http.get(u).status_code not in (200, 204)
             samples.append((time.perf_counter() - started) * 1000)
         results[f"tile z{z} ({layer}), cold"] = {**percentiles(samples), "errors": errors, "raw_sql": raw_series(
-            engine, [lambda c, x=x, y=y, z=z, layer=layer: c.execute(sql, {"z": z, "x": x, "y": y, "name": layer})
-                     .scalar_one() for x, y in tiles])}
+            engine, [lambda c, x=x, y=y, z=z, layer=layer, sql=sql:
+                     c.execute(sql, {"z": z, "x": x, "y": y, "name": layer}).scalar_one() for x, y in tiles])}
         results[f"tile z{z} ({layer}), warm"] = series(http, tile_urls[z], ok=(200, 204))
 
     # -- one urbanism certificate with its map -------------------------------------------------

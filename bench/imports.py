@@ -57,7 +57,8 @@ def bench_import(n_parcels: int, seed: int) -> str:
     again = run_import(settings, path, uat)
     with get_engine(settings, "app").connect() as conn:
         count = conn.execute(text("SELECT count(*) FROM cadastre.parcel WHERE valid_to IS NULL")).scalar_one()
-    return ("| import | wall s | parcels/s | peak MB | exit | again (nothing changes) |\n| --- | --- | --- | --- | --- | --- |\n"
+    return ("| import | wall s | parcels/s | peak MB | exit | again (nothing changes) |\n"
+            "| --- | --- | --- | --- | --- | --- |\n"
             f"| {n_parcels:,}-parcel zipped shapefile, validated and committed | {first[0]:.1f} | "
             f"{n_parcels / first[0]:,.0f} | {first[1]:.0f} | {first[2]} | {again[0]:.1f} s, exit {again[2]}, "
             f"{count:,} parcels current |")

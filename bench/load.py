@@ -41,8 +41,8 @@ from urllib.parse import quote
 import aiohttp
 from sqlalchemy import text
 
-from bench.__main__ import BENCH_DIR, _free_port, percentiles, sample_addresses
 from api import production
+from bench.__main__ import BENCH_DIR, _free_port, percentiles, sample_addresses
 from gis.cluster import LocalCluster
 from gis.db import get_engine
 from gis.migrate import upgrade
@@ -319,7 +319,8 @@ async def warm_up(base: str, data: dict) -> None:
             paths = [f"/api/search?q={quote(data['addresses'][0])}", f"/api/parcels/{quote(p['number'])}",
                      f"/api/parcels/at?lon={p['lon']:.7f}&lat={p['lat']:.7f}",
                      f"/ogc/collections/parcels/items?f=json&cadastral_number={quote(p['number'])}",
-                     f"/api/tiles/orthophoto/16/{x}/{y}.png", f"/ogc/collections/parcels/tiles/WebMercatorQuad/16/{y}/{x}"]
+                     f"/api/tiles/orthophoto/16/{x}/{y}.png",
+                     f"/ogc/collections/parcels/tiles/WebMercatorQuad/16/{y}/{x}"]
             if made:
                 paths.append(f"/api/certificates/{made['id']}.pdf?token={made['token']}")
             await asyncio.gather(*(fetch(path) for path in paths))
@@ -382,18 +383,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60, help="seconds of load")
-    parser.add_argument("--db", default="teritoriu_load", help="database with the sample commune (its own: the run files requests)")
+    parser.add_argument("--db", default="teritoriu_load",
+                        help="database with the sample commune (its own: the run files requests)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--applicants", type=float, default=0.2, help="share of users who file a request")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: the production default)")
     parser.add_argument("--think", type=lambda v: tuple(float(x) for x in v.split(",")), default=(1.0, 3.0),
-                        metavar="MIN,MAX", help="seconds between steps, uniform (default 1,3: a citizen reading the map)")
+                        metavar="MIN,MAX",
+                        help="seconds between steps, uniform (default 1,3: a citizen reading the map)")
     parser.add_argument("--width", type=int, default=800, help="map viewport, px")
     parser.add_argument("--height", type=int, default=600, help="map viewport, px")
     parser.add_argument("--keep-tile-cache", action="store_true",
                         help="keep the database's vector tile cache (default: start cold, as after an edit)")
     args = parser.parse_args()
-    if not 1 <= args.users <= 5000 or args.duration <= 0 or len(args.think) != 2 or not 0 <= args.think[0] <= args.think[1]:
+    if (not 1 <= args.users <= 5000 or args.duration <= 0 or len(args.think) != 2
+            or not 0 <= args.think[0] <= args.think[1]):
         parser.error("--users 1..5000, a positive --duration, --think MIN,MAX with 0 <= MIN <= MAX")
 
     settings = prepare_database(args.db)

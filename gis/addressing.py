@@ -34,8 +34,10 @@ def propose_number(conn: Connection, parcel_id: int, max_distance_m: float = 60)
               ORDER BY ST_Distance(s.geom, p.pt) LIMIT 1)
         SELECT s.id, s.label, ST_LineLocatePoint(s.line, s.pt) AS at,
                -- which side: the sign of the cross product of the street direction and the point
-               sign((ST_X(ST_EndPoint(s.line)) - ST_X(ST_StartPoint(s.line))) * (ST_Y(s.pt) - ST_Y(ST_StartPoint(s.line)))
-                    - (ST_Y(ST_EndPoint(s.line)) - ST_Y(ST_StartPoint(s.line))) * (ST_X(s.pt) - ST_X(ST_StartPoint(s.line)))) AS side
+               sign((ST_X(ST_EndPoint(s.line)) - ST_X(ST_StartPoint(s.line)))
+                    * (ST_Y(s.pt) - ST_Y(ST_StartPoint(s.line)))
+                    - (ST_Y(ST_EndPoint(s.line)) - ST_Y(ST_StartPoint(s.line)))
+                    * (ST_X(s.pt) - ST_X(ST_StartPoint(s.line)))) AS side
         FROM s"""), {"id": parcel_id, "d": max_distance_m}).one_or_none()
     if row is None:
         raise LookupError(f"parcel {parcel_id} is not within {max_distance_m:.0f} m of a named street")

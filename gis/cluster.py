@@ -215,7 +215,7 @@ class LocalCluster:
         self.ensure_database(self.settings.db_name)
 
     def ensure_database(self, name: str) -> None:
-        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip()
+        exists = self.psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'").strip()  # noqa: S608 - name is from settings or DB_NAME-checked
         if not exists:
             self.psql(f'CREATE DATABASE "{name}" OWNER teritoriu_owner')
         exts = ";".join(f"CREATE EXTENSION IF NOT EXISTS {e}" for e in EXTENSIONS)

@@ -87,7 +87,7 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
                         json.loads(where) if where else None)]
     outside = _geojson(conn, f"""
         SELECT ST_AsGeoJSON(ST_Transform(ST_Difference({g}, u.geom), 4326))
-        FROM territory.uat u WHERE u.siruta = :uat AND NOT ST_CoveredBy({g}, u.geom)""", p)
+        FROM territory.uat u WHERE u.siruta = :uat AND NOT ST_CoveredBy({g}, u.geom)""", p)  # noqa: S608 - g is the constant GeoJSON expression above
     if outside:
         problems.append(Problem("error", "outside_uat", "the parcel extends outside the UAT boundary", outside))
     for number, area, loc in conn.execute(text(f"""
@@ -95,7 +95,7 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
                ST_AsGeoJSON(ST_Transform(ST_Intersection(q.geom, {g}), 4326))
         FROM cadastre.parcel q
         WHERE q.uat_siruta = :uat AND q.valid_to IS NULL AND q.id <> :x AND ST_Intersects(q.geom, {g})
-          AND ST_Area(ST_Intersection(q.geom, {g})) >= :min"""), p):
+          AND ST_Area(ST_Intersection(q.geom, {g})) >= :min"""), p):  # noqa: S608 - g is the constant GeoJSON expression above
         problems.append(Problem("error", "overlap",
                                 f"overlaps parcel {number} by {area:.2f} m²", json.loads(loc)))
     for number, area, loc in conn.execute(text(f"""
@@ -106,7 +106,7 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
                        ST_Difference(ST_Intersection(ST_Buffer({g}, :tol), ST_Buffer(n.geom, :tol)),
                                      ST_Union({g}, n.geom)) AS geom FROM n)
         SELECT cadastral_number, ST_Area(geom), ST_AsGeoJSON(ST_Transform(geom, 4326)) FROM gap
-        WHERE ST_Area(geom) >= :min"""), p):
+        WHERE ST_Area(geom) >= :min"""), p):  # noqa: S608 - g is the constant GeoJSON expression above
         problems.append(Problem("error", "gap",
                                 f"leaves a sliver of {area:.2f} m² (narrower than {rules.gap_width_m} m) "
                                 f"against parcel {number}: snap the shared edge", json.loads(loc)))
@@ -129,9 +129,9 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
 
 def _row(conn: Connection, parcel_id: int, lock: bool = False) -> dict:
     row = conn.execute(text(
-        "SELECT id, uat_siruta, version, valid_to, " + ", ".join(FIELDS) +
+        "SELECT id, uat_siruta, version, valid_to, " + ", ".join(FIELDS) +  # noqa: S608 - FIELDS is this module's constant
         ", ST_AsGeoJSON(geom)::json AS geometry FROM cadastre.parcel WHERE id = :id"
-        + (" FOR UPDATE" if lock else "")), {"id": parcel_id}).mappings().one_or_none()  # noqa: S608
+        + (" FOR UPDATE" if lock else "")), {"id": parcel_id}).mappings().one_or_none()
     if row is None:
         raise NotFound(f"no parcel with id {parcel_id}")
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
@@ -391,7 +391,7 @@ def add_address_point(settings: Settings, uat: int, data: dict, actor: str, srid
         if street is None:
             raise NotFound(f"no current street with id {data['street_id']} in this UAT")
         problems = []
-        if not conn.execute(text(f"SELECT ST_Covers(geom, {g}) FROM territory.uat WHERE siruta = :uat"),
+        if not conn.execute(text(f"SELECT ST_Covers(geom, {g}) FROM territory.uat WHERE siruta = :uat"),  # noqa: S608 - g is the constant GeoJSON expression above
                             p).scalar_one():
             problems.append(Problem("error", "outside_uat", "the address point is outside the UAT", None))
         if conn.execute(text("SELECT 1 FROM streets.address_point WHERE street_id = :s AND number = :n "
@@ -401,14 +401,14 @@ def add_address_point(settings: Settings, uat: int, data: dict, actor: str, srid
         if problems:
             raise ValidationFailed(problems)
         parcel = data.get("parcel_id") or conn.execute(text(
-            f"SELECT id FROM cadastre.parcel WHERE uat_siruta = :uat AND valid_to IS NULL "
+            f"SELECT id FROM cadastre.parcel WHERE uat_siruta = :uat AND valid_to IS NULL "  # noqa: S608 - g is the constant GeoJSON expression above
             f"AND ST_Intersects(geom, {g}) LIMIT 1"), p).scalar_one_or_none()
         if parcel is None:
             problems.append(Problem("warning", "no_parcel", "the point is on no parcel", None))
         row = conn.execute(text(f"""
             INSERT INTO streets.address_point (uat_siruta, street_id, number, suffix, postal_code, parcel_id, geom)
             VALUES (:uat, :s, :n, :suf, :pc, :parcel, {g})
-            RETURNING id, street_id, number, suffix, postal_code, parcel_id, version"""),
+            RETURNING id, street_id, number, suffix, postal_code, parcel_id, version"""),  # noqa: S608 - g is the constant GeoJSON expression above
             {**p, "parcel": parcel}).mappings().one()
         return {**row, "label": f"{street} nr. {number}{suffix}"}, problems
 

@@ -59,18 +59,18 @@ STEPS: list[tuple[str, list[str], str]] = [
         ON CONFLICT (siruta) DO UPDATE SET name = excluded.name, county = excluded.county,
             geom = excluded.geom
         WHERE (d.name, d.county, d.geom) IS DISTINCT FROM (excluded.name, excluded.county, excluded.geom)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
     ("localities", ["siruta", "uat_siruta", "name", "rank", "is_seat", "postal_code", "wkb"], f"""
         INSERT INTO territory.locality AS d (siruta, uat_siruta, name, rank, is_seat, postal_code, geom)
-        SELECT t.siruta::numeric::int, t.uat_siruta::numeric::int, t.name, t.rank::numeric::smallint, t.is_seat::boolean,
-               t.postal_code, {GEOM} FROM t_localities t
+        SELECT t.siruta::numeric::int, t.uat_siruta::numeric::int, t.name, t.rank::numeric::smallint,
+               t.is_seat::boolean, t.postal_code, {GEOM} FROM t_localities t
         ON CONFLICT (siruta) DO UPDATE SET uat_siruta = excluded.uat_siruta, name = excluded.name,
             rank = excluded.rank, is_seat = excluded.is_seat, postal_code = excluded.postal_code,
             geom = excluded.geom
         WHERE (d.uat_siruta, d.name, d.rank, d.is_seat, d.postal_code, d.geom)
             IS DISTINCT FROM (excluded.uat_siruta, excluded.name, excluded.rank, excluded.is_seat,
                               excluded.postal_code, excluded.geom)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
     ("parcels", ["cadastral_number", "land_book_number", "eterra_id", "legal_area", "use_category",
                  "intravilan", "locality_siruta", "tarla", "parcel_no", "wkb"], f"""
         INSERT INTO cadastre.parcel AS d (uat_siruta, locality_siruta, cadastral_number,
@@ -89,7 +89,7 @@ STEPS: list[tuple[str, list[str], str]] = [
             IS DISTINCT FROM (excluded.locality_siruta, excluded.land_book_number, excluded.eterra_id,
                excluded.legal_area, excluded.use_category, excluded.intravilan, excluded.tarla,
                excluded.parcel_no, excluded.geom)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
     ("buildings", ["cadastral_number", "building_no", "destination", "levels", "is_legal", "wkb"], f"""
         WITH src AS (
             SELECT p.id AS parcel_id, t.building_no::numeric::int AS building_no, t.destination,
@@ -114,7 +114,7 @@ STEPS: list[tuple[str, list[str], str]] = [
                               AND b.building_no = s.building_no AND b.valid_to IS NULL)
             RETURNING 1
         ) SELECT (SELECT count(*) FROM upd) + (SELECT count(*) FROM ins)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
     ("streets", ["street_code", "locality_siruta", "street_type", "name", "hcl_number", "hcl_date",
                  "wkb"], f"""
         INSERT INTO streets.street AS d (uat_siruta, locality_siruta, code, street_type, name,
@@ -128,7 +128,7 @@ STEPS: list[tuple[str, list[str], str]] = [
         WHERE (d.locality_siruta, d.street_type, d.name, d.hcl_number, d.hcl_date, d.geom)
             IS DISTINCT FROM (excluded.locality_siruta, excluded.street_type, excluded.name,
                               excluded.hcl_number, excluded.hcl_date, excluded.geom)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
     ("street_names", ["street_code", "street_type", "name", "valid_from", "valid_to", "hcl_number",
                       "hcl_date"], """
         INSERT INTO streets.street_name (street_id, street_type, name, valid_from, valid_to,
@@ -167,7 +167,7 @@ STEPS: list[tuple[str, list[str], str]] = [
         WHERE (d.kind, d.name, d.hcl_number, d.hcl_date, d.valid_from, d.valid_until, d.geom)
             IS DISTINCT FROM (excluded.kind, excluded.name, excluded.hcl_number, excluded.hcl_date,
                               excluded.valid_from, excluded.valid_until, excluded.geom)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
     ("zones", ["document_code", "code", "functional_zone", "name", "pot_max", "cut_max",
                "max_height_m", "height_regime", "min_parcel_area", "allowed_uses",
                "conditional_uses", "forbidden_uses", "wkb"], f"""
@@ -194,7 +194,7 @@ STEPS: list[tuple[str, list[str], str]] = [
                excluded.cut_max, excluded.max_height_m, excluded.height_regime,
                excluded.min_parcel_area, excluded.allowed_uses, excluded.conditional_uses,
                excluded.forbidden_uses, excluded.geom)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
     ("restrictions", ["kind", "name", "legal_basis", "wkb"], f"""
         WITH src AS (SELECT t.kind, t.name, t.legal_basis, {GEOM} AS geom FROM t_restrictions t),
         upd AS (
@@ -209,7 +209,7 @@ STEPS: list[tuple[str, list[str], str]] = [
                               AND r.kind = s.kind AND r.name = s.name)
             RETURNING 1
         ) SELECT (SELECT count(*) FROM upd) + (SELECT count(*) FROM ins)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
     ("taxpayers.csv", ["taxpayer_code", "kind", "name", "id_code", "address", "tax_account"], """
         INSERT INTO fiscal.taxpayer AS d (uat_siruta, code, kind, name, id_code, address, tax_account)
         SELECT :uat, t.taxpayer_code, t.kind, t.name, t.id_code, t.address, t.tax_account
@@ -259,7 +259,7 @@ STEPS: list[tuple[str, list[str], str]] = [
             IS DISTINCT FROM (excluded.holder_id, excluded.register_position, excluded.tarla,
                excluded.parcel_no, excluded.use_category, excluded.declared_area,
                excluded.cadastral_number, excluded.parcel_id, excluded.geom)
-    """),
+    """),  # noqa: S608 - GEOM is this module's constant
 ]
 
 

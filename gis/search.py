@@ -85,7 +85,7 @@ def _parcels(conn: Connection, number: str, limit: int, uat: int | None) -> list
              LATERAL (SELECT ST_Transform(ST_PointOnSurface(p.geom), 4326) AS c) pt
         WHERE p.cadastral_number LIKE :prefix AND {IN_UAT.format(alias="p")}
         ORDER BY length(p.cadastral_number), p.cadastral_number, l.name LIMIT :limit
-    """), {"prefix": number.replace("%", "").replace("_", "") + "%", "limit": limit, "uat": uat}).all()
+    """), {"prefix": number.replace("%", "").replace("_", "") + "%", "limit": limit, "uat": uat}).all()  # noqa: S608 - IN_UAT is this module's constant
     return [Hit("parcel", f"Nr. cadastral {r[0]}" + (f", {r[1]}" if r[1] else ""), r[2], r[3],
                 cadastral_number=r[0], uat=r[4]) for r in rows]
 
@@ -100,7 +100,7 @@ def _addresses(conn: Connection, query: Query, limit: int, uat: int | None) -> l
         WHERE :words <% teritoriu_norm(s.name) AND a.number = :number
           AND (:suffix = '' OR upper(a.suffix) = :suffix) AND {IN_UAT.format(alias="s")}
         ORDER BY score DESC, a.suffix, s.name LIMIT :limit
-    """), {"words": query.words, "number": query.number, "suffix": query.suffix,
+    """), {"words": query.words, "number": query.number, "suffix": query.suffix,  # noqa: S608 - IN_UAT is this module's constant
            "limit": limit, "uat": uat}).all()
     return [Hit("address", f"{r[0]} {r[1]} nr. {r[2]}, {r[3]}", r[5], r[6],
                 cadastral_number=r[4], uat=r[8]) for r in rows]
@@ -116,7 +116,7 @@ def _streets(conn: Connection, query: Query, limit: int, uat: int | None) -> lis
                              ST_Transform(s.geom, 4326)::box2d AS b) g
         WHERE :words <% teritoriu_norm(s.name) AND {IN_UAT.format(alias="s")}
         ORDER BY score DESC, s.name LIMIT :limit
-    """), {"words": query.words, "limit": limit, "uat": uat}).all()
+    """), {"words": query.words, "limit": limit, "uat": uat}).all()  # noqa: S608 - IN_UAT is this module's constant
     return [Hit("street", f"{r[0]}, {r[1]}", r[2], r[3], bbox=[round(v, 7) for v in r[4]])
             for r in rows]
 
@@ -129,5 +129,5 @@ def _localities(conn: Connection, query: Query, limit: int, uat: int | None) -> 
                              ST_Transform(l.geom, 4326)::box2d AS b) g
         WHERE :words <% teritoriu_norm(l.name) AND {IN_UAT.format(alias="l")}
         ORDER BY word_similarity(:words, teritoriu_norm(l.name)) DESC LIMIT :limit
-    """), {"words": query.words, "limit": limit, "uat": uat}).all()
+    """), {"words": query.words, "limit": limit, "uat": uat}).all()  # noqa: S608 - IN_UAT is this module's constant
     return [Hit("locality", r[0], r[1], r[2], bbox=[round(v, 7) for v in r[3]]) for r in rows]

@@ -46,7 +46,7 @@ def check_layer(conn: Connection, uat: int, area_geojson: dict | None = None,
     srid = conn.execute(text("SELECT Find_SRID('cadastre', 'parcel', 'geom')")).scalar_one()  # the profile's
     params = {"uat": uat, "min": OVERLAP_M2, "half": gap_width_m / 2, "srid": srid,
               "area": json.dumps(area_geojson) if area_geojson else None}
-    sel = f"SELECT p.* FROM cadastre.parcel p WHERE {_current('p', area_geojson)}"
+    sel = f"SELECT p.* FROM cadastre.parcel p WHERE {_current('p', area_geojson)}"  # noqa: S608 - _current() builds it from constants
     problems: list[TopologyProblem] = []
     for a, b, area, loc in conn.execute(text(f"""
         SELECT a.cadastral_number, b.cadastral_number, ST_Area(i), ST_AsGeoJSON(ST_Transform(i, 4326))

@@ -37,9 +37,22 @@ class ImportRefused(Exception):
         self.notes = notes or [Note("error", code, message)]
 
 
+def two_languages(ro: str, en: str) -> str:
+    """A refusal worded for the surveyor in Romanian (with its diacritics) first, then in English,
+    the language of the other import notes: one message, both readable on the report page."""
+    return f"{ro} — {en}"
+
+
 @dataclass(frozen=True)
 class Limits:
-    max_members: int = 2000
-    max_total_bytes: int = 2 * 1024 ** 3
-    max_ratio: int = 200
+    """What an upload may hold; a zip is measured against these from its directory, before any
+    member is opened. Real layers are far inside them: the sample commune's zips expand 1.2 to 33
+    times per member (33 for a DBF), a DBF with several wide empty text columns about 180 times,
+    while a member of zeros expands about 1,000 times (deflate's ceiling is 1,032)."""
+    max_members: int = 2000                 # a commune's CGXML files (one per immovable) in one zip
+    max_total_bytes: int = 1024 ** 3        # 1 GiB unpacked: a city's parcels and buildings take a few hundred MB
+    max_ratio: int = 200                    # every member, however small; see above
     max_upload_bytes: int = 500 * 1024 ** 2
+
+
+DEFAULT_LIMITS = Limits()  # frozen: one instance serves as every default

@@ -379,7 +379,8 @@ def update_job(settings: Settings, job: int, status: str, report: Report | None 
         conn.execute(text("""
             UPDATE importing.job SET status = :s, report = coalesce(CAST(:r AS jsonb), report),
                    uat_siruta = coalesce(:uat, uat_siruta),
-                   decided_by = coalesce(:by, decided_by), decided_at = CASE WHEN :by IS NULL THEN decided_at ELSE now() END
+                   decided_by = coalesce(:by, decided_by),
+                   decided_at = CASE WHEN :by IS NULL THEN decided_at ELSE now() END
             WHERE id = :id"""), {"s": status, "r": json.dumps(report.to_json(), ensure_ascii=False) if report else None,
                                  "by": decided_by, "id": job, "uat": uat})
 
@@ -416,7 +417,8 @@ def fail_interrupted_jobs(settings: Settings, older_than_s: float = 30) -> list[
         conn.commit()
     for job in failed:
         with get_engine(settings, "app").begin() as conn:
-            saved = conn.execute(text("SELECT report FROM importing.job WHERE id = :id FOR UPDATE"), {"id": job}).scalar()
+            saved = conn.execute(text("SELECT report FROM importing.job WHERE id = :id FOR UPDATE"),
+                                 {"id": job}).scalar()
             report = Report.from_json(saved) if saved else Report(source="", kind="")
             report.status = "failed"
             report.add("error", "interrupted", "the check was interrupted (the server stopped); nothing was "

@@ -21,7 +21,7 @@ from gis.profiles import get_profile
 from importers.archive import extract_zip
 from importers.detect import crs_from_prj, dbf_text_samples, detect_encoding
 from importers.fields import map_fields
-from importers.model import ImportRefused, Limits, Note, SourceLayer
+from importers.model import DEFAULT_LIMITS, ImportRefused, Limits, Note, SourceLayer
 
 
 def sniff(path: Path) -> str:
@@ -42,7 +42,7 @@ def sniff(path: Path) -> str:
 
 
 def read_source(path: Path, kind: str, *, crs: int | None = None, encoding: str | None = None,
-                mapping: dict | None = None, limits: Limits = Limits(), workdir: Path) -> list[SourceLayer]:
+                mapping: dict | None = None, limits: Limits = DEFAULT_LIMITS, workdir: Path) -> list[SourceLayer]:
     path = Path(path)
     if path.stat().st_size > limits.max_upload_bytes:
         raise ImportRefused(f"the file is larger than {limits.max_upload_bytes // 1024 ** 2} MB", "too_large")

@@ -216,9 +216,13 @@ class PostGISProvider(BaseProvider):
             sql = _PLAIN_PAGES[key] = (compiled.string, {k: v for k, v in compiled.params.items() if v is not None})
         return sql
 
-    def query(self, offset=0, limit=10, resulttype="results", bbox=[], datetime_=None,
-              properties=[], sortby=[], select_properties=[], skip_geometry=False, q=None,
+    def query(self, offset=0, limit=10, resulttype="results", bbox=None, datetime_=None,
+              properties=None, sortby=None, select_properties=None, skip_geometry=False, q=None,
               filterq=None, crs_transform_spec=None, **kwargs):
+        bbox = bbox if bbox is not None else []
+        properties = properties if properties is not None else []
+        sortby = sortby if sortby is not None else []
+        select_properties = select_properties if select_properties is not None else []
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
         out_srid = self._out_srid(crs_transform_spec)
         plain = resulttype != "hits" and filterq is None and not properties and not sortby

@@ -163,7 +163,8 @@ def make_user(loaded):
                 "ON CONFLICT (username) DO UPDATE SET username = EXCLUDED.username RETURNING id"),
                 {"u": username, "n": full_name or username, "r": role, "h": hash_password(password)}).scalar_one()
             for siruta in uats:
-                c.execute(text("INSERT INTO auth.user_uat (user_id, uat_siruta) VALUES (:i, :s) ON CONFLICT DO NOTHING"),
+                c.execute(text("INSERT INTO auth.user_uat (user_id, uat_siruta) VALUES (:i, :s) "
+                               "ON CONFLICT DO NOTHING"),
                           {"i": user_id, "s": siruta})
         return username
 

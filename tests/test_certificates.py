@@ -173,7 +173,8 @@ def test_an_issued_pdf_never_changes(loaded, engine, chosen):
     with engine.begin() as c, pytest.raises(Exception, match="immutable"):
         c.execute(text("UPDATE registry.document SET pdf = '\\x00' WHERE request_id = :i"), {"i": done.request_id})
     with engine.connect() as c:
-        stored = c.execute(text("SELECT pdf FROM registry.document WHERE request_id = :i"), {"i": done.request_id}).scalar_one()
+        stored = c.execute(text("SELECT pdf FROM registry.document WHERE request_id = :i"),
+                           {"i": done.request_id}).scalar_one()
     assert bytes(stored) == done.pdf
 
 

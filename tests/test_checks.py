@@ -58,7 +58,8 @@ def test_the_check_finds_overlaps_gaps_and_duplicates(engine, conn, make_uat):
                      {"u": u, "n": number, "x1": x1, "y1": y1, "x2": x2, "y2": y1 + 40})
     # a closed ring of parcels around a 0.4 m wide hole
     conn.execute(text("INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
-                      "VALUES (:u, 'R1', 'CC', true, ST_Multi(ST_Difference(ST_MakeEnvelope(400100, 400000, 400140, 400040, 3844), "
+                      "VALUES (:u, 'R1', 'CC', true, "
+                      "ST_Multi(ST_Difference(ST_MakeEnvelope(400100, 400000, 400140, 400040, 3844), "
                       "ST_MakeEnvelope(400119.8, 400010, 400120.2, 400030, 3844))))"), {"u": u})
     problems = check_layer(conn, u)
     kinds = {(p.kind, tuple(sorted(p.cadastral_numbers))) for p in problems}
@@ -76,7 +77,8 @@ def test_the_check_exports_a_geopackage_that_gdal_reads(staff, engine, tmp_path,
         make_uat(c, 999701, "Gpkg", (500000, 500000, 501000, 501000))
         for n, x in (("G1", 500000), ("G2", 500015)):
             c.execute(text("INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
-                           "VALUES (999701, :n, 'CC', true, ST_Multi(ST_MakeEnvelope(:x, 500000, :x + 20, 500040, 3844)))"),
+                           "VALUES (999701, :n, 'CC', true, "
+                           "ST_Multi(ST_MakeEnvelope(:x, 500000, :x + 20, 500040, 3844)))"),
                       {"n": n, "x": x})
     r = staff.post("/api/office/topology?format=gpkg", json={"uat": 999701})
     assert r.status_code == 200

@@ -45,7 +45,8 @@ def test_a_valid_parcel_is_saved_and_public(officer, engine):
     assert r.status_code == 201, r.data
     assert r.get_json()["parcel"]["version"] == 1
     with engine.connect() as c:
-        assert c.execute(text("SELECT count(*) FROM public_api.parcel WHERE cadastral_number = '700001'")).scalar_one() == 1
+        assert c.execute(text(
+            "SELECT count(*) FROM public_api.parcel WHERE cadastral_number = '700001'")).scalar_one() == 1
 
 
 @pytest.mark.parametrize("number,geometry,code", [
@@ -72,7 +73,8 @@ def test_each_rule_refuses_the_save_with_its_location(officer, engine, number, g
             else problem["location"]["coordinates"][0][0]
         assert -180 <= lon <= 180 and -90 <= lat <= 90, "locations are in CRS84 for the map"
     with engine.connect() as c:
-        assert c.execute(text("SELECT count(*) FROM cadastre.parcel WHERE uat_siruta = :u"), {"u": UAT}).scalar_one() == before
+        assert c.execute(text("SELECT count(*) FROM cadastre.parcel WHERE uat_siruta = :u"),
+                         {"u": UAT}).scalar_one() == before
 
 
 def test_an_area_difference_is_a_warning_the_officer_may_accept(officer):
@@ -134,8 +136,8 @@ def test_who_may_edit(app, officer, territory, staff_client):
     assert surveyor.get("/office/audit").status_code == 403
 
 
-@pytest.mark.parametrize("body,words", [({}, "uat"), ({"cadastral_number": None, "use_category": None}, "text"), ({"uat": "x"}, "uat"),
-                                        ({"geometry": "POINT(1 2)"}, "GeoJSON")])
+@pytest.mark.parametrize("body,words", [({}, "uat"), ({"cadastral_number": None, "use_category": None}, "text"),
+                                        ({"uat": "x"}, "uat"), ({"geometry": "POINT(1 2)"}, "GeoJSON")])
 def test_malformed_edits_are_400(officer, body, words):
     client, headers = officer
     full = {"uat": UAT, "cadastral_number": "700050", "use_category": "CC", "intravilan": True,
@@ -150,7 +152,8 @@ def test_renaming_a_street_keeps_the_former_name_with_its_hcl(officer, engine, l
     old, number = "Vechea", "700099"
     with engine.begin() as c:  # a street of the test UAT (the sample must stay as loaded)
         c.execute(text(f"INSERT INTO territory.locality (siruta, uat_siruta, name, rank, geom) VALUES "
-                       f"({UAT + 1}, {UAT}, 'Satu Test', 5, ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
+                       f"({UAT + 1}, {UAT}, 'Satu Test', 5, "
+                       f"ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
         street_id = c.execute(text(
             f"INSERT INTO streets.street (uat_siruta, locality_siruta, code, street_type, name, hcl_date, geom) "
             f"VALUES ({UAT}, {UAT + 1}, 'E1', 'Strada', :n, '1995-05-05', ST_Multi(ST_MakeLine("
@@ -196,7 +199,8 @@ def test_a_new_parcel_gets_a_number_between_its_neighbours(officer, engine):
             JOIN cadastre.parcel p ON p.id = a.parcel_id
             WHERE a.number > 5 AND a.uat_siruta = 926501
               AND NOT EXISTS (SELECT 1 FROM streets.address_point b WHERE b.street_id = a.street_id AND b.suffix <> '')
-              AND EXISTS (SELECT 1 FROM streets.address_point b WHERE b.street_id = a.street_id AND b.number = a.number + 2)
+              AND EXISTS (SELECT 1 FROM streets.address_point b WHERE b.street_id = a.street_id
+                          AND b.number = a.number + 2)
             ORDER BY a.id LIMIT 1""")).one()
     r = client.get(f"/api/office/parcels/{pid}/address-proposal")
     assert r.status_code == 200

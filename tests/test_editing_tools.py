@@ -188,7 +188,8 @@ def test_parcel_lookups_for_the_editing_map(officer):
     at = client.get(f"/api/office/parcels/at?uat={UAT}&lon={lon}&lat={lat}").get_json()["parcel"]
     assert at["id"] == p["id"] and at["measured_area"] == 800 and at["perimeter"] == 120
     assert at["geometry_crs84"]["type"] == "MultiPolygon"
-    near = client.get(f"/api/office/parcels/near?uat={UAT}&bbox={lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}")
+    near = client.get(f"/api/office/parcels/near?uat={UAT}"
+                      f"&bbox={lon - 0.001},{lat - 0.001},{lon + 0.001},{lat + 0.001}")
     assert p["id"] in {f["id"] for f in near.get_json()["features"]}
     assert client.get(f"/api/office/parcels/at?uat={UAT}&lon=0&lat=0").status_code == 404
     assert client.get(f"/api/office/parcels/near?uat={UAT}&bbox=20,40,25,45").status_code == 400

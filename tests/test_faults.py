@@ -193,7 +193,8 @@ def test_an_import_killed_at_every_step_leaves_nothing_or_everything(own_cluster
 def test_a_certificate_killed_at_every_step_leaves_no_partial_rows_and_no_gap(own_cluster, tmp_path):
     cluster, settings, _ = own_cluster
     with get_engine(settings, "app").connect() as c:
-        number = c.execute(text("SELECT cadastral_number FROM public_api.parcel WHERE intravilan ORDER BY id LIMIT 1")).scalar()
+        number = c.execute(text(
+            "SELECT cadastral_number FROM public_api.parcel WHERE intravilan ORDER BY id LIMIT 1")).scalar()
     env = {**os.environ, "TERITORIU_VAR_DIR": str(settings.var_dir), "TERITORIU_DB_NAME": settings.db_name}
     args = ["certificate", "urbanism", "--parcel", number, "--purpose", "construire locuință",
             "--applicant", "Pop Ana", "-o", str(tmp_path / "cu.pdf")]
@@ -215,7 +216,8 @@ def test_a_certificate_killed_at_every_step_leaves_no_partial_rows_and_no_gap(ow
         # a document never without its PDF, its hash, or an issued request; an issued request never without it
         assert c.execute(text(
             "SELECT count(*) FROM registry.document d JOIN registry.request r ON r.id = d.request_id"
-            " WHERE encode(sha256(d.pdf), 'hex') <> d.sha256 OR r.status NOT IN ('issued', 'downloaded')")).scalar() == 0
+            " WHERE encode(sha256(d.pdf), 'hex') <> d.sha256"
+            " OR r.status NOT IN ('issued', 'downloaded')")).scalar() == 0
         assert c.execute(text(
             "SELECT count(*) FROM registry.request r WHERE r.status IN ('issued', 'downloaded')"
             " AND NOT EXISTS (SELECT FROM registry.document d WHERE d.request_id = r.id)")).scalar() == 0

@@ -132,7 +132,7 @@ def test_injection_strings_in_every_parameter_of_the_api(fuzz_app):
                     path = template
                     for p in operation["parameters"]:
                         if p["in"] == "path":
-                            path = path.replace("{%s}" % p["name"], values[p["name"]].replace("/", "%2F"))
+                            path = path.replace("{{{}}}".format(p["name"]), values[p["name"]].replace("/", "%2F"))
                     query = {p["name"]: values[p["name"]] for p in operation["parameters"] if p["in"] == "query"}
                     r = client.open(path, method=method.upper(), query_string=query)
                     tried += 1

@@ -34,7 +34,8 @@ def uat(loaded, engine, make_uat):
                        f"ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 2000}, {Y0 + 2000}, 3844)))"))
         c.execute(text(f"INSERT INTO streets.street (uat_siruta, locality_siruta, code, street_type, name, geom) "
                        f"VALUES ({UAT}, {UAT + 1}, 'IMP1', 'Strada', 'Fântânii', ST_Multi(ST_MakeLine("
-                       f"ST_MakePoint({X0}, {Y0 + 1990}), ST_MakePoint({X0 + 900}, {Y0 + 1990}))::geometry(LineString, 3844)))"))
+                       f"ST_MakePoint({X0}, {Y0 + 1990}), ST_MakePoint({X0 + 900}, {Y0 + 1990}))"
+                       f"::geometry(LineString, 3844)))"))
     return UAT
 
 
@@ -68,13 +69,15 @@ def fingerprint(engine) -> tuple:
     with engine.connect() as c:
         return tuple(c.execute(text(
             "SELECT (SELECT count(*) FROM cadastre.parcel), (SELECT coalesce(sum(version), 0) FROM cadastre.parcel), "
-            "(SELECT count(*) FROM cadastre.parcel WHERE valid_to IS NOT NULL), (SELECT count(*) FROM cadastre.building), "
+            "(SELECT count(*) FROM cadastre.parcel WHERE valid_to IS NOT NULL), "
+            "(SELECT count(*) FROM cadastre.building), "
             "(SELECT count(*) FROM streets.address_point), (SELECT count(*) FROM audit.log)")).one())
 
 
 def current(engine, number):
     with engine.connect() as c:
-        return c.execute(text("SELECT id, version, use_category, legal_area::float, ST_AsText(geom) FROM cadastre.parcel "
+        return c.execute(text("SELECT id, version, use_category, legal_area::float, ST_AsText(geom) "
+                              "FROM cadastre.parcel "
                               "WHERE uat_siruta = :u AND cadastral_number = :n AND valid_to IS NULL"),
                          {"u": UAT, "n": number}).one_or_none()
 
@@ -166,7 +169,8 @@ def test_a_legal_area_far_from_the_measured_one_is_a_warning(loaded, uat, engine
 
 
 def test_a_missing_number_column_names_the_fix_and_a_mapping_file_applies(loaded, uat, engine, tmp_path):
-    rows = [{"NUMAR_IMOBIL": "910141", "CATEGORIE": "A", "INTRAVILAN": 1, "geometry": box(X0, Y0 + 450, X0 + 20, Y0 + 480)}]
+    rows = [{"NUMAR_IMOBIL": "910141", "CATEGORIE": "A", "INTRAVILAN": 1,
+             "geometry": box(X0, Y0 + 450, X0 + 20, Y0 + 480)}]
     path = shapefile_zip(tmp_path, rows)
     first = run(loaded, path)
     assert first.status == "rejected" and "--mapping" in first.errors[0].message
@@ -193,7 +197,8 @@ def test_geojson_in_wgs84_is_reprojected_with_a_warning(loaded, uat, engine, tmp
 
 def test_buildings_need_their_parcel_and_addresses_their_street(loaded, uat, engine, tmp_path):
     b = tmp_path / "corpuri.geojson"
-    frame([{"NR_CAD": "999999", "NR_CORP": 1, "geometry": box(X0 + 1, Y0 + 1, X0 + 9, Y0 + 9)}]).to_file(b, driver="GeoJSON")
+    frame([{"NR_CAD": "999999", "NR_CORP": 1, "geometry": box(X0 + 1, Y0 + 1, X0 + 9, Y0 + 9)}]).to_file(
+        b, driver="GeoJSON")
     before = fingerprint(engine)
     report = run(loaded, b, kind="buildings")
     assert report.status == "rejected" and report.errors[0].code == "unknown_parcel"
@@ -202,7 +207,8 @@ def test_buildings_need_their_parcel_and_addresses_their_street(loaded, uat, eng
         .to_file(ok, driver="GeoJSON")
     assert run(loaded, ok, kind="buildings").status == "committed"
     a = tmp_path / "adrese.geojson"
-    frame([{"STRADA": "Strada Necunoscută", "NR": "3", "geometry": Point(X0 + 10, Y0 + 10)}]).to_file(a, driver="GeoJSON")
+    frame([{"STRADA": "Strada Necunoscută", "NR": "3", "geometry": Point(X0 + 10, Y0 + 10)}]).to_file(
+        a, driver="GeoJSON")
     assert run(loaded, a, kind="addresses").errors[0].code == "unknown_street"
     fine = tmp_path / "adrese-ok.geojson"
     frame([{"STRADA": "fantanii", "NR": "7A", "geometry": Point(X0 + 10, Y0 + 10)}]).to_file(fine, driver="GeoJSON")
@@ -225,9 +231,10 @@ def test_a_zip_slip_is_refused_before_anything_is_read(loaded, uat, engine, tmp_
 
 
 def cli(*args, env_extra=None):
-    env = {**os.environ, "TERITORIU_DB_NAME": os.environ.get("TERITORIU_TEST_DB", "teritoriu_test"), **(env_extra or {})}
-    return subprocess.run([str(Path(sys.executable).parent / "teritoriu"), *args], capture_output=True, text=True, env=env,
-                          cwd=PROJECT_ROOT, timeout=300)
+    env = {**os.environ, "TERITORIU_DB_NAME": os.environ.get("TERITORIU_TEST_DB", "teritoriu_test"),
+           **(env_extra or {})}
+    return subprocess.run([str(Path(sys.executable).parent / "teritoriu"), *args], capture_output=True, text=True,
+                          env=env, cwd=PROJECT_ROOT, timeout=300)
 
 
 def test_the_cli_exit_codes(loaded, uat, engine, tmp_path):

@@ -34,7 +34,8 @@ def two_uats(loaded, engine, tmp_path_factory, remove_uats, make_user):
     ring = [[x0, y0], [x0 + 2000, y0], [x0 + 2000, y0 + 2000], [x0, y0 + 2000], [x0, y0]]
     boundary.write_text(json.dumps({"type": "FeatureCollection", "crs": {"type": "name", "properties": {
         "name": "urn:ogc:def:crs:EPSG::3844"}}, "features": [{"type": "Feature", "properties": {},
-                                                               "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+                                                               "geometry": {"type": "Polygon",
+                                                                            "coordinates": [ring]}}]}))
     emblem = boundary.parent / "stema.png"
     from PIL import Image
 

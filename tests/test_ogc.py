@@ -77,7 +77,7 @@ def test_bbox_in_epsg3844_selects_what_postgis_selects(client, engine, parcel):
     with engine.connect() as c:
         expected = set(c.execute(text(
             "SELECT id FROM public_api.parcel WHERE ST_Intersects(geom, ST_MakeEnvelope(:a, :b, :c, :d, 3844))"),
-            dict(zip("abcd", box))).scalars())
+            dict(zip("abcd", box, strict=True))).scalars())
     # OGC API Features Part 2: a bbox in bbox-crs follows that CRS's axis order (N, E for 3844)
     bbox = f"{box[1]},{box[0]},{box[3]},{box[2]}"
     r = client.get(f"/ogc/collections/parcels/items?f=json&limit=1000&bbox={bbox}&bbox-crs={EPSG3844}")

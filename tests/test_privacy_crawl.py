@@ -33,7 +33,8 @@ def canary(loaded, engine):
     """A taxpayer owning a parcel (assessment, agricultural plot) and a certificate request for
     that parcel, issued; removed again afterwards (the issued document stays, as in life)."""
     with engine.connect() as c:
-        parcel = c.execute(text("SELECT id, cadastral_number, uat_siruta, ST_X(ST_Transform(ST_PointOnSurface(geom), 4326)),"
+        parcel = c.execute(text("SELECT id, cadastral_number, uat_siruta,"
+                                " ST_X(ST_Transform(ST_PointOnSurface(geom), 4326)),"
                                 " ST_Y(ST_Transform(ST_PointOnSurface(geom), 4326)) FROM cadastre.parcel"
                                 " WHERE valid_to IS NULL AND intravilan ORDER BY id LIMIT 1")).one()
     with session_scope(loaded, actor="test") as s:
@@ -80,7 +81,8 @@ def personal(engine, canary) -> dict[str, str]:
                 data[email] = "applicant e-mail"
         views = [v for (v,) in c.execute(text(
             "SELECT table_name FROM information_schema.views WHERE table_schema = 'public_api'"))]
-        public = "\n".join(c.execute(text(f"SELECT string_agg((to_jsonb(t) - 'geom')::text, E'\\n') FROM public_api.{v} t")).scalar() or ""
+        public = "\n".join(c.execute(text(f"SELECT string_agg((to_jsonb(t) - 'geom')::text, E'\\n') "
+                                           f"FROM public_api.{v} t")).scalar() or ""
                            for v in views)
     assert CANARY["amount"] not in public and CANARY["name"] not in public
     return {datum: what for datum, what in data.items() if datum not in public and len(datum) >= 5}
@@ -116,7 +118,8 @@ def seeds(canary) -> list[str]:
         urls += [f"/ogc/collections/{cid}", f"/ogc/collections/{cid}/queryables",
                  f"/ogc/collections/{cid}/items?limit=10000", f"/ogc/collections/{cid}/items?f=html&limit=50",
                  f"/ogc/collections/{cid}/items?limit=10000&crs=http://www.opengis.net/def/crs/EPSG/0/3844",
-                 f"/api/export/{cid}.csv", f"/api/export/{cid}.gpkg", f"/api/styles/{cid}.sld", f"/api/styles/{cid}.qml"]
+                 f"/api/export/{cid}.csv", f"/api/export/{cid}.gpkg", f"/api/styles/{cid}.sld",
+                 f"/api/styles/{cid}.qml"]
     for cid in TILED:
         for z in (13, 15, 17):
             x, y = lon_lat_to_tile(parcel[3], parcel[4], z)
@@ -169,7 +172,8 @@ def test_no_public_page_or_endpoint_shows_personal_data(client, live_server, can
         if url in seen:
             continue
         seen.add(url)
-        r = client.get(url, headers={"Accept-Encoding": "identity"}, environ_base={"REMOTE_ADDR": f"10.79.{len(seen) // 200}.{len(seen) % 200 + 1}"})
+        r = client.get(url, headers={"Accept-Encoding": "identity"},
+                       environ_base={"REMOTE_ADDR": f"10.79.{len(seen) // 200}.{len(seen) % 200 + 1}"})
         assert r.status_code < 500, (url, r.status_code)
         body = readable(r, tmp_path)
         leaks += [f"{what} {datum!r} in {url}" for datum, what in found(body, personal).items()]

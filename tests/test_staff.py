@@ -114,7 +114,8 @@ def test_the_office_page_issues_through_its_form(app, accounts, engine):
     r = client.post(f"/office/requests/{request_id}/issue", data={"csrf": csrf(client, "/office")})
     assert r.status_code == 303
     with engine.connect() as c:
-        assert c.execute(text("SELECT status FROM registry.request WHERE id = :i"), {"i": request_id}).scalar_one() == "issued"
+        assert c.execute(text("SELECT status FROM registry.request WHERE id = :i"),
+                         {"i": request_id}).scalar_one() == "issued"
 
 
 def test_staff_sessions_read_restricted_collections(app, accounts):

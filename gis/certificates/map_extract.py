@@ -89,14 +89,14 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapEx
     env = {"a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3], "srid": srid}
     box = "ST_MakeEnvelope(:a, :b, :c, :d, :srid)"
     zones = conn.execute(text(
-        f"SELECT code, functional_zone, ST_AsBinary(ST_Intersection(geom, {box})) FROM public_api.zone "
+        f"SELECT code, functional_zone, ST_AsBinary(ST_Intersection(geom, {box})) FROM public_api.zone "  # noqa: S608 - box is the constant envelope above
         f"WHERE geom && {box} AND document_valid_from <= current_date "
-        "ORDER BY CASE document_kind WHEN 'PUG' THEN 1 WHEN 'PUZ' THEN 2 ELSE 3 END"), env).all()  # noqa: S608
+        "ORDER BY CASE document_kind WHEN 'PUG' THEN 1 WHEN 'PUZ' THEN 2 ELSE 3 END"), env).all()
     neighbours = conn.execute(text(
-        f"SELECT id, cadastral_number, ST_AsBinary(geom), ST_X(ST_PointOnSurface(geom)), "
-        f"ST_Y(ST_PointOnSurface(geom)) FROM public_api.parcel WHERE geom && {box}"), env).all()  # noqa: S608
+        f"SELECT id, cadastral_number, ST_AsBinary(geom), ST_X(ST_PointOnSurface(geom)), "  # noqa: S608 - box is the constant envelope above
+        f"ST_Y(ST_PointOnSurface(geom)) FROM public_api.parcel WHERE geom && {box}"), env).all()
     buildings = conn.execute(text(
-        f"SELECT ST_AsBinary(geom) FROM public_api.building WHERE geom && {box}"), env).all()  # noqa: S608
+        f"SELECT ST_AsBinary(geom) FROM public_api.building WHERE geom && {box}"), env).all()  # noqa: S608 - box is the constant envelope above
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W:.0f} {H:.0f}" '
            f'width="{FRAME_MM[0]}mm" height="{FRAME_MM[1]}mm" font-family="DejaVu Sans">',
            f'<defs><clipPath id="frame"><rect width="{W:.0f}" height="{H:.0f}"/></clipPath></defs>',
@@ -126,7 +126,7 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapEx
         out.append(_label(px, py, number, font, "#7f0000"))
     for geom in sel:
         out.append(f'<path d="{_path(geom, to_px)}" fill="none" stroke="#d50000" stroke-width="3.2"/>')
-    for pid, number, wkb, x, y in neighbours:
+    for pid, number, _wkb, x, y in neighbours:
         if pid in parcel_ids:
             px, py = to_px(x, y)
             out.append(_label(px, py, number, font + 3, "#d50000", bold=True))

@@ -131,7 +131,8 @@ def write_cgxml(layers: dict, out: Path, count: int = 4) -> None:
         for b_id, b in enumerate(buildings[buildings["cadastral_number"] == number].itertuples(), start=1):
             bel = ET.SubElement(root, "Building")
             for tag, value in (("BUILDINGID", b_id), ("LANDID", land_id), ("BUILDNO", b.building_no),
-                               ("MEASUREDAREA", round(b.geometry.area)), ("TOTALAREA", round(b.geometry.area * b.levels)),
+                               ("MEASUREDAREA", round(b.geometry.area)),
+                               ("TOTALAREA", round(b.geometry.area * b.levels)),
                                ("BUILDINGDESTINATION", b.destination), ("LEVELSNO", b.levels),
                                ("ISLEGAL", "true" if b.is_legal else "false")):
                 _sub(bel, tag, value)

@@ -46,7 +46,7 @@ def _grant() -> None:
             GRANT SELECT ON ALL TABLES IN SCHEMA public_api TO teritoriu_public;
         END IF;
     END $$;
-    """)
+    """)  # noqa: S608 - private is the SCHEMAS constant
 
 
 def downgrade(settings) -> None:
