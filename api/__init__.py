@@ -43,8 +43,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.health import bp as health_bp
     from api.imports import bp as imports_bp
     from api.office import bp as office_bp
-    from api.openapi import bp as openapi_bp
     from api.ogc import create_ogc_blueprint
+    from api.openapi import bp as openapi_bp
     from api.orthophoto import bp as orthophoto_bp
     from api.parcels import bp as parcels_bp
     from api.public import create_public_blueprint

@@ -8,8 +8,8 @@
 from __future__ import annotations
 
 import csv
-import json
 import io
+import json
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request

@@ -24,8 +24,17 @@ from sqlalchemy import text
 from api.staff import current_user, requires, scope_by_uat
 from gis.db import get_engine
 from gis.roles import EDITORS, UPLOADERS
-from importers.pipeline import (LAYER_KINDS, Options, analyse_and_merge, fail_interrupted_jobs, record_job,
-                                running_job, sha256, store_staged, update_job)
+from importers.pipeline import (
+    LAYER_KINDS,
+    Options,
+    analyse_and_merge,
+    fail_interrupted_jobs,
+    record_job,
+    running_job,
+    sha256,
+    store_staged,
+    update_job,
+)
 from importers.report import Report
 
 bp = Blueprint("imports", __name__, url_prefix="/api/imports")

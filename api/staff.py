@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from flask import abort, current_app, request, session
@@ -65,7 +65,7 @@ def requires(*roles: str, csrf: bool = True):
 def sign_in(username: str, password: str) -> tuple[dict | None, str]:
     """(user, "") on success, (None, message) otherwise; failures count towards a lockout."""
     settings = current_app.extensions["teritoriu.settings"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with session_scope(settings, actor=f"login:{username[:64]}") as db:
         user = db.scalar(select(User).where(User.username == username.strip().lower()).with_for_update())
         generic = "wrong user name or password"

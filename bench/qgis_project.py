@@ -4,8 +4,16 @@ view, published as WFS/OGC API Features. Runs under Debian's python3 with PyQGIS
     QT_QPA_PLATFORM=offscreen /usr/bin/python3 bench/qgis_project.py HOST PORT DB USER OUT.qgs
 """
 import sys
-from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsDataSourceUri, QgsProject,
-                       QgsVectorLayer, QgsWkbTypes)
+
+from qgis.core import (
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsDataSourceUri,
+    QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
 host, port, db, user, out = sys.argv[1:6]
 app = QgsApplication([], False)
 app.initQgis()

@@ -10,8 +10,8 @@ from sqlalchemy import Connection, text
 
 from gis.certificates.rules import CertificateFacts, certificate_facts
 from gis.certificates.workflow import _pdf, file_request, issue_request
-from gis.faults import fault_point
 from gis.db import get_engine
+from gis.faults import fault_point
 from gis.settings import Settings
 
 

@@ -10,8 +10,16 @@ import pandas as pd
 import shapely
 
 from gis.synthetic import fiscal, planning
-from gis.synthetic.layout import (ORIGIN, SIRUTA_UAT, STREET_RUN, Village, build_streets,
-                                  build_tarlale, build_villages, intravilan_parcels)
+from gis.synthetic.layout import (
+    ORIGIN,
+    SIRUTA_UAT,
+    STREET_RUN,
+    Village,
+    build_streets,
+    build_tarlale,
+    build_villages,
+    intravilan_parcels,
+)
 from gis.synthetic.names import FORMER_NAMES
 
 CRS = "EPSG:3844"

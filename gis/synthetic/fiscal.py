@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from gis.synthetic.names import (COMPANY_FORMS, COMPANY_WORDS, FEMALE, MALE, SURNAMES, make_cnp,
-                                 make_cui)
+from gis.synthetic.names import COMPANY_FORMS, COMPANY_WORDS, FEMALE, MALE, SURNAMES, make_cnp, make_cui
 
 YEAR = 2026
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
