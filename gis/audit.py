@@ -5,6 +5,10 @@ other row (a sign-in, a view of personal data, an agency's read, a bulk load) is
 `record()` here and nowhere else. ACTIONS is the list of what a row may record; the CHECK on
 `audit.log.action` (migration 0001, kept as it was) holds the same words, and
 tests/test_vocabularies.py fails when the two differ.
+
+Secrets never reach the trail: the trigger (migration 0008) writes REDACTED instead of a password
+hash, an API key's hash or a request's access token, REDACTED_CHANGED in `after` when an update
+changed it, and an issued PDF as {"sha256", "bytes"}.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
+REDACTED, REDACTED_CHANGED = "[redacted]", "[redacted: changed]"  # the trigger's markers (migration 0008)
 ACTIONS = ("insert", "update", "retire", "delete", "bulk-load", "view", "login")
 
 
