@@ -2,7 +2,7 @@
 
     POST /api/office/topology {uat, area?: GeoJSON CRS84, gap_width_m?}   -> problems (?format=csv|gpkg)
     GET  /api/office/discrepancies?uat=&year=[&kind=][&format=csv]
-    GET  /api/office/parcels/<id>/fiscal          (personal data: every view is logged)
+    GET  /api/office/parcels/<id>/fiscal          (personal data: officers and admins; every view is logged)
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from datetime import date
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import text
 
+from api.auth import PERSONAL_DATA_REFUSED
 from api.staff import current_user, requires, scope_by_uat
 from gis import audit
 from gis.db import get_engine, set_actor
 from gis.registers import discrepancies, fiscal_view
-from gis.roles import STAFF
+from gis.roles import FISCAL_VIEW, STAFF, may_read
 from gis.tolerances import CHECK_GAP_WIDTH_M
 from gis.topology import check_layer
 
@@ -110,7 +111,10 @@ def report():
 @bp.get("/parcels/<int:parcel_id>/fiscal")
 @requires(*STAFF)
 def fiscal(parcel_id: int):
+    """Personal data: for the roles that read it (gis.roles), every view logged."""
     user = current_user()
+    if not may_read(user["role"], FISCAL_VIEW):
+        abort(403, description=PERSONAL_DATA_REFUSED)
     with get_engine(_settings(), "app").begin() as conn:
         set_actor(conn, f"{user['role']}:{user['username']}")
         exists = conn.execute(text("SELECT uat_siruta FROM cadastre.parcel WHERE id = :i"),
@@ -118,7 +122,7 @@ def fiscal(parcel_id: int):
         if exists is None:
             abort(404, description=f"no parcel with id {parcel_id}")
         view = fiscal_view(conn, parcel_id)
-        audit.record(conn, f"{user['role']}:{user['username']}", "view", "fiscal:parcel", str(parcel_id), exists)
+        audit.record(conn, f"{user['role']}:{user['username']}", "view", FISCAL_VIEW, str(parcel_id), exists)
     response = jsonify(view)
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -109,7 +109,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                 return run(fn, None, api=staff_api)
             if process_id not in processes:
                 return _not_found(f"no process {process_id!r}")
-            denied = authorize_collection(settings, process_id)
+            denied = authorize_collection(settings, process_id, process=True)
             if denied is not None:
                 return denied
             return run(fn, process_id, api=staff_api, any_format=True)

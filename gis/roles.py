@@ -21,3 +21,27 @@ def is_staff(role: str | None) -> bool:
 
 def is_editor(role: str | None) -> bool:
     return role in EDITORS
+
+
+# -- Restricted data: which staff role reads what ----------------------------------------------
+# Personal data (owners, holders and taxpayers with their CNP, tax amounts and debts: DOMAIN.md,
+# "Personal data") goes to the roles whose work needs it: officers assess and certify, admins
+# answer for the data. Surveyors import geometry and need none; citizens and the public never read
+# it. Agencies read what their API key grants (gis/apikeys.py). Every read is logged (gis/audit.py).
+PERSONAL_DATA_READERS = ("officer", "admin")
+FISCAL_VIEW = "fiscal:parcel"  # a parcel's plots, assessments and taxpayers (/api/office/parcels/<id>/fiscal)
+
+# what → the staff roles that read it: every restricted OGC collection (a layer with
+# `access: restricted`, layers/*.yaml; tests/security/test_personal_data_reads.py keeps the two
+# lists equal) and the fiscal view. Unlisted: no staff role reads it.
+RESTRICTED_READERS: dict[str, tuple[str, ...]] = {
+    "parcel_assessments": PERSONAL_DATA_READERS,  # land tax per parcel, with the taxpayer and CNP
+    "parcel_records": PERSONAL_DATA_READERS,      # parcels with their holders
+    "agri_plots": PERSONAL_DATA_READERS,          # the agricultural register, with the holders
+    FISCAL_VIEW: PERSONAL_DATA_READERS,
+}
+
+
+def may_read(role: str | None, what: str) -> bool:
+    """Whether a staff `role` reads the restricted collection (or view) `what`."""
+    return role in RESTRICTED_READERS.get(what, ())
