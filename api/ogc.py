@@ -11,8 +11,6 @@ collection and is reached only after an API key (or a staff session) was checked
 
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, Response, current_app, make_response, request
 
 from api.auth import authorize_collection, presented_key_is_valid
@@ -129,11 +127,27 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     bp.add_url_rule("/collections/<collection_id>/queryables", "queryables",
                     collection_route(itemtypes_api.get_collection_queryables))
     bp.add_url_rule("/collections/<collection_id>/items", "items", items, methods=["GET", "POST"])
+    coverage_shapes: dict = {}
+
     def coverage(collection_id: str):
+        """Every parameter is checked (api/coverage_params.py) before rasterio sees it: a range
+        outside the raster used to kill the worker."""
+        from api.coverage_params import CoverageParameterError, CoverageShape, check_coverage_args, rewrite_query
+
         resource = full_config["resources"].get(collection_id, {})
-        problem = _coverage_bbox_problem(request.args, resource.get("extents", {}).get("spatial", {}).get("bbox"))
-        if problem:
-            return _bad_request(problem)
+        provider = next((p for p in resource.get("providers", []) if p.get("type") == "coverage"), None)
+        if provider is None:
+            return _not_found(f"the collection {collection_id[:80]!r} has no coverage")
+        _api, denied = for_collection(collection_id)
+        if denied is not None:
+            return denied
+        if collection_id not in coverage_shapes:
+            coverage_shapes[collection_id] = CoverageShape.from_provider(provider)
+        try:
+            pairs = check_coverage_args(coverage_shapes[collection_id], request.args)
+        except CoverageParameterError as exc:
+            return _bad_request(str(exc))
+        rewrite_query(pairs)
         return collection_route(coverages_api.get_collection_coverage, any_format=True)(collection_id)
 
     bp.add_url_rule("/collections/<collection_id>/coverage", "coverage", coverage)
@@ -169,28 +183,6 @@ def _uat_as_property() -> str | None:
     req.environ["QUERY_STRING"] = urlencode(pairs)
     req.query_string = req.environ["QUERY_STRING"].encode()
     req.__dict__.pop("args", None)  # werkzeug parsed and cached the old one
-    return None
-
-
-def _coverage_bbox_problem(args, extent: list[float] | None) -> str | None:
-    """pygeoapi answers 500 to a malformed bbox and rasterio fails on one that misses the raster
-    or on a bbox-crs URI: refuse those with a 400 that says why."""
-    if "bbox-crs" in args:
-        return ("bbox-crs is not supported for the coverage: give bbox in CRS84 (longitude, latitude), "
-                "or subset=x(min:max),y(min:max) in the storage CRS")
-    raw = args.get("bbox")
-    if raw is None:
-        return None
-    try:
-        numbers = [float(v) for v in raw.split(",")]
-    except ValueError:
-        numbers = []
-    if len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
-        return f"bbox must be four numbers west,south,east,north in CRS84, not {raw[:60]!r}"
-    west, south, east, north = numbers
-    if extent and not (west < extent[2] and east > extent[0] and south < extent[3] and north > extent[1]):
-        return (f"bbox {raw} does not overlap the coverage, which spans "
-                f"{extent[0]:.5f},{extent[1]:.5f},{extent[2]:.5f},{extent[3]:.5f} (CRS84)")
     return None
 
 

@@ -1,0 +1,146 @@
+"""Messages of the web surfaces' errors, by code, in the request's language (ro first, en, hu).
+
+The language is the one the pages use: `lang=` in the query, then the `lang` cookie, then the
+browser's Accept-Language among ro/en/hu; Romanian otherwise."""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+
+LANGUAGES = ("ro", "en", "hu")
+
+# code → language → text (str.format placeholders)
+CATALOGUE: dict[str, dict[str, str]] = {
+    # the orthophoto coverage (api/coverage_params.py)
+    "coverage.extent": {
+        "ro": "acoperirea se întinde pe {native} ({crs}), adică {crs84} (CRS84)",
+        "en": "the coverage spans {native} ({crs}), that is {crs84} (CRS84)",
+        "hu": "a lefedettség kiterjedése {native} ({crs}), azaz {crs84} (CRS84)",
+    },
+    "coverage.unknown_parameter": {
+        "ro": "parametru necunoscut: {names}; acoperirea acceptă {allowed}",
+        "en": "unknown query parameter(s): {names}; the coverage accepts {allowed}",
+        "hu": "ismeretlen paraméter: {names}; a lefedettség ezeket fogadja el: {allowed}",
+    },
+    "coverage.repeated_parameter": {
+        "ro": "parametrul {name} este dat de mai multe ori",
+        "en": "the parameter {name} is given more than once",
+        "hu": "a(z) {name} paraméter többször szerepel",
+    },
+    "coverage.subset_syntax": {
+        "ro": "subset trebuie să fie de forma {example}, cu axele {axes}, nu {value}",
+        "en": "subset must look like {example}, with the axes {axes}, not {value}",
+        "hu": "a subset alakja {example} legyen, {axes} tengelyekkel, nem {value}",
+    },
+    "coverage.subset_axis": {
+        "ro": "acoperirea nu are axa {axis}; axele ei sunt {axes}",
+        "en": "the coverage has no axis {axis}; its axes are {axes}",
+        "hu": "a lefedettségnek nincs {axis} tengelye; tengelyei: {axes}",
+    },
+    "coverage.subset_repeated_axis": {
+        "ro": "axa {axis} apare de două ori în subset",
+        "en": "the axis {axis} appears twice in subset",
+        "hu": "a(z) {axis} tengely kétszer szerepel a subsetben",
+    },
+    "coverage.subset_range": {
+        "ro": "intervalul axei {axis} trebuie să fie două numere finite min < max, nu {value}",
+        "en": "the range of axis {axis} must be two finite numbers min < max, not {value}",
+        "hu": "a(z) {axis} tengely tartománya két véges szám legyen, min < max, nem {value}",
+    },
+    "coverage.subset_out_of_range": {
+        "ro": "intervalul axei {axis} ({value}) iese din domeniul în care {crs} este definit ({low}–{high})",
+        "en": "the range of axis {axis} ({value}) is beyond where {crs} is defined ({low}–{high})",
+        "hu": "a(z) {axis} tengely tartománya ({value}) kívül esik a(z) {crs} értelmezési tartományán "
+              "({low}–{high})",
+    },
+    "coverage.outside": {
+        "ro": "intervalul cerut ({value}) nu se suprapune cu acoperirea",
+        "en": "the requested area ({value}) does not overlap the coverage",
+        "hu": "a kért terület ({value}) nem fedi át a lefedettséget",
+    },
+    "coverage.bbox_syntax": {
+        "ro": "bbox trebuie să fie patru numere vest,sud,est,nord în CRS84 (longitudine, latitudine), "
+              "cu vest < est și sud < nord, nu {value}",
+        "en": "bbox must be four numbers west,south,east,north in CRS84 (longitude, latitude), "
+              "with west < east and south < north, not {value}",
+        "hu": "a bbox négy szám legyen: nyugat,dél,kelet,észak CRS84-ben (hosszúság, szélesség), "
+              "nyugat < kelet és dél < észak, nem {value}",
+    },
+    "coverage.bbox_and_subset": {
+        "ro": "bbox și subset pe axele {axes} nu pot fi date împreună",
+        "en": "bbox and a subset of the axes {axes} cannot be given together",
+        "hu": "a bbox és a(z) {axes} tengelyek subsetje nem adható meg együtt",
+    },
+    "coverage.bbox_crs": {
+        "ro": "bbox-crs {value} nu este acceptat: dați bbox în {allowed}, sau subset={example} în {crs}",
+        "en": "bbox-crs {value} is not supported: give bbox in {allowed}, or subset={example} in {crs}",
+        "hu": "a(z) {value} bbox-crs nem támogatott: a bbox {allowed} legyen, vagy subset={example} ({crs})",
+    },
+    "coverage.bbox_crs_alone": {
+        "ro": "bbox-crs are sens doar împreună cu bbox",
+        "en": "bbox-crs makes sense only together with bbox",
+        "hu": "a bbox-crs csak a bboxszal együtt értelmes",
+    },
+    "coverage.properties": {
+        "ro": "properties trebuie să fie benzi ale acoperirii, separate prin virgulă, fiecare o dată ({fields}), "
+              "nu {value}",
+        "en": "properties must be bands of the coverage, comma-separated, each once ({fields}), not {value}",
+        "hu": "a properties a lefedettség sávjai legyenek, vesszővel elválasztva, mindegyik egyszer "
+              "({fields}), nem {value}",
+    },
+    "coverage.format": {
+        "ro": "formatul f={value} nu este disponibil; alegeți unul dintre {allowed}",
+        "en": "the format f={value} is not available; choose one of {allowed}",
+        "hu": "az f={value} formátum nem érhető el; válasszon ezek közül: {allowed}",
+    },
+    "coverage.datetime": {
+        "ro": "datetime trebuie să fie o dată sau un interval ISO 8601 (ex. 2024-05-01 sau 2024-01-01/..), "
+              "nu {value}",
+        "en": "datetime must be an ISO 8601 date or interval (e.g. 2024-05-01 or 2024-01-01/..), not {value}",
+        "hu": "a datetime ISO 8601 dátum vagy időszak legyen (pl. 2024-05-01 vagy 2024-01-01/..), nem {value}",
+    },
+    # tiles (api/orthophoto.py, api/vector_tiles.py)
+    "tiles.zoom": {
+        "ro": "nivelul de zoom {z} nu există pentru {tileset}: nivelurile sunt {min_zoom}–{max_zoom}",
+        "en": "zoom level {z} does not exist for {tileset}: the levels are {min_zoom}–{max_zoom}",
+        "hu": "a(z) {z} nagyítási szint nem létezik ehhez: {tileset}; a szintek: {min_zoom}–{max_zoom}",
+    },
+    "tiles.address": {
+        "ro": "la zoom {z}, coloana și rândul merg de la 0 la {last}",
+        "en": "at zoom {z}, column and row go from 0 to {last}",
+        "hu": "a(z) {z} szinten az oszlop és a sor 0 és {last} között van",
+    },
+    "tiles.outside": {
+        "ro": "dala {z}/{x}/{y} este în afara zonei {tileset} ({extent})",
+        "en": "the tile {z}/{x}/{y} is outside the extent of {tileset} ({extent})",
+        "hu": "a(z) {z}/{x}/{y} csempe kívül esik a(z) {tileset} kiterjedésén ({extent})",
+    },
+    # every unexpected error (api/__init__.py)
+    "internal_error": {
+        "ro": "A apărut o eroare internă; încercați din nou. Dacă se repetă, comunicați codul {request_id}.",
+        "en": "Internal error; please retry. If it happens again, quote the code {request_id}.",
+        "hu": "Belső hiba; próbálja újra. Ha ismétlődik, adja meg ezt a kódot: {request_id}.",
+    },
+}
+
+
+def request_language() -> str:
+    """ro, en or hu: `lang=`, the `lang` cookie, Accept-Language; Romanian otherwise."""
+    if not has_request_context():
+        return "ro"
+    for asked in (request.args.get("lang"), request.cookies.get("lang")):
+        if asked:
+            code = asked.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    for value, _quality in request.accept_languages:  # best first
+        code = value.strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "ro"
+
+
+def message(code: str, lang: str | None = None, **values) -> str:
+    entry = CATALOGUE[code]
+    text = entry.get(lang or request_language()) or entry["ro"]
+    return text.format(**values)
