@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 import re
 import warnings
-import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import defusedxml
+import defusedxml.ElementTree as SafeET
 import geopandas as gpd
 import pandas as pd
 import pyogrio
@@ -21,7 +22,7 @@ from gis.profiles import get_profile
 from importers.archive import extract_zip
 from importers.detect import crs_from_prj, dbf_text_samples, detect_encoding
 from importers.fields import map_fields
-from importers.model import DEFAULT_LIMITS, ImportRefused, Limits, Note, SourceLayer
+from importers.model import DEFAULT_LIMITS, ImportRefused, Limits, Note, SourceLayer, two_languages
 
 
 def sniff(path: Path) -> str:
@@ -213,14 +214,25 @@ def _value(node, tag: str) -> str | None:
 CGXML_SRID = get_profile("RO").storage_srid
 
 
-def _cgxml(path: Path) -> list[SourceLayer]:
-    raw = path.read_bytes()
-    if re.search(rb"<!DOCTYPE|<!ENTITY", raw[:65536], re.IGNORECASE):
-        raise ImportRefused("the CGXML file declares a DOCTYPE or entities, which are not allowed", "xml_entities")
+def parse_xml(raw: bytes, name: str):
+    """XML from outside, parsed by defusedxml: a DTD (DOCTYPE), an entity declaration or an
+    external reference anywhere in the file refuses it before anything is expanded or fetched
+    (billion laughs, entities injected into a field, local files read through SYSTEM)."""
     try:
-        root = ET.fromstring(raw)
-    except ET.ParseError as exc:
-        raise ImportRefused(f"{path.name} is not well-formed XML ({exc})", "unreadable") from None
+        return SafeET.fromstring(raw, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except defusedxml.DefusedXmlException:
+        raise ImportRefused(two_languages(
+            f"{name} declară un DOCTYPE (DTD), entități sau referințe externe, pe care un fișier CGXML nu le are: "
+            "refuzat, nu s-a citit nimic din el. Exportați-l din nou din programul de cadastru",
+            f"{name} declares a DOCTYPE (DTD), entities or external references, which a CGXML file never has: "
+            "refused, nothing was read from it. Export it again from the cadastre software"), "xml_entities") from None
+    except SafeET.ParseError as exc:
+        raise ImportRefused(two_languages(f"{name} nu este un XML bine format ({exc})",
+                                          f"{name} is not well-formed XML ({exc})"), "unreadable") from None
+
+
+def _cgxml(path: Path) -> list[SourceLayer]:
+    root = parse_xml(path.read_bytes(), path.name)
     if root.tag != "CGXML":
         raise ImportRefused(f"{path.name} is XML but not CGXML (its root is <{root.tag}>)", "unknown_format")
     points: dict[tuple[str, str | None], list[tuple[int, float, float]]] = {}
