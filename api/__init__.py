@@ -73,6 +73,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(create_public_blueprint(settings))
     _error_handlers(app)
     _security_headers(app)
+    from api import request_ids
+
+    request_ids.install(app)  # X-Request-Id on every answer, a log line for every 5xx
     return app
 
 
@@ -142,7 +145,13 @@ def _error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unreachable(exc: OperationalError):
         """PostgreSQL restarting or down: say so, and when to retry (the pool reconnects itself)."""
-        LOGGER.warning("database unreachable on %s %s: %s", request.method, request.path, str(exc).splitlines()[0])
+        from flask import g
+
+        from api.request_ids import request_id
+
+        LOGGER.warning("database unreachable on %s %s [request %s]: %s", request.method, request.path,
+                       request_id(), str(exc).splitlines()[0])
+        g.error_logged = True
         message = ("Baza de date nu răspunde; reîncercați în câteva secunde. "
                    "(The database is not reachable; retry in a few seconds.)")
         response = (jsonify(code=503, error="Service Unavailable", message=message) if _wants_json()
@@ -153,8 +162,7 @@ def _error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
-        LOGGER.exception("unhandled error on %s %s", request.method, request.path)
-        message = "A apărut o eroare internă; încercați din nou. (Internal error; please retry.)"
-        if _wants_json():
-            return jsonify(code=500, error="Internal Server Error", message=message), 500
-        return message, 500
+        from api.request_ids import internal_error, request_id
+
+        LOGGER.exception("unhandled error on %s %s [request %s]", request.method, request.path, request_id())
+        return internal_error(_wants_json())

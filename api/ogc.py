@@ -34,6 +34,9 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     from layers import pygeoapi_speedups
 
     pygeoapi_speedups.install()
+    from api.request_ids import pygeoapi_logging
+
+    core_api.setup_logger = pygeoapi_logging  # its level for its own logger, never the root logger's
 
     full_config = pygeoapi_config(settings, restricted=True)
     public_config = pygeoapi_config(settings, restricted=False)

@@ -111,7 +111,8 @@ def pygeoapi_config(settings: Settings, restricted: bool = False) -> dict:
             "map": {"url": f"{settings.base_url}/api/tiles/orthophoto/{{z}}/{{x}}/{{y}}.png",
                     "attribution": "Ortofotoplan: primăria (date demonstrative)"},
         },
-        "logging": {"level": "CRITICAL"},  # our provider logs its own failures
+        # the `pygeoapi` logger only, never the root logger (api/request_ids.pygeoapi_logging)
+        "logging": {"level": "CRITICAL"},
         "metadata": {
             "identification": {
                 "title": {"ro": "Teritoriu: date spațiale ale primăriei",
