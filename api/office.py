@@ -24,7 +24,7 @@ from gis.db import get_engine
 from gis.request_states import STAFF_LABELS, allows
 from gis.roles import EDITORS, STAFF
 from importers.pipeline import fail_interrupted_jobs
-from webmap.simple_page import render_page
+from webmap.simple_page import render_page, report_html
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 scope_by_uat(bp)
@@ -201,9 +201,9 @@ def import_review(job: int):
 
     row = _job(job)
     report = Report.from_json(row["report"]) if row["report"] else None
-    report_html = report.html() if report else ""
+    report_fragment = report_html(report) if report else ""
     settings = current_app.extensions["teritoriu.settings"]
-    page = review_html(settings, row, report_html, csrf_token(), current_user()["role"] in EDITORS)
+    page = review_html(settings, row, report_fragment, csrf_token(), current_user()["role"] in EDITORS)
     return Response(page, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
 
 

@@ -7,10 +7,6 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from gis.settings import PROJECT_ROOT
-
-STYLESHEET = PROJECT_ROOT / "webmap" / "static" / "css" / "map.css"
-
 
 @dataclass
 class Problem:
@@ -75,22 +71,6 @@ class Report:
             lines.append(f"  … and {len(self.problems) - limit} more (see the JSON report)")
         return "\n".join(lines)
 
-    def html(self) -> str:
-        """A readable page fragment (Romanian labels; the messages are the report's own), rendered
-        by the pages' template webmap/templates/_import_report.html."""
-        from webmap.simple_page import report_html
-
-        return str(report_html(self))
-
-    def document(self) -> str:
-        """A self-contained HTML page (stylesheet inlined) to keep as a file: the pages' one layout."""
-        from webmap.simple_page import page_html
-
-        return page_html(f"Raport import: {self.source}", self.html(), css=STYLESHEET.read_text(encoding="utf-8"))
-
-    def write(self, path: Path) -> None:
-        """Save the report: a readable page if the name ends in .html/.htm, JSON otherwise."""
-        if path.suffix.lower() in (".html", ".htm"):
-            path.write_text(self.document(), encoding="utf-8")
-        else:
-            path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    def write_json(self, path: Path) -> None:
+        """Save the report as JSON (its readable page is webmap.simple_page.report_document's)."""
+        path.write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2), encoding="utf-8")

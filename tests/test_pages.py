@@ -63,10 +63,11 @@ def test_staff_pages_escape_what_they_show(staff_client):
 
 def test_the_import_report_page_is_the_layout_with_the_stylesheet_inlined():
     from importers.report import Report
+    from webmap.simple_page import report_document
 
     report = Report(source="<b>parcele</b>.zip", kind="parcels", status="rejected")
     report.add("error", "bad_number", "numărul <x> nu este valid", layer="parcele", feature=3)
-    page = report.document()
+    page = report_document(report)
     assert page.startswith("<!DOCTYPE html>") and '<html lang="ro">' in page and "<style>" in page
     assert "<title>Raport import: &lt;b&gt;parcele&lt;/b&gt;.zip</title>" in page
     assert 'data-code="bad_number"' in page and "numărul &lt;x&gt; nu este valid" in page

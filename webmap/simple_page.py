@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response
 from markupsafe import Markup
 
+from gis.settings import PROJECT_ROOT
 from webmap.templating import render
 
 REPORT_SEVERITY = {"error": "Eroare", "warning": "Avertisment", "info": "Notă"}
@@ -28,6 +29,13 @@ def render_page(template: str, status: int = 200, private: bool = False, **conte
     """A page from its own template (which extends page.html)."""
     context.setdefault("lang", "ro")
     return page_response(render(template, **context), status, private)
+
+
+def report_document(report) -> str:
+    """An import report as a self-contained page to keep as a file (`teritoriu import --report
+    x.html`): the one layout with the stylesheet inlined."""
+    css = (PROJECT_ROOT / "webmap" / "static" / "css" / "map.css").read_text(encoding="utf-8")
+    return page_html(f"Raport import: {report.source}", report_html(report), css=css)
 
 
 def report_html(report) -> Markup:

@@ -81,8 +81,12 @@ def import_(path: Path, kind: str, dry_run: bool, report_path: Path | None, crs:
         if bar is not None:
             bar.__exit__(None, None, None)
     record_job(settings, report, options, actor, report.status, sha256(path))
-    if report_path:
-        report.write(report_path)
+    if report_path and report_path.suffix.lower() in (".html", ".htm"):
+        from webmap.simple_page import report_document
+
+        report_path.write_text(report_document(report), encoding="utf-8")
+    elif report_path:
+        report.write_json(report_path)
     click.echo(report.text())
     if not report.ok:
         click.echo("Rejected: nothing was written.", err=True)
