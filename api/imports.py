@@ -24,8 +24,8 @@ from sqlalchemy import text
 from api.staff import current_user, requires, scope_by_uat
 from gis.db import get_engine
 from gis.roles import EDITORS, UPLOADERS
+from importers.kinds import LAYER_KINDS
 from importers.pipeline import (
-    LAYER_KINDS,
     Options,
     analyse_and_merge,
     fail_interrupted_jobs,

@@ -6,6 +6,7 @@ Settings (gis/settings.py) take their defaults from here; a deployment may chang
 
 from __future__ import annotations
 
+SAME_GEOMETRY_M = 0.0005   # imports: an outline no farther than this from the current one is the same (unchanged)
 OVERLAP_M2 = 0.01          # overlaps smaller than this are numerical noise (saves, imports, layer check)
 AREA_SHARE = 0.02          # measured vs legal area: a warning beyond this share (settings.edit_area_tolerance)
 EDIT_GAP_WIDTH_M = 0.5     # saving: a strip narrower than this between neighbours is a sliver

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 
 from gis.land_use import CODES
 from gis.profiles import Profile
+from gis.tolerances import SAME_GEOMETRY_M
 from importers.report import Report
 
 CATEGORIES = CODES  # the land-use categories (gis/land_use.py)
@@ -98,7 +99,7 @@ def _mark(conn: Connection, sql: str, params: dict) -> None:
     conn.execute(text(f"""
         WITH m AS ({sql})
         UPDATE imp SET target_id = m.target_id, change = CASE WHEN m.same THEN 'unchanged' ELSE 'changed' END
-        FROM m WHERE imp.idx = m.idx"""), params)  # noqa: S608 - constant SQL of this module
+        FROM m WHERE imp.idx = m.idx"""), {"same_m": SAME_GEOMETRY_M, **params})  # noqa: S608 - constant SQL of this module
     conn.execute(text("UPDATE imp SET change = 'new' WHERE change IS NULL"))
 
 
@@ -147,7 +148,7 @@ class Parcels(Kind):
         _mark(conn, """
             SELECT i.idx, p.id AS target_id,
                    (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(p.geom)
-                    AND ST_HausdorffDistance(ST_Multi(i.geom), p.geom) <= 0.0005)
+                    AND ST_HausdorffDistance(ST_Multi(i.geom), p.geom) <= :same_m)
                    AND coalesce((i.attrs->>'legal_area')::numeric = p.legal_area, i.attrs->>'legal_area' IS NULL)
                    AND coalesce(i.attrs->>'use_category' = p.use_category, i.attrs->>'use_category' IS NULL)
                    AND coalesce((i.attrs->>'intravilan')::boolean = p.intravilan, i.attrs->>'intravilan' IS NULL)
@@ -279,7 +280,7 @@ class Buildings(Kind):
         _mark(conn, """
             SELECT i.idx, b.id AS target_id,
                    (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(b.geom)
-                    AND ST_HausdorffDistance(ST_Multi(i.geom), b.geom) <= 0.0005)
+                    AND ST_HausdorffDistance(ST_Multi(i.geom), b.geom) <= :same_m)
                    AND coalesce(i.attrs->>'destination' = b.destination, i.attrs->>'destination' IS NULL)
                    AND coalesce((i.attrs->>'levels')::int = b.levels, i.attrs->>'levels' IS NULL)
                    AND coalesce((i.attrs->>'is_legal')::boolean = b.is_legal, i.attrs->>'is_legal' IS NULL) AS same
@@ -354,7 +355,7 @@ class Addresses(Kind):
                 ORDER BY ST_Distance(s.geom, imp.geom) LIMIT 1))"""), {"uat": uat})
         _mark(conn, """
             SELECT i.idx, a.id AS target_id, ((i.attrs->>'point_from_parcel')::boolean
-                   OR (ST_NPoints(i.geom) = ST_NPoints(a.geom) AND ST_HausdorffDistance(i.geom, a.geom) <= 0.0005))
+                   OR (ST_NPoints(i.geom) = ST_NPoints(a.geom) AND ST_HausdorffDistance(i.geom, a.geom) <= :same_m))
                    AND coalesce(i.attrs->>'postal_code' = a.postal_code, i.attrs->>'postal_code' IS NULL) AS same
             FROM imp i JOIN streets.address_point a ON a.valid_to IS NULL
                 AND a.street_id = (i.attrs->>'street_id')::bigint AND a.number = (i.attrs->>'number')::int
@@ -414,7 +415,7 @@ class AgriPlots(Kind):
     def classify(self, conn, uat, report, layer):
         _mark(conn, """
             SELECT i.idx, a.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(a.geom)
-                                              AND ST_HausdorffDistance(ST_Multi(i.geom), a.geom) <= 0.0005)
+                                              AND ST_HausdorffDistance(ST_Multi(i.geom), a.geom) <= :same_m)
                    AND a.use_category = i.attrs->>'use_category'
                    AND a.declared_area = (i.attrs->>'declared_area')::numeric AS same
             FROM imp i JOIN agri.plot a ON a.uat_siruta = :uat AND a.year = (i.attrs->>'year')::int
@@ -477,7 +478,7 @@ class Streets(Kind):
                          ST_Distance(l.geom, imp.geom) LIMIT 1))"""), {"uat": uat})
         _mark(conn, """
             SELECT i.idx, s.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(s.geom)
-                                              AND ST_HausdorffDistance(ST_Multi(i.geom), s.geom) <= 0.0005)
+                                              AND ST_HausdorffDistance(ST_Multi(i.geom), s.geom) <= :same_m)
                    AND coalesce(i.attrs->>'hcl_number' = s.hcl_number, i.attrs->>'hcl_number' IS NULL) AS same
             FROM imp i JOIN streets.street s ON s.uat_siruta = :uat AND s.valid_to IS NULL
                 AND CASE WHEN i.attrs->>'code' IS NOT NULL THEN s.code = i.attrs->>'code'
@@ -541,7 +542,7 @@ class Zones(Kind):
                 ORDER BY d.valid_from DESC LIMIT 1))"""), {"uat": uat})
         _mark(conn, """
             SELECT i.idx, z.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(z.geom)
-                                              AND ST_HausdorffDistance(ST_Multi(i.geom), z.geom) <= 0.0005)
+                                              AND ST_HausdorffDistance(ST_Multi(i.geom), z.geom) <= :same_m)
                    AND coalesce(i.attrs->>'functional_zone' = z.functional_zone, i.attrs->>'functional_zone' IS NULL)
                    AND coalesce((i.attrs->>'pot_max')::numeric = z.pot_max, i.attrs->>'pot_max' IS NULL)
                    AND coalesce((i.attrs->>'cut_max')::numeric = z.cut_max, i.attrs->>'cut_max' IS NULL)
@@ -579,5 +580,6 @@ class Zones(Kind):
 
 
 KINDS: dict[str, Kind] = {k.name: k for k in (Parcels(), Buildings(), Streets(), Addresses(), Zones(), AgriPlots())}
-# merged in this order: buildings and addresses find the parcels and streets of the same file
-ORDER = ("parcels", "buildings", "streets", "addresses", "zones", "agri")
+# the layers a file may hold, merged in this order: buildings and addresses find the parcels and
+# streets of the same file
+LAYER_KINDS = ORDER = tuple(KINDS)

@@ -33,7 +33,6 @@ from gis.settings import Settings
 from importers.kinds import KINDS, ORDER, Kind
 from importers.report import Report
 
-LAYER_KINDS = ("parcels", "buildings", "streets", "addresses", "zones", "agri")
 FAMILY = {"polygon": ("Polygon", "MultiPolygon"), "line": ("LineString", "MultiLineString"),
           "point": ("Point", "MultiPoint")}
 
@@ -286,7 +285,7 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                 report.uat = uat
                 boundary = uats.get(uat)
                 conn.execute(text("CREATE TEMP TABLE staged_parcels (key text) ON COMMIT DROP"))
-                for kind_name in ORDER + tuple(k for k in LAYER_KINDS if k not in ORDER):
+                for kind_name in ORDER:
                     for layer in [x for x in resolved if (x.kind or options.kind) == kind_name]:
                         if kind_name not in KINDS:
                             report.add("error", "unsupported", f"importing {kind_name} is not supported yet",

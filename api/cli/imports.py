@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from api.cli.common import settings as _settings
+from importers.kinds import LAYER_KINDS
 
 
 def _epsg(ctx, param, value):
@@ -36,7 +37,7 @@ def _mapping(ctx, param, value):
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--layer", "kind", required=True,
-              type=click.Choice(["parcels", "buildings", "streets", "addresses", "zones", "agri"]),
+              type=click.Choice(LAYER_KINDS),
               help="what the file holds (a CGXML file carries its own: parcels, buildings, addresses)")
 @click.option("--dry-run", is_flag=True, help="check and report; write nothing")
 @click.option("--report", "report_path", type=click.Path(dir_okay=False, path_type=Path),
