@@ -121,6 +121,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Internal error; please retry. If it happens again, quote the code {request_id}.",
         "hu": "Belső hiba; próbálja újra. Ha ismétlődik, adja meg ezt a kódot: {request_id}.",
     },
+    # certificate requests (api/certificates.py, api/requests_page.py, api/staff.py's UAT scope): one
+    # answer for an unknown id, a wrong token and a request the account may not read
+    "request.not_found": {
+        "ro": "Cererea {id} nu a fost găsită. Folosiți adresa completă primită la depunerea cererii.",
+        "en": "Certificate request {id} was not found. Use the full address you received when filing it.",
+        "hu": "A(z) {id} kérelem nem található. Használja a kérelem benyújtásakor kapott teljes címet.",
+    },
 }
 
 
@@ -144,3 +151,54 @@ def message(code: str, lang: str | None = None, **values) -> str:
     entry = CATALOGUE[code]
     text = entry.get(lang or request_language()) or entry["ro"]
     return text.format(**values)
+
+
+# /verify/<code> (api/verify.py, webmap/templates/verify.html): the page's texts, ro first
+VERIFY_TEXTS: dict[str, dict[str, str]] = {
+    "title": {"ro": "Verificare certificat", "en": "Certificate check", "hu": "Tanúsítvány ellenőrzése"},
+    "document": {"ro": "Document", "en": "Document", "hu": "Dokumentum"},
+    "issuer": {"ro": "Emitent", "en": "Issued by", "hu": "Kibocsátó"},
+    "issuer_value": {"ro": "Primăria {uat}", "en": "Primăria {uat} (city hall)",
+                     "hu": "Primăria {uat} (polgármesteri hivatal)"},
+    "number": {"ro": "Număr de înregistrare", "en": "Registry number", "hu": "Iktatószám"},
+    "issued_at": {"ro": "Data emiterii", "en": "Issued on", "hu": "Kibocsátás dátuma"},
+    "applicant": {"ro": "Solicitant", "en": "Applicant", "hu": "Kérelmező"},
+    "parcels": {"ro": "Imobile (nr. cadastral)", "en": "Properties (cadastral no.)", "hu": "Ingatlanok (hrsz.)"},
+    "sha256": {"ro": "Amprenta SHA-256 a PDF-ului", "en": "SHA-256 of the PDF", "hu": "A PDF SHA-256 lenyomata"},
+    "status": {"ro": "Stare", "en": "Status", "hu": "Állapot"},
+    "valid": {"ro": "valabil (emis)", "en": "valid (issued)", "hu": "érvényes (kibocsátva)"},
+    "cancelled": {"ro": "ANULAT la {date}. Motivul: {reason}",
+                  "en": "CANCELLED (ANULAT) on {date}. Reason: {reason}",
+                  "hu": "ÉRVÉNYTELENÍTVE (ANULAT) {date}. Indok: {reason}"},
+    "cancelled_note": {"ro": "Acest document a fost ANULAT la {date} și nu mai este valabil. Motivul: {reason}",
+                       "en": "This document was CANCELLED (ANULAT) on {date} and is no longer valid. "
+                             "Reason: {reason}",
+                       "hu": "Ezt a dokumentumot {date} ÉRVÉNYTELENÍTETTÉK (ANULAT), már nem érvényes. "
+                             "Indok: {reason}"},
+    "not_found": {"ro": "Nu există niciun document emis cu acest cod. Verificați codul tipărit sub codul QR.",
+                  "en": "No document was issued under this code. Check the code printed under the QR code.",
+                  "hu": "Ezzel a kóddal nem adtak ki dokumentumot. Ellenőrizze a QR-kód alatti kódot."},
+    "missing": {"ro": "Alegeți fișierul PDF (cel mult 20 MB).", "en": "Choose the PDF file (20 MB at most).",
+                "hu": "Válassza ki a PDF-fájlt (legfeljebb 20 MB)."},
+    "genuine": {"ro": "Fișierul este identic, octet cu octet, cu documentul emis.",
+                "en": "The file is identical, byte for byte, to the document issued.",
+                "hu": "A fájl bájtról bájtra azonos a kiadott dokumentummal."},
+    "genuine_cancelled": {
+        "ro": "Fișierul este identic, octet cu octet, cu documentul emis, dar documentul a fost ANULAT "
+              "la {date} și NU mai este valabil. Motivul: {reason}",
+        "en": "The file is identical, byte for byte, to the document issued, but the document was CANCELLED "
+              "(ANULAT) on {date} and is NO longer valid. Reason: {reason}",
+        "hu": "A fájl bájtról bájtra azonos a kiadott dokumentummal, de a dokumentumot {date} "
+              "ÉRVÉNYTELENÍTETTÉK (ANULAT), és már NEM érvényes. Indok: {reason}"},
+    "different": {"ro": "Fișierul NU este documentul emis: a fost modificat sau este alt document.",
+                  "en": "The file is NOT the document issued: it was changed or it is another document.",
+                  "hu": "A fájl NEM a kiadott dokumentum: módosították, vagy másik dokumentum."},
+    "upload": {"ro": "Verificați un fișier PDF primit:", "en": "Check a PDF file you received:",
+               "hu": "Ellenőrizzen egy kapott PDF-fájlt:"},
+    "check": {"ro": "Verifică", "en": "Check", "hu": "Ellenőrzés"},
+}
+
+
+def verify_texts(lang: str | None = None) -> dict[str, str]:
+    lang = lang or request_language()
+    return {key: entry.get(lang) or entry["ro"] for key, entry in VERIFY_TEXTS.items()}

@@ -7,6 +7,7 @@ import hashlib
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from api.messages import request_language, verify_texts
 from gis.certificates import lookup, stored_pdf
 from gis.certificates.kinds import get_kind
 from gis.db import get_engine
@@ -16,8 +17,18 @@ bp = Blueprint("verify", __name__)
 MAX_UPLOAD = 20 * 1024 * 1024
 
 
-def _page(rows: list | None, verdict: str | None = None, status: int = 200) -> Response:
-    return render_page("verify.html", status, title="Verificare certificat", rows=rows, verdict=verdict)
+def _page(rows: list | None, verdict: str | None = None, status: int = 200, void: dict | None = None) -> Response:
+    """`void`: the date and reason of a cancelled document (ANULAT), said above the facts and in
+    the verdict on an uploaded copy; every text in the page's language (api/messages.py)."""
+    lang = request_language()
+    texts = verify_texts(lang)
+    if verdict == "genuine" and void:
+        verdict = "cancelled"  # the very document issued, but void
+    verdict_text = {"genuine": texts["genuine"], "different": texts["different"],
+                    "cancelled": texts["genuine_cancelled"].format(**void) if void else ""}.get(verdict or "")
+    return render_page("verify.html", status, title=texts["title"], rows=rows, verdict=verdict, lang=lang,
+                       texts=texts, verdict_text=verdict_text,
+                       void_note=texts["cancelled_note"].format(**void) if void else None)
 
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
@@ -31,18 +42,25 @@ def verify(code: str):
     if found is None:
         return _page(None, status=404)
     kind = get_kind(found.kind)  # the certificate kinds: gis.certificates.kinds
-    rows = [("Document", kind.label("ro") if kind else found.kind),
-            ("Emitent", f"Primăria {found.uat_name}"),
-            ("Număr de înregistrare", f"{found.registry_number}/{found.year}"),
-            ("Data emiterii", found.issued_at.strftime("%d.%m.%Y %H:%M")),
-            ("Solicitant", found.applicant_masked),
-            ("Imobile (nr. cadastral)", ", ".join(found.cadastral_numbers)),
-            ("Amprenta SHA-256 a PDF-ului", found.sha256)]
+    lang = request_language()
+    texts = verify_texts(lang)
+    void = None  # a cancelled document: ANULAT, since when and why
+    if found.cancelled:
+        when = found.cancelled_at.strftime("%d.%m.%Y %H:%M") if found.cancelled_at else "—"
+        void = {"date": when, "reason": found.cancel_reason or "—"}
+    rows = [(texts["document"], kind.label(lang) if kind else found.kind),
+            (texts["issuer"], texts["issuer_value"].format(uat=found.uat_name)),
+            (texts["number"], f"{found.registry_number}/{found.year}"),
+            (texts["issued_at"], found.issued_at.strftime("%d.%m.%Y %H:%M")),
+            (texts["applicant"], found.applicant_masked),
+            (texts["parcels"], ", ".join(found.cadastral_numbers)),
+            (texts["sha256"], found.sha256),
+            (texts["status"], texts["cancelled"].format(**void) if void else texts["valid"])]
     if request.method != "POST":
-        return _page(rows)
+        return _page(rows, void=void)
     upload = request.files.get("pdf")
     data = upload.read(MAX_UPLOAD + 1) if upload else b""
     if not data or len(data) > MAX_UPLOAD:
-        return _page(rows, "missing", 400)
+        return _page(rows, "missing", 400, void=void)
     same = pdf is not None and hashlib.sha256(data).hexdigest() == found.sha256 and data == pdf
-    return _page(rows, "genuine" if same else "different")
+    return _page(rows, "genuine" if same else "different", void=void)

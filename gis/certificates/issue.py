@@ -64,6 +64,12 @@ class Verification:
     sha256: str
     uat_name: str
     status: str
+    cancel_reason: str | None = None
+    cancelled_at: datetime | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
 
 
 def mask(name: str) -> str:
@@ -75,13 +81,14 @@ def lookup(conn: Connection, code: str) -> Verification | None:
     row = conn.execute(text("""
         SELECT d.verification_code, d.kind, r.registry_number, r.year, d.issued_at, r.applicant_name,
                d.sha256, d.facts -> 'uat' ->> 'name',
-               ARRAY(SELECT jsonb_array_elements(d.facts -> 'parcels') ->> 'cadastral_number'), r.status
+               ARRAY(SELECT jsonb_array_elements(d.facts -> 'parcels') ->> 'cadastral_number'), r.status,
+               r.cancel_reason, r.cancelled_at
         FROM registry.document d JOIN registry.request r ON r.id = d.request_id
         WHERE d.verification_code = :c"""), {"c": code.strip().upper()}).one_or_none()
     if row is None:
         return None
     return Verification(row[0], row[1], row[2], row[3], row[4], mask(row[5]), list(row[8]), row[6],
-                        row[7], row[9])
+                        row[7], row[9], row[10], row[11])
 
 
 def stored_pdf(conn: Connection, code: str) -> bytes | None:
