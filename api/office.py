@@ -18,6 +18,7 @@ from api.staff import (
     uat_filter_sql,
     user_uats,
 )
+from gis import import_states
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
 from gis.db import get_engine
@@ -166,11 +167,6 @@ def audit_page():
                  actions=ACTIONS)
 
 
-IMPORT_STATUS = {"running": "în verificare", "rejected": "respins (erori)", "checked": "verificat",
-                 "staged": "așteaptă aprobarea", "committed": "importat", "discarded": "respins de ofițer",
-                 "failed": "eșuat"}
-
-
 @bp.get("/imports")
 @requires(*STAFF)
 def imports_page():
@@ -188,7 +184,7 @@ def imports_page():
             WHERE (NOT :mine OR created_by = :me) AND (uat_siruta IS NULL OR {scope})
             ORDER BY id DESC LIMIT 100"""),  # noqa: S608 (scope: uat_filter_sql's SQL, values bound)
             {"mine": mine, "me": f"{user['role']}:{user['username']}", **params}).mappings().all()
-    return _page("office_imports.html", "Teritoriu — importuri", rows=rows, statuses=IMPORT_STATUS,
+    return _page("office_imports.html", "Teritoriu — importuri", rows=rows, statuses=import_states.LABELS,
                  upload_layers=LAYERS)
 
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from gis import audit, land_use, request_states, roles, uats
+from gis import audit, import_states, land_use, request_states, roles, uats
 
 
 def check_values(conn, table: str, column: str) -> set[str]:
@@ -30,6 +30,7 @@ def check_values(conn, table: str, column: str) -> set[str]:
     ("registry.request", "status", request_states.STATES),
     ("audit.log", "action", audit.ACTIONS),
     ("territory.uat", "kind", uats.KINDS),
+    ("importing.job", "status", import_states.STATES),
 ])
 def test_the_database_allows_the_values_of_the_python_vocabulary(conn, table, column, vocabulary):
     assert check_values(conn, table, column) == set(vocabulary)
@@ -105,3 +106,7 @@ def test_every_profile_names_registered_certificate_kinds():
 
     for profile in PROFILES.values():
         assert set(profile.certificate_kinds) <= set(names()), profile.code
+
+
+def test_every_import_state_has_a_name():
+    assert set(import_states.LABELS) == set(import_states.STATES)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from flask import Response
 from markupsafe import Markup
 
+from gis import import_states
 from gis.settings import PROJECT_ROOT
 from webmap.templating import render
 
 REPORT_SEVERITY = {"error": "Eroare", "warning": "Avertisment", "info": "Notă"}
-REPORT_STATUS = {"rejected": "respins", "checked": "verificat (fără erori)", "staged": "în așteptarea aprobării",
-                 "committed": "importat", "discarded": "respins de ofițer", "failed": "eșuat", "running": "în lucru"}
 
 
 def page_html(title: str, body: str | Markup, lang: str = "ro", css: str | None = None) -> str:
@@ -41,5 +40,5 @@ def report_document(report) -> str:
 def report_html(report) -> Markup:
     """An import report (importers.report.Report) as a page fragment: templates/_import_report.html."""
     return Markup(render("_import_report.html", report=report, summary=report.to_json()["summary"],
-                         status_label=REPORT_STATUS.get(report.status, report.status),
+                         status_label=import_states.LABELS.get(report.status, report.status),
                          severity_labels=REPORT_SEVERITY))
