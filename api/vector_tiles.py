@@ -7,11 +7,21 @@ import gzip
 from flask import Blueprint, abort, jsonify, make_response, request
 from sqlalchemy import text
 
+from api.messages import message
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
 from layers.registry import load_layers
-from layers.vector_tiles import TileAddress, TileCache, TileRequestError, data_revision, render_tile
+from layers.tile_budget import budget
+from layers.vector_tiles import (
+    TileAddress,
+    TileCache,
+    TileRequestError,
+    data_revision,
+    render_tile,
+    territory_extent_3857,
+    tile_intersects,
+)
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS = "WebMercatorQuad"
@@ -31,8 +41,27 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
             with engine.connect() as conn:
                 oid = conn.execute(text("SELECT oid FROM pg_database "
                                         "WHERE datname = current_database()")).scalar_one()
-            caches["build"] = TileCache(settings.var_dir / "tiles" / f"{settings.db_name}-{oid}")
+            caches["build"] = TileCache(settings.tiles_dir / f"{settings.db_name}-{oid}",
+                                        budget(settings.tiles_dir, settings.tile_cache_mb))
         return caches["build"]
+
+    extents: dict[int, tuple[tuple[float, float, float, float], str]] = {}
+
+    def extent(revision: int) -> tuple[tuple[float, float, float, float], str]:
+        """The tilesets' extent (the published UATs) in Web Mercator and as CRS84 text, for this
+        data revision; an older revision's tiles are dropped from the disk cache when a new one
+        is first seen."""
+        if revision not in extents:
+            from pyproj import Transformer
+
+            box = territory_extent_3857(engine, tuple(get_profile(settings.profile).bbox))
+            to_crs84 = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
+            (lon0, lon1), (lat0, lat1) = to_crs84.transform([box[0], box[2]], [box[1], box[3]])
+            extents.clear()
+            extents[revision] = (box, f"{lon0:.5f},{lat0:.5f},{lon1:.5f},{lat1:.5f}")
+            cache().prune(revision)
+        return extents[revision]
+
     tiled = {lid: layer for lid, layer in load_layers().items() if layer.is_public and layer.tiles}
 
     def layer_or_404(collection_id: str):
@@ -76,7 +105,14 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
             address.check(layer)
         except TileRequestError as exc:
             abort(400, description=str(exc))
+        # beyond the tileset (tileMatrixSetLimits, the territory): refused, never rendered nor cached
+        min_zoom, max_zoom = layer.tiles.get("min_zoom", 0), layer.tiles.get("max_zoom", 22)
+        if not min_zoom <= z <= max_zoom:
+            abort(404, description=message("tiles.zoom", z=z, tileset=layer.id, min_zoom=min_zoom, max_zoom=max_zoom))
         revision = data_revision(engine)
+        box, box_text = extent(revision)
+        if not tile_intersects(address, box):
+            abort(404, description=message("tiles.outside", z=z, x=x, y=y, tileset=layer.id, extent=box_text))
         etag = f'"{revision}-{layer.id}-{z}-{x}-{y}"'
         seen = {t.strip().removeprefix("W/").strip('"').removesuffix("-gz")  # gzip adds -gz (api/compression)
                 for t in request.headers.get("If-None-Match", "").split(",")}
@@ -86,9 +122,7 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
                 etag = etag[:-1] + '-gz"'
         else:
             packed = cache().get(revision, layer.id, address)
-            if z < layer.tiles.get("min_zoom", 0):
-                packed = b""  # below the layer's zoom range (tileMatrixSetLimits): nothing to draw
-            elif packed is None:
+            if packed is None:
                 data = render_tile(engine, layer, srid, address)
                 packed = gzip.compress(data, 6) if data else b""
                 cache().put(revision, layer.id, address, packed)

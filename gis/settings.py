@@ -42,6 +42,14 @@ class Settings:
     samples_dir: Path = PROJECT_ROOT / "data-samples"
     # The orthophoto (GeoTIFF): the web map's basemap and the OGC coverage.
     orthophoto: Path = PROJECT_ROOT / "data-samples" / "orthophoto.tif"
+    # Tile caches on disk (orthophoto PNGs and vector tiles) live in this folder (empty: var/tiles)
+    # and are pruned to tile_cache_mb megabytes (0 = no cap).
+    tile_cache_dir: str = ""
+    tile_cache_mb: int = 512
+
+    @property
+    def tiles_dir(self) -> Path:
+        return Path(self.tile_cache_dir) if self.tile_cache_dir else self.var_dir / "tiles"
     # PAdES signing of issued certificates (PEM files); empty: var/signing/ if present.
     signing_key: str = ""
     signing_cert: str = ""

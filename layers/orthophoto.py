@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import threading
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,10 @@ from rasterio.warp import reproject, transform_bounds
 
 TILE = 256
 HALF_WORLD = 20037508.342789244
+# The tileset's zoom levels: the maps draw the orthophoto natively up to z19 (max_native_zoom in
+# webmap/) and scale it up beyond; deeper tiles would only fill the cache with blurred copies.
+MIN_ZOOM, MAX_ZOOM = 0, 19
+EDGE_M = 25.0
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -41,12 +46,19 @@ class Orthophoto:
     def bounds_wgs84(self) -> tuple[float, float, float, float]:
         return transform_bounds(self._src.crs, "EPSG:4326", *self._src.bounds)
 
-    def tile_png(self, z: int, x: int, y: int) -> bytes | None:
-        """A 256×256 RGBA PNG, or None when the tile does not touch the raster."""
+    def touches(self, z: int, x: int, y: int) -> bool:
+        """Whether the tile covers some of the raster (the tileset's extent), give or take
+        EDGE_M metres (the maps ask only for tiles over leaflet_bounds, a box computed otherwise)."""
         b = tile_bounds(z, x, y)
         ob = self.bounds_3857
-        if b[0] >= ob[2] or b[2] <= ob[0] or b[1] >= ob[3] or b[3] <= ob[1]:
+        m = EDGE_M
+        return not (b[0] >= ob[2] + m or b[2] <= ob[0] - m or b[1] >= ob[3] + m or b[3] <= ob[1] - m)
+
+    def tile_png(self, z: int, x: int, y: int) -> bytes | None:
+        """A 256×256 RGBA PNG, or None when the tile does not touch the raster."""
+        if not self.touches(z, x, y):
             return None
+        b = tile_bounds(z, x, y)
         dst = np.zeros((4, TILE, TILE), dtype="uint8")
         with self._lock:
             reproject(source=rasterio.band(self._src, [1, 2, 3]), destination=dst[:3],
@@ -66,6 +78,22 @@ class Orthophoto:
                           zlevel=4) as png:
                 png.write(dst)
             return mem.read()
+
+
+@lru_cache(maxsize=4)
+def _bounds_wgs84(path: str, mtime_ns: int) -> tuple[float, float, float, float]:
+    with rasterio.open(path) as src:
+        return transform_bounds(src.crs, "EPSG:4326", *src.bounds)
+
+
+def leaflet_bounds(path: Path) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of the raster: a Leaflet TileLayer's `bounds`, so that the
+    maps never ask for a tile outside the orthophoto (the server refuses those with a 404)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    west, south, east, north = _bounds_wgs84(str(path), path.stat().st_mtime_ns)
+    return [[south, west], [north, east]]
 
 
 def valid_tile(z: int, x: int, y: int) -> str | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 
 from layers.registry import Layer
+from layers.tile_budget import DiskBudget
 
 EXTENT = 4096
 BUFFER = 64
@@ -68,8 +69,9 @@ class TileCache:
     """Tiles on disk by data revision, gzip-compressed (served as they are to clients that
     accept gzip: a warm tile costs a file read, not a compression); writes are atomic."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, budget: DiskBudget | None = None):
         self.root = root
+        self.budget = budget  # the size cap of var/tiles (layers/tile_budget.py)
 
     def _path(self, revision: int, layer_id: str, a: TileAddress) -> Path:
         return self.root / str(revision) / layer_id / str(a.z) / str(a.x) / f"{a.y}.mvt.gz"
@@ -82,11 +84,19 @@ class TileCache:
 
     def put(self, revision: int, layer_id: str, a: TileAddress, data: bytes) -> None:
         path = self._path(revision, layer_id, a)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        for attempt in range(2):  # the pruner may remove the (empty) folder between mkdir and mkstemp
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+                break
+            except FileNotFoundError:
+                if attempt:
+                    return  # not cached this time
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+        if self.budget is not None:
+            self.budget.wrote(len(data))
 
     def prune(self, keep_revision: int) -> None:
         """Remove the tiles of older revisions."""
@@ -95,6 +105,30 @@ class TileCache:
         for child in self.root.iterdir():
             if child.is_dir() and child.name.isdigit() and int(child.name) < keep_revision:
                 shutil.rmtree(child, ignore_errors=True)
+
+
+def tile_intersects(a: TileAddress, extent: tuple[float, float, float, float]) -> bool:
+    """Whether the tile (Web Mercator) meets `extent` (Web Mercator: minx, miny, maxx, maxy)."""
+    half = 20037508.342789244
+    size = 2 * half / (1 << a.z)
+    minx, maxy = -half + a.x * size, half - a.y * size
+    return not (minx >= extent[2] or minx + size <= extent[0] or maxy - size >= extent[3] or maxy <= extent[1])
+
+
+def territory_extent_3857(engine: Engine, fallback_crs84: tuple[float, float, float, float],
+                          margin_m: float = 500.0) -> tuple[float, float, float, float]:
+    """The published UATs' extent in Web Mercator, widened by `margin_m`; the country's (profile)
+    while no UAT is loaded."""
+    with engine.connect() as conn:
+        row = conn.execute(text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
+                                "(SELECT ST_Extent(ST_Transform(geom, 3857)) AS e FROM public_api.uat) s")).one()
+    if row[0] is None:
+        from pyproj import Transformer
+
+        t = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+        (x0, x1), (y0, y1) = t.transform([fallback_crs84[0], fallback_crs84[2]], [fallback_crs84[1], fallback_crs84[3]])
+        row = (x0, y0, x1, y1)
+    return (row[0] - margin_m, row[1] - margin_m, row[2] + margin_m, row[3] + margin_m)
 
 
 def data_revision(engine: Engine) -> int:

@@ -74,10 +74,14 @@ def test_a_tile_on_the_edge_is_transparent_outside_the_raster(client, raster):
     assert set(np.unique(alpha)) >= {0, 255}
 
 
-def test_a_tile_far_away_is_empty(client):
-    r = client.get(URL.format(z=15, x=1, y=1))
-    assert r.status_code == 204 and not r.data
-    assert "max-age" in r.headers["Cache-Control"]
+def test_a_tile_far_away_is_refused_and_not_cached(client, settings):
+    def cached():  # (the cache folder is shared with earlier runs: compare before and after)
+        return {(p, p.stat().st_mtime_ns) for p in (settings.tiles_dir / "orthophoto").glob("*/15/2/3.png")}
+
+    before = cached()
+    r = client.get(URL.format(z=15, x=2, y=3))
+    assert r.status_code == 404 and r.get_json()["message"]
+    assert cached() == before
 
 
 @pytest.mark.parametrize("z,x,y", [(23, 0, 0), (5, 32, 0), (5, 0, 32), (0, 1, 0)])

@@ -99,7 +99,7 @@ def test_orthophoto_tiles_show_the_raster_and_are_transparent_elsewhere(client, 
         assert (png.width, png.height, png.count) == (256, 256, 4)
         alpha = png.read(4)
     assert alpha.max() == 255
-    assert client.get("/api/tiles/orthophoto/15/1/1.png").status_code == 204
+    assert client.get("/api/tiles/orthophoto/15/1/1.png").status_code == 404  # outside the raster
     bad = client.get("/api/tiles/orthophoto/5/99/1.png")
     assert bad.status_code == 400 and bad.get_json()["message"]
 

@@ -7,6 +7,7 @@ import folium
 from markupsafe import Markup
 
 from gis.settings import Settings
+from layers.orthophoto import leaflet_bounds
 from webmap.pages import LOCAL_CSS, LOCAL_JS, LocalMap, render_map, territory
 
 LAYERS = (("parcels", "parcele"), ("buildings", "construcții"), ("addresses", "adrese"),
@@ -26,7 +27,8 @@ def review_html(settings: Settings, job: dict, report_html: str, csrf: str, can_
     where = territory(settings)
     m = ReviewMap(location=None, tiles=None, control_scale=True, max_zoom=22, min_zoom=8)
     folium.TileLayer(tiles="/api/tiles/orthophoto/{z}/{x}/{y}.png", attr="Ortofotoplan", name="Ortofotoplan",
-                     max_zoom=22, max_native_zoom=19, control=False).add_to(m)
+                     max_zoom=22, max_native_zoom=19, control=False,
+                     bounds=leaflet_bounds(settings.orthophoto)).add_to(m)
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     return render_map("import_review.html", m, {"job": job["id"], "status": job["status"], "colors": COLORS},

@@ -8,6 +8,7 @@ import folium
 from gis import land_use
 from gis.profiles import get_profile
 from gis.settings import Settings
+from layers.orthophoto import leaflet_bounds
 from webmap.i18n import LANGUAGE_NAMES, OFFICE_LANGUAGES, office_texts, tr
 from webmap.pages import LOCAL_CSS, LOCAL_JS, LocalMap, render_map, territory
 
@@ -30,7 +31,8 @@ def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: st
     profile = get_profile(settings.profile)
     m = OfficeMap(location=None, tiles=None, control_scale=True, max_zoom=22, min_zoom=8)
     folium.TileLayer(tiles="/api/tiles/orthophoto/{z}/{x}/{y}.png", attr="Ortofotoplan",
-                     name="Ortofotoplan", max_zoom=22, max_native_zoom=19, control=False).add_to(m)
+                     name="Ortofotoplan", max_zoom=22, max_native_zoom=19, control=False,
+                     bounds=leaflet_bounds(settings.orthophoto)).add_to(m)
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     config = {"csrf": csrf, "uat": uat, "year": year, "srid": profile.storage_srid,

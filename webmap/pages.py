@@ -13,6 +13,7 @@ from gis.certificates.kinds import all_kinds
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
+from layers.orthophoto import leaflet_bounds
 from layers.registry import load_layers
 from styles import load_styles
 from webmap.i18n import LANGUAGE_NAMES, LOCALES, t, texts
@@ -111,7 +112,8 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
                  max_zoom=21, min_zoom=8, prefer_canvas=False)
     basemap = folium.TileLayer(
         tiles="/api/tiles/orthophoto/{z}/{x}/{y}.png", attr=t("fictional", lang),
-        name=t("orthophoto", lang), max_zoom=21, max_native_zoom=19, overlay=False, control=False)
+        name=t("orthophoto", lang), max_zoom=21, max_native_zoom=19, overlay=False, control=False,
+        bounds=leaflet_bounds(settings.orthophoto))  # no tile asked outside the raster (a 404)
     basemap.add_to(m)
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
