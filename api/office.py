@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlalchemy import text
 
 from api.ratelimit import failure_bucket
@@ -11,6 +11,7 @@ from api.staff import (
     check_csrf,
     csrf_token,
     current_user,
+    end_session,
     requires,
     scope_by_uat,
     sign_in,
@@ -68,7 +69,7 @@ def login():
 @bp.post("/logout")
 def logout():
     check_csrf()
-    session.clear()
+    end_session("logout")
     return redirect(url_for("office.login_form"), 303)
 
 

@@ -9,40 +9,74 @@ staff call uses.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import hmac
 import secrets
 from datetime import UTC, datetime, timedelta
 from functools import wraps
 
-from flask import abort, current_app, request, session
+from flask import abort, current_app, g, request, session
 from sqlalchemy import select, text
 
 from gis import audit
-from gis.db import session_scope
+from gis.db import get_engine, session_scope
 from gis.models import User
 from gis.passwords import verify_password
 from gis.roles import STAFF
+from gis.sessions import SignedIn, look_up, open_session, revoke
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
 
 
 def csrf_token() -> str:
+    """The token every form and mutating call carries: derived from the session (its token,
+    keyed by the app's secret) once signed in; before that (the sign-in form) kept in the cookie."""
+    signed_in = _signed_in()
+    if signed_in is not None:
+        return _session_csrf(session["sid"])
     if "csrf" not in session:
         session["csrf"] = secrets.token_urlsafe(24)
     return session["csrf"]
 
 
+def _session_csrf(token: str) -> str:
+    key = str(current_app.secret_key).encode()
+    digest = hmac.new(key, b"csrf:" + token.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:32]
+
+
 def check_csrf() -> None:
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
-    if not hmac.compare_digest(sent.encode(), session.get("csrf", "-").encode()):  # bytes: any text compares
+    expected = _session_csrf(session["sid"]) if _signed_in() is not None else session.get("csrf", "-")
+    if not hmac.compare_digest(sent.encode(), expected.encode()):  # bytes: any text compares
         abort(403, description="the form expired or did not come from this site (CSRF); reload and retry")
 
 
+def _signed_in() -> SignedIn | None:
+    """The session the cookie names, checked in the database once per request (auth.session):
+    None when there is none or it was revoked, expired, or its account deactivated; the cookie
+    then forgets it."""
+    if "teritoriu_signed_in" in g:
+        return g.teritoriu_signed_in
+    found = None
+    token = session.get("sid")
+    if token is not None:
+        settings = current_app.extensions["teritoriu.settings"]
+        with get_engine(settings, "app").begin() as conn:
+            found = look_up(conn, token)
+        if found is None:
+            session.pop("sid", None)
+    g.teritoriu_signed_in = found
+    return found
+
+
 def current_user() -> dict | None:
-    if "user_id" not in session:
+    signed_in = _signed_in()
+    if signed_in is None:
         return None
-    return {"id": session["user_id"], "username": session["username"], "role": session["role"]}
+    return {"id": signed_in.user_id, "username": signed_in.username, "role": signed_in.role}
 
 
 def requires(*roles: str, csrf: bool = True):
@@ -91,10 +125,26 @@ def sign_in(username: str, password: str) -> tuple[dict | None, str]:
 
 
 def start_session(user: dict) -> None:
+    """Open a session (auth.session) for the account that signed in; the cookie carries only
+    its token."""
+    settings = current_app.extensions["teritoriu.settings"]
+    with session_scope(settings, actor=f"login:{user['username']}") as db:
+        token = open_session(db, user["id"], "password")
     session.clear()
-    session.update(user_id=user["id"], username=user["username"], role=user["role"], uats=user.get("uats"),
-                   csrf=secrets.token_urlsafe(24))
+    session["sid"] = token
     session.permanent = True
+    g.pop("teritoriu_signed_in", None)
+
+
+def end_session(reason: str = "logout") -> None:
+    """Log out: the session is revoked in the database (a copy of the cookie opens nothing)."""
+    token = session.get("sid")
+    if token is not None:
+        settings = current_app.extensions["teritoriu.settings"]
+        with get_engine(settings, "app").begin() as conn:
+            revoke(conn, token, reason)
+    session.clear()
+    g.pop("teritoriu_signed_in", None)
 
 
 # -- UAT scope: an account with UATs (auth.user_uat) reads and edits only those; an account
@@ -102,7 +152,8 @@ def start_session(user: dict) -> None:
 
 def user_uats() -> frozenset[int] | None:
     """The UATs the signed-in person works for; None: all of them."""
-    uats = session.get("uats")
+    signed_in = _signed_in()
+    uats = signed_in.uats if signed_in is not None else None
     return None if uats is None else frozenset(uats)
 
 

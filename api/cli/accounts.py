@@ -38,3 +38,77 @@ def user_create(username: str, full_name: str, role: str, email: str | None, pas
         return
     scope = f" for UAT {', '.join(map(str, sorted(set(uats))))}" if uats else ""
     click.echo(f"account {username} ({role}) created{scope}")
+
+
+def _change(what: str, username: str, call) -> None:
+    """Run an account change; say how many sessions it ended (every change here ends them)."""
+    from gis.accounts import AccountError
+
+    try:
+        ended = call()
+    except AccountError as exc:
+        if exc.field:
+            raise click.BadParameter(str(exc), param_hint=f"--{exc.field}") from None
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"account {username}: {what}; {ended} open session(s) ended")
+
+
+@user.command("deactivate")
+@click.argument("username")
+def user_deactivate(username: str) -> None:
+    """Deactivate an account: it signs in no more and its open sessions end at once."""
+    from gis.accounts import set_active
+
+    _change("deactivated", username, lambda: set_active(_settings(), username, False, actor="cli:user-deactivate"))
+
+
+@user.command("activate")
+@click.argument("username")
+def user_activate(username: str) -> None:
+    """Let a deactivated account sign in again."""
+    from gis.accounts import set_active
+
+    _change("active", username, lambda: set_active(_settings(), username, True, actor="cli:user-activate"))
+
+
+@user.command("set-role")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+def user_set_role(username: str, role: str) -> None:
+    """Give an account another role (its open sessions end)."""
+    from gis.accounts import set_role
+
+    _change(f"role {role}", username, lambda: set_role(_settings(), username, role, actor="cli:user-set-role"))
+
+
+@user.command("set-uats")
+@click.argument("username")
+@click.option("--uat", "uats", type=int, multiple=True,
+              help="SIRUTA of a UAT the account works for (repeat); none: every UAT.")
+def user_set_uats(username: str, uats: tuple[int, ...]) -> None:
+    """Scope an account to these UATs (its open sessions end)."""
+    from gis.accounts import set_uats
+
+    scope = ", ".join(map(str, sorted(set(uats)))) or "every UAT"
+    _change(f"works for {scope}", username, lambda: set_uats(_settings(), username, uats, actor="cli:user-set-uats"))
+
+
+@user.command("password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def user_password(username: str, password: str) -> None:
+    """Set a new password (stored as an scrypt hash; the account's open sessions end)."""
+    from gis.accounts import set_password
+
+    _change("password changed", username,
+            lambda: set_password(_settings(), username, password, actor="cli:user-password"))
+
+
+@user.command("sign-out")
+@click.argument("username")
+def user_sign_out(username: str) -> None:
+    """End every open session of an account (a lost laptop, a shared computer)."""
+    from gis.accounts import sign_out_everywhere
+
+    _change("signed out everywhere", username,
+            lambda: sign_out_everywhere(_settings(), username, actor="cli:user-sign-out"))
