@@ -55,9 +55,11 @@ def _cached_png(settings, path: Path, z: int, x: int, y: int) -> bytes | None:
 
 @bp.get("/<int:z>/<int:x>/<int:y>.png")
 def tile(z: int, x: int, y: int):
-    problem = valid_tile(z, x, y)
-    if problem:
-        abort(400, description=problem)
+    if valid_tile(z, x, y):  # an address that cannot exist
+        if not 0 <= z <= 22:
+            abort(400, description=message("tiles.zoom", z=z, tileset="orthophoto", min_zoom=MIN_ZOOM,
+                                           max_zoom=MAX_ZOOM))
+        abort(400, description=message("tiles.address", z=z, last=(1 << z) - 1))
     settings = current_app.extensions["teritoriu.settings"]
     path = settings.orthophoto
     if not path.exists():

@@ -73,8 +73,9 @@ def install(app: Flask) -> None:
         response.headers[HEADER] = rid
         if response.status_code >= 500 and not g.get("error_logged"):
             # answered by someone else (pygeoapi catches its providers' errors): still logged
-            LOGGER.error("%s answered on %s %s [request %s]", response.status_code, request.method,
-                         request.path, rid)
+            level = logging.ERROR if response.status_code == 500 else logging.WARNING  # 503: down, said so
+            LOGGER.log(level, "%s answered on %s %s [request %s]", response.status_code, request.method,
+                       request.path, rid)
             if response.is_json and not response.direct_passthrough:
                 body = response.get_json(silent=True)
                 if isinstance(body, dict) and "request_id" not in body:

@@ -101,12 +101,15 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
     def tile(collection_id: str, z: int, y: int, x: int):
         layer = layer_or_404(collection_id)
         address = TileAddress(z, x, y)
+        min_zoom, max_zoom = layer.tiles.get("min_zoom", 0), layer.tiles.get("max_zoom", 22)
         try:
             address.check(layer)
-        except TileRequestError as exc:
-            abort(400, description=str(exc))
+        except TileRequestError:  # an address that cannot exist
+            if not 0 <= z <= 22:
+                abort(400, description=message("tiles.zoom", z=z, tileset=layer.id, min_zoom=min_zoom,
+                                               max_zoom=max_zoom))
+            abort(400, description=message("tiles.address", z=z, last=(1 << z) - 1))
         # beyond the tileset (tileMatrixSetLimits, the territory): refused, never rendered nor cached
-        min_zoom, max_zoom = layer.tiles.get("min_zoom", 0), layer.tiles.get("max_zoom", 22)
         if not min_zoom <= z <= max_zoom:
             abort(404, description=message("tiles.zoom", z=z, tileset=layer.id, min_zoom=min_zoom, max_zoom=max_zoom))
         revision = data_revision(engine)
