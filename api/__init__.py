@@ -21,7 +21,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=settings.secret_key or _local_secret(settings),
         JSON_AS_ASCII=False,
-        MAX_CONTENT_LENGTH=200 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.base_url.startswith("https://"),
@@ -29,8 +28,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.json.ensure_ascii = False
     app.extensions["teritoriu.settings"] = settings
-    from api import ratelimit
+    from api import bodies, ratelimit
 
+    bodies.install(app)  # first: every body is measured before anything reads it (api/bodies.py)
     ratelimit.install(app, settings.rate_limit_per_s)
     from api import compression
 

@@ -16,6 +16,7 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
+from api.bodies import FORM, JSON, body_limit
 from api.ratelimit import rate_limited
 from api.staff import requires, scope_by_uat
 from gis.certificates.kinds import get_kind, names, spelled
@@ -92,6 +93,7 @@ def _owned(request_id: int):
 
 
 @bp.post("")
+@body_limit(FORM, *JSON)
 @rate_limited("requests", share=0.1)
 def post():
     info = create(validated_request(request.get_json(silent=True)), "public:request")

@@ -21,6 +21,7 @@ from pathlib import Path
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import text
 
+from api.bodies import MB, body_limit
 from api.staff import current_user, requires, scope_by_uat
 from gis.db import get_engine
 from gis.roles import EDITORS, UPLOADERS
@@ -120,6 +121,7 @@ def status_is_final(settings, job: int) -> bool:
 
 
 @bp.post("")
+@body_limit(200 * MB, staff=True)  # 200 MB for signed-in staff only (api/bodies.py)
 @requires(*UPLOADERS)
 def upload():
     settings = _settings()

@@ -8,6 +8,7 @@ import secrets
 
 from flask import Blueprint, Response, redirect, request, session, url_for
 
+from api.bodies import FORM, HTML_FORM, body_limit
 from api.certificates import _owned, create, validated_request
 from gis.certificates.kinds import get_kind
 from gis.request_states import ISSUED, PUBLIC_LABELS
@@ -42,6 +43,7 @@ def _form(lang: str, kind: str, values: dict, error: str = "", status: int = 200
 
 
 @bp.post("/cereri/noua")
+@body_limit(FORM, *HTML_FORM)
 def submit():
     lang = pick_language(request.args.get("lang") or request.cookies.get("lang"))
     form = request.form

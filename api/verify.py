@@ -7,6 +7,7 @@ import hashlib
 
 from flask import Blueprint, Response, abort, current_app, request
 
+from api.bodies import KB, UPLOAD, body_limit
 from api.messages import request_language, verify_texts
 from gis.certificates import lookup, stored_pdf
 from gis.certificates.kinds import get_kind
@@ -32,6 +33,7 @@ def _page(rows: list | None, verdict: str | None = None, status: int = 200, void
 
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
+@body_limit(MAX_UPLOAD + 64 * KB, *UPLOAD)  # the PDF and the form around it, refused before it is read
 def verify(code: str):
     settings = current_app.extensions["teritoriu.settings"]
     if len(code) > 40:

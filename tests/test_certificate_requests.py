@@ -109,11 +109,11 @@ def test_bad_requests_are_refused_and_write_nothing(client, engine, number, fiel
     assert requests_count(engine) == before
 
 
-def test_a_body_that_is_not_json_is_a_400(client, engine):
+def test_a_body_that_is_not_json_is_a_415(client, engine):
     before = requests_count(engine)
     r = client.post("/api/certificates", data="parcels=1", content_type="text/plain",
                     environ_base={"REMOTE_ADDR": "10.66.255.1"})
-    assert r.status_code == 400 and requests_count(engine) == before
+    assert r.status_code == 415 and requests_count(engine) == before
 
 
 def test_filing_is_rate_limited_per_client(client, number):
