@@ -31,7 +31,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api import bodies, ratelimit
 
     bodies.install(app)  # first: every body is measured before anything reads it (api/bodies.py)
-    ratelimit.install(app, settings.rate_limit_per_s)
+    ratelimit.install(app, settings)
     from api import compression
 
     compression.install(app)

@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlalchemy import text
 
-from api.ratelimit import failure_bucket
+from api.bodies import FORM, HTML_FORM, body_limit
+from api.ratelimit import SignInAttempt
 from api.staff import (
     check_csrf,
     csrf_token,
@@ -43,25 +44,23 @@ def login_form(message: str = "", status: int = 200):
     return _page("office_login.html", "Teritoriu — personal", status, message=message)
 
 
-# Failed sign-ins per client address: the per-account lockout stops guessing one password,
-# this stops trying one password on many accounts.
-FAILED_SIGN_INS, FAILURE_WINDOW_S = 20, 15 * 60
-
-
+# Sign-in attempts are counted per client address and per account name from that address, in
+# PostgreSQL for every worker (api.ratelimit.SignInAttempt; TERITORIU_SIGN_IN_*): nobody can lock
+# an account for everyone else, and the answers do not tell which names exist.
 @bp.post("/login")
+@body_limit(FORM, *HTML_FORM)
 def login():
     check_csrf()
-    failures = failure_bucket("failed-sign-ins", FAILED_SIGN_INS, FAILURE_WINDOW_S)
-    client = request.remote_addr or "?"
-    if failures and (wait := failures.wait(client)):
-        minutes = max(1, round(wait / 60))
-        return login_form(f"Prea multe încercări eșuate de la această adresă; reîncercați peste {minutes} min. "
-                          f"(Too many failed sign-ins from this address; retry in {minutes} min.)", 429)
-    user, message = sign_in(request.form.get("username", ""), request.form.get("password", ""))
+    username = request.form.get("username", "")
+    attempt = SignInAttempt(username)
+    if attempt.refused:
+        response = login_form(attempt.message, 429)
+        response.headers["Retry-After"] = str(attempt.retry_after)
+        return response
+    user, message = sign_in(username, request.form.get("password", ""))
     if user is None:
-        if failures:
-            failures.allow(client)
         return login_form(message, 401)
+    attempt.succeeded()
     start_session(user)
     return redirect(url_for("office.home"), 303)
 

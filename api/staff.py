@@ -1,7 +1,8 @@
 """Staff sign-in (sessions), roles and CSRF: the pieces every /office page and every mutating
 staff call uses.
 
-- passwords: scrypt (gis.passwords); 5 failed attempts lock an account for 15 minutes;
+- passwords: scrypt (gis.passwords); failed sign-ins are throttled per client address and per
+  account name from that address (api.ratelimit.SignInAttempt), never by locking the account;
 - the session cookie is HttpOnly, SameSite=Lax (Secure behind https);
 - every mutating call carries the session's CSRF token (form field `csrf` or header
   `X-CSRF-Token`), compared in constant time.
@@ -13,7 +14,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
 from functools import wraps
 
 from flask import abort, current_app, g, request, session
@@ -22,12 +22,9 @@ from sqlalchemy import select, text
 from gis import audit
 from gis.db import get_engine, session_scope
 from gis.models import User
-from gis.passwords import verify_password
+from gis.passwords import spend_verification, verify_password
 from gis.roles import STAFF
 from gis.sessions import SignedIn, look_up, open_session, revoke
-
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 
 
 def csrf_token() -> str:
@@ -97,25 +94,18 @@ def requires(*roles: str, csrf: bool = True):
 
 
 def sign_in(username: str, password: str) -> tuple[dict | None, str]:
-    """(user, "") on success, (None, message) otherwise; failures count towards a lockout."""
+    """(user, "") on success, (None, message) otherwise. A name without an account, an inactive
+    account and a wrong password get the same answer for the same work (one scrypt with the same
+    parameters, no write); throttling is the caller's (api.ratelimit.SignInAttempt)."""
     settings = current_app.extensions["teritoriu.settings"]
-    now = datetime.now(UTC)
     with session_scope(settings, actor=f"login:{username[:64]}") as db:
-        user = db.scalar(select(User).where(User.username == username.strip().lower()).with_for_update())
+        user = db.scalar(select(User).where(User.username == username.strip().lower()))
         generic = "wrong user name or password"
         if user is None or not user.active:
-            verify_password(password, "scrypt$16384$8$1$AAAA$AAAA")  # same time either way
+            spend_verification(password)
             return None, generic
-        if user.locked_until and user.locked_until > now:
-            return None, "this account is locked after repeated failed sign-ins; retry later"
         if not verify_password(password, user.password_hash):
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
             return None, generic
-        user.failed_logins = 0
-        user.locked_until = None
         audit.record(db, user.username, "login", "auth.user", str(user.id))
         if user.role not in STAFF:
             return None, "this account is not a staff account"

@@ -55,6 +55,22 @@ class Settings:
     signing_cert: str = ""
     # Public lookups and searches per second and client (bursts up to 3 s worth); 0 = no limit.
     rate_limit_per_s: int = 20
+    # Reverse proxies in front of the app whose X-Forwarded-For is believed (hops); 0: none, the
+    # client is the connection's peer address.
+    trusted_proxies: int = 0
+    # Shared limits (PostgreSQL, every worker and server): each is a count per fixed window of
+    # seconds; a limit 0 switches it off. Failed sign-ins per client address, and per account typed
+    # from one address (no account is ever locked for everyone).
+    sign_in_failures_per_address: int = 20
+    sign_in_failures_per_account: int = 5
+    sign_in_window_s: int = 15 * 60
+    # Certificate requests filed (registry numbers taken) per client address and per e-mail.
+    filings_per_address: int = 10
+    filings_per_email: int = 5
+    filing_window_s: int = 3600
+    # Certificate checks (/verify) per client address.
+    verify_per_address: int = 60
+    verify_window_s: int = 600
     # Editing the cadastre: measured vs legal area beyond this share is a warning; a strip
     # narrower than edit_gap_width_m between neighbours is a sliver (an error); a save with
     # "snap" moves vertices within snap_tolerance_m onto the neighbours' vertices and edges;
