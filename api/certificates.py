@@ -17,7 +17,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from api.bodies import FORM, JSON, body_limit
-from api.ratelimit import rate_limited
+from api.ratelimit import filing_quota, rate_limited
 from api.staff import requires, scope_by_uat
 from gis.certificates.kinds import get_kind, names, spelled
 from gis.certificates.rules import CertificateError
@@ -68,8 +68,9 @@ def validated_request(data: dict) -> dict:
 
 def create(fields: dict, actor: str):
     try:
-        return file_request(_settings(), fields["kind"], fields["parcels"], fields["purpose"],
-                            fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"))
+        with filing_quota(fields["email"]):  # per address and e-mail, for every worker: 429 beyond
+            return file_request(_settings(), fields["kind"], fields["parcels"], fields["purpose"],
+                                fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"))
     except ParcelNotFound as exc:
         abort(404, description=str(exc))
     except CertificateError as exc:

@@ -56,7 +56,10 @@ def submit():
         description = getattr(exc, "description", None)
         if description is None:
             raise
-        return _form(lang, kind, form, description, getattr(exc, "code", 400))
+        response = _form(lang, kind, form, description, getattr(exc, "code", 400))
+        if getattr(exc, "retry_after", None):  # too many filings (api.ratelimit.filing_quota)
+            response.headers["Retry-After"] = str(exc.retry_after)
+        return response
     return redirect(url_for("requests_page.status", request_id=info.id, token=info.access_token,
                             lang=lang), 303)
 
