@@ -98,7 +98,7 @@ def check_coverage_args(shape: CoverageShape, args) -> list[tuple[str, str]]:
         raise refuse("coverage.unknown_parameter", names=", ".join(_short(n) for n in unknown[:5]),
                      allowed=", ".join(PARAMETERS))
     for name in names:
-        if len(args.getlist(name)) > 1:
+        if len(args.getlist(name)) > 1 and name != "subset":  # subset=x(..)&subset=y(..) is one subset
             raise refuse("coverage.repeated_parameter", name=name)
     out: list[tuple[str, str]] = []
     if "lang" in args:
@@ -110,7 +110,7 @@ def check_coverage_args(shape: CoverageShape, args) -> list[tuple[str, str]]:
             raise refuse("coverage.format", value=_short(f), allowed=", ".join(FORMATS))
         out.append(("f", f))
 
-    subsets = _subsets(shape, args.get("subset"), refuse)
+    subsets = _subsets(shape, ",".join(args.getlist("subset")) if "subset" in args else None, refuse)
     bbox = _bbox(shape, args.get("bbox"), args.get("bbox-crs"), refuse)
     if bbox is not None and any(axis in subsets for axis in shape.axes):
         raise refuse("coverage.bbox_and_subset", axes=", ".join(shape.axes))

@@ -129,6 +129,13 @@ def test_a_subset_inside_the_extent_still_works(client):
     assert r.status_code == 200 and r.data[:2] in (b"II", b"MM")
 
 
+def test_subset_may_be_given_once_per_axis(client):
+    r = client.get(f"{COVERAGE}?subset=x(248000:248100)&subset=y(603000:603100)&f=json")
+    assert r.status_code == 200 and r.get_json()["domain"]["axes"]["x"]["start"] == 248000
+    twice = client.get(f"{COVERAGE}?subset=x(248000:248100)&subset=x(248000:248100)")
+    assert twice.status_code == 400 and "247823" in twice.get_json()["description"]
+
+
 def test_a_range_overlapping_the_edge_is_clamped_to_the_raster(client, tmp_path):
     import rasterio
 
