@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import math
 import os
@@ -105,6 +106,27 @@ def viewport_tiles(lon: float, lat: float, z: int, width: int, height: int) -> l
     ys = range(int((py - height / 2) // 256), int((py + height / 2 - 1) // 256) + 1)
     tiles = [(x, y) for x in xs for y in ys if 0 <= x < (1 << z) and 0 <= y < (1 << z)]
     return sorted(tiles, key=lambda t: (t[0] * 256 + 128 - px) ** 2 + (t[1] * 256 + 128 - py) ** 2)
+
+
+@functools.cache
+def _orthophoto_box() -> list[list[float]] | None:
+    from layers.orthophoto import leaflet_bounds
+
+    return leaflet_bounds(load_settings().orthophoto)
+
+
+def orthophoto_has(z: int, x: int, y: int) -> bool:
+    """Whether the map asks for this orthophoto tile: Leaflet's `bounds` (webmap/) keeps it from
+    asking for tiles outside the raster, which the server refuses (404)."""
+    box = _orthophoto_box()
+    if box is None:
+        return False
+    n = 1 << z
+    west, east = x / n * 360 - 180, (x + 1) / n * 360 - 180
+    north = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
+    south = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + 1) / n))))
+    (s, w), (nn, e) = box
+    return west < e and east > w and south < nn and north > s
 
 
 def cpu_seconds(server_pid: int, db_name: str) -> dict[int, tuple[str, float]]:
@@ -264,7 +286,8 @@ class Citizen:
         z = self.rng.randint(15, 18)
         urls = []
         for x, y in viewport_tiles(lon, lat, z, *self.viewport):
-            urls.append(("tile, orthophoto PNG", f"/api/tiles/orthophoto/{z}/{x}/{y}.png"))
+            if orthophoto_has(z, x, y):
+                urls.append(("tile, orthophoto PNG", f"/api/tiles/orthophoto/{z}/{x}/{y}.png"))
             for layer in ("parcels", "buildings"):
                 urls.append((f"tile, {layer} MVT", f"/ogc/collections/{layer}/tiles/WebMercatorQuad/{z}/{y}/{x}"))
         if self.live():
