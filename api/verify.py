@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, request
 
 from api.bodies import KB, UPLOAD, body_limit
 from api.messages import request_language, verify_texts
+from api.ratelimit import verify_quota
 from gis.certificates import lookup, stored_pdf
 from gis.certificates.kinds import get_kind
 from gis.db import get_engine
@@ -35,6 +36,7 @@ def _page(rows: list | None, verdict: str | None = None, status: int = 200, void
 @bp.route("/verify/<code>", methods=["GET", "POST"])
 @body_limit(MAX_UPLOAD + 64 * KB, *UPLOAD)  # the PDF and the form around it, refused before it is read
 def verify(code: str):
+    verify_quota()  # lookups per client address, for every worker (api.ratelimit): 429 beyond
     settings = current_app.extensions["teritoriu.settings"]
     if len(code) > 40:
         abort(404)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import Connection, text
 
 from gis.certificates.rules import CertificateFacts, certificate_facts
-from gis.certificates.workflow import _pdf, file_request, issue_request
+from gis.certificates.workflow import _pdf, file_request, issue_request, normalize_code
 from gis.db import get_engine
 from gis.faults import fault_point
 from gis.settings import Settings
@@ -84,7 +84,7 @@ def lookup(conn: Connection, code: str) -> Verification | None:
                ARRAY(SELECT jsonb_array_elements(d.facts -> 'parcels') ->> 'cadastral_number'), r.status,
                r.cancel_reason, r.cancelled_at
         FROM registry.document d JOIN registry.request r ON r.id = d.request_id
-        WHERE d.verification_code = :c"""), {"c": code.strip().upper()}).one_or_none()
+        WHERE d.verification_code = :c"""), {"c": normalize_code(code)}).one_or_none()
     if row is None:
         return None
     return Verification(row[0], row[1], row[2], row[3], row[4], mask(row[5]), list(row[8]), row[6],
@@ -93,5 +93,5 @@ def lookup(conn: Connection, code: str) -> Verification | None:
 
 def stored_pdf(conn: Connection, code: str) -> bytes | None:
     pdf = conn.execute(text("SELECT pdf FROM registry.document WHERE verification_code = :c"),
-                       {"c": code.strip().upper()}).scalar_one_or_none()
+                       {"c": normalize_code(code)}).scalar_one_or_none()
     return bytes(pdf) if pdf is not None else None

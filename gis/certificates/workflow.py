@@ -73,9 +73,22 @@ def facts_json(facts: CertificateFacts) -> dict:
     return json.loads(json.dumps(data, default=_json_default))
 
 
+# Verification codes: 16 characters of Crockford's base32 (no I, L, O, U), 80 bits, in groups of
+# four. Codes issued before carry 12 hex digits (48 bits, XXXX-XXXX-XXXX) and keep verifying.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 16
+
+
 def _code() -> str:
-    raw = secrets.token_hex(6).upper()
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return "-".join(raw[i:i + 4] for i in range(0, CODE_LENGTH, 4))
+
+
+def normalize_code(code: str) -> str:
+    """A code as typed (any case, spaces or dashes anywhere, O for 0, I or L for 1) in its stored
+    spelling; the substitutions are safe for the older hex codes, which have none of those letters."""
+    raw = "".join(code.split()).replace("-", "").upper().translate(str.maketrans("OIL", "011"))
+    return "-".join(raw[i:i + 4] for i in range(0, len(raw), 4)) if len(raw) in (12, CODE_LENGTH) else raw
 
 
 def verify_url(settings: Settings, code: str) -> str:
@@ -110,7 +123,7 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
             extends = conn.execute(text(
                 "SELECT d.id FROM registry.document d JOIN registry.request r ON r.id = d.request_id "
                 "WHERE d.verification_code = :c AND d.kind = ANY(:extendable) AND r.status <> 'cancelled'"),
-                {"c": extends_code.strip().upper(),
+                {"c": normalize_code(extends_code),
                  "extendable": [k.name for k in all_kinds().values() if k.extendable]}).scalar_one_or_none()
             if extends is None:
                 raise CertificateError("only an issued, valid certificate of urbanism can be extended")
