@@ -7,25 +7,41 @@ workspace and its login (issue 6); until then they are done with `teritoriu cert
                                                -> 201 {id, registry_number, status, fee, token, ...}
     GET  /api/certificates/<id>?token=...      -> the request's state
     GET  /api/certificates/<id>.pdf?token=...  -> the draft (PROIECT) or, once issued, the PDF
+    POST /api/certificates/<id>/<draft|review|issue|cancel>  -> an officer's action (session + CSRF)
+
+Who reads a request: its applicant, with the token and no staff session; officers and admins of
+its UAT, with their session (never a token). Anyone else, a surveyor included, gets the 404 of an
+unknown id. Reads change no state, except the applicant's first download of the issued document.
 """
 
 from __future__ import annotations
 
 import hmac
 import re
+from dataclasses import dataclass
+from typing import NoReturn
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from api.bodies import FORM, JSON, body_limit
+from api.messages import message
 from api.ratelimit import filing_quota, rate_limited
 from api.staff import requires, scope_by_uat
 from gis.certificates.kinds import get_kind, names, spelled
 from gis.certificates.rules import CertificateError
-from gis.certificates.workflow import RequestNotFound, download, draft_pdf, file_request, get_request
+from gis.certificates.workflow import (
+    RequestInfo,
+    RequestNotFound,
+    download,
+    draft_pdf,
+    file_request,
+    get_request,
+    issued_pdf,
+)
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound
 from gis.request_states import ISSUED
-from gis.roles import EDITORS, is_staff
+from gis.roles import EDITORS, reads_requests
 
 bp = Blueprint("certificates", __name__, url_prefix="/api/certificates")
 scope_by_uat(bp)
@@ -77,20 +93,41 @@ def create(fields: dict, actor: str):
         abort(400, description=str(exc))
 
 
-def _owned(request_id: int):
-    """The request, if the caller holds its token or is signed-in staff."""
-    from api.staff import current_user
+@dataclass(frozen=True)
+class Reader:
+    """Who reads a request: its applicant (the token, no staff session) or an officer of its UAT."""
+    info: RequestInfo
+    applicant: bool
 
-    token = request.args.get("token", "")
+
+def _no_request(request_id: int) -> NoReturn:
+    abort(404, description=message("request.not_found", id=request_id))
+
+
+def _owned(request_id: int) -> Reader:
+    """The request, for whoever may read it; everyone else gets the 404 of an unknown id (the id is
+    never confirmed). Staff use their session, never a token: officers and admins (gis.roles
+    REQUEST_READERS) of the request's UAT read it, and the read is logged (it shows personal data);
+    surveyors and other UATs' staff do not. Without a staff session, the request's token opens it."""
+    from api.auth import record_staff_read
+    from api.staff import current_user, user_uats
+
     with get_engine(_settings(), "app").connect() as conn:
         try:
             info = get_request(conn, request_id)
         except RequestNotFound:
-            abort(404, description=f"no certificate request {request_id}")
-    staff = is_staff((current_user() or {}).get("role"))
-    if not staff and (not token or not hmac.compare_digest(token.encode(), info.access_token.encode())):
-        abort(404, description=f"no certificate request {request_id}")
-    return info
+            _no_request(request_id)
+    user = current_user()
+    if user is None:
+        token = request.args.get("token", "")
+        if not token or not hmac.compare_digest(token.encode(), info.access_token.encode()):
+            _no_request(request_id)
+        return Reader(info, applicant=True)
+    uats = user_uats()
+    if not reads_requests(user["role"]) or (uats is not None and info.uat_siruta not in uats):
+        _no_request(request_id)
+    record_staff_read(_settings(), user, "registry.request", str(info.id), info.uat_siruta)
+    return Reader(info, applicant=False)
 
 
 @bp.post("")
@@ -105,13 +142,15 @@ def post():
 
 @bp.get("/<int:request_id>")
 def status(request_id: int):
-    return jsonify(_owned(request_id).to_json())
+    response = jsonify(_owned(request_id).info.to_json())
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
-@bp.post("/<int:request_id>/<any(review, issue, cancel):action>")
+@bp.post("/<int:request_id>/<any(review, issue, cancel, draft):action>")
 @requires(*EDITORS)
 def officer_action(request_id: int, action: str):
-    """Officer actions (signed-in session + X-CSRF-Token): review, issue, cancel {reason}."""
+    """Officer actions (signed-in session + X-CSRF-Token): draft, review, issue, cancel {reason}."""
     from api.office import act
 
     reason = str((request.get_json(silent=True) or {}).get("reason", ""))
@@ -120,15 +159,21 @@ def officer_action(request_id: int, action: str):
 
 @bp.get("/<int:request_id>.pdf")
 def pdf(request_id: int):
-    info = _owned(request_id)
+    """The draft or the issued document. A read changes no state, except the applicant's first
+    download of the issued document, recorded as the applicant (never a staff read)."""
+    reader = _owned(request_id)
+    info = reader.info
     try:
         if info.status in ISSUED:
-            data = download(_settings(), request_id, "public:download")
+            if reader.applicant and request.method == "GET":  # not a HEAD: nothing was downloaded
+                data = download(_settings(), request_id, f"applicant:request-{request_id}")
+            else:
+                data = issued_pdf(_settings(), request_id)
             name = f"certificat-{info.kind}-{info.registry_number}-{info.year}.pdf"
         elif info.status == "cancelled":
             abort(409, description=f"the request was cancelled: {info.cancel_reason}")
         else:
-            data = draft_pdf(_settings(), request_id, "public:draft")
+            data = draft_pdf(_settings(), request_id)
             name = f"proiect-{info.kind}-{info.registry_number}-{info.year}.pdf"
     except CertificateError as exc:
         abort(409, description=str(exc))

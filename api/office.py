@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlalchemy import text
 
+from api import messages
 from api.bodies import FORM, HTML_FORM, body_limit
 from api.ratelimit import SignInAttempt
 from api.staff import (
@@ -22,10 +23,10 @@ from api.staff import (
 )
 from gis import import_states
 from gis.certificates.rules import CertificateError
-from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review
+from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review, start_draft
 from gis.db import get_engine
 from gis.request_states import STAFF_LABELS, allows
-from gis.roles import EDITORS, STAFF
+from gis.roles import EDITORS, STAFF, reads_requests
 from importers.pipeline import fail_interrupted_jobs
 from webmap.simple_page import render_page, report_html
 
@@ -77,6 +78,8 @@ def logout():
 def home():
     settings = current_app.extensions["teritoriu.settings"]
     scope, params = uat_filter_sql("r.uat_siruta")
+    if not reads_requests(current_user()["role"]):  # surveyors: no certificate requests (gis.roles)
+        scope = "FALSE"
     with get_engine(settings, "app").connect() as conn:
         rows = conn.execute(text(f"""
             SELECT r.id, r.registry_number || '/' || r.year, r.kind, r.applicant_name, r.status, r.fee,
@@ -88,7 +91,8 @@ def home():
     officer = current_user()["role"] in EDITORS
     table = [{"id": r[0], "number": r[1], "kind": r[2], "parcels": r[6], "applicant": r[3],
               "status_label": STATUS.get(r[4], r[4]), "fee": str(r[5]), "cancellable": allows(r[4], "cancel"),
-              "actions": [(action, label) for action, label in (("review", "Verificare"), ("issue", "Emite"))
+              "actions": [(action, label) for action, label in (("draft", "Proiect"), ("review", "Verificare"),
+                                                                ("issue", "Emite"))
                           if allows(r[4], action)]}
              for r in rows]
     return _page("office_home.html", "Teritoriu — birou", officer=officer, rows=table)
@@ -119,18 +123,20 @@ def act(request_id: int, action: str, reason: str = ""):
     settings = current_app.extensions["teritoriu.settings"]
     actor = f"{current_user()['role']}:{current_user()['username']}"
     try:
+        if action == "draft":  # the officer's explicit action: viewing the draft changes nothing
+            return start_draft(settings, request_id, actor)
         if action == "review":
             return send_to_review(settings, request_id, actor)
         if action == "issue":
             return issue_request(settings, request_id, actor)[0]
         return cancel(settings, request_id, reason, actor)
-    except RequestNotFound as exc:
-        abort(404, description=str(exc))
+    except RequestNotFound:
+        abort(404, description=messages.message("request.not_found", id=request_id))
     except CertificateError as exc:
         abort(400 if "reason" in str(exc) else 409, description=str(exc))
 
 
-@bp.post("/requests/<int:request_id>/<any(review, issue, cancel):action>")
+@bp.post("/requests/<int:request_id>/<any(review, issue, cancel, draft):action>")
 @requires(*EDITORS)
 def request_action(request_id: int, action: str):
     act(request_id, action, request.form.get("reason", ""))

@@ -10,12 +10,14 @@ from flask import Blueprint, Response, redirect, request, session, url_for
 
 from api.bodies import FORM, HTML_FORM, body_limit
 from api.certificates import _owned, create, validated_request
+from api.staff import scope_by_uat
 from gis.certificates.kinds import get_kind
 from gis.request_states import ISSUED, PUBLIC_LABELS
 from webmap.i18n import pick_language, t
 from webmap.simple_page import render_page
 
 bp = Blueprint("requests_page", __name__)
+scope_by_uat(bp)  # a signed-in account of other UATs: another UAT's request is a 404 (api.staff)
 STATUS = PUBLIC_LABELS  # the request states: gis/request_states.py
 
 
@@ -67,11 +69,15 @@ def submit():
 @bp.get("/cereri/<int:request_id>")
 def status(request_id: int):
     lang = pick_language(request.args.get("lang") or request.cookies.get("lang"))
-    info = _owned(request_id)
-    pdf = f"/api/certificates/{info.id}.pdf?token={info.access_token}"
+    reader = _owned(request_id)  # the applicant (token) or an officer of its UAT (session); else 404
+    info = reader.info
+    # the token is the applicant's: it goes back only into the applicant's own page, never a staff one
+    pdf = (url_for("certificates.pdf", request_id=info.id, token=info.access_token) if reader.applicant
+           else url_for("certificates.pdf", request_id=info.id))
     rows = [("Număr de înregistrare", info.number_label), ("Starea", STATUS.get(info.status, info.status)),
             ("Imobile", ", ".join(info.cadastral_numbers)), ("În scopul", info.purpose),
             ("Taxa", f"{info.fee} lei" if info.fee is not None else "—")]
-    return render_page("request_status.html", title=f"Cererea nr. {info.number_label}", lang=lang, rows=rows,
+    return render_page("request_status.html", private=True, title=f"Cererea nr. {info.number_label}", lang=lang,
+                       rows=rows,
                        pdf=pdf, issued=info.status in ISSUED,
                        cancel_reason=(info.cancel_reason or "") if info.status == "cancelled" else None)

@@ -174,6 +174,17 @@ _OWNERS = {
 }
 
 
+def _no_request(request_id: int) -> None:
+    from api.messages import message
+
+    abort(404, description=message("request.not_found", id=request_id))
+
+
+# Records another UAT's staff must not even learn exist: a citizen's certificate request is
+# answered with the 404 of an unknown id (not a 403 naming its UAT), like an anonymous guess.
+_UNCONFIRMED = {"request_id": _no_request}
+
+
 def scope_by_uat(bp) -> None:
     """Check, before any view of `bp`, that every UAT the request names or touches (a `uat`
     argument or field, the parcel, street, request or import in the path, the parcels of a
@@ -196,7 +207,10 @@ def scope_by_uat(bp) -> None:
                 named += [_owner("parcel_id", i) for i in ids]
         for arg, value in (request.view_args or {}).items():
             if arg in _OWNERS and isinstance(value, int):
-                named.append(_owner(arg, value))
+                owner = _owner(arg, value)
+                if arg in _UNCONFIRMED and owner is not None and owner not in user_uats():
+                    _UNCONFIRMED[arg](value)  # another UAT's request: as if it did not exist
+                named.append(owner)
         for uat in named:
             require_uat(uat)
 

@@ -27,8 +27,10 @@ ISSUED = frozenset({"issued", "downloaded"})
 # no draft any more
 CLOSED = ISSUED | {"cancelled"}
 
-# officers' actions (URL words) → the state they move a request to
-ACTIONS = {"review": "review", "issue": "issued", "cancel": "cancelled"}
+# officers' actions (URL words, always a POST) → the state they move a request to. Reads (the
+# status, the draft, the PDF) change no state, except the applicant's first download of an issued
+# document (with the request's token), which makes it "downloaded".
+ACTIONS = {"draft": "draft", "review": "review", "issue": "issued", "cancel": "cancelled"}
 
 # the names of the states: for the staff workspace and for the applicant's status page
 STAFF_LABELS = {"received": "înregistrată", "draft": "proiect", "review": "în verificare", "issued": "emis",
@@ -42,5 +44,5 @@ def can_move(state: str, to: str) -> bool:
 
 
 def allows(state: str, action: str) -> bool:
-    """Whether an officer's `action` (review, issue, cancel) applies to a request in `state`."""
+    """Whether an officer's `action` (draft, review, issue, cancel) applies to a request in `state`."""
     return can_move(state, ACTIONS[action])

@@ -45,3 +45,14 @@ RESTRICTED_READERS: dict[str, tuple[str, ...]] = {
 def may_read(role: str | None, what: str) -> bool:
     """Whether a staff `role` reads the restricted collection (or view) `what`."""
     return role in RESTRICTED_READERS.get(what, ())
+
+
+# -- Certificate requests: which staff role reads them -------------------------------------------
+# A request names its applicant (and the PDF prints the name); officers review and issue them,
+# admins answer for them. Surveyors have no business with requests. A staff read is further held
+# to the account's UATs (api.staff.user_uats); the applicant follows a request with its token.
+REQUEST_READERS = ("officer", "admin")
+
+
+def reads_requests(role: str | None) -> bool:
+    return role in REQUEST_READERS

@@ -48,7 +48,8 @@ def test_a_request_gets_the_next_number_and_a_draft(client, engine, number):
     assert state["registry_number"] == a["registry_number"] and "token" not in state
     draft = client.get(f"/api/certificates/{a['id']}.pdf?token={a['token']}")
     assert draft.status_code == 200 and draft.mimetype == "application/pdf"
-    assert client.get(f"/api/certificates/{a['id']}?token={a['token']}").get_json()["status"] == "draft"
+    # viewing the draft is a read: the request stays received (issue 17, item 14)
+    assert client.get(f"/api/certificates/{a['id']}?token={a['token']}").get_json()["status"] == "received"
 
 
 def test_without_the_token_a_request_does_not_exist(client, number):

@@ -138,6 +138,54 @@ def test_staff_of_one_uat_reach_only_its_records(app, two_uats, staff_client):
     assert client.get("/ogc/collections/parcel_assessments/items?limit=1").status_code == 401
 
 
+def test_requests_and_their_documents_stay_in_their_uat(loaded, engine, two_uats, staff_client):
+    """Issue 17, item 3: every route that serves a request or its document, draft and issued, for
+    the request's UAT's officer (200), another UAT's officer (404, like an unknown id: the id is not
+    confirmed), a surveyor even of the request's UAT (404: no business with requests) and a county
+    administrator (200); another UAT's officer's actions move nothing."""
+    from gis.certificates.workflow import file_request, issue_request
+
+    n = two_uats["number"]
+    ours = file_request(loaded, "urbanism", [n], "scop Doi Meri", "Ana Doi", "public:request", uat=OTHER)
+    theirs = file_request(loaded, "urbanism", [n], "scop eșantion", "Ion Eșantion", "public:request", uat=SAMPLE)
+    officer, headers = staff_client("officer", username="mu.officer")
+    surveyor, _ = staff_client("surveyor", [OTHER], "mu.surveyor")
+    county, _ = staff_client("admin", username="mu.county")
+
+    def reads(request_id: int) -> list[str]:
+        return [f"/cereri/{request_id}", f"/api/certificates/{request_id}", f"/api/certificates/{request_id}.pdf"]
+
+    def status(request_id: int) -> str:
+        with engine.connect() as c:
+            return c.execute(text("SELECT status FROM registry.request WHERE id = :i"), {"i": request_id}).scalar_one()
+
+    for stage in ("draft", "issued"):  # the sample commune's request: a draft, then issued
+        for path in reads(ours.id):
+            assert officer.get(path).status_code == 200, (stage, path)
+            assert surveyor.get(path).status_code == 404, (stage, path)
+            assert county.get(path).status_code == 200, (stage, path)
+        for path in reads(theirs.id):
+            r = officer.get(path)
+            assert r.status_code == 404 and str(SAMPLE) not in r.get_data(as_text=True), (stage, path)
+            assert "Eșantion" not in r.get_data(as_text=True) and "eșantion" not in r.get_data(as_text=True)
+            assert county.get(path).status_code == 200, (stage, path)
+        before = status(theirs.id)
+        for action in ("draft", "review", "issue", "cancel"):
+            for path in (f"/office/requests/{theirs.id}/{action}", f"/api/certificates/{theirs.id}/{action}"):
+                r = officer.post(path, json={"reason": "x"}, headers=headers)
+                assert r.status_code == 404, (stage, path, r.status_code)
+        assert status(theirs.id) == before
+        if stage == "draft":  # each UAT's officer acts on its own (a document of the second UAT would
+            # outlive the module: issued documents are immutable); nobody's reads moved anything
+            assert (status(ours.id), status(theirs.id)) == ("received", "received")
+            r = officer.post(f"/office/requests/{ours.id}/review", data={"csrf": headers["X-CSRF-Token"]})
+            assert r.status_code == 303
+            issue_request(loaded, theirs.id, "officer:test")
+    assert officer.get(f"/api/certificates/{ours.id}.pdf").data.startswith(b"%PDF")
+    assert county.get(f"/api/certificates/{theirs.id}.pdf").data.startswith(b"%PDF")
+    assert (status(ours.id), status(theirs.id)) == ("review", "issued")
+
+
 def test_a_county_administrator_reaches_every_uat(app, two_uats, staff_client):
     client, _ = staff_client("admin", username="mu.county")
     for pid in (two_uats["sample_id"], two_uats["other_id"]):

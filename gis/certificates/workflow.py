@@ -168,13 +168,13 @@ def _move(conn: Connection, info: RequestInfo, to: str, reason: str | None = Non
                       "WHERE id = :id"), {"s": to, "r": reason, "id": info.id})
 
 
-def draft_pdf(settings: Settings, request_id: int, actor: str) -> bytes:
+def draft_pdf(settings: Settings, request_id: int) -> bytes:
     """The draft with its registry number and the PROIECT watermark (not in the registry).
+    A read: it changes no state (an officer moves a request to draft with start_draft, a POST).
     Rendering takes about a second of CPU; an applicant opens the draft again and again, so it
     is kept under var/drafts/ for as long as nothing it shows can have changed: the same facts
     (date, fee, zones, approvals...) and the same data revision (the map's neighbours)."""
-    with get_engine(settings, "app").begin() as conn:
-        set_actor(conn, actor)
+    with get_engine(settings, "app").connect() as conn:
         info = get_request(conn, request_id)
         if info.status in CLOSED:
             raise CertificateError(f"the request is {info.status}: there is no draft any more")
@@ -192,9 +192,15 @@ def draft_pdf(settings: Settings, request_id: int, actor: str) -> bytes:
             tmp = cached.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(pdf)
             os.replace(tmp, cached)
-        if info.status == "received":
-            _move(conn, info, "draft")
     return pdf
+
+
+def start_draft(settings: Settings, request_id: int, actor: str) -> RequestInfo:
+    """The officer's explicit action: work on the draft (received → draft, or back from review)."""
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        _move(conn, get_request(conn, request_id), "draft")
+        return get_request(conn, request_id)
 
 
 def send_to_review(settings: Settings, request_id: int, actor: str) -> RequestInfo:
@@ -225,17 +231,31 @@ def issue_request(settings: Settings, request_id: int, actor: str) -> tuple[Requ
         return get_request(conn, request_id), pdf
 
 
+def issued_pdf(settings: Settings, request_id: int) -> bytes:
+    """The issued PDF, the same bytes every time. A read: it changes nothing (staff reading a
+    request's document use this; so does every download after the applicant's first)."""
+    with get_engine(settings, "app").connect() as conn:
+        return _stored(conn, request_id)
+
+
 def download(settings: Settings, request_id: int, actor: str) -> bytes:
-    """The issued PDF, the same bytes every time; the first download is recorded."""
+    """The applicant's download of the issued PDF (with the request's token, never a staff
+    session): the same bytes every time; the first one moves the request to downloaded, recorded
+    as `actor` (the applicant). Two first downloads at once record one move."""
     with get_engine(settings, "app").begin() as conn:
+        pdf = _stored(conn, request_id)
         set_actor(conn, actor)
+        conn.execute(text("UPDATE registry.request SET status = 'downloaded' WHERE id = :id AND status = 'issued'"),
+                     {"id": request_id})
+    return pdf
+
+
+def _stored(conn: Connection, request_id: int) -> bytes:
+    pdf = conn.execute(text("SELECT pdf FROM registry.document WHERE request_id = :r"),
+                       {"r": request_id}).scalar_one_or_none()
+    if pdf is None:
         info = get_request(conn, request_id)
-        pdf = conn.execute(text("SELECT pdf FROM registry.document WHERE request_id = :r"),
-                           {"r": request_id}).scalar_one_or_none()
-        if pdf is None:
-            raise CertificateError(f"the request is {info.status}: nothing has been issued yet")
-        if info.status == "issued":
-            _move(conn, info, "downloaded")
+        raise CertificateError(f"the request is {info.status}: nothing has been issued yet")
     return bytes(pdf)
 
 
