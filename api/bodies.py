@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Flask, abort, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
-from api.limit_messages import message, size_label
+from api.messages import message
 
 KB, MB = 1024, 1024 * 1024
 DEFAULT = 2 * MB          # staff JSON (an edited outline, a drawn area), OGC queries and processes
@@ -53,18 +53,18 @@ def install(app: Flask) -> None:
         if request.content_length is not None:
             request.max_content_length = size
             if request.content_length > size:
-                abort(413, description=message("body_too_large", size=size_label(size)))
+                abort(413, description=message("limits.body_too_large", size=size_label(size)))
         else:  # streamed (chunked): werkzeug would cut it silently at the limit; say so instead
             request.max_content_length = size + 1
             request.environ["wsgi.input"] = _Capped(request.environ["wsgi.input"], size)
         if types and request.method in BODY_METHODS and request.mimetype not in types:
-            abort(415, description=message("wrong_content_type", types=" / ".join(types)))
+            abort(415, description=message("limits.content_type", types=" / ".join(types)))
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(exc: RequestEntityTooLarge):
         """Also when a streamed body crosses the limit while it is read."""
         size = request.max_content_length or DEFAULT
-        return _answer(413, "Request Entity Too Large", message("body_too_large", size=size_label(size)))
+        return _answer(413, "Request Entity Too Large", message("limits.body_too_large", size=size_label(size)))
 
     @app.errorhandler(UnsupportedMediaType)
     def wrong_type(exc: UnsupportedMediaType):
@@ -88,6 +88,10 @@ class _Capped:
 
     def readline(self, *args) -> bytes:
         return self._count(self._stream.readline(*args))
+
+
+def size_label(size: int) -> str:
+    return f"{size // MB} MB" if size >= MB else f"{max(1, size // KB)} KB"
 
 
 def _answer(code: int, name: str, text: str):

@@ -128,6 +128,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Certificate request {id} was not found. Use the full address you received when filing it.",
         "hu": "A(z) {id} kérelem nem található. Használja a kérelem benyújtásakor kapott teljes címet.",
     },
+    # request bodies (api/bodies.py) and throttles (api/ratelimit.py)
+    "limits.body_too_large": {
+        "ro": "Cererea este prea mare: aici se primesc cel mult {size}.",
+        "en": "The request is too large: this address accepts at most {size}.",
+        "hu": "A kérés túl nagy: ez a cím legfeljebb {size} adatot fogad.",
+    },
+    "limits.content_type": {
+        "ro": "Tipul conținutului trebuie să fie {types}.",
+        "en": "The content type must be {types}.",
+        "hu": "A tartalom típusa csak {types} lehet.",
+    },
+    "limits.sign_ins": {
+        "ro": "Prea multe încercări eșuate de conectare; reîncercați peste {minutes} min.",
+        "en": "Too many failed sign-ins; retry in {minutes} min.",
+        "hu": "Túl sok sikertelen bejelentkezés; próbálja újra {minutes} perc múlva.",
+    },
+    "limits.filings": {
+        "ro": "Prea multe cereri depuse de la această adresă sau cu această adresă de e-mail; "
+              "puteți depune o cerere nouă peste {minutes} min.",
+        "en": "Too many requests filed from this address or with this e-mail address; "
+              "you can file a new one in {minutes} min.",
+        "hu": "Túl sok kérelmet nyújtottak be erről a címről vagy ezzel az e-mail-címmel; "
+              "{minutes} perc múlva nyújthat be újat.",
+    },
+    "limits.checks": {
+        "ro": "Prea multe verificări de la această adresă; reîncercați peste {minutes} min.",
+        "en": "Too many certificate checks from this address; retry in {minutes} min.",
+        "hu": "Túl sok ellenőrzés erről a címről; próbálja újra {minutes} perc múlva.",
+    },
 }
 
 

@@ -21,7 +21,7 @@ from flask import current_app, jsonify, request
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from api.limit_messages import message, minutes
+from api.messages import message
 from gis import throttles
 from gis.db import get_engine
 
@@ -88,6 +88,10 @@ class Throttled(TooManyRequests):
         self.retry_after = max(1, math.ceil(retry_after))
 
 
+def minutes(seconds: float) -> int:
+    return max(1, round(seconds / 60))
+
+
 def _settings():
     return current_app.extensions["teritoriu.settings"]
 
@@ -142,7 +146,7 @@ class SignInAttempt:
                                              self._keys, strict=True) if c.over(limit)]
         self.refused = bool(over)
         self.retry_after = max(1, math.ceil(max((c.retry_after for c in over), default=0)))
-        self.message = message("too_many_sign_ins", minutes=minutes(self.retry_after)) if over else ""
+        self.message = message("limits.sign_ins", minutes=minutes(self.retry_after)) if over else ""
 
     def succeeded(self) -> None:
         for scope, key, _ in self._keys:
@@ -171,7 +175,7 @@ def filing_quota(email: str | None):
     if over:
         give_back()
         wait = max(c.retry_after for c in over)
-        raise Throttled(message("too_many_filings", minutes=minutes(wait)), wait)
+        raise Throttled(message("limits.filings", minutes=minutes(wait)), wait)
     try:
         yield
     except BaseException:
@@ -186,4 +190,4 @@ def verify_quota() -> None:
     if settings.verify_per_address > 0:
         checks = count("verify:address", client_address(), settings.verify_window_s)
         if checks.over(settings.verify_per_address):
-            raise Throttled(message("too_many_checks", minutes=minutes(checks.retry_after)), checks.retry_after)
+            raise Throttled(message("limits.checks", minutes=minutes(checks.retry_after)), checks.retry_after)
