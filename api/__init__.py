@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 
 from flask import Flask, jsonify, request
@@ -79,21 +80,41 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-# Our pages run only our own scripts (folium writes them inline) and load nothing from elsewhere.
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
-       "form-action 'self'")
+# Our pages run only our own scripts, each carrying the request's nonce (webmap.templating.csp_nonce:
+# folium's inline scripts, the ES modules); no inline script or handler without it runs, whatever text
+# a page shows. Styles keep 'unsafe-inline': Leaflet positions tiles, markers and tooltips with style
+# attributes. Nothing is loaded from elsewhere.
+CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+       "base-uri 'self'; form-action 'self'")
+# pygeoapi's own HTML pages (/ogc?f=html): their inline scripts get the request's nonce here (pygeoapi
+# escapes every value it writes into a page, and its JSON turns < and > into entities, so no stored
+# text can open a tag of its own); they still load their stylesheets and scripts from pygeoapi's CDNs
+# (nonced scripts run, stylesheets, fonts and images from https are allowed), which fails offline as
+# it did before.
+CSP_OGC = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline' https:; "
+           "img-src 'self' data: blob: https:; font-src 'self' https:; connect-src 'self'; object-src 'none'; "
+           "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+_SCRIPT_TAG = re.compile(rb"<script(?=[\s>])")
 
 
 def _security_headers(app: Flask) -> None:
     @app.after_request
     def headers(response):
+        from webmap.templating import csp_nonce
+
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        # pygeoapi's own HTML pages load its CDN assets: they keep their defaults
-        if response.mimetype == "text/html" and not request.path.startswith("/ogc"):
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        if response.mimetype != "text/html":
+            return response
+        nonce = csp_nonce()
+        if request.path.startswith("/ogc"):
+            if not response.is_streamed and not response.headers.get("Content-Encoding"):
+                response.set_data(_SCRIPT_TAG.sub(f'<script nonce="{nonce}"'.encode(), response.get_data()))
+            response.headers.setdefault("Content-Security-Policy", CSP_OGC.format(nonce=nonce))
+        else:
+            response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=nonce))
         return response
 
 

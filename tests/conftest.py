@@ -95,6 +95,24 @@ def client(app):
     return app.test_client()
 
 
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium (Debian's package) driven by Playwright, one for the whole session (a second
+    sync Playwright in the same session is refused): tests/e2e and the browser tests of tests/security."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def live_server(app, loaded):
     """The app served over real HTTP on 127.0.0.1 (for browsers, GDAL, OWSLib)."""

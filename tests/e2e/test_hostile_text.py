@@ -80,7 +80,7 @@ def test_the_office_panel_shows_markup_as_text(browser, live_server, hostile):
     page.wait_for_url(re.compile(r".*/office$"))
     page.goto(live_server + "/office/map", wait_until="networkidle")
     page.evaluate(f"teritoriuMap.setView([{hostile['lat']}, {hostile['lon']}], 19, {{animate: false}})")
-    page.wait_for_timeout(500)
+    page.wait_for_selector(".leaflet-container[data-map-idle]", state="attached")  # office/snap.js: view loaded
     xy = page.evaluate(f"(() => {{ const p = teritoriuMap.latLngToContainerPoint([{hostile['lat']}, {hostile['lon']}]);"
                        "const r = teritoriuMap.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; })()")
     page.mouse.click(*xy)

@@ -56,12 +56,24 @@ def click_at(page, lon, lat):
     page.mouse.click(*screen_xy(page, lon, lat))
 
 
+def wait_for_idle(page):
+    """The snapping targets of the current view have arrived (office/snap.js sets data-map-idle and
+    data-snap-targets on the map's container; a move removes them at once)."""
+    page.wait_for_selector(".leaflet-container[data-map-idle]", state="attached", timeout=30_000)
+
+
+def click_vertices(page, points):
+    """Click each point (lon, lat) while drawing; after each, wait until the shape has that many
+    vertices and takes the next click (office/snap.js: data-vertices on the map's container)."""
+    for i, (lon, lat) in enumerate(points, 1):
+        click_at(page, lon, lat)
+        page.wait_for_selector(f".leaflet-container[data-vertices='{i}']", state="attached")
+
+
 def draw_square(page, lon, lat, d=0.00012):
     page.click("[data-tool=draw]")
     corners = [(lon, lat), (lon + d, lat), (lon + d, lat + d * 0.7), (lon, lat + d * 0.7)]
-    for c in corners:
-        click_at(page, *c)
-        page.wait_for_timeout(150)
+    click_vertices(page, corners)
     click_at(page, *corners[0])  # closing on the first vertex finishes the polygon
     page.wait_for_selector("#t-sec-form:not([hidden])")
 
@@ -75,7 +87,7 @@ def test_draw_save_and_see_it_in_the_public_tiles(browser, live_server, officer,
     page.goto(live_server + "/office/map", wait_until="networkidle")
     lon, lat = empty_spot
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 19, {{animate: false}})")
-    page.wait_for_timeout(300)
+    wait_for_idle(page)
     draw_square(page, lon, lat)
     page.fill("#f-number", "777777")
     page.check("#f-accept")
@@ -136,15 +148,13 @@ def test_select_split_merge_history_coordinates_and_checks(browser, live_server,
     page.goto(live_server + "/office/map", wait_until="networkidle")
     lon, lat = to_lonlat(engine, x + 20, y + 10)
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 20, {{animate: false}})")
-    page.wait_for_timeout(500)
+    wait_for_idle(page)
 
     # select by a click, split by a line drawn across
     click_at(page, *to_lonlat(engine, x + 10, y + 10))
     page.wait_for_selector("#t-parcel-title:has-text('777801')")
     page.click("#act-split")
-    for px, py in ((x - 3, y + 8), (x + 23, y + 8)):
-        click_at(page, *to_lonlat(engine, px, py))
-        page.wait_for_timeout(150)
+    click_vertices(page, [to_lonlat(engine, px, py) for px, py in ((x - 3, y + 8), (x + 23, y + 8))])
     click_at(page, *to_lonlat(engine, x + 23, y + 8))  # the last point again ends the line
     page.wait_for_selector("[data-split='2']", timeout=15_000)
     assert current(engine, "777801") is None
@@ -187,11 +197,9 @@ def test_select_split_merge_history_coordinates_and_checks(browser, live_server,
 
     # measure a length between two corners of 777803 (clicks snap onto them)
     page.check("#t-snap")
-    page.wait_for_timeout(500)
+    wait_for_idle(page)  # the targets reloaded after the save include 777803
     page.click("[data-tool=length]")
-    for px in (x0, x0 + 15):
-        click_at(page, *to_lonlat(engine, px + 0.5, y0 + 0.125))
-        page.wait_for_timeout(150)
+    click_vertices(page, [to_lonlat(engine, px + 0.5, y0 + 0.125) for px in (x0, x0 + 15)])
     click_at(page, *to_lonlat(engine, x0 + 15.5, y0 + 0.125))
     page.wait_for_selector("[data-measure]")
     assert "Lungime 15 m" in page.inner_text("[data-measure]")  # to the cm, in Stereo 70
@@ -220,15 +228,13 @@ def test_snapping_while_drawing_lands_on_the_neighbours_corner(browser, live_ser
     page.goto(live_server + "/office/map", wait_until="networkidle")
     lon, lat = to_lonlat(engine, x + 10, y + 30)
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 21, {{animate: false}})")
-    page.wait_for_timeout(800)  # the outlines to snap to arrive on moveend
+    page.wait_for_selector(".leaflet-container[data-snap-targets]:not([data-snap-targets='0'])", state="attached")
     near = to_lonlat(engine, x + 0.15, y + 20.1)
     snapped = page.evaluate(f"(() => {{ const s = TeritoriuOffice.snap(L.latLng({near[1]}, {near[0]})); return [s.lng, s.lat]; }})()")
     assert snapped == pytest.approx(to_lonlat(engine, x, y + 20), abs=1e-7), "the map snaps a click to the corner"
     page.click("[data-tool=draw]")
     corners = [(x + 0.15, y + 20.1), (x + 10, y + 20), (x + 10, y + 30), (x, y + 30)]  # first: 15 cm off the corner
-    for c in corners:
-        click_at(page, *to_lonlat(engine, *c))
-        page.wait_for_timeout(150)
+    click_vertices(page, [to_lonlat(engine, *c) for c in corners])
     click_at(page, *to_lonlat(engine, *corners[0]))
     page.wait_for_selector("#t-sec-form:not([hidden])")
     page.fill("#f-number", "777804")
@@ -256,7 +262,7 @@ def test_dragging_a_vertex_saves_a_new_version_and_keeps_the_others_exact(browse
     page.goto(live_server + "/office/map", wait_until="networkidle")
     lon, lat = to_lonlat(engine, x + 8, y - 33)
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 21, {{animate: false}})")
-    page.wait_for_timeout(500)
+    wait_for_idle(page)
     click_at(page, lon, lat)
     page.wait_for_selector("#t-parcel-title:has-text('777805')")
     page.click("#act-vertices")
@@ -296,7 +302,7 @@ def test_the_editing_map_speaks_english_and_hungarian(browser, live_server, offi
         lon, lat = c.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_PointOnSurface(geom), 4326) p "
                                   "FROM cadastre.parcel WHERE valid_to IS NULL ORDER BY id LIMIT 1) s")).one()
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 20, {{animate: false}})")
-    page.wait_for_timeout(300)
+    wait_for_idle(page)
     click_at(page, lon, lat)
     page.wait_for_selector("#t-parcel-facts dt")
     assert number in page.inner_text("#t-parcel-facts")

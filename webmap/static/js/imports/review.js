@@ -1,7 +1,7 @@
 /* The review map of a staged import (/office/imports/<id>): what would change, coloured by
    change (new green, changed orange, retired red). */
 import { config, leafletMap } from "../shared/config.js";
-import { esc } from "../shared/text.js";
+import { textElement } from "../shared/text.js";
 
 const COLORS = config.colors;
 
@@ -20,10 +20,10 @@ function review(map) {
       const layer = L.geoJSON(fc, {
         style: (f) => ({ color: COLORS[f.properties.change] || "#555", weight: 2, fillOpacity: 0.25 }),
         pointToLayer: (f, ll) => L.circleMarker(ll, { radius: 6, color: COLORS[f.properties.change] }),
-        onEachFeature: (f, l) => { l.bindTooltip(esc(f.properties.key + " (" + f.properties.change + ")")); }
+        onEachFeature: (f, l) => { l.bindTooltip(textElement(f.properties.key + " (" + f.properties.change + ")")); }
       }).addTo(map);
-      map.fitBounds(layer.getBounds(), { maxZoom: 19 });
-      document.body.setAttribute("data-staged", fc.features.length);
+      map.fitBounds(layer.getBounds(), { maxZoom: 19, animate: false });
+      document.body.setAttribute("data-staged", fc.features.length);  // drawn, and the map is where it stays
     });
 }
 

@@ -1,6 +1,6 @@
 /* Address: a new address point (a click where the entrance is, then street and number), and the
    number the rules propose for the selected parcel. */
-import { esc, T } from "../shared/text.js";
+import { esc, T, textElement } from "../shared/text.js";
 import { $, api, clearDrawn, config, failed, S, say, setDrawn, setMode, show, showProblems, startDrawing } from "./state.js";
 
 export function startAddress(values) {
@@ -12,7 +12,11 @@ export function startAddress(values) {
 export function addressForm(marker) {
   setDrawn(marker, null);
   api("GET", "/api/office/streets?uat=" + config.uat).then((res) => {
-    $("a-street").innerHTML = res.body.streets.map((s) => '<option value="' + s.id + '">' + esc(s.label) + "</option>").join("");
+    $("a-street").replaceChildren(...res.body.streets.map((s) => {
+      const option = textElement(s.label, "option");
+      option.value = String(s.id);
+      return option;
+    }));
     const preset = S.preset;
     if (preset) { $("a-street").value = String(preset.street_id); $("a-number").value = preset.number; $("a-suffix").value = preset.suffix || ""; }
     show("t-sec-address");

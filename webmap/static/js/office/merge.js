@@ -1,5 +1,5 @@
 /* Merge: the selected parcel and the neighbours clicked next become one new parcel. */
-import { esc, T } from "../shared/text.js";
+import { esc, T, textElement } from "../shared/text.js";
 import { load } from "./select.js";
 import { $, api, failed, refresh, S, say, setMode } from "./state.js";
 
@@ -32,5 +32,5 @@ export function addToMerge(p) {
   if (S.mergeParts.some((q) => q.id === p.id)) { return; }
   S.mergeParts.push(p);
   L.geoJSON(p.geometry_crs84, { style: { color: "#ff8800", weight: 3, fillOpacity: 0.15 } }).addTo(S.layers.selection);
-  $("t-merge-list").insertAdjacentHTML("beforeend", "<li>" + esc(p.cadastral_number) + "</li>");
+  $("t-merge-list").appendChild(textElement(p.cadastral_number, "li"));
 }

@@ -1,14 +1,28 @@
 /* Snapping while drawing: clicks snap to the neighbours' vertices (within config.snap_pixels),
-   else to the nearest point of their edges; the targets are loaded for the view from zoom 17. */
+   else to the nearest point of their edges; the targets are loaded for the view from zoom 17.
+   The map's container says when they have arrived: data-snap-targets="<number of vertices>" and
+   data-map-idle, both removed when the view changes and set again once its targets are loaded. */
 import { $, api, config, S } from "./state.js";
 
+let generation = 0;  // the latest view's request: an older answer is dropped
+
+function loaded(vertices, segments) {
+  S.targets.vertices = vertices; S.targets.segments = segments;
+  const container = S.map.getContainer();
+  container.setAttribute("data-snap-targets", String(vertices.length));
+  container.setAttribute("data-map-idle", "true");
+}
+
 export function loadTargets() {
-  const map = S.map, targets = S.targets;
-  if (map.getZoom() < 17) { targets.vertices = []; targets.segments = []; return; }
+  const map = S.map, mine = ++generation, container = map.getContainer();
+  container.removeAttribute("data-snap-targets");
+  container.removeAttribute("data-map-idle");
+  if (map.getZoom() < 17) { loaded([], []); return; }
   const b = map.getBounds();
   const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(7)).join(",");
   api("GET", "/api/office/parcels/near?uat=" + config.uat + "&bbox=" + bbox).then((res) => {
-    if (res.status !== 200) { return; }
+    if (mine !== generation) { return; }
+    if (res.status !== 200) { loaded([], []); return; }
     const vertices = [], segments = [];
     res.body.features.forEach((f) => {
       const polys = f.geometry.type === "MultiPolygon" ? f.geometry.coordinates : [f.geometry.coordinates];
@@ -22,7 +36,7 @@ export function loadTargets() {
         });
       });
     });
-    targets.vertices = vertices; targets.segments = segments;
+    loaded(vertices, segments);
   });
 }
 
@@ -53,6 +67,17 @@ export function installSnapping() {
   const map = S.map;
   const addVertex = L.Draw.Polyline.prototype.addVertex;
   L.Draw.Polyline.prototype.addVertex = function (latlng) { return addVertex.call(this, snapLatLng(latlng)); };
+  // data-vertices="<n>" on the map's container once the shape being drawn has n vertices and takes the
+  // next click (Leaflet.draw ignores clicks until its 50 ms pause after each one has passed)
+  const container = map.getContainer();
+  L.Draw.Polyline.prototype._enableNewMarkers = function () {
+    setTimeout(() => {
+      this._disableMarkers = false;
+      if (this.enabled() && this._markers) { container.setAttribute("data-vertices", String(this._markers.length)); }
+    }, 50);
+  };
+  map.on(L.Draw.Event.DRAWSTART, () => { container.setAttribute("data-vertices", "0"); });
+  map.on(L.Draw.Event.DRAWSTOP, () => { container.removeAttribute("data-vertices"); });
   map.on(L.Draw.Event.EDITVERTEX, (e) => {
     e.layers.eachLayer((marker) => {
       if (!marker._origLatLng) { return; }
@@ -61,6 +86,7 @@ export function installSnapping() {
     });
     e.poly.redraw();
   });
+  map.on("movestart", () => { map.getContainer().removeAttribute("data-map-idle"); });
   map.on("moveend teritoriu:refreshed", loadTargets);
   loadTargets();
 }

@@ -48,7 +48,7 @@ export function showProblems(list) {
   const label = { error: T("Eroare"), warning: T("Avertisment"), info: T("Notă") };
   box.innerHTML = "<h3>" + T("Probleme") + "</h3><ul>" + list.map((p) => (
     '<li data-code="' + esc(p.code) + '" class="t-' + esc(p.severity) + '"><strong>' +
-    (label[p.severity] || p.severity) + ":</strong> " + esc(p.message) + "</li>")).join("") + "</ul>";
+    esc(label[p.severity] || p.severity) + ":</strong> " + esc(p.message) + "</li>")).join("") + "</ul>";
   list.forEach((p) => {
     if (p.location) {
       L.geoJSON(p.location, { style: { color: "#ff0000", weight: 3, fillOpacity: 0.5 },
@@ -66,7 +66,8 @@ export function failed(res) {
 export function parcelTiles() {
   return L.vectorGrid.protobuf("/ogc/collections/parcels/tiles/WebMercatorQuad/{z}/{y}/{x}?v=" + Date.now(), {
     vectorTileLayerStyles: { parcels: { color: "#d7301f", weight: 1, fill: false } },
-    interactive: false, maxNativeZoom: 20, maxZoom: 22, rendererFactory: L.svg.tile
+    interactive: false, minZoom: config.parcel_tiles.min_zoom, maxNativeZoom: config.parcel_tiles.max_zoom, maxZoom: 22,
+    rendererFactory: L.svg.tile
   });
 }
 

@@ -2,30 +2,32 @@
    styles/styles.yaml, one search box, and a tap that resolves the parcel server-side
    (/api/parcels/at) and opens its sheet. Everything it needs comes from the page's configuration. */
 import { config, folium } from "../shared/config.js";
+import { esc } from "../shared/text.js";
 import { overlay } from "./overlays.js";
 import { setupSearch } from "./search.js";
 import { closePanel, openParcel } from "./sheet.js";
-import { state, T } from "./state.js";
+import { state, T, watchIdle } from "./state.js";
 
 const map = state.map;
 const control = L.control.layers({}, {}, { collapsed: true }).addTo(map);
-control.addOverlay(folium(config.basemap), T.orthophoto);
+control.addOverlay(folium(config.basemap), esc(T.orthophoto));  // Leaflet writes the names as HTML
 config.overlays.forEach((def) => {
   const layer = overlay(def);
-  control.addOverlay(layer, def.title);
+  control.addOverlay(layer, esc(def.title));
   if (def.visible) { layer.addTo(map); }
 });
 
 const legend = L.control({ position: "bottomright" });
 legend.onAdd = () => {
   const div = L.DomUtil.create("div", "t-legend");
-  div.innerHTML = document.getElementById("t-legend-template").innerHTML;
+  div.appendChild(document.getElementById("t-legend-template").content.cloneNode(true));
   const details = div.querySelector("details");
   if (details && window.innerWidth >= 700) { details.open = true; }  // folded on phones
   L.DomEvent.disableClickPropagation(div);
   return div;
 };
 legend.addTo(map);
+watchIdle();
 
 map.on("click", (e) => {
   openParcel("/api/parcels/at?lon=" + e.latlng.lng.toFixed(7) + "&lat=" + e.latlng.lat.toFixed(7), true);

@@ -1,8 +1,8 @@
 /* The overlays from Teritoriu's own OGC API: GeoJSON for the light layers, vector tiles for
    parcels and buildings, labels (a property as text) fetched for the view at high zoom. */
 import { config } from "../shared/config.js";
-import { esc } from "../shared/text.js";
-import { state, status, T } from "./state.js";
+import { textElement } from "../shared/text.js";
+import { state, status, T, track } from "./state.js";
 import { styleFor } from "./styles.js";
 
 function geojsonLayer(def) {
@@ -12,7 +12,7 @@ function geojsonLayer(def) {
     pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 3 }),
     onEachFeature: (f, lyr) => {
       if (def.tooltip && f.properties[def.tooltip] != null) {
-        lyr.bindTooltip(esc(f.properties[def.tooltip]), { sticky: true });
+        lyr.bindTooltip(textElement(f.properties[def.tooltip]), { sticky: true });
       }
     },
     interactive: !!def.tooltip
@@ -23,7 +23,7 @@ function geojsonLayer(def) {
   group.on("add", () => {
     if (loaded) { return; }
     loaded = true;
-    fetch(url, { headers: { "Accept": "application/geo+json" } })
+    track(fetch(url, { headers: { "Accept": "application/geo+json" } })
       .then((r) => { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then((data) => {
         group.addData(data);
@@ -31,7 +31,7 @@ function geojsonLayer(def) {
           if (l.getElement && l.getElement()) { l.getElement().setAttribute("data-layer", def.id); }
         });
       })
-      .catch(() => { status(T.load_error + ": " + def.title); });
+      .catch(() => { status(T.load_error + ": " + def.title); }));
   });
   return group;
 }
@@ -57,7 +57,7 @@ function labelLayer(def) {
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6));
     if (pending) { pending.abort(); }
     pending = new AbortController();
-    fetch(config.ogc + "/collections/" + def.id + "/items?f=json&limit=500&properties=" + def.label +
+    track(fetch(config.ogc + "/collections/" + def.id + "/items?f=json&limit=500&properties=" + def.label +
           "&bbox=" + bbox.join(","), { signal: pending.signal })
       .then((r) => r.json())
       .then((data) => {
@@ -65,12 +65,12 @@ function labelLayer(def) {
           style: () => ({ stroke: false, fill: false, interactive: false }),
           pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 0, stroke: false }),
           onEachFeature: (f, lyr) => {
-            lyr.bindTooltip(esc(f.properties[def.label]), {
+            lyr.bindTooltip(textElement(f.properties[def.label]), {
               permanent: true, direction: "center", className: "t-label t-label-" + def.id });
           }
         }).addTo(group);
       })
-      .catch(() => { /* a newer view replaced this one */ });
+      .catch(() => { /* a newer view replaced this one */ }));
   }
   map.on("moveend", refresh);
   group.on("add", refresh);

@@ -1,7 +1,7 @@
 /* The search box: suggestions from /api/search as a combobox (arrows, Enter, Escape); a choice
    opens the parcel's sheet or moves the map to the street or locality. */
 import { config } from "../shared/config.js";
-import { esc } from "../shared/text.js";
+import { textElement } from "../shared/text.js";
 import { openParcel } from "./sheet.js";
 import { state, T } from "./state.js";
 
@@ -12,9 +12,13 @@ export function setupSearch() {
 
   function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
   function render() {
-    list.innerHTML = "";
+    list.replaceChildren();
     if (!items.length) {
-      list.innerHTML = '<li class="t-empty" role="option" aria-disabled="true">' + esc(T.no_results) + "</li>";
+      const empty = textElement(T.no_results, "li");
+      empty.className = "t-empty";
+      empty.setAttribute("role", "option");
+      empty.setAttribute("aria-disabled", "true");
+      list.appendChild(empty);
     }
     items.forEach((hit, i) => {
       const li = document.createElement("li");

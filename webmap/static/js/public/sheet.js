@@ -71,7 +71,7 @@ function showPanel(html) {
   if (print) { print.addEventListener("click", () => { window.print(); }); }
   const title = document.getElementById("t-panel-title");
   if (title) { title.focus(); }
-  setTimeout(() => { state.map.invalidateSize(); }, 50);
+  state.map.invalidateSize();  // the panel took its width from the map (no transition: the layout is final)
 }
 
 function highlightParcel(number, uat) {
@@ -89,6 +89,7 @@ function highlightParcel(number, uat) {
 // the parcel from `url` (/api/parcels/at?… or /api/parcels/<number>) in the panel, outlined on the map
 export function openParcel(url, keepView) {
   status(T.loading);
+  document.body.removeAttribute("data-parcel-shown");
   return fetch(url).then((r) => r.json().then((body) => ({ ok: r.ok, body: body }))).then((res) => {
     status("");
     if (!res.ok) {
@@ -99,8 +100,13 @@ export function openParcel(url, keepView) {
     const p = res.body;
     showPanel(sheet(p));
     history.replaceState(null, "", "?parcel=" + encodeURIComponent(p.cadastral_number) + "&lang=" + config.lang);
+    // body[data-parcel-shown] once the outline is drawn and the map has moved to it
+    const shown = () => { document.body.setAttribute("data-parcel-shown", p.cadastral_number); };
     highlightParcel(p.cadastral_number, p.uat_siruta).then((bounds) => {
-      if (!keepView && bounds.isValid()) { state.map.fitBounds(bounds, { maxZoom: 18, padding: [20, 20] }); }
+      if (!keepView && bounds.isValid()) {
+        state.map.once("moveend", shown);  // fitBounds always ends with one (animated or not)
+        state.map.fitBounds(bounds, { maxZoom: 18, padding: [20, 20] });
+      } else { shown(); }
     });
   }).catch(() => { status(T.load_error); });
 }
@@ -109,6 +115,7 @@ export function closePanel() {
   document.getElementById("t-panel").hidden = true;
   document.body.classList.remove("t-panel-open");
   clearHighlight();
+  document.body.removeAttribute("data-parcel-shown");
   document.getElementById("t-search").focus();
-  setTimeout(() => { state.map.invalidateSize(); }, 50);
+  state.map.invalidateSize();
 }

@@ -6,6 +6,13 @@ export function esc(s) {
     { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 }
 
+// a text as a DOM element, for Leaflet's tooltips, popups and labels (a string there is HTML)
+export function textElement(s, tag) {
+  const el = document.createElement(tag || "span");
+  el.textContent = s == null ? "" : String(s);
+  return el;
+}
+
 // a number in the page's locale, "—" when unknown
 export function num(x, digits) {
   return x == null ? "—" : Number(x).toLocaleString(config.locale || "ro-RO", { maximumFractionDigits: digits == null ? 2 : digits });
