@@ -1,5 +1,5 @@
 """/api/certificates: a citizen (or the public map's request form) files a request and follows
-it with the token it receives; officers' actions (review, issue, cancel) come with the staff
+it with the token it receives; officers' actions (draft, review, issue, cancel) come with the staff
 workspace and its login (issue 6); until then they are done with `teritoriu certificate ...`.
 
     POST /api/certificates {type: a registered kind (gis.certificates.kinds: urbanism, nomenclature...),

@@ -1,5 +1,5 @@
 """/office: the staff workspace: sign-in, the certificate requests with the officer's actions
-(review, issue, cancel), and the editing map (/office/map, webmap/office.py)."""
+(draft, review, issue, cancel), and the editing map (/office/map, webmap/office.py)."""
 
 from __future__ import annotations
 
