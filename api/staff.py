@@ -3,9 +3,12 @@ staff call uses.
 
 - passwords: scrypt (gis.passwords); failed sign-ins are throttled per client address and per
   account name from that address (api.ratelimit.SignInAttempt), never by locking the account;
-- the session cookie is HttpOnly, SameSite=Lax (Secure behind https);
+- sessions live in the database (auth.session, gis/sessions.py) and are checked on every
+  request that needs the signed-in person: logging out, and deactivating the account or changing
+  its role, UATs or password, ends them; the cookie (HttpOnly, SameSite=Lax, Secure behind https)
+  carries only the session's token;
 - every mutating call carries the session's CSRF token (form field `csrf` or header
-  `X-CSRF-Token`), compared in constant time.
+  `X-CSRF-Token`; derived from the session once signed in), compared in constant time.
 """
 
 from __future__ import annotations
