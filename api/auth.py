@@ -18,6 +18,7 @@ from gis.roles import STAFF, may_read
 from gis.settings import Settings
 
 STAFF_ROLES = frozenset(STAFF)
+FEATURE_READS = ("ogc.items", "ogc.item")  # the /ogc routes that answer with a collection's records
 
 # Shown to a staff member whose role does not read personal data (Romanian first, then en, hu).
 PERSONAL_DATA_REFUSED = (
@@ -85,8 +86,9 @@ def authorize_collection(settings: Settings, collection_id: str, *, process: boo
     if user is not None and process:
         return None
     if user is not None and may_read(user["role"], collection_id):
-        item = (request.view_args or {}).get("item_id")
-        record_staff_read(settings, user, f"ogc:{collection_id}", str(item) if item is not None else None)
+        if request.endpoint in FEATURE_READS:  # the collection's description holds no personal data
+            item = (request.view_args or {}).get("item_id")
+            record_staff_read(settings, user, f"ogc:{collection_id}", str(item) if item is not None else None)
         return None
     if user is not None and presented_key() is None:
         return _problem(403, PERSONAL_DATA_REFUSED)

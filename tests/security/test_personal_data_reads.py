@@ -76,6 +76,10 @@ def test_an_officers_reads_are_served_and_each_one_is_logged(staff_client, engin
     first = r.get_json()["features"][0]["id"]
     assert client.get(f"/ogc/collections/{collection}/items/{first}?f=json").status_code == 200
     assert _views(engine, f"ogc:{collection}", actor) == before + 2
+    # describing the collection shows no record: not logged as a view of personal data
+    assert client.get(f"/ogc/collections/{collection}?f=json").status_code == 200
+    assert client.get(f"/ogc/collections/{collection}/queryables?f=json").status_code == 200
+    assert _views(engine, f"ogc:{collection}", actor) == before + 2
     with engine.connect() as c:
         last = c.execute(text("SELECT object_id, after FROM audit.log WHERE table_name = :t AND actor = :a "
                               "ORDER BY id DESC LIMIT 1"), {"t": f"ogc:{collection}", "a": actor}).one()
