@@ -236,7 +236,8 @@ ON_LAYER = """(l, ll) => {
       }
     }
   }
-  return {x: p.x + r.left, y: p.y + r.top};
+  const top = document.elementFromPoint(p.x + r.left, p.y + r.top);
+  return {x: p.x + r.left, y: p.y + r.top, missed: true, covered_by: top ? top.outerHTML.slice(0, 300) : null};
 }"""
 
 
@@ -260,6 +261,8 @@ def test_the_officer_hovers_and_clicks_every_staged_feature_and_nothing_runs(bro
     page.goto(live_server + "/office/imports")
     assert "strazi_img_src_x" in page.inner_text("body")  # the upload's file name, made safe by the server
     assert_nothing_ran(page, watch, "imports list")
+    page.goto(live_server + "/office/audit?table=streets.street&changes=1")  # the renamed street's old and new name
+    assert_nothing_ran(page, watch, "audit trail")
     seen = set()
     for name in ("streets", "parcels", "addresses", "refused"):
         page.goto(staged[name])
@@ -346,7 +349,9 @@ def test_the_public_map_shows_hostile_names_as_text(browser, live_server, hostil
       });
       return onLayer(street, L.latLng(lat, lon));
     }""", [row["street_lat"], row["street_lon"]])
-    page.mouse.move(at["x"], at["y"])
+    assert not at.get("missed"), at
+    page.mouse.move(at["x"], at["y"] - 6)
+    page.mouse.move(at["x"], at["y"], steps=6)  # onto the line from beside it
     page.locator(".leaflet-tooltip:not(.t-label)").filter(has_text=STREET).wait_for(state="visible")
     page.screenshot(path=str(artifacts / f"stored-script-public-{lang}.png"))
     assert_nothing_ran(page, watch, f"public map ({lang})")

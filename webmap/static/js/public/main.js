@@ -11,8 +11,8 @@ import { state, T, watchIdle } from "./state.js";
 const map = state.map;
 const control = L.control.layers({}, {}, { collapsed: true }).addTo(map);
 control.addOverlay(folium(config.basemap), esc(T.orthophoto));  // Leaflet writes the names as HTML
-config.overlays.forEach((def) => {
-  const layer = overlay(def);
+config.overlays.forEach((def, index) => {
+  const layer = overlay(def, index);
   control.addOverlay(layer, esc(def.title));
   if (def.visible) { layer.addTo(map); }
 });

@@ -5,11 +5,20 @@ import { textElement } from "../shared/text.js";
 import { state, status, T, track } from "./state.js";
 import { styleFor } from "./styles.js";
 
-function geojsonLayer(def) {
-  const styler = styleFor(def.style);
+// each GeoJSON overlay in a pane of its own, stacked in the configuration's order (above the tiles, below
+// the highlighted parcel): whichever answer arrives last, streets stay above zones and can be hovered
+function paneFor(def, index) {
+  const name = "t-overlay-" + index + "-" + def.id;
+  if (!state.map.getPane(name)) { state.map.createPane(name).style.zIndex = String(300 + index); }
+  return name;
+}
+
+function geojsonLayer(def, index) {
+  const styler = styleFor(def.style), pane = paneFor(def, index);
   const group = L.geoJSON(null, {
+    pane: pane,
     style: (f) => styler(f.properties),
-    pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 3 }),
+    pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 3, pane: pane }),
     onEachFeature: (f, lyr) => {
       if (def.tooltip && f.properties[def.tooltip] != null) {
         lyr.bindTooltip(textElement(f.properties[def.tooltip]), { sticky: true });
@@ -77,6 +86,6 @@ function labelLayer(def) {
   return group;
 }
 
-export function overlay(def) {
-  return def.kind === "tiles" ? tileLayer(def) : def.kind === "labels" ? labelLayer(def) : geojsonLayer(def);
+export function overlay(def, index) {
+  return def.kind === "tiles" ? tileLayer(def) : def.kind === "labels" ? labelLayer(def) : geojsonLayer(def, index);
 }
