@@ -28,6 +28,10 @@ NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 SUBSET_ITEM = re.compile(rf"^\s*([A-Za-z_][\w.-]{{0,40}})\s*\(\s*({NUMBER})\s*(?::\s*({NUMBER})\s*)?\)\s*$")
 DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 DATETIME = re.compile(rf"^(?:{DATE}|(?:{DATE}|\.\.)?/(?:{DATE}|\.\.)?)$")
+# The most cells (pixels of one band) one answer may carry: CoverageJSON and HTML spell every value
+# out (the whole orthophoto of the sample, 4.3 million cells, was 49 MB and a worker busy for
+# seconds), a GeoTIFF packs them. Beyond, a 400 says how to ask for less.
+MAX_CELLS = {"GTiff": 4096 * 4096, "json": 512 * 512, "html": 512 * 512}
 
 
 class CoverageParameterError(ValueError):
@@ -44,6 +48,7 @@ class CoverageShape:
     crs84: tuple[float, float, float, float]
     crs: str
     valid: tuple[float, float, float, float] | None = None  # where the CRS is defined (its area of use)
+    resolution: tuple[float, float] = (1.0, 1.0)  # a cell's size along x and y, in the native CRS
 
     @classmethod
     def from_provider(cls, provider_def: dict) -> CoverageShape:
@@ -67,7 +72,13 @@ class CoverageShape:
         except Exception:  # noqa: BLE001 - no area of use: only the extent limits ranges
             valid = None
         return cls((props["x_axis_label"], props["y_axis_label"]), tuple(str(f) for f in p.fields),
-                   native, tuple(crs84), crs, valid)
+                   native, tuple(crs84), crs, valid, tuple(abs(float(r)) for r in p._data.res))
+
+    def cells(self, ranges: dict[str, tuple[float, float]]) -> int:
+        """How many cells (of one band) the ranges cover; an axis left out spans the extent."""
+        x0, y0, x1, y1 = self.native
+        (lx, hx), (ly, hy) = ranges.get(self.axes[0], (x0, x1)), ranges.get(self.axes[1], (y0, y1))
+        return math.ceil((hx - lx) / self.resolution[0]) * math.ceil((hy - ly) / self.resolution[1])
 
     def extent_text(self, lang: str | None = None) -> str:
         x0, y0, x1, y1 = self.native
@@ -119,6 +130,15 @@ def check_coverage_args(shape: CoverageShape, args) -> list[tuple[str, str]]:
     if subsets:
         out.append(("subset", ",".join(f"{axis}({lo!r}:{hi!r})" for axis, (lo, hi) in subsets.items())))
 
+    most = MAX_CELLS.get(f or "json", MAX_CELLS["json"])
+    if (cells := shape.cells(subsets)) > most:
+        side = int(math.sqrt(most))
+        x0, y0 = shape.native[0], shape.native[1]
+        example = (f"{shape.axes[0]}({x0:.0f}:{x0 + side * shape.resolution[0]:.0f}),"
+                   f"{shape.axes[1]}({y0:.0f}:{y0 + side * shape.resolution[1]:.0f})")
+        raise refuse("coverage.too_large", cells=f"{cells:,}".replace(",", "."), most=f"{most:,}".replace(",", "."),
+                     example=example)
+
     properties = args.get("properties")
     if properties is not None:
         bands = properties.split(",")
@@ -129,10 +149,22 @@ def check_coverage_args(shape: CoverageShape, args) -> list[tuple[str, str]]:
 
     when = args.get("datetime")
     if when is not None:
-        if not DATETIME.match(when.strip()) or when.strip() in ("/", "../..", "/..", "../"):
+        if not DATETIME.match(when.strip()) or when.strip() in ("/", "../..", "/..", "../") \
+                or not all(_real_moment(part) for part in when.strip().split("/") if part not in ("", "..")):
             raise refuse("coverage.datetime", value=_short(when))
         out.append(("datetime", when.strip()))
     return out
+
+
+def _real_moment(text: str) -> bool:
+    """2024-13-45 has the shape of a date and is none."""
+    from datetime import datetime
+
+    try:
+        datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError:
+        return False
+    return True
 
 
 def _subsets(shape: CoverageShape, raw: str | None, refuse) -> dict[str, tuple[float, float]]:

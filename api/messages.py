@@ -93,6 +93,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the format f={value} is not available; choose one of {allowed}",
         "hu": "az f={value} formátum nem érhető el; válasszon ezek közül: {allowed}",
     },
+    "coverage.too_large": {
+        "ro": "răspunsul ar avea {cells} de celule, peste cele {most} permise într-un răspuns în acest format; "
+              "cereți o parte cu subset (ex. subset={example}) sau formatul f=GTiff",
+        "en": "the answer would hold {cells} cells, more than the {most} one answer may carry in this format; "
+              "ask for a part with subset (e.g. subset={example}) or for f=GTiff",
+        "hu": "a válasz {cells} cellát tartalmazna, többet az ebben a formátumban megengedett {most}-nál; "
+              "kérjen egy részt subset-tel (pl. subset={example}) vagy f=GTiff formátumot",
+    },
     "coverage.datetime": {
         "ro": "datetime trebuie să fie o dată sau un interval ISO 8601 (ex. 2024-05-01 sau 2024-01-01/..), "
               "nu {value}",

@@ -158,3 +158,25 @@ def test_a_bbox_in_crs84_inside_the_raster_works(client, tmp_path):
     with rasterio.open(tmp_path / "bbox.tif") as tif:
         assert tif.bounds.left < 250000 < tif.bounds.right and tif.bounds.bottom < 604000 < tif.bounds.top
         assert tif.width < 200
+
+
+@pytest.mark.parametrize("query", ["", "f=json", "f=html", "bbox=-180,-90,180,90",
+                                   "subset=x(247000:252000)&f=json"])
+def test_an_answer_too_large_for_its_format_is_a_400_saying_how_to_ask(client, query):
+    """The whole orthophoto as CoverageJSON was 49 MB and held a worker for seconds (a second attack
+    pass): beyond the format's cap the answer names the cap, a subset to ask for and f=GTiff."""
+    r = client.get(f"{COVERAGE}?{query}")
+    assert r.status_code == 400, (query, r.status_code, len(r.data))
+    text = r.get_json()["description"]
+    assert "celule" in text and "subset=x(" in text and "f=GTiff" in text and "247823" in text
+
+
+def test_the_whole_orthophoto_as_a_geotiff_is_still_served(client):
+    r = client.get(f"{COVERAGE}?f=GTiff")
+    assert r.status_code == 200 and r.data[:2] in (b"II", b"MM")
+
+
+@pytest.mark.parametrize("when", ["2020-13-45", "9999-99-99", "2024-02-30/..", "2024-01-01T25:00:00Z"])
+def test_a_date_that_does_not_exist_is_a_400(client, when):
+    r = client.get(f"{COVERAGE}?subset=x(248000:248100),y(603000:603100)&f=json&datetime={when}")
+    assert r.status_code == 400 and "ISO 8601" in r.get_json()["description"], (when, r.status_code)
