@@ -181,6 +181,16 @@ def _error_handlers(app: Flask) -> None:
         response.headers["Retry-After"] = "5"
         return response
 
+    @app.errorhandler(RecursionError)
+    def nested_too_deeply(exc: RecursionError):
+        """A small body nested thousands of levels deep (JSON arrays in arrays) exhausts the parser's
+        stack: the body is wrong, not the server."""
+        from werkzeug.exceptions import BadRequest
+
+        from api.messages import message
+
+        return http_error(BadRequest(description=message("request.too_deep")))
+
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
         from api.request_ids import internal_error, request_id

@@ -42,6 +42,7 @@ from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound
 from gis.request_states import ISSUED
 from gis.roles import EDITORS, reads_requests
+from gis.uats import MAX_UAT_CODE
 
 bp = Blueprint("certificates", __name__, url_prefix="/api/certificates")
 scope_by_uat(bp)
@@ -52,32 +53,47 @@ def _settings():
     return current_app.extensions["teritoriu.settings"]
 
 
-def validated_request(data: dict) -> dict:
-    """The fields of a new request, or a 400 that says what is wrong."""
+def _text(data: dict, name: str) -> str:
+    """A text field as the schema says: a string (or absent) of valid Unicode; else a 400."""
+    value = data.get(name)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        abort(400, description=f"{name} must be text")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (\ud800) decodes from JSON and encodes nowhere
+        abort(400, description=f"{name} is not valid text")
+    return value.strip()
+
+
+def validated_request(data: dict, form: bool = False) -> dict:
+    """The fields of a new request, or a 400 that says what is wrong. The JSON API takes the types
+    its schema gives; the request form (`form`) sends every field as text, parcels in one line."""
     if not isinstance(data, dict):
         abort(400, description="send a JSON object")
-    kind = get_kind(str(data.get("type", "")))
+    kind = get_kind(_text(data, "type"))
     if kind is None:
         abort(400, description=f"type must be {spelled(names(), quote=True)}")
     parcels = data.get("parcels")
-    if isinstance(parcels, str):
-        parcels = [p for p in re.split(r"[,\s;]+", parcels) if p]
+    if form and isinstance(parcels, str):
+        parcels = [p for p in re.split(r"[,\s;]+", _text(data, "parcels")) if p]
     if not isinstance(parcels, list) or not parcels or len(parcels) > 20 or not all(
-            isinstance(p, str) and 0 < len(p) <= 30 for p in parcels):
+            isinstance(p, str) and 0 < len(p) <= 30 and p.isprintable() and p.isascii() for p in parcels):
         abort(400, description="parcels must list 1 to 20 cadastral numbers")
-    name = str(data.get("applicant_name", "")).strip()
+    name = _text(data, "applicant_name")
     if not 3 <= len(name) <= 200:
         abort(400, description="applicant_name is required (3 to 200 characters)")
-    email = str(data.get("applicant_email") or "").strip() or None
+    email = _text(data, "applicant_email") or None
     if email and (len(email) > 200 or not EMAIL.match(email)):
         abort(400, description="applicant_email is not a valid e-mail address")
-    purpose = str(data.get("purpose", "")).strip()
+    purpose = _text(data, "purpose")
     if not 3 <= len(purpose) <= 500:
         abort(400, description="purpose is required (3 to 500 characters)")
     if any("\x00" in v for v in [name, purpose, *(parcels or [])]):
         abort(400, description="the request contains a NUL character")
     uat = data.get("uat")
-    if uat is not None and (isinstance(uat, bool) or not isinstance(uat, int) or uat <= 0):
+    if uat is not None and (isinstance(uat, bool) or not isinstance(uat, int) or not 0 < uat <= MAX_UAT_CODE):
         abort(400, description="uat must be a SIRUTA code (a number), needed when the number exists in several UATs")
     return {"kind": kind.name, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat}
 

@@ -32,6 +32,7 @@ from gis.crs import transform_geojson
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.roles import EDITORS, STAFF
+from gis.uats import is_uat_code
 
 bp = Blueprint("editing", __name__, url_prefix="/api/office")
 scope_by_uat(bp)
@@ -212,7 +213,7 @@ def _float_arg(name: str) -> float:
 
 def _uat_arg() -> int:
     raw = request.args.get("uat", "")
-    if not raw.isdigit():
+    if not is_uat_code(raw):
         abort(400, description="uat (SIRUTA) is required")
     return int(raw)
 

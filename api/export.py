@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, current_app, request, send_file, s
 
 from gis.db import get_engine
 from gis.profiles import get_profile
+from gis.uats import is_uat_code
 from layers.export import csv_rows, write_geopackage
 from layers.registry import load_layers
 
@@ -33,7 +34,7 @@ def export(collection_id: str, fmt: str):
     storage = get_profile(settings.profile).storage_srid
     srid = _target_srid(storage)
     uat = request.args.get("uat")
-    if uat is not None and (not uat.isdigit() or "uat_siruta" not in layer.properties):
+    if uat is not None and (not is_uat_code(uat) or "uat_siruta" not in layer.properties):
         abort(400, description="uat must be a SIRUTA code (digits), on a collection that has UATs")
     engine = get_engine(settings, "public")
     uat = int(uat) if uat else None

@@ -93,6 +93,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "the format f={value} is not available; choose one of {allowed}",
         "hu": "az f={value} formátum nem érhető el; válasszon ezek közül: {allowed}",
     },
+    "request.too_deep": {
+        "ro": "corpul cererii este imbricat prea adânc (liste în liste); trimiteți datele așa cum le descrie "
+              "documentația API",
+        "en": "the request body is nested too deeply (lists in lists); send the data as the API documentation "
+              "describes it",
+        "hu": "a kérés törzse túl mélyen egymásba ágyazott (listák listákban); küldje az adatokat az API "
+              "dokumentációja szerint",
+    },
     "coverage.too_large": {
         "ro": "răspunsul ar avea {cells} de celule, peste cele {most} permise într-un răspuns în acest format; "
               "cereți o parte cu subset (ex. subset={example}) sau formatul f=GTiff",

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, make_response, request
 
 from api.auth import authorize_collection, presented_key_is_valid
 from gis.settings import Settings
+from gis.uats import is_uat_code
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
 
 # Parameters of OGC API Features (Parts 1-3) that pygeoapi understands on /items.
@@ -179,7 +180,7 @@ def _uat_as_property() -> str | None:
     if "uat" not in request.args:
         return None
     value = request.args.get("uat", "")
-    if not value.isdigit() or "uat_siruta" in request.args:
+    if not is_uat_code(value) or "uat_siruta" in request.args:
         return "uat must be one SIRUTA code (digits), and not given together with uat_siruta"
     pairs = [(k, v) for k, v in request.args.items(multi=True) if k != "uat"] + [("uat_siruta", value)]
     req = request._get_current_object()

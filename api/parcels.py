@@ -14,6 +14,7 @@ from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound, parcel_at, parcel_facts, parcels_by_number
 from gis.profiles import get_profile
+from gis.uats import is_uat_code
 
 bp = Blueprint("parcels", __name__, url_prefix="/api/parcels")
 
@@ -68,7 +69,7 @@ def at_point():
 @rate_limited("lookups")
 def by_number(cadastral_number: str):
     uat = request.args.get("uat")
-    if uat is not None and not uat.isdigit():
+    if uat is not None and not is_uat_code(uat):
         abort(400, description="uat must be a SIRUTA code (digits)")
     with get_engine(_settings(), "public").connect() as conn:
         try:

@@ -24,7 +24,7 @@ def create_public_blueprint(settings: Settings) -> Blueprint:
     pages: dict[str, tuple[float, str]] = {}
 
     @bp.get("/")
-    @bp.get("/u/<int:uat>/")
+    @bp.get("/u/<int(max=999999999):uat>/")  # gis.uats.MAX_UAT_CODE
     def index(uat: int | None = None):
         """The map of every UAT (a county's or region's overview listing them), or of one."""
         lang = pick_language(request.args.get("lang") or request.cookies.get("lang"))

@@ -53,7 +53,7 @@ def submit():
     if not hmac.compare_digest(form.get("csrf", "").encode(), session.get("csrf", "-").encode()):
         return _form(lang, kind, form, "Sesiunea a expirat; trimiteți din nou formularul.", 400)
     try:
-        info = create(validated_request(dict(form)), "public:request-form")
+        info = create(validated_request(dict(form), form=True), "public:request-form")
     except Exception as exc:  # a 4xx from validation or the rules: show it in the form
         description = getattr(exc, "description", None)
         if description is None:

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.search import MAX_QUERY, search
+from gis.uats import is_uat_code
 
 bp = Blueprint("search", __name__, url_prefix="/api")
 
@@ -24,7 +25,7 @@ def suggest():
     except ValueError:
         abort(400, description="limit must be a whole number")
     uat = request.args.get("uat")
-    if uat is not None and not uat.isdigit():
+    if uat is not None and not is_uat_code(uat):
         abort(400, description="uat must be a SIRUTA code (digits)")
     settings = current_app.extensions["teritoriu.settings"]
     with get_engine(settings, "public").connect() as conn:

@@ -28,6 +28,7 @@ from gis.models import User
 from gis.passwords import spend_verification, verify_password
 from gis.roles import STAFF
 from gis.sessions import SignedIn, look_up, open_session, revoke
+from gis.uats import is_uat_code
 
 
 def csrf_token() -> str:
@@ -198,7 +199,7 @@ def scope_by_uat(bp) -> None:
             return  # not signed in (the view answers 401) or not scoped
         named = []
         for raw in (request.args.get("uat", ""), request.form.get("uat", "") if request.form else ""):
-            if raw.isdigit():
+            if is_uat_code(raw):
                 named.append(int(raw))
         body = request.get_json(silent=True) if request.is_json else None
         if isinstance(body, dict):

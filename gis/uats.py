@@ -5,6 +5,7 @@ signatories, fee table, basemap — read by whatever needs them, with the deploy
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from sqlalchemy import text
@@ -14,6 +15,16 @@ from gis.profiles import get_profile
 from gis.settings import Settings
 
 KINDS = ("comună", "oraș", "municipiu", "sector")
+
+# A UAT's code as it arrives in a URL or a form (SIRUTA in Romania, CUATM in Moldova): ASCII digits,
+# at most nine, so it always fits the database's integer ("²".isdigit() is true, and 10**20 is not
+# an integer PostgreSQL takes: both were 500s).
+_UAT_CODE = re.compile(r"[0-9]{1,9}")
+MAX_UAT_CODE = 999_999_999
+
+
+def is_uat_code(raw) -> bool:
+    return isinstance(raw, str) and _UAT_CODE.fullmatch(raw) is not None
 
 # A UAT's name in the genitive, as the authority is named on acts and letterheads ("Primăria
 # Comunei Valea Verde", "nomenclatura stradală a Municipiului Oradea"): the name is stored in the

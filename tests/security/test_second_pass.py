@@ -1,0 +1,62 @@
+"""What a second attack pass, made without reading the code, found on anonymous routes (issue 17):
+bodies and parameters that used to answer 500 or were taken although the schema forbids them."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+from sqlalchemy import text
+
+
+def count_requests(engine) -> int:
+    with engine.connect() as c:
+        return c.execute(text("SELECT count(*) FROM registry.request")).scalar()
+
+
+ADDRESSES = (f"10.77.{n // 250}.{n % 250 + 1}" for n in itertools.count())  # each filing its own client
+
+
+def file(client, body: bytes | str, lang: str = "ro"):
+    return client.post(f"/api/certificates?lang={lang}", data=body, content_type="application/json",
+                       environ_base={"REMOTE_ADDR": next(ADDRESSES)})
+
+
+GOOD = {"type": "urbanism", "parcels": ["50001"], "purpose": "construire locuință", "applicant_name": "Ion Pop"}
+
+
+def test_a_body_nested_thousands_deep_is_a_400_in_the_callers_language(client, engine):
+    before = count_requests(engine)
+    deep = "[" * 5000 + "]" * 5000
+    ro, en = file(client, deep), file(client, deep, "en")
+    assert ro.status_code == en.status_code == 400
+    assert "imbricat" in ro.get_json()["message"] and "nested" in en.get_json()["message"]
+    assert count_requests(engine) == before
+
+
+@pytest.mark.parametrize("field,value", [
+    ("applicant_name", {"a": 1}), ("applicant_name", ["Ion Pop"]), ("purpose", 12345),
+    ("parcels", "50001"), ("parcels", [50001]), ("applicant_email", ["a@b.ro"]),
+    ("uat", 99999999999999999999), ("uat", -1), ("uat", "926501"), ("uat", True),
+    ("applicant_name", "\ud800\ud800\ud800"), ("applicant_email", "\ud800@x.ro"), ("parcels", ["\ud800"]),
+    ("type", ["urbanism"]),
+])
+def test_a_field_of_the_wrong_type_or_not_text_is_a_400_and_files_nothing(client, engine, field, value):
+    before = count_requests(engine)
+    r = file(client, json.dumps({**GOOD, field: value}))
+    assert r.status_code == 400, (field, value, r.status_code, r.data[:200])
+    assert field in r.get_json()["message"] or "type" in r.get_json()["message"]
+    assert count_requests(engine) == before
+
+
+@pytest.mark.parametrize("path", [
+    "/u/2147483648/", "/u/99999999999999999999/",
+    "/api/parcels/50001?uat=99999999999999999999", "/api/parcels/50001?uat=%C2%B2",
+    "/api/search?q=mor&uat=99999999999999999999", "/api/search?q=mor&uat=%C2%B2",
+    "/ogc/collections/parcels/items?uat=99999999999999999999",
+    "/ogc/collections/parcels/items.csv?uat=99999999999999999999",
+])
+def test_a_uat_code_out_of_range_is_a_4xx_not_a_500(client, path):
+    r = client.get(path)
+    assert 400 <= r.status_code < 500, (path, r.status_code, r.data[:200])
