@@ -57,7 +57,8 @@ def record_staff_read(settings: Settings, user: dict, what: str, object_id: str 
     and the request's path and query (what was asked for)."""
     actor = f"{user['role']}:{user['username']}"
     with session_scope(settings, actor=actor) as db:
-        audit.record(db, actor, "view", what, object_id, uat, json.dumps({"path": request.full_path[:1000]}))
+        path = audit.redacted_path(request.path, list(request.args.items(multi=True)))
+        audit.record(db, actor, "view", what, object_id, uat, json.dumps({"path": path[:1000]}))
 
 
 def _problem(status: int, message: str) -> Response:

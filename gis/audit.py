@@ -19,6 +19,19 @@ from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session
 
 REDACTED, REDACTED_CHANGED = "[redacted]", "[redacted: changed]"  # the trigger's markers (migration 0008)
+# query parameters that carry a secret (a request's access token, an agency's key): a logged path
+# keeps their names, never their values
+SECRET_PARAMETERS = frozenset({"token", "key", "api_key", "apikey", "access_token"})
+
+
+def redacted_path(path: str, query: list[tuple[str, str]]) -> str:
+    """A request's path and query as the trail keeps it: what was asked for, without secrets."""
+    from urllib.parse import urlencode
+
+    if not query:
+        return path
+    return f"{path}?" + urlencode([(k, REDACTED if k.lower() in SECRET_PARAMETERS else v) for k, v in query],
+                                  safe="[]:")
 ACTIONS = ("insert", "update", "retire", "delete", "bulk-load", "view", "login")
 
 

@@ -60,3 +60,23 @@ def test_a_field_of_the_wrong_type_or_not_text_is_a_400_and_files_nothing(client
 def test_a_uat_code_out_of_range_is_a_4xx_not_a_500(client, path):
     r = client.get(path)
     assert 400 <= r.status_code < 500, (path, r.status_code, r.data[:200])
+
+
+def test_a_staff_read_logs_the_path_without_the_applicants_token(client, engine, staff_client):
+    """An officer who follows the applicant's link (`/cereri/<id>?token=…`) is logged reading the
+    request; the token itself stays out of the hash-chained trail."""
+    r = file(client, json.dumps({**GOOD, "parcels": [first_parcel(engine)]}))
+    assert r.status_code == 201, r.data
+    request_id, token = r.get_json()["id"], r.get_json()["token"]
+    officer, _ = staff_client("officer", username="second.pass.officer")
+    assert officer.get(f"/cereri/{request_id}?token={token}&lang=en").status_code == 200
+    with engine.connect() as c:
+        logged = c.execute(text("SELECT after::text FROM audit.log WHERE action = 'view' AND table_name = "
+                                "'registry.request' AND object_id = :i"), {"i": str(request_id)}).scalars().all()
+    assert logged and all(token not in row for row in logged), logged
+    assert any("token=[redacted]" in row and "lang=en" in row for row in logged), logged
+
+
+def first_parcel(engine) -> str:
+    with engine.connect() as c:
+        return c.execute(text("SELECT cadastral_number FROM public_api.parcel ORDER BY id LIMIT 1")).scalar()
