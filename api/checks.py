@@ -20,7 +20,7 @@ from api.staff import current_user, requires, scope_by_uat
 from gis import audit
 from gis.db import get_engine, set_actor
 from gis.registers import discrepancies, fiscal_view
-from gis.roles import FISCAL_VIEW, STAFF, may_read
+from gis.roles import FISCAL_VIEW, PERSONAL_DATA_READERS, STAFF, may_read
 from gis.tolerances import CHECK_GAP_WIDTH_M
 from gis.topology import check_layer
 
@@ -97,7 +97,7 @@ def topology():
 
 
 @bp.get("/discrepancies")
-@requires(*STAFF)
+@requires(*PERSONAL_DATA_READERS)  # the agricultural register's plots and the tax records: not for surveyors
 def report():
     uat, year = _int_arg("uat"), _int_arg("year", date.today().year)
     kind = request.args.get("kind")

@@ -80,3 +80,12 @@ def test_a_staff_read_logs_the_path_without_the_applicants_token(client, engine,
 def first_parcel(engine) -> str:
     with engine.connect() as c:
         return c.execute(text("SELECT cadastral_number FROM public_api.parcel ORDER BY id LIMIT 1")).scalar()
+
+
+def test_the_register_discrepancies_are_not_for_surveyors(staff_client):
+    """They name agricultural-register plots, their declared areas and the parcels without a tax
+    assessment: the tax office's work, an officer's, not a surveyor's."""
+    surveyor, _ = staff_client("surveyor", username="second.pass.surveyor")
+    officer, _ = staff_client("officer", username="second.pass.officer")
+    assert surveyor.get("/api/office/discrepancies?uat=926501").status_code == 403
+    assert officer.get("/api/office/discrepancies?uat=926501").status_code == 200
