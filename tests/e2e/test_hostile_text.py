@@ -44,8 +44,10 @@ def hostile(loaded, engine):
                    password_hash=hash_password(PASSWORD)))
     yield row
     with session_scope(loaded, actor="test") as s:
-        s.execute(text("UPDATE streets.street SET name = :n WHERE id = :i"), {"n": row["street_name"], "i": row["street_id"]})
-        s.execute(text("UPDATE planning.zone SET name = :n WHERE id = :i"), {"n": row["zone_name"], "i": row["zone_id"]})
+        s.execute(text("UPDATE streets.street SET name = :n WHERE id = :i"),
+                  {"n": row["street_name"], "i": row["street_id"]})
+        s.execute(text("UPDATE planning.zone SET name = :n WHERE id = :i"),
+                  {"n": row["zone_name"], "i": row["zone_id"]})
         s.execute(text("UPDATE cadastre.parcel SET land_book_number = :n WHERE id = :i"),
                   {"n": row["land_book_number"], "i": row["id"]})
 
@@ -82,7 +84,8 @@ def test_the_office_panel_shows_markup_as_text(browser, live_server, hostile):
     page.evaluate(f"teritoriuMap.setView([{hostile['lat']}, {hostile['lon']}], 19, {{animate: false}})")
     page.wait_for_selector(".leaflet-container[data-map-idle]", state="attached")  # office/snap.js: view loaded
     xy = page.evaluate(f"(() => {{ const p = teritoriuMap.latLngToContainerPoint([{hostile['lat']}, {hostile['lon']}]);"
-                       "const r = teritoriuMap.getContainer().getBoundingClientRect(); return [p.x + r.left, p.y + r.top]; })()")
+                       "const r = teritoriuMap.getContainer().getBoundingClientRect();"
+                       "return [p.x + r.left, p.y + r.top]; })()")
     page.mouse.click(*xy)
     page.wait_for_selector(f"#t-parcel-title:has-text('{hostile['cadastral_number']}')", timeout=15_000)
     assert BOOK in page.inner_text("#t-panel")
@@ -98,6 +101,7 @@ def test_the_certificate_prints_markup_as_text(loaded, hostile, tmp_path):
     done = draft(loaded, "urbanism", [hostile["cadastral_number"]], "construire <b>casă</b>", "Pop <i>Ana</i>", None)
     path = tmp_path / "cu.pdf"
     path.write_bytes(done.pdf)
-    flat = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(out.split())
     for typed in (ZONE, "construire <b>casă</b>", "Pop <i>Ana</i>"):
         assert " ".join(typed.split()) in flat, typed

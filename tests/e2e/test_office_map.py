@@ -33,7 +33,8 @@ def empty_spot(engine):
     with engine.connect() as c:
         lon, lat = c.execute(text("""
             SELECT ST_X(p), ST_Y(p) FROM (
-              SELECT ST_Transform(ST_Translate(ST_Centroid(l.geom), 0, (ST_YMax(l.geom) - ST_YMin(l.geom)) / 2 + 120), 4326) p
+              SELECT ST_Transform(ST_Translate(ST_Centroid(l.geom), 0,
+                                               (ST_YMax(l.geom) - ST_YMin(l.geom)) / 2 + 120), 4326) p
               FROM territory.locality l ORDER BY l.siruta LIMIT 1) s""")).one()
     return lon, lat
 
@@ -96,7 +97,8 @@ def test_draw_save_and_see_it_in_the_public_tiles(browser, live_server, officer,
     page.screenshot(path=str(artifacts / "office-map-saved.png"))
     x, y = lon_lat_to_tile(lon + 0.00006, lat + 0.00004, 17)
     tile = requests.get(f"{live_server}/ogc/collections/parcels/tiles/WebMercatorQuad/17/{y}/{x}", timeout=30)
-    numbers = {f["properties"]["cadastral_number"] for f in mapbox_vector_tile.decode(tile.content)["parcels"]["features"]}
+    features = mapbox_vector_tile.decode(tile.content)["parcels"]["features"]
+    numbers = {f["properties"]["cadastral_number"] for f in features}
     assert "777777" in numbers
 
     # the same square again overlaps the parcel just saved: refused, problem shown on the map
@@ -115,7 +117,8 @@ def two_parcels(engine, empty_spot):
     """Two neighbouring 20 m × 20 m parcels west of the empty spot (sample UAT, no one around)."""
     lon, lat = empty_spot
     with engine.begin() as c:
-        x, y = c.execute(text("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 3844) p"),
+        x, y = c.execute(text("SELECT ST_X(p), ST_Y(p) "
+                              "FROM ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 3844) p"),
                          {"lon": lon, "lat": lat}).one()
         x, y = round(x) - 60, round(y)
         uat = c.execute(text("SELECT siruta FROM territory.uat ORDER BY siruta LIMIT 1")).scalar_one()
@@ -128,7 +131,8 @@ def two_parcels(engine, empty_spot):
 
 def to_lonlat(engine, x, y):
     with engine.connect() as c:
-        return c.execute(text("SELECT ST_X(p), ST_Y(p) FROM ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y), 3844), 4326) p"),
+        return c.execute(text("SELECT ST_X(p), ST_Y(p) "
+                              "FROM ST_Transform(ST_SetSRID(ST_MakePoint(:x, :y), 3844), 4326) p"),
                          {"x": x, "y": y}).one()
 
 
@@ -138,7 +142,8 @@ def current(engine, number):
                               "AND valid_to IS NULL"), {"n": number}).one_or_none()
 
 
-def test_select_split_merge_history_coordinates_and_checks(browser, live_server, officer, engine, two_parcels, artifacts):
+def test_select_split_merge_history_coordinates_and_checks(browser, live_server, officer, engine, two_parcels,
+                                                           artifacts):
     x, y = two_parcels
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -185,15 +190,16 @@ def test_select_split_merge_history_coordinates_and_checks(browser, live_server,
     # typed Stereo 70 coordinates (X north, Y east) become a parcel with exactly those coordinates
     page.click("[data-tool=coords]")
     x0, y0 = x - 40, y
-    page.fill("#t-coords", f"1 {y0}.125 {x0}.5\n2 {y0}.125 {x0 + 15}.5\n3 {y0 + 12}.875 {x0 + 15}.5\n4 {y0 + 12}.875 {x0}.5")
+    page.fill("#t-coords", f"1 {y0}.125 {x0}.5\n2 {y0}.125 {x0 + 15}.5\n"
+                           f"3 {y0 + 12}.875 {x0 + 15}.5\n4 {y0 + 12}.875 {x0}.5")
     page.click("#c-draw")
     page.wait_for_selector("#t-sec-form:not([hidden])")
     page.fill("#f-number", "777803")
     page.uncheck("#t-snap")
     page.click("#f-save")
     page.wait_for_selector("[data-saved='777803']", timeout=15_000)
-    assert current(engine, "777803")[1] == (f"MULTIPOLYGON((({x0}.5 {y0}.125,{x0 + 15}.5 {y0}.125,{x0 + 15}.5 {y0 + 12}.875,"
-                                            f"{x0}.5 {y0 + 12}.875,{x0}.5 {y0}.125)))")
+    assert current(engine, "777803")[1] == (f"MULTIPOLYGON((({x0}.5 {y0}.125,{x0 + 15}.5 {y0}.125,"
+                                            f"{x0 + 15}.5 {y0 + 12}.875,{x0}.5 {y0 + 12}.875,{x0}.5 {y0}.125)))")
 
     # measure a length between two corners of 777803 (clicks snap onto them)
     page.check("#t-snap")
@@ -230,7 +236,8 @@ def test_snapping_while_drawing_lands_on_the_neighbours_corner(browser, live_ser
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 21, {{animate: false}})")
     page.wait_for_selector(".leaflet-container[data-snap-targets]:not([data-snap-targets='0'])", state="attached")
     near = to_lonlat(engine, x + 0.15, y + 20.1)
-    snapped = page.evaluate(f"(() => {{ const s = TeritoriuOffice.snap(L.latLng({near[1]}, {near[0]})); return [s.lng, s.lat]; }})()")
+    snapped = page.evaluate(f"(() => {{ const s = TeritoriuOffice.snap(L.latLng({near[1]}, {near[0]}));"
+                            "return [s.lng, s.lat]; })()")
     assert snapped == pytest.approx(to_lonlat(engine, x, y + 20), abs=1e-7), "the map snaps a click to the corner"
     page.click("[data-tool=draw]")
     corners = [(x + 0.15, y + 20.1), (x + 10, y + 20), (x + 10, y + 30), (x, y + 30)]  # first: 15 cm off the corner
