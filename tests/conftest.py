@@ -238,3 +238,31 @@ def production_server():
     yield start
     for proc in started:
         production.stop(proc)
+
+
+@pytest.fixture(scope="session")
+def clear_throttles(engine):
+    """clear_throttles(scope_prefix=""): forget the shared throttles' counts (auth.throttle) of the
+    scopes starting with the prefix, so a test starts and ends with none of its own."""
+
+    def clear(prefix: str = "") -> None:
+        with engine.begin() as c:
+            if c.execute(text("SELECT to_regclass('auth.throttle')")).scalar() is not None:
+                c.execute(text("DELETE FROM auth.throttle WHERE scope LIKE :p"), {"p": prefix + "%"})
+
+    return clear
+
+
+@pytest.fixture(scope="session")
+def two_workers(loaded):
+    """two_workers(settings=None): test clients of two apps on the test database (with `settings`,
+    or the test database's own), as two workers of one server."""
+    from api import create_app
+
+    def make(settings=None) -> list:
+        apps = [create_app(settings or loaded), create_app(settings or loaded)]
+        for a in apps:
+            a.testing = True
+        return [a.test_client() for a in apps]
+
+    return make

@@ -8,6 +8,7 @@ import zipfile
 
 import geopandas as gpd
 import pytest
+from factories import browser_sign_in
 from shapely.geometry import box
 from sqlalchemy import text
 
@@ -50,12 +51,6 @@ def upload_file(engine, tmp_path_factory):
     return out
 
 
-def sign_in(page, live_server, username):
-    page.goto(live_server + "/office/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/office$"))
 
 
 def test_upload_then_accept(browser, live_server, people, upload_file, engine, artifacts):
@@ -63,7 +58,7 @@ def test_upload_then_accept(browser, live_server, people, upload_file, engine, a
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(page, live_server, "p.surveyor")
+    browser_sign_in(page, live_server, "p.surveyor", PASSWORD)
     page.goto(live_server + "/office/imports")
     page.set_input_files("#u-file", str(upload_file))
     page.select_option("#u-layer", "parcels")
@@ -79,7 +74,7 @@ def test_upload_then_accept(browser, live_server, people, upload_file, engine, a
 
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    sign_in(page, live_server, "p.officer")
+    browser_sign_in(page, live_server, "p.officer", PASSWORD)
     page.goto(url)
     page.click("#d-accept")
     page.wait_for_selector(".t-report[data-status='committed']", timeout=60_000)

@@ -3,11 +3,10 @@ tiles. A drawing that overlaps is refused and the problem is shown."""
 
 from __future__ import annotations
 
-import re
-
 import mapbox_vector_tile
 import pytest
 import requests
+from factories import browser_sign_in, map_point_on_screen
 from sqlalchemy import text
 
 from gis.db import session_scope
@@ -39,22 +38,12 @@ def empty_spot(engine):
     return lon, lat
 
 
-def sign_in(page, live_server, username):
-    page.goto(live_server + "/office/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/office$"))
 
 
-def screen_xy(page, lon, lat):
-    return page.evaluate(f"(() => {{ const p = teritoriuMap.latLngToContainerPoint([{lat}, {lon}]);"
-                         "const r = teritoriuMap.getContainer().getBoundingClientRect();"
-                         "return [p.x + r.left, p.y + r.top]; })()")
 
 
 def click_at(page, lon, lat):
-    page.mouse.click(*screen_xy(page, lon, lat))
+    page.mouse.click(*map_point_on_screen(page, lat, lon))
 
 
 def wait_for_idle(page):
@@ -84,7 +73,7 @@ def test_draw_save_and_see_it_in_the_public_tiles(browser, live_server, officer,
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(page, live_server, officer)
+    browser_sign_in(page, live_server, officer, PASSWORD)
     page.goto(live_server + "/office/map", wait_until="networkidle")
     lon, lat = empty_spot
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 19, {{animate: false}})")
@@ -149,7 +138,7 @@ def test_select_split_merge_history_coordinates_and_checks(browser, live_server,
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(page, live_server, officer)
+    browser_sign_in(page, live_server, officer, PASSWORD)
     page.goto(live_server + "/office/map", wait_until="networkidle")
     lon, lat = to_lonlat(engine, x + 20, y + 10)
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 20, {{animate: false}})")
@@ -230,7 +219,7 @@ def test_snapping_while_drawing_lands_on_the_neighbours_corner(browser, live_ser
     x, y = two_parcels
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    sign_in(page, live_server, officer)
+    browser_sign_in(page, live_server, officer, PASSWORD)
     page.goto(live_server + "/office/map", wait_until="networkidle")
     lon, lat = to_lonlat(engine, x + 10, y + 30)
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 21, {{animate: false}})")
@@ -265,7 +254,7 @@ def test_dragging_a_vertex_saves_a_new_version_and_keeps_the_others_exact(browse
                         f"{x + 0.75} {y - 25.125},{x + 0.123} {y - 40.456}))"})
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
-    sign_in(page, live_server, officer)
+    browser_sign_in(page, live_server, officer, PASSWORD)
     page.goto(live_server + "/office/map", wait_until="networkidle")
     lon, lat = to_lonlat(engine, x + 8, y - 33)
     page.evaluate(f"teritoriuMap.setView([{lat}, {lon}], 21, {{animate: false}})")
@@ -274,8 +263,8 @@ def test_dragging_a_vertex_saves_a_new_version_and_keeps_the_others_exact(browse
     page.wait_for_selector("#t-parcel-title:has-text('777805')")
     page.click("#act-vertices")
     page.wait_for_selector(".leaflet-editing-icon")
-    sx, sy = screen_xy(page, *to_lonlat(engine, x + 15.25, y - 25.75))
-    tx, ty = screen_xy(page, *to_lonlat(engine, x + 18, y - 22))
+    sx, sy = map_point_on_screen(page, *reversed(to_lonlat(engine, x + 15.25, y - 25.75)))
+    tx, ty = map_point_on_screen(page, *reversed(to_lonlat(engine, x + 18, y - 22)))
     page.mouse.move(sx, sy)
     page.mouse.down()
     page.mouse.move((sx + tx) / 2, (sy + ty) / 2, steps=5)
@@ -301,7 +290,7 @@ def test_the_editing_map_speaks_english_and_hungarian(browser, live_server, offi
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    sign_in(page, live_server, officer)
+    browser_sign_in(page, live_server, officer, PASSWORD)
     page.goto(f"{live_server}/office/map?lang={lang}", wait_until="networkidle")
     assert page.get_attribute("html", "lang") == lang
     assert page.inner_text("[data-tool=draw]") == draw

@@ -17,30 +17,22 @@ LIMITS = {"TERITORIU_FILINGS_PER_ADDRESS": "3", "TERITORIU_FILINGS_PER_EMAIL": "
 
 
 @pytest.fixture(scope="module")
-def workers(loaded):
-    """Two apps on the test database with small filing limits: two workers of one server."""
-    from api import create_app
+def workers(loaded, two_workers):
+    """Two workers of one server, with small filing limits."""
     from gis.settings import load_settings
 
     with pytest.MonkeyPatch.context() as mp:
         for key, value in LIMITS.items():
             mp.setenv(key, value)
         settings = load_settings(db_name=loaded.db_name, port=loaded.port)
-    apps = [create_app(settings), create_app(settings)]
-    for a in apps:
-        a.testing = True
-    return [a.test_client() for a in apps]
+    return two_workers(settings)
 
 
 @pytest.fixture(autouse=True)
-def forget_counters(engine):
-    def clear():
-        with engine.begin() as c:
-            if c.execute(text("SELECT to_regclass('auth.throttle')")).scalar() is not None:
-                c.execute(text("DELETE FROM auth.throttle WHERE scope LIKE 'filing:%'"))
-    clear()
+def forget_counters(clear_throttles):
+    clear_throttles("filing:")
     yield
-    clear()
+    clear_throttles("filing:")
 
 
 @pytest.fixture(scope="module")

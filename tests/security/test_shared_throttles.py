@@ -38,15 +38,11 @@ def servers(loaded, production_server):
 
 
 @pytest.fixture(autouse=True)
-def forget_counters(engine):
+def forget_counters(clear_throttles):
     """The servers count 127.0.0.1 too (the tests' own address): start and end with no counts."""
-    def clear():
-        with engine.begin() as c:
-            if c.execute(text("SELECT to_regclass('auth.throttle')")).scalar() is not None:
-                c.execute(text("DELETE FROM auth.throttle"))
-    clear()
+    clear_throttles("")
     yield
-    clear()
+    clear_throttles("")
 
 
 def workers(base_url: str) -> list[int]:

@@ -16,6 +16,7 @@ import zipfile
 
 import geopandas as gpd
 import pytest
+from factories import browser_sign_in, map_point_on_screen
 from shapely.geometry import LineString, Point, box
 from sqlalchemy import text
 
@@ -99,18 +100,8 @@ def assert_nothing_ran(page, watch, where: str) -> None:
                   "window.__csp = [];")
 
 
-def sign_in(page, live_server, username):
-    page.goto(live_server + "/office/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/office$"))
 
 
-def screen_xy(page, lat, lon):
-    return page.evaluate(f"(() => {{ const p = teritoriuMap.latLngToContainerPoint([{lat}, {lon}]);"
-                         "const r = teritoriuMap.getContainer().getBoundingClientRect();"
-                         "return [p.x + r.left, p.y + r.top]; })()")
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +194,7 @@ def staged(browser, live_server, people, files, artifacts):
     """The surveyor uploads each file through /office/imports; the URL of each job's review page.
     The surveyor's own pages show the markup as text too."""
     context, page, watch = new_page(browser)
-    sign_in(page, live_server, "x.surveyor")
+    browser_sign_in(page, live_server, "x.surveyor", PASSWORD)
     urls = {}
     for name, (path, layer, count) in files.items():
         page.goto(live_server + "/office/imports")
@@ -256,7 +247,7 @@ def feature_points(page) -> list[dict]:
 
 def test_the_officer_hovers_and_clicks_every_staged_feature_and_nothing_runs(browser, live_server, staged, artifacts):
     context, page, watch = new_page(browser)
-    sign_in(page, live_server, "x.officer")
+    browser_sign_in(page, live_server, "x.officer", PASSWORD)
     assert_nothing_ran(page, watch, "office desk")
     page.goto(live_server + "/office/imports")
     assert "strazi_img_src_x" in page.inner_text("body")  # the upload's file name, made safe by the server
@@ -292,11 +283,11 @@ def test_the_officer_hovers_and_clicks_every_staged_feature_and_nothing_runs(bro
 def test_the_office_map_tools_show_hostile_records_as_text(browser, live_server, people, hostile_records, artifacts):
     row = hostile_records
     context, page, watch = new_page(browser)
-    sign_in(page, live_server, "x.officer")
+    browser_sign_in(page, live_server, "x.officer", PASSWORD)
     page.goto(live_server + "/office/map", wait_until="networkidle")
     page.evaluate(f"teritoriuMap.setView([{row['lat']}, {row['lon']}], 19, {{animate: false}})")
     page.wait_for_selector(".leaflet-container[data-map-idle]", state="attached")
-    page.mouse.click(*screen_xy(page, row["lat"], row["lon"]))
+    page.mouse.click(*map_point_on_screen(page, row["lat"], row["lon"]))
     page.wait_for_selector(f"#t-parcel-title:has-text('{row['cadastral_number']}')")
     assert BOOK in page.inner_text("#t-parcel-facts")
     page.click("#act-history")
@@ -309,7 +300,7 @@ def test_the_office_map_tools_show_hostile_records_as_text(browser, live_server,
     assert STREET in page.inner_text("[data-proposal]")
     assert_nothing_ran(page, watch, "office map: parcel, history, fiscal, proposal")
     page.click("#p-add")  # the proposal's address point: a click places it, then the form lists the streets
-    page.mouse.click(*screen_xy(page, row["lat"], row["lon"]))
+    page.mouse.click(*map_point_on_screen(page, row["lat"], row["lon"]))
     page.wait_for_selector("#t-sec-address:not([hidden])")
     assert page.locator("#a-street option").filter(has_text=STREET).count() == 1
     page.screenshot(path=str(artifacts / "stored-script-office-address.png"))

@@ -18,25 +18,15 @@ DEFAULT_LIMIT = 60  # checks per address and window by default (gis.settings: ve
 
 
 @pytest.fixture(scope="module")
-def workers(loaded):
-    """Two apps on the test database (default settings): two workers of one server."""
-    from api import create_app
-
-    apps = [create_app(loaded), create_app(loaded)]
-    for a in apps:
-        a.testing = True
-    return [a.test_client() for a in apps]
+def workers(two_workers):
+    return two_workers()
 
 
 @pytest.fixture(autouse=True)
-def forget_counters(engine):
-    def clear():
-        with engine.begin() as c:
-            if c.execute(text("SELECT to_regclass('auth.throttle')")).scalar() is not None:
-                c.execute(text("DELETE FROM auth.throttle WHERE scope LIKE 'verify:%'"))
-    clear()
+def forget_counters(clear_throttles):
+    clear_throttles("verify:")
     yield
-    clear()
+    clear_throttles("verify:")
 
 
 @pytest.fixture(scope="module")
