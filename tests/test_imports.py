@@ -237,6 +237,7 @@ def cli(*args, env_extra=None):
                           env=env, cwd=PROJECT_ROOT, timeout=300)
 
 
+@pytest.mark.slow  # the command line in subprocesses / GDAL reading every page
 def test_the_cli_exit_codes(loaded, uat, engine, tmp_path):
     good = shapefile_zip(tmp_path, [parcel("910161", 0, 600)])
     report_file = tmp_path / "r.json"

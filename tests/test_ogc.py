@@ -124,6 +124,7 @@ def test_writes_are_not_mounted(client):
     assert client.delete("/ogc/collections/parcels/items/1").status_code == 405
 
 
+@pytest.mark.slow  # the command line in subprocesses / GDAL reading every page
 @pytest.mark.skipif(shutil.which("ogr2ogr") is None, reason="gdal-bin is installed by make setup")
 def test_gdal_oapif_reads_every_parcel(live_server, engine, tmp_path):
     out = tmp_path / "parcels.geojson"
