@@ -19,6 +19,7 @@ import pyproj
 import shapely
 from pyproj.exceptions import CRSError
 
+from gis.profiles import Profile
 from importers.model import ImportRefused, Note, SourceLayer
 
 STEREO70 = {"lat_0": 46.0, "lon_0": 25.0, "k": 0.99975, "x_0": 500000.0, "y_0": 500000.0}
@@ -144,10 +145,10 @@ def _swap(geoms: np.ndarray) -> np.ndarray:
     return shapely.transform(geoms, lambda c: c[:, ::-1])
 
 
-def resolve_crs(layer: SourceLayer, uat_boundary, storage_epsg: int = 3844, forced: int | None = None,
-                crs_name: str = "Stereo 70") -> SourceLayer:
-    """The layer in the storage CRS (`crs_name`: the national profile's name for it), with notes
-    for everything done to its coordinates."""
+def resolve_crs(layer: SourceLayer, uat_boundary, profile: Profile, forced: int | None = None) -> SourceLayer:
+    """The layer in the national profile's storage CRS, with notes for everything done to its
+    coordinates (named as the profile names its CRS)."""
+    storage_epsg, crs_name = profile.storage_srid, profile.crs_name
     frame = layer.frame
     notes = list(layer.notes)
     geoms = np.asarray(frame.geometry.values, dtype=object)

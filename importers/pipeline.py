@@ -267,7 +267,7 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                     if any(n.severity == "error" for n in layer.notes):
                         continue
                     try:
-                        layer = resolve_crs(layer, union, srid, options.crs, get_profile(settings.profile).crs_name)
+                        layer = resolve_crs(layer, union, get_profile(settings.profile), options.crs)
                     except ImportRefused as exc:
                         for n in exc.notes:
                             report.add(n.severity, n.code, n.message, layer=layer.name)

@@ -17,6 +17,7 @@ import shapely
 from pyproj import CRS
 from shapely.geometry import Point, box
 
+from gis.profiles import get_profile
 from gis.settings import PROJECT_ROOT
 from importers.archive import extract_zip
 from importers.detect import crs_from_prj, detect_encoding, resolve_crs
@@ -25,6 +26,7 @@ from importers.model import ImportRefused, Limits, SourceLayer
 from importers.read import read_source, sniff
 
 SAMPLES = PROJECT_ROOT / "data-samples"
+RO = get_profile("RO")
 UAT = box(240000, 590000, 260000, 615000)     # around the sample commune, in Stereo 70
 E, N = 248000, 603000                         # a point inside it (easting, northing)
 
@@ -131,7 +133,7 @@ def test_a_shapefile_without_prj_has_no_crs_and_says_so(tmp_path):
     write_shp(tmp_path / "s", ROWS, GEOMS, prj=None)
     layer, = read(tmp_path / "s" / "parcele.shp", tmp_path)
     assert layer.crs is None and any(n.code == "prj_missing" for n in layer.notes)
-    resolved = resolve_crs(layer, UAT)
+    resolved = resolve_crs(layer, UAT, RO)
     assert resolved.crs == 3844 and any(n.code == "crs_assumed" for n in resolved.notes)
 
 
@@ -139,13 +141,13 @@ def test_no_prj_outside_the_uat_is_refused_asking_for_crs(tmp_path):
     write_shp(tmp_path / "s", ROWS, [box(10, 10, 20, 20), box(20, 10, 30, 20)], prj=None)
     layer, = read(tmp_path / "s" / "parcele.shp", tmp_path)
     with pytest.raises(ImportRefused, match="--crs EPSG:N"):
-        resolve_crs(layer, UAT)
+        resolve_crs(layer, UAT, RO)
 
 
 def test_swapped_axes_are_detected_against_the_uat_and_fixed(tmp_path):
     swapped = [shapely.transform(g, lambda c: c[:, ::-1]) for g in GEOMS]
     write_shp(tmp_path / "s", ROWS, swapped)
-    layer = resolve_crs(read(tmp_path / "s" / "parcele.shp", tmp_path)[0], UAT)
+    layer = resolve_crs(read(tmp_path / "s" / "parcele.shp", tmp_path)[0], UAT, RO)
     assert any(n.code == "axes_swapped" for n in layer.notes)
     assert layer.frame.geometry.iloc[0].bounds == GEOMS[0].bounds
 
@@ -153,7 +155,7 @@ def test_swapped_axes_are_detected_against_the_uat_and_fixed(tmp_path):
 def test_z_values_are_dropped_with_a_note(tmp_path):
     z = [shapely.Polygon([(x, y, 123.4) for x, y in g.exterior.coords]) for g in GEOMS]
     write_shp(tmp_path / "s", ROWS, z)
-    layer = resolve_crs(read(tmp_path / "s" / "parcele.shp", tmp_path)[0], UAT)
+    layer = resolve_crs(read(tmp_path / "s" / "parcele.shp", tmp_path)[0], UAT, RO)
     assert not shapely.has_z(layer.frame.geometry.values).any()
     assert any(n.code == "z_dropped" for n in layer.notes)
 
@@ -161,7 +163,7 @@ def test_z_values_are_dropped_with_a_note(tmp_path):
 def test_wgs84_is_reprojected_with_a_warning(tmp_path):
     frame = gpd.GeoDataFrame(ROWS, geometry=GEOMS, crs=3844).to_crs(4326)
     frame.to_file(tmp_path / "p.geojson", driver="GeoJSON")
-    layer = resolve_crs(read(tmp_path / "p.geojson", tmp_path)[0], UAT)
+    layer = resolve_crs(read(tmp_path / "p.geojson", tmp_path)[0], UAT, RO)
     assert any(n.code == "reprojected" and "EPSG:4326" in n.message for n in layer.notes)
     assert layer.frame.geometry.iloc[0].bounds == pytest.approx(GEOMS[0].bounds, abs=0.01)
 
@@ -308,7 +310,7 @@ def test_a_dxf_with_closed_polylines_and_texts_becomes_numbered_parcels(tmp_path
     assert layer.frame["cadastral_number"].tolist() == ["50011", "50012"]
     assert layer.frame.geometry.iloc[0].area == pytest.approx(600)
     assert any(n.code == "several_texts" and n.feature == 1 for n in layer.notes)
-    assert resolve_crs(layer, UAT).crs == 3844
+    assert resolve_crs(layer, UAT, RO).crs == 3844
 
 
 def test_a_dxf_without_closed_polylines_is_an_empty_layer(tmp_path):
@@ -345,7 +347,7 @@ def test_a_cgxml_built_here_with_swapped_points_is_fixed_against_the_uat(tmp_pat
     path = tmp_path / "x.cgxml"   # a reader that wrote X = easting
     path.write_text(f"<CGXML><Land><LANDID>1</LANDID><CADGENNO>50021</CADGENNO></Land>{points}</CGXML>")
     layer, = read(path, tmp_path)
-    fixed = resolve_crs(layer, UAT)
+    fixed = resolve_crs(layer, UAT, RO)
     assert any(n.code == "axes_swapped" for n in fixed.notes)
     assert fixed.frame.geometry.iloc[0].bounds == (E, N, E + 20, N + 30)
 
@@ -355,4 +357,4 @@ def test_the_sample_shapefiles_read_cleanly(tmp_path):
     assert layer.crs == 3844 and layer.encoding == "utf-8" and len(layer.frame) > 1000
     assert {"cadastral_number", "use_category", "intravilan"} <= set(layer.frame.columns)
     points = SourceLayer("p", None, gpd.GeoDataFrame(geometry=[Point(E, N)]), 3844)
-    assert resolve_crs(points, UAT).crs == 3844
+    assert resolve_crs(points, UAT, RO).crs == 3844
