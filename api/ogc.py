@@ -91,6 +91,10 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
             return _bad_request("POST a CQL2 JSON filter (Content-Type: application/query-cql-json); "
                                 "writes are not accepted here")
         config = full_config if collection_id in restricted else public_config
+        resource = config["resources"].get(collection_id)
+        if resource is not None and not any(p.get("type") == "feature" for p in resource.get("providers", [])):
+            return _not_found(f"{collection_id[:80]} is a coverage, not a set of features: its data is at "
+                              f"/ogc/collections/{collection_id[:80]}/coverage")
         problem = _uat_as_property()
         if problem:
             return _bad_request(problem)

@@ -89,3 +89,10 @@ def test_the_register_discrepancies_are_not_for_surveyors(staff_client):
     officer, _ = staff_client("officer", username="second.pass.officer")
     assert surveyor.get("/api/office/discrepancies?uat=926501").status_code == 403
     assert officer.get("/api/office/discrepancies?uat=926501").status_code == 200
+
+
+@pytest.mark.parametrize("query", ["", "?f=json", "?limit=1", "?bbox=1,2,3,4&sortby=-id"])
+def test_a_coverage_has_no_items_a_404_that_says_where_its_data_is(client, query):
+    """A third attack pass: /collections/orthophoto/items answered 500 (a raster taken for features)."""
+    r = client.get(f"/ogc/collections/orthophoto/items{query}")
+    assert r.status_code == 404 and "/coverage" in r.get_data(as_text=True), (query, r.status_code)
