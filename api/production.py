@@ -29,6 +29,9 @@ def gunicorn_options(settings: Settings, workers: int | None = None, threads: in
         "graceful_timeout": 30,
         "keepalive": 5,
         "accesslog": "-",
+        # the path without its query, and no referrer: a request's link carries the applicant's token
+        # (?token=…), and an access log is read by more people than the audit trail
+        "access_log_format": '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s "%(a)s" %(L)ss',
         "errorlog": "-",
         "forwarded_allow_ips": "127.0.0.1",   # X-Forwarded-* from a local reverse proxy only
         "proc_name": "teritoriu",
@@ -52,7 +55,7 @@ class ProductionServer(BaseApplication):
 
 
 def spawn(port: int, env: dict | None = None, workers: int | None = None, log=None,
-          timeout: float = 90) -> subprocess.Popen:
+          timeout: float = 90, access_log=None) -> subprocess.Popen:
     """`teritoriu serve --production` as a child process on loopback (for the benchmarks and the
     tests), returned once /api/health answers; `env` adds to or overrides this process's
     environment (a value None removes the variable)."""
@@ -68,7 +71,7 @@ def spawn(port: int, env: dict | None = None, workers: int | None = None, log=No
     if workers:
         cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(cmd, env=environ, cwd=PROJECT_ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
+                            stdout=access_log or subprocess.DEVNULL, stderr=log or subprocess.DEVNULL)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

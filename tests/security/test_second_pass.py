@@ -96,3 +96,31 @@ def test_a_coverage_has_no_items_a_404_that_says_where_its_data_is(client, query
     """A third attack pass: /collections/orthophoto/items answered 500 (a raster taken for features)."""
     r = client.get(f"/ogc/collections/orthophoto/items{query}")
     assert r.status_code == 404 and "/coverage" in r.get_data(as_text=True), (query, r.status_code)
+
+
+@pytest.mark.slow
+def test_the_access_log_keeps_paths_without_their_tokens(loaded, tmp_path):
+    """A third attack pass found the applicant's token in gunicorn's access log (the query string
+    and the referrer): the log keeps the path, never the query."""
+    import socket
+
+    import requests
+
+    from api import production
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path / "server.log"
+    with open(log, "wb") as fh:
+        proc = production.spawn(port, {"TERITORIU_DB_NAME": loaded.db_name}, workers=1, access_log=fh)
+        try:
+            secret = "SECRETTOKEN0123456789abcdef"
+            r = requests.get(f"http://127.0.0.1:{port}/cereri/1?token={secret}", timeout=30,
+                             headers={"Referer": f"http://127.0.0.1:{port}/cereri/1?token={secret}"})
+            assert r.status_code == 404
+        finally:
+            production.stop(proc)
+    text_ = log.read_text()
+    assert '"GET /cereri/1 HTTP/1.1" 404' in text_, text_[-2000:]
+    assert secret not in text_
