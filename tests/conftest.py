@@ -266,3 +266,27 @@ def two_workers(loaded):
         return [a.test_client() for a in apps]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def bring_request_to(loaded, engine):
+    """bring_request_to(request_id, state, reason="dublură"): move a filed request to `state` the way
+    the registry gets there (review, issue, cancel through the workflow; draft and downloaded set
+    directly, so that tests of the reads do not depend on the reads under test)."""
+    from gis.certificates.workflow import cancel, issue_request, send_to_review
+
+    def bring(request_id: int, state: str, reason: str = "dublură") -> None:
+        if state == "draft":
+            with engine.begin() as c:
+                c.execute(text("UPDATE registry.request SET status = 'draft' WHERE id = :i"), {"i": request_id})
+        if state == "review":
+            send_to_review(loaded, request_id, "officer:test")
+        if state in ("issued", "downloaded"):
+            issue_request(loaded, request_id, "officer:test")
+        if state == "downloaded":
+            with engine.begin() as c:
+                c.execute(text("UPDATE registry.request SET status = 'downloaded' WHERE id = :i"), {"i": request_id})
+        if state == "cancelled":
+            cancel(loaded, request_id, reason, "officer:test")
+
+    return bring

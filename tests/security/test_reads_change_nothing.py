@@ -15,7 +15,7 @@ import pytest
 from factories import csrf_token
 from sqlalchemy import text
 
-from gis.certificates.workflow import cancel, file_request, issue_request, send_to_review
+from gis.certificates.workflow import file_request
 
 SAMPLE = 926501
 STATES = ("received", "draft", "review", "issued", "downloaded", "cancelled")
@@ -28,22 +28,11 @@ def number(engine):
                               "ORDER BY cadastral_number OFFSET 5 LIMIT 1"), {"u": SAMPLE}).scalar_one()
 
 
-def new_request(loaded, engine, number, state: str) -> dict:
+def new_request(loaded, bring_request_to, number, state: str) -> dict:
     """A request of the sample commune brought to `state` the way the registry gets there."""
     info = file_request(loaded, "urbanism", [number], f"citire fără efect ({state})", "Maria Cititoarea",
                         "public:request", uat=SAMPLE)
-    if state == "draft":  # set directly: the fixture must not depend on the code under test
-        with engine.begin() as c:
-            c.execute(text("UPDATE registry.request SET status = 'draft' WHERE id = :i"), {"i": info.id})
-    if state == "review":
-        send_to_review(loaded, info.id, "officer:test")
-    if state in ("issued", "downloaded"):
-        issue_request(loaded, info.id, "officer:test")
-    if state == "downloaded":
-        with engine.begin() as c:
-            c.execute(text("UPDATE registry.request SET status = 'downloaded' WHERE id = :i"), {"i": info.id})
-    if state == "cancelled":
-        cancel(loaded, info.id, "dublură", "officer:test")
+    bring_request_to(info.id, state)
     return {"id": info.id, "token": info.access_token}
 
 
@@ -79,8 +68,8 @@ def staff(staff_client):
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_staff_reads_change_nothing(loaded, engine, number, staff, state):
-    req = new_request(loaded, engine, number, state)
+def test_staff_reads_change_nothing(loaded, engine, bring_request_to, number, staff, state):
+    req = new_request(loaded, bring_request_to, number, state)
     before = fingerprint(engine, req["id"])
     for who, (client, _) in staff.items():
         for method, url in reads(req["id"]) + [("GET", "/office"), ("GET", "/office/audit")]:
@@ -92,8 +81,8 @@ def test_staff_reads_change_nothing(loaded, engine, number, staff, state):
 
 
 @pytest.mark.parametrize("state", [s for s in STATES if s != "issued"])
-def test_the_applicants_reads_change_nothing(loaded, engine, number, app, state):
-    req = new_request(loaded, engine, number, state)
+def test_the_applicants_reads_change_nothing(loaded, engine, bring_request_to, number, app, state):
+    req = new_request(loaded, bring_request_to, number, state)
     applicant = app.test_client()
     before = fingerprint(engine, req["id"])
     for method, url in reads(req["id"], req["token"]):
@@ -102,8 +91,8 @@ def test_the_applicants_reads_change_nothing(loaded, engine, number, app, state)
         assert fingerprint(engine, req["id"]) == before, (method, url)
 
 
-def test_only_the_applicants_first_download_counts_and_is_theirs(loaded, engine, number, app, staff):
-    req = new_request(loaded, engine, number, "issued")
+def test_only_the_applicants_first_download_counts_and_is_theirs(loaded, engine, bring_request_to, number, app, staff):
+    req = new_request(loaded, bring_request_to, number, "issued")
     officer, _ = staff["officer"]
     applicant = app.test_client()
     before = fingerprint(engine, req["id"])
@@ -125,17 +114,17 @@ def test_only_the_applicants_first_download_counts_and_is_theirs(loaded, engine,
     assert fingerprint(engine, req["id"]) == after_first
 
 
-def test_received_to_draft_is_the_officers_post(loaded, engine, number, staff):
+def test_received_to_draft_is_the_officers_post(loaded, engine, bring_request_to, number, staff):
     """Viewing the draft leaves a request received; the officer's explicit action (a POST, from the
     office page or the API) makes it a draft, recorded as that officer."""
     officer, headers = staff["officer"]
-    req = new_request(loaded, engine, number, "received")
+    req = new_request(loaded, bring_request_to, number, "received")
     assert officer.get(f"/api/certificates/{req['id']}.pdf").status_code == 200
     assert fingerprint(engine, req["id"])[0]["status"] == "received"
     r = officer.post(f"/office/requests/{req['id']}/draft", data={"csrf": csrf_token(officer, "/office")})
     assert r.status_code == 303
     assert state_changes(engine, req["id"])[-1] == ("officer:rc.officer", "received", "draft")
-    other = new_request(loaded, engine, number, "received")
+    other = new_request(loaded, bring_request_to, number, "received")
     r = officer.post(f"/api/certificates/{other['id']}/draft", headers=headers)
     assert r.status_code == 200 and r.get_json()["status"] == "draft"
     again = officer.post(f"/api/certificates/{other['id']}/draft", headers=headers)

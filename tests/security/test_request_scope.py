@@ -18,7 +18,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from gis.certificates.workflow import cancel, file_request, issue_request, send_to_review
+from gis.certificates.workflow import file_request
 
 SAMPLE, ELSEWHERE = 926501, 940001  # the sample commune; a UAT of the same county with no requests
 APPLICANT = "Solicitant Confidențialescu"
@@ -29,7 +29,7 @@ ACTION_PATHS = tuple(f"/api/certificates/{{id}}/{a}" for a in ACTIONS) + tuple(
 
 
 @pytest.fixture(scope="module")
-def requests(loaded, engine, make_uat, remove_uats):
+def requests(loaded, engine, make_uat, remove_uats, bring_request_to):
     """Requests of the sample commune in each state a walk meets (received, review, issued,
     downloaded, cancelled), each with its own purpose to look for in the answers."""
     with engine.begin() as c:
@@ -40,15 +40,7 @@ def requests(loaded, engine, make_uat, remove_uats):
     for n, state in enumerate(("received", "review", "issued", "downloaded", "cancelled")):
         info = file_request(loaded, "urbanism", [numbers[n % 2]], f"scop-confidential-{n}-{state}", APPLICANT,
                             "public:request", email=f"solicitant{n}@example.ro", uat=SAMPLE)
-        if state == "review":
-            send_to_review(loaded, info.id, "officer:test")
-        if state in ("issued", "downloaded"):
-            issue_request(loaded, info.id, "officer:test")
-        if state == "downloaded":
-            with engine.begin() as c:
-                c.execute(text("UPDATE registry.request SET status = 'downloaded' WHERE id = :i"), {"i": info.id})
-        if state == "cancelled":
-            cancel(loaded, info.id, "retrasă de solicitant", "officer:test")
+        bring_request_to(info.id, state, "retrasă de solicitant")
         made.append({"id": info.id, "state": state, "token": info.access_token, "purpose": info.purpose,
                      "parcels": info.cadastral_numbers, "fee": str(info.fee), "uat": SAMPLE})
     yield made
