@@ -5,7 +5,9 @@ outside the raster killed a gunicorn worker (SIGSEGV in rasterio), a malformed b
 point subset an IndexError. Here each parameter is parsed strictly; a malformed, out-of-range or
 outside-the-extent value is a 400 whose message names the coverage's extent, in the request's
 language; a range that overlaps the raster is clamped to it (rasterio only ever sees coordinates
-inside the raster); then the query string is rewritten to the checked values.
+inside the raster). The answer is a CoverageQuery: the checked values, and the query string to
+hand pygeoapi for the formats it writes (CoverageJSON, HTML); GeoTIFF, the default format, is
+cut from the COG by api/coverage_geotiff.py.
 """
 
 from __future__ import annotations
@@ -19,20 +21,22 @@ from flask import request
 
 from api.messages import message
 
-# what pygeoapi 0.24 reads on /coverage (it ignores anything else, silently)
-PARAMETERS = ("f", "lang", "subset", "bbox", "bbox-crs", "properties", "datetime")
+# what pygeoapi 0.24 reads on /coverage (it ignores anything else, silently), and scale-size
+# (GDAL's OGCAPI driver spells it scaleSize) for GeoTIFF answers
+PARAMETERS = ("f", "lang", "subset", "bbox", "bbox-crs", "properties", "datetime", "scale-size", "scaleSize")
 FORMATS = ("json", "html", "GTiff")
-CRS84 = ("http://www.opengis.net/def/crs/OGC/1.3/CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84h",
-         "http://www.opengis.net/def/crs/EPSG/0/4326", "EPSG:4326", "CRS84")
+DEFAULT_FORMAT = "GTiff"  # the whole orthophoto as CoverageJSON was 49 MB
+CRS84 = ("http://www.opengis.net/def/crs/OGC/1.3/CRS84", "http://www.opengis.net/def/crs/OGC/1.3/CRS84h", "CRS84")
+EPSG4326 = ("http://www.opengis.net/def/crs/EPSG/0/4326", "EPSG:4326")  # latitude first (issue 16, item 8)
+SCALE_ITEM = re.compile(r"^\s*([A-Za-z_][\w.-]{0,40})\s*\(\s*(\d{1,9})\s*\)\s*$")
 NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 SUBSET_ITEM = re.compile(rf"^\s*([A-Za-z_][\w.-]{{0,40}})\s*\(\s*({NUMBER})\s*(?::\s*({NUMBER})\s*)?\)\s*$")
 DATE = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
 DATETIME = re.compile(rf"^(?:{DATE}|(?:{DATE}|\.\.)?/(?:{DATE}|\.\.)?)$")
 # The most cells (pixels of one band) one answer may carry: CoverageJSON and HTML spell every value
 # out (the whole orthophoto of the sample, 4.3 million cells, was 49 MB and a worker busy for
-# seconds); a subset as GeoTIFF is written uncompressed (the whole extent as a "subset" was 12.7 MB,
-# twenty times the stored file). Without a subset, a GeoTIFF answer is the stored file as it is.
-# Beyond, a 400 says how to ask for less.
+# seconds). A GeoTIFF window is cut and compressed per request: 1024×1024 cells at most. Without a
+# subset, a GeoTIFF answer is the whole COG file (with HTTP Range). Beyond, a 400 says how to ask for less.
 MAX_CELLS = {"GTiff": 1024 * 1024, "json": 512 * 512, "html": 512 * 512}
 
 
@@ -94,13 +98,47 @@ class CoverageShape:
         return f"{self.axes[0]}({x0:.0f}:{min(x1, x0 + 100):.0f}),{self.axes[1]}({y0:.0f}:{min(y1, y0 + 100):.0f})"
 
 
+    @property
+    def crs_uri(self) -> str:
+        """The coverage's CRS as an OGC URI (http://www.opengis.net/def/crs/EPSG/0/<code>)."""
+        code = self.crs.split(":", 1)[1] if self.crs.upper().startswith("EPSG:") else self.crs
+        return f"http://www.opengis.net/def/crs/EPSG/0/{code}"
+
+    @property
+    def northing_first(self) -> bool:
+        """The authority axis order of the coverage's CRS starts with northing (EPSG:3844 does)."""
+        from pyproj import CRS
+
+        axis = CRS.from_user_input(self.crs).axis_info
+        return bool(axis) and axis[0].direction in ("north", "south")
+
+
+@dataclass(frozen=True)
+class CoverageQuery:
+    """A checked /coverage request. `ranges`: the spatial window in the coverage's CRS, clamped to
+    the raster (empty: the whole coverage); `asked`: the same before clamping (a scale-size grid is
+    laid over the box as asked); `size`: scale-size (width, height) in cells; `bands`: 1-based."""
+
+    format: str
+    pairs: list[tuple[str, str]]
+    ranges: dict[str, tuple[float, float]]
+    asked: dict[str, tuple[float, float]]
+    size: tuple[int, int] | None
+    bands: list[int] | None
+
+    @property
+    def whole_file(self) -> bool:
+        """The whole coverage as GeoTIFF: the COG itself, served with HTTP Range."""
+        return self.format == "GTiff" and not self.ranges and self.size is None and self.bands is None
+
+
 def _short(value: str) -> str:
     return repr(value[:80] + ("…" if len(value) > 80 else ""))
 
 
-def check_coverage_args(shape: CoverageShape, args) -> list[tuple[str, str]]:
-    """The query's (name, value) pairs to hand to pygeoapi, checked and clamped; raises
-    CoverageParameterError with a message that names the extent."""
+def check_coverage_args(shape: CoverageShape, args) -> CoverageQuery:
+    """The query checked and clamped; raises CoverageParameterError with a message that names the
+    extent. `pairs` is what pygeoapi is handed for CoverageJSON and HTML."""
 
     def refuse(code: str, **values) -> CoverageParameterError:
         return CoverageParameterError(f"{message(code, **values)}; {shape.extent_text()}")
@@ -121,20 +159,24 @@ def check_coverage_args(shape: CoverageShape, args) -> list[tuple[str, str]]:
     if f is not None:
         if f not in FORMATS:
             raise refuse("coverage.format", value=_short(f), allowed=", ".join(FORMATS))
-        out.append(("f", f))
+    fmt = f or DEFAULT_FORMAT
+    out.append(("f", fmt))
 
-    subsets = _subsets(shape, ",".join(args.getlist("subset")) if "subset" in args else None, refuse)
+    subsets, asked = _subsets(shape, ",".join(args.getlist("subset")) if "subset" in args else None, refuse)
     bbox = _bbox(shape, args.get("bbox"), args.get("bbox-crs"), refuse)
     if bbox is not None and any(axis in subsets for axis in shape.axes):
         raise refuse("coverage.bbox_and_subset", axes=", ".join(shape.axes))
-    if bbox is not None:  # rasterio gets the bbox as a subset in its own CRS, inside the raster
+    if bbox is not None:  # the bbox as a subset in the coverage's CRS, inside the raster
         subsets = _bbox_as_subset(shape, bbox, args["bbox"], refuse)
+        asked = subsets
     if subsets:
         out.append(("subset", ",".join(f"{axis}({lo!r}:{hi!r})" for axis, (lo, hi) in subsets.items())))
 
-    most = MAX_CELLS.get(f or "json", MAX_CELLS["json"])
-    whole_file = f == "GTiff" and not subsets
-    if not whole_file and (cells := shape.cells(subsets)) > most:
+    size = _scale_size(shape, args.get("scale-size", args.get("scaleSize")), subsets, fmt, refuse)
+    most = MAX_CELLS.get(fmt, MAX_CELLS["json"])
+    whole_file = fmt == "GTiff" and not subsets
+    cells = size[0] * size[1] if size else shape.cells(subsets)
+    if not whole_file and cells > most:
         side = int(math.sqrt(most))
         x0, y0 = shape.native[0], shape.native[1]
         example = (f"{shape.axes[0]}({x0:.0f}:{x0 + side * shape.resolution[0]:.0f}),"
@@ -142,13 +184,15 @@ def check_coverage_args(shape: CoverageShape, args) -> list[tuple[str, str]]:
         raise refuse("coverage.too_large", cells=f"{cells:,}".replace(",", "."), most=f"{most:,}".replace(",", "."),
                      example=example)
 
+    bands = None
     properties = args.get("properties")
     if properties is not None:
-        bands = properties.split(",")
-        if not properties or len(bands) > len(shape.fields) or len(set(bands)) != len(bands) \
-                or not set(bands) <= set(shape.fields):
+        names_ = properties.split(",")
+        if not properties or len(names_) > len(shape.fields) or len(set(names_)) != len(names_) \
+                or not set(names_) <= set(shape.fields):
             raise refuse("coverage.properties", fields=",".join(shape.fields), value=_short(properties))
         out.append(("properties", properties))
+        bands = [list(shape.fields).index(b) + 1 for b in names_]
 
     when = args.get("datetime")
     if when is not None:
@@ -156,7 +200,25 @@ def check_coverage_args(shape: CoverageShape, args) -> list[tuple[str, str]]:
                 or not all(_real_moment(part) for part in when.strip().split("/") if part not in ("", "..")):
             raise refuse("coverage.datetime", value=_short(when))
         out.append(("datetime", when.strip()))
-    return out
+    return CoverageQuery(fmt, out, subsets, asked, size, bands)
+
+
+def _scale_size(shape: CoverageShape, raw: str | None, subsets: dict, fmt: str, refuse) -> tuple[int, int] | None:
+    """scale-size=x(256),y(256): the answer's size in cells, both axes, over a subset of both axes."""
+    if raw is None:
+        return None
+    if fmt != "GTiff":
+        raise refuse("coverage.scale_size_format")
+    example = f"{shape.axes[0]}(256),{shape.axes[1]}(256)"
+    sizes = {}
+    for item in raw.split(","):
+        m = SCALE_ITEM.match(item)
+        if not m or m.group(1) not in shape.axes or m.group(1) in sizes or int(m.group(2)) < 1:
+            raise refuse("coverage.scale_size", example=example, axes=", ".join(shape.axes), value=_short(raw))
+        sizes[m.group(1)] = int(m.group(2))
+    if set(sizes) != set(shape.axes) or not subsets:
+        raise refuse("coverage.scale_size", example=example, axes=", ".join(shape.axes), value=_short(raw))
+    return sizes[shape.axes[0]], sizes[shape.axes[1]]
 
 
 def _real_moment(text: str) -> bool:
@@ -170,10 +232,10 @@ def _real_moment(text: str) -> bool:
     return True
 
 
-def _subsets(shape: CoverageShape, raw: str | None, refuse) -> dict[str, tuple[float, float]]:
-    """{axis: (min, max)} clamped to the extent; both spatial axes always present."""
+def _subsets(shape: CoverageShape, raw: str | None, refuse) -> tuple[dict, dict]:
+    """({axis: (min, max)} clamped to the extent, the same as asked); both spatial axes always present."""
     if raw is None:
-        return {}
+        return {}, {}
     items = raw.split(",") if raw.strip() else [raw]
     ranges: dict[str, tuple[float, float]] = {}
     for item in items:
@@ -199,52 +261,78 @@ def _subsets(shape: CoverageShape, raw: str | None, refuse) -> dict[str, tuple[f
                              crs=shape.crs, low=f"{lim_lo:.0f}", high=f"{lim_hi:.0f}")
     x0, y0, x1, y1 = shape.native
     limits = {shape.axes[0]: (x0, x1), shape.axes[1]: (y0, y1)}
-    clamped = {}
+    clamped, asked = {}, {}
     for axis in shape.axes:  # an axis left out spans the whole extent
         low, high = ranges.get(axis, limits[axis])
         lim_lo, lim_hi = limits[axis]
         if high <= lim_lo or low >= lim_hi:
             raise refuse("coverage.outside", value=_short(raw))
         clamped[axis] = (max(low, lim_lo), min(high, lim_hi))
-    return clamped
+        asked[axis] = (low, high)
+    return clamped, asked
 
 
-def _bbox(shape: CoverageShape, raw: str | None, crs: str | None, refuse) -> list[float] | None:
-    """The bbox in CRS84 clamped to the coverage's CRS84 extent."""
+def _bbox(shape: CoverageShape, raw: str | None, crs: str | None, refuse) -> tuple[list[float], str] | None:
+    """The bbox as (west, south, east, north) and the CRS it is in: 'CRS84' (longitude, latitude)
+    or the coverage's own CRS. bbox-crs EPSG:4326 is latitude first, the coverage's CRS in its
+    authority axis order (northing first for Stereo 70), as on the features' bbox."""
+    kind = "CRS84"
     if crs is not None:
         if raw is None:
             raise refuse("coverage.bbox_crs_alone")
-        if crs.strip() not in CRS84:
-            raise refuse("coverage.bbox_crs", value=_short(crs), allowed=CRS84[0], example=shape.example,
-                         crs=shape.crs)
+        crs = crs.strip()
+        if crs in EPSG4326:
+            kind = "EPSG:4326"
+        elif crs in (shape.crs_uri, shape.crs):
+            kind = "native"
+        elif crs not in CRS84:
+            raise refuse("coverage.bbox_crs", value=_short(crs), allowed=f"{CRS84[0]}, {EPSG4326[0]}, {shape.crs_uri}",
+                         example=shape.example, crs=shape.crs)
     if raw is None:
         return None
     parts = raw.split(",")
-    try:
-        numbers = [float(v) for v in parts if re.fullmatch(rf"\s*{NUMBER}\s*", v)]
-    except ValueError:
-        numbers = []
+    numbers = [float(v) for v in parts if re.fullmatch(rf"\s*{NUMBER}\s*", v)]
     if len(parts) != 4 or len(numbers) != 4 or not all(math.isfinite(v) for v in numbers):
         raise refuse("coverage.bbox_syntax", value=_short(raw))
-    west, south, east, north = numbers
+    if kind == "native":
+        a0, b0, a1, b1 = numbers
+        west, south, east, north = (b0, a0, b1, a1) if shape.northing_first else (a0, b0, a1, b1)
+        order = "N,E,N,E" if shape.northing_first else "E,N,E,N"
+        if not (west < east and south < north):
+            raise refuse("coverage.bbox_crs_syntax", crs=shape.crs, order=order, value=_short(raw))
+        x0, y0, x1, y1 = shape.native
+        if west >= x1 or east <= x0 or south >= y1 or north <= y0:
+            raise refuse("coverage.outside", value=_short(raw))
+        return [west, south, east, north], "native"
+    if kind == "EPSG:4326":
+        south, west, north, east = numbers
+    else:
+        west, south, east, north = numbers
     if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
         raise refuse("coverage.bbox_syntax", value=_short(raw))
     w0, s0, e0, n0 = shape.crs84
     if west >= e0 or east <= w0 or south >= n0 or north <= s0:
         raise refuse("coverage.outside", value=_short(raw))
-    return [max(west, w0), max(south, s0), min(east, e0), min(north, n0)]
+    return [west, south, east, north], "CRS84"
 
 
-def _bbox_as_subset(shape: CoverageShape, bbox: list[float], raw: str, refuse) -> dict[str, tuple[float, float]]:
-    """The CRS84 bbox as the envelope of its outline in the raster's CRS, clamped to the raster."""
+def _bbox_as_subset(shape: CoverageShape, bbox: tuple[list[float], str], raw: str,
+                    refuse) -> dict[str, tuple[float, float]]:
+    """The bbox in the coverage's CRS, clamped to the raster: a CRS84 box becomes the envelope of
+    its outline (densified: a box's edges are curves in Stereo 70) in that CRS."""
     from pyproj import Transformer
 
-    west, south, east, north = bbox
-    steps = [i / 8 for i in range(9)]
-    ring = ([(west + (east - west) * t, south) for t in steps] + [(east, south + (north - south) * t) for t in steps]
-            + [(east - (east - west) * t, north) for t in steps] + [(west, north - (north - south) * t) for t in steps])
-    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-    xs, ys = Transformer.from_crs("EPSG:4326", shape.crs, always_xy=True).transform(lons, lats)
+    (west, south, east, north), kind = bbox
+    if kind == "native":
+        xs, ys = [west, east], [south, north]
+    else:
+        steps = [i / 16 for i in range(17)]
+        ring = ([(west + (east - west) * t, south) for t in steps]
+                + [(east, south + (north - south) * t) for t in steps]
+                + [(east - (east - west) * t, north) for t in steps]
+                + [(west, north - (north - south) * t) for t in steps])
+        lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+        xs, ys = Transformer.from_crs("OGC:CRS84", shape.crs, always_xy=True).transform(lons, lats)
     x0, y0, x1, y1 = shape.native
     low_x, high_x, low_y, high_y = max(min(xs), x0), min(max(xs), x1), max(min(ys), y0), min(max(ys), y1)
     if not (all(math.isfinite(v) for v in (low_x, high_x, low_y, high_y)) and low_x < high_x and low_y < high_y):

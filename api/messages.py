@@ -109,6 +109,27 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "hu": "a válasz {cells} cellát tartalmazna, többet az ebben a formátumban megengedett {most}-nál; "
               "kérjen egy részt subset-tel (pl. subset={example}) vagy f=GTiff formátumot",
     },
+    "coverage.scale_size": {
+        "ro": "scale-size trebuie să fie de forma {example}: numărul întreg de celule pe fiecare axă ({axes}), "
+              "cu subset pe ambele axe, nu {value}",
+        "en": "scale-size must look like {example}: the whole number of cells along each axis ({axes}), "
+              "with a subset of both axes, not {value}",
+        "hu": "a scale-size alakja {example} legyen: a cellák egész száma tengelyenként ({axes}), "
+              "mindkét tengely subsetjével, nem {value}",
+    },
+    "coverage.scale_size_format": {
+        "ro": "scale-size este disponibil doar pentru f=GTiff",
+        "en": "scale-size is available only with f=GTiff",
+        "hu": "a scale-size csak f=GTiff esetén érhető el",
+    },
+    "coverage.bbox_crs_syntax": {
+        "ro": "bbox în {crs} trebuie să fie patru numere finite, min < max pe fiecare axă, în ordinea axelor "
+              "acestui CRS ({order}), nu {value}",
+        "en": "a bbox in {crs} must be four finite numbers, min < max on each axis, in that CRS's axis order "
+              "({order}), not {value}",
+        "hu": "a(z) {crs} bbox négy véges szám legyen, tengelyenként min < max, a CRS tengelysorrendjében "
+              "({order}), nem {value}",
+    },
     "coverage.datetime": {
         "ro": "datetime trebuie să fie o dată sau un interval ISO 8601 (ex. 2024-05-01 sau 2024-01-01/..), "
               "nu {value}",

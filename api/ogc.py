@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, make_response, request
 
 from api.auth import authorize_collection, presented_key_is_valid
+from api.ogc_coverage import Coverages
 from gis.settings import Settings
 from gis.uats import is_uat_code
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
@@ -46,6 +47,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     public_api = API(public_config, public_oas)
     staff_api = API(full_config, openapi_document(full_config))
     restricted = {cid for cid in full_config["resources"] if cid not in public_config["resources"]}
+    coverages = Coverages(settings, full_config)
+    describe_collections = coverages.describe(core_api.describe_collections)  # says which are coverages
     bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
     def run(fn, *args, api=None, any_format: bool = False) -> Response:
@@ -81,7 +84,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
 
     def collections():
         api = staff_api if presented_key_is_valid(settings) else public_api
-        return run(core_api.describe_collections, None, api=api)
+        return run(describe_collections, None, api=api)
 
     def items(collection_id: str):
         """GET: filters in the query (CQL2 text); POST: a CQL2 JSON filter in the body (a query,
@@ -131,31 +134,29 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     bp.add_url_rule("/TileMatrixSets", "tms", lambda: run(tiles_api.tilematrixsets))
     bp.add_url_rule("/collections", "collections", collections)
     bp.add_url_rule("/collections/<collection_id>", "collection",
-                    collection_route(core_api.describe_collections))
+                    collection_route(describe_collections))
     bp.add_url_rule("/collections/<collection_id>/queryables", "queryables",
                     collection_route(itemtypes_api.get_collection_queryables))
     bp.add_url_rule("/collections/<collection_id>/items", "items", items, methods=["GET", "POST"])
-    coverage_shapes: dict = {}
 
     def coverage(collection_id: str):
         """Every parameter is checked (api/coverage_params.py) before rasterio sees it: a range
-        outside the raster used to kill the worker."""
-        from api.coverage_params import CoverageParameterError, CoverageShape, check_coverage_args, rewrite_query
+        outside the raster used to kill the worker. GeoTIFF (the default) is cut from the COG
+        (api/ogc_coverage.py); pygeoapi writes CoverageJSON and HTML."""
+        from api.coverage_params import CoverageParameterError, rewrite_query
 
-        resource = full_config["resources"].get(collection_id, {})
-        provider = next((p for p in resource.get("providers", []) if p.get("type") == "coverage"), None)
-        if provider is None:
+        if collection_id not in coverages.providers:
             return _not_found(f"the collection {collection_id[:80]!r} has no coverage")
         _api, denied = for_collection(collection_id)
         if denied is not None:
             return denied
-        if collection_id not in coverage_shapes:
-            coverage_shapes[collection_id] = CoverageShape.from_provider(provider)
         try:
-            pairs = check_coverage_args(coverage_shapes[collection_id], request.args)
+            query = coverages.check(collection_id, request.args)
         except CoverageParameterError as exc:
             return _bad_request(str(exc))
-        rewrite_query(pairs)
+        if query.format == "GTiff":
+            return coverages.geotiff(collection_id, query)
+        rewrite_query(query.pairs)
         return collection_route(coverages_api.get_collection_coverage, any_format=True)(collection_id)
 
     bp.add_url_rule("/collections/<collection_id>/coverage", "coverage", coverage)

@@ -71,7 +71,7 @@ def _orthophoto(settings: Settings, bbox: list[float]) -> dict:
         "providers": [{
             "type": "coverage", "name": "rasterio", "data": str(settings.orthophoto),
             "options": {"DATA_ENCODING": "COMPRESSED"},
-            "format": {"name": "GTiff", "mimetype": "image/tiff"},
+            "format": {"name": "GTiff", "mimetype": "image/tiff; application=geotiff"},
         }],
     }
 
