@@ -172,18 +172,6 @@ def check_coverage_args(shape: CoverageShape, args) -> CoverageQuery:
     if subsets:
         out.append(("subset", ",".join(f"{axis}({lo!r}:{hi!r})" for axis, (lo, hi) in subsets.items())))
 
-    size = _scale_size(shape, args.get("scale-size", args.get("scaleSize")), subsets, fmt, refuse)
-    most = MAX_CELLS.get(fmt, MAX_CELLS["json"])
-    whole_file = fmt == "GTiff" and not subsets
-    cells = size[0] * size[1] if size else shape.cells(subsets)
-    if not whole_file and cells > most:
-        side = int(math.sqrt(most))
-        x0, y0 = shape.native[0], shape.native[1]
-        example = (f"{shape.axes[0]}({x0:.0f}:{x0 + side * shape.resolution[0]:.0f}),"
-                   f"{shape.axes[1]}({y0:.0f}:{y0 + side * shape.resolution[1]:.0f})")
-        raise refuse("coverage.too_large", cells=f"{cells:,}".replace(",", "."), most=f"{most:,}".replace(",", "."),
-                     example=example)
-
     bands = None
     properties = args.get("properties")
     if properties is not None:
@@ -193,6 +181,18 @@ def check_coverage_args(shape: CoverageShape, args) -> CoverageQuery:
             raise refuse("coverage.properties", fields=",".join(shape.fields), value=_short(properties))
         out.append(("properties", properties))
         bands = [list(shape.fields).index(b) + 1 for b in names_]
+
+    size = _scale_size(shape, args.get("scale-size", args.get("scaleSize")), subsets, fmt, refuse)
+    most = MAX_CELLS.get(fmt, MAX_CELLS["json"])
+    whole_file = fmt == "GTiff" and not subsets and bands is None  # the COG as it is
+    cells = size[0] * size[1] if size else shape.cells(subsets)
+    if not whole_file and cells > most:
+        side = int(math.sqrt(most))
+        x0, y0 = shape.native[0], shape.native[1]
+        example = (f"{shape.axes[0]}({x0:.0f}:{x0 + side * shape.resolution[0]:.0f}),"
+                   f"{shape.axes[1]}({y0:.0f}:{y0 + side * shape.resolution[1]:.0f})")
+        raise refuse("coverage.too_large", cells=f"{cells:,}".replace(",", "."), most=f"{most:,}".replace(",", "."),
+                     example=example)
 
     when = args.get("datetime")
     if when is not None:
@@ -302,7 +302,7 @@ def _bbox(shape: CoverageShape, raw: str | None, crs: str | None, refuse) -> tup
             raise refuse("coverage.bbox_crs_syntax", crs=shape.crs, order=order, value=_short(raw))
         x0, y0, x1, y1 = shape.native
         if west >= x1 or east <= x0 or south >= y1 or north <= y0:
-            raise refuse("coverage.outside", value=_short(raw))
+            raise refuse("coverage.bbox_native_outside", value=_short(raw), crs=shape.crs, order=order)
         return [west, south, east, north], "native"
     if kind == "EPSG:4326":
         south, west, north, east = numbers
@@ -313,7 +313,8 @@ def _bbox(shape: CoverageShape, raw: str | None, crs: str | None, refuse) -> tup
     w0, s0, e0, n0 = shape.crs84
     if west >= e0 or east <= w0 or south >= n0 or north <= s0:
         raise refuse("coverage.outside", value=_short(raw))
-    return [west, south, east, north], "CRS84"
+    # clamped to the coverage's CRS84 extent: a world box has no image in Stereo 70
+    return [max(west, w0), max(south, s0), min(east, e0), min(north, n0)], "CRS84"
 
 
 def _bbox_as_subset(shape: CoverageShape, bbox: tuple[list[float], str], raw: str,

@@ -122,6 +122,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "scale-size is available only with f=GTiff",
         "hu": "a scale-size csak f=GTiff esetén érhető el",
     },
+    "coverage.bbox_native_outside": {
+        "ro": "bbox {value} nu se suprapune cu acoperirea; în {crs} se citește în ordinea axelor acestui CRS ({order})",
+        "en": "the bbox {value} does not overlap the coverage; in {crs} it is read in that CRS's axis order ({order})",
+        "hu": "a(z) {value} bbox nem fedi át a lefedettséget; {crs} esetén a CRS tengelysorrendjében olvasandó "
+              "({order})",
+    },
     "coverage.bbox_crs_syntax": {
         "ro": "bbox în {crs} trebuie să fie patru numere finite, min < max pe fiecare axă, în ordinea axelor "
               "acestui CRS ({order}), nu {value}",

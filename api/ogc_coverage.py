@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Response, send_file
+from flask import Response, make_response, send_file
+from werkzeug.exceptions import RequestedRangeNotSatisfiable
 
 from api.coverage_params import CoverageQuery, CoverageShape, check_coverage_args
 from layers.coverage_cog import ensure_cog, reader
@@ -51,8 +52,14 @@ class Coverages:
     def geotiff(self, collection_id: str, query: CoverageQuery) -> Response:
         cog = self.cogs[collection_id]
         if query.whole_file:
-            response = send_file(cog, mimetype=GEOTIFF, conditional=True, etag=True, max_age=3600,
-                                 download_name=f"{collection_id}.tif", as_attachment=True)
+            try:
+                response = send_file(cog, mimetype=GEOTIFF, conditional=True, etag=True, max_age=3600,
+                                     download_name=f"{collection_id}.tif", as_attachment=True)
+            except RequestedRangeNotSatisfiable:  # an OGC error, with the size a client needs to ask again
+                size = cog.stat().st_size
+                return make_response({"code": "RangeNotSatisfiable", "type": "RangeNotSatisfiable",
+                                      "description": f"the requested byte range is outside the file "
+                                                     f"({size} bytes)"}, 416, {"Content-Range": f"bytes */{size}"})
             response.headers["Accept-Ranges"] = "bytes"
             return response
         x, y = self.shape(collection_id).axes
