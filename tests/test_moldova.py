@@ -154,6 +154,61 @@ def test_a_bbox_around_balti_finds_parcels(md_client):
     assert far.status_code == 200 and far.get_json()["features"] == []
 
 
+@pytest.fixture(scope="module")
+def md_live(md):
+    """The Moldovan app over real HTTP (for GDAL), its links naming its own port."""
+    import socket
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from api import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = load_settings(db_name=MD_DB, profile="MD", samples_dir=SAMPLES, orthophoto=SAMPLES / "orthophoto.tif",
+                             port=port)
+    server = make_server("127.0.0.1", port, create_app(settings), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+def test_the_orthophoto_coverage_opens_in_gdal_with_the_stored_pixels(md_live, md_client, tmp_path):
+    """Issue 16, item 5 in the MD profile: the same coverage, in MOLDREF99 / Moldova TM (EPSG:4026,
+    northing first like Stereo 70)."""
+    import rasterio
+    from rasterio.windows import Window
+
+    env = {**os.environ, "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR"}
+    info = subprocess.run(["gdalinfo", f"OGCAPI:{md_live}/ogc/collections/orthophoto"], capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert info.returncode == 0 and info.stderr == "", info.stderr
+    assert "Size is 1627, 1012" in info.stdout and "Origin = (163139.000000000000000,292544.000000000000000)" \
+        in info.stdout and "Band 3 Block=256x256 Type=Byte, ColorInterp=Blue" in info.stdout
+
+    out = tmp_path / "md.tif"
+    srcwin = (1527, 912, 100, 100)  # the south-east corner
+    translate = subprocess.run(["gdal_translate", "-q", "-oo", "CACHE=NO", "-srcwin", *map(str, srcwin),
+                                f"OGCAPI:{md_live}/ogc/collections/orthophoto", str(out)],
+                               capture_output=True, text=True, timeout=120, env=env)
+    assert translate.returncode == 0 and translate.stderr == "", translate.stderr
+    with rasterio.open(out) as got, rasterio.open(SAMPLES / "orthophoto.tif") as src:
+        expected = src.read(window=Window(*srcwin))
+        assert expected.any() and (got.read() == expected).all()
+
+    vsicurl = subprocess.run(["gdalinfo", f"/vsicurl/{md_live}/ogc/collections/orthophoto/coverage"],
+                             capture_output=True, text=True, timeout=120, env=env)
+    assert vsicurl.returncode == 0 and vsicurl.stderr == "" and 'ID["EPSG",4026]]' in vsicurl.stdout
+    assert "LAYOUT=COG" in vsicurl.stdout
+
+    r = md_client.get("/ogc/collections/orthophoto/coverage?subset=x(163139:163339),y(290520:290720)&f=GTiff")
+    assert r.status_code == 200 and r.headers["Content-Type"] == "image/tiff; application=geotiff"
+    outside = md_client.get("/ogc/collections/orthophoto/coverage?subset=x(0:1),y(0:1)&f=GTiff")
+    assert outside.status_code == 400 and "163139" in outside.get_json()["description"]
+
+
 def test_a_romanian_number_is_refused_and_spellings_are_accepted(md_engine, built):
     with md_engine.connect() as c:
         with pytest.raises(CertificateError, match="not a cadastral number of Republica Moldova"):

@@ -69,8 +69,9 @@ def test_gdalinfo_opens_the_coverage_through_the_ogcapi_driver(live_server):
 @pytest.mark.parametrize("srcwin", [(100, 200, 300, 300), (2031, 1896, 100, 100)])  # the second: the SE corner
 def test_gdal_translate_through_ogcapi_gives_the_stored_pixels(live_server, loaded, tmp_path, srcwin):
     out = tmp_path / "window.tif"
-    r = gdal("gdal_translate", "-q", "-srcwin", *map(str, srcwin), f"OGCAPI:{live_server}/ogc/collections/orthophoto",
-             str(out))
+    # CACHE=NO: every block from the server (GDAL's WMS cache would write ./gdalwmscache)
+    r = gdal("gdal_translate", "-q", "-oo", "CACHE=NO", "-srcwin", *map(str, srcwin),
+             f"OGCAPI:{live_server}/ogc/collections/orthophoto", str(out))
     assert r.returncode == 0 and r.stderr == "", r.stderr
     with rasterio.open(out) as got:
         pixels = got.read()
