@@ -50,6 +50,12 @@ HOSTILE = [
     "scale-size=x(1e9),y(1e9)",
     "width=100000000",
     "height=-1",
+    # issue 16: answered 500 before
+    "properties=1&f=GTiff",                       # one band of the whole extent: above the cap
+    "subset=x(0:1),y(0:1)&f=GTiff",
+    "subset=x(248000:248512),y(603000:603512)&scaleSize=x(100000),y(100000)",
+    "subset=x(248000:248512),y(603000:603512)&scaleSize=x(0),y(256)",
+    "bbox=603000,248000,603100,248100&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/9999",
 ]
 
 
