@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import request
@@ -321,8 +322,6 @@ def _bbox_as_subset(shape: CoverageShape, bbox: tuple[list[float], str], raw: st
                     refuse) -> dict[str, tuple[float, float]]:
     """The bbox in the coverage's CRS, clamped to the raster: a CRS84 box becomes the envelope of
     its outline (densified: a box's edges are curves in Stereo 70) in that CRS."""
-    from pyproj import Transformer
-
     (west, south, east, north), kind = bbox
     if kind == "native":
         xs, ys = [west, east], [south, north]
@@ -333,12 +332,21 @@ def _bbox_as_subset(shape: CoverageShape, bbox: tuple[list[float], str], raw: st
                 + [(east - (east - west) * t, north) for t in steps]
                 + [(west, north - (north - south) * t) for t in steps])
         lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-        xs, ys = Transformer.from_crs("OGC:CRS84", shape.crs, always_xy=True).transform(lons, lats)
+        xs, ys = _from_crs84(shape.crs).transform(lons, lats)
     x0, y0, x1, y1 = shape.native
     low_x, high_x, low_y, high_y = max(min(xs), x0), min(max(xs), x1), max(min(ys), y0), min(max(ys), y1)
     if not (all(math.isfinite(v) for v in (low_x, high_x, low_y, high_y)) and low_x < high_x and low_y < high_y):
         raise refuse("coverage.outside", value=_short(raw))
     return {shape.axes[0]: (low_x, high_x), shape.axes[1]: (low_y, high_y)}
+
+
+@lru_cache(maxsize=8)
+def _from_crs84(crs: str):
+    """A CRS84 → coverage CRS transformer, (longitude, latitude) → (easting, northing); building
+    one costs tens of milliseconds, so it is built once per CRS."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs("OGC:CRS84", crs, always_xy=True)
 
 
 def rewrite_query(pairs: list[tuple[str, str]]) -> None:
