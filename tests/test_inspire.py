@@ -119,7 +119,8 @@ def test_an_address_with_entrance_has_an_access_level_locator(conn):
 
 def test_the_hilucs_table_is_the_vocabulary(engine):
     with engine.connect() as c:
-        table = {z: tuple(h) for z, h in c.execute(text("SELECT functional_zone, hilucs FROM planning.hilucs_land_use"))}
+        rows = c.execute(text("SELECT functional_zone, hilucs FROM planning.hilucs_land_use"))
+        table = {zone: tuple(codes) for zone, codes in rows}
     assert table == land_use.HILUCS_BY_FUNCTIONAL_ZONE
 
 
