@@ -4,6 +4,10 @@ of gis/land_use.py, and spatial plans."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+
 import pytest
 from sqlalchemy import text
 
@@ -156,3 +160,18 @@ def test_spatial_plans(client, engine):
         assert props["ordinance"] == [{"ordinanceReference": f"HCL nr. {doc.hcl_number}",
                                        "ordinanceDate": doc.hcl_date.isoformat()}]
     assert {"PUG", "PUZ"} <= {d.kind for d in docs.values()}
+
+
+@pytest.mark.skipif(shutil.which("ogr2ogr") is None, reason="gdal-bin is installed by make setup")
+def test_gdal_copies_the_zoning_elements_with_their_hilucs_codes(live_server, engine, tmp_path):
+    """A real client: GDAL's OAPIF driver over HTTP, its own output and stderr."""
+    out = tmp_path / "zoning.geojson"
+    run = subprocess.run(["ogr2ogr", "-f", "GeoJSON", str(out), f"OAPIF:{live_server}/ogc",
+                          "inspire_zoning_elements"], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert "ERROR" not in run.stderr, run.stderr
+    features = json.loads(out.read_text())["features"]
+    with engine.connect() as c:
+        expected = c.execute(text("SELECT count(*) FROM planning.zone WHERE valid_to IS NULL")).scalar()
+    assert len(features) == expected > 0
+    assert all(f["properties"]["hilucsLandUse"][0].startswith(land_use.HILUCS_URI) for f in features)
