@@ -25,7 +25,7 @@ def test_a_parcel_is_published_with_its_inspire_attributes(client, engine):
         p = c.execute(text("SELECT id, version, uat_siruta, cadastral_number, legal_area, valid_from, "
                            "ST_AsText(geom) AS wkt FROM cadastre.parcel WHERE valid_to IS NULL AND legal_area "
                            "IS NOT NULL ORDER BY id LIMIT 1")).one()._asdict()
-    body = client.get(f"/ogc/collections/inspire_cadastral_parcels/items/{p['id']}.{p['version']}?f=json").get_json()
+    body = client.get(f"/ogc/collections/inspire_cadastral_parcels/items/{p['id']}-v{p['version']}?f=json").get_json()
     props = body["properties"]
     assert props["inspireId"] == {"localId": str(p["id"]), "namespace": f"RO.{p['uat_siruta']}.CP",
                                   "versionId": str(p["version"])}
@@ -91,7 +91,7 @@ def test_an_address_has_its_locators_status_and_components(client, engine):
             FROM streets.address_point a JOIN streets.street s ON s.id = a.street_id
             JOIN territory.uat u ON u.siruta = a.uat_siruta
             WHERE a.valid_to IS NULL ORDER BY a.id LIMIT 1""")).one()._asdict()
-    props = client.get(f"/ogc/collections/inspire_addresses/items/{a['id']}.{a['version']}?f=json"
+    props = client.get(f"/ogc/collections/inspire_addresses/items/{a['id']}-v{a['version']}?f=json"
                        ).get_json()["properties"]
     assert props["status"] == f"{CODELIST}/StatusValue/current"
     site = next(loc for loc in props["locator"] if loc["level"] == f"{CODELIST}/LocatorLevelValue/siteLevel")

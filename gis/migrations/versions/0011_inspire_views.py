@@ -12,7 +12,8 @@ a measure a number with its unit in `<name>.uom`, code-list values as the regist
   function, `planning.hilucs_land_use`, filled here from gis/land_use.py) and the plans as
   SpatialPlans.
 
-The feature id of a versioned object is `<id>.<version>`: the object's id and version in one.
+The feature id of a versioned object is `<id>-v<version>` (e.g. `110-v2`): the object's id and
+version in one, and not a decimal number (`110.10` would read as one).
 
 Revision ID: 0011
 Revises: 0010
@@ -46,11 +47,11 @@ def upgrade(settings) -> None:
     -- feature id is an indexed expression of both tables, so that a page in id order is a merge
     -- of two index scans (a sort of every version computed every row's reference point: 93 ms
     -- a page at 2,000 parcels, 0.5 ms so). Per-parcel facts are looked up for the page's rows only.
-    CREATE INDEX parcel_version_key_idx ON cadastre.parcel ((id::text || '.' || version::text));
-    CREATE INDEX parcel_history_version_key_idx ON cadastre.parcel_history ((id::text || '.' || version::text));
+    CREATE INDEX parcel_version_key_idx ON cadastre.parcel ((id::text || '-v' || version::text));
+    CREATE INDEX parcel_history_version_key_idx ON cadastre.parcel_history ((id::text || '-v' || version::text));
     DROP VIEW public_api.inspire_cadastral_parcel;
     CREATE VIEW public_api.inspire_cadastral_parcel AS
-    SELECT v.id::text || '.' || v.version::text AS id,
+    SELECT v.id::text || '-v' || v.version::text AS id,
            jsonb_build_object('localId', v.id::text, 'namespace', 'RO.' || v.uat_siruta || '.CP',
                               'versionId', v.version::text) AS "inspireId",
            v.cadastral_number AS "nationalCadastralReference",
@@ -73,12 +74,12 @@ def upgrade(settings) -> None:
           SELECT id, uat_siruta, cadastral_number, legal_area, measured_area, version, valid_from, valid_to, geom
           FROM cadastre.parcel_history) v;
 
-    CREATE INDEX address_point_version_key_idx ON streets.address_point ((id::text || '.' || version::text));
+    CREATE INDEX address_point_version_key_idx ON streets.address_point ((id::text || '-v' || version::text));
     CREATE INDEX address_point_history_version_key_idx
-        ON streets.address_point_history ((id::text || '.' || version::text));
+        ON streets.address_point_history ((id::text || '-v' || version::text));
     DROP VIEW public_api.inspire_address;
     CREATE VIEW public_api.inspire_address AS
-    SELECT v.id::text || '.' || v.version::text AS id,
+    SELECT v.id::text || '-v' || v.version::text AS id,
            jsonb_build_object('localId', v.id::text, 'namespace', 'RO.' || v.uat_siruta || '.AD',
                               'versionId', v.version::text) AS "inspireId",
            CASE WHEN r.retired_at IS NULL THEN '{CODELIST}/StatusValue/current'
