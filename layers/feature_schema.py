@@ -34,11 +34,16 @@ def _type_of(pg_type: str) -> dict[str, str]:
     return dict(_PG_TYPES.get(pg_type, {"type": "string"}))
 
 
+def _type_of_property(layer: Layer, name: str, pg_type: str) -> dict[str, str]:
+    """A jsonb column holds an object or an array: the layer file says which (`types:`)."""
+    return {"type": layer.types[name]} if name in layer.types else _type_of(pg_type)
+
+
 def fields(layer: Layer, column_types: dict[str, str]) -> dict[str, dict]:
     """pygeoapi's provider fields: type, format and (as pygeoapi names enums) `values`."""
     out = {}
     for prop in layer.properties:
-        field = _type_of(column_types.get(prop, ""))
+        field = _type_of_property(layer, prop, column_types.get(prop, ""))
         if prop in layer.enums and field["type"] != "array":
             field["values"] = list(layer.enums[prop])
         out[prop] = field
@@ -46,11 +51,11 @@ def fields(layer: Layer, column_types: dict[str, str]) -> dict[str, dict]:
 
 
 def _property(layer: Layer, name: str, pg_type: str, lang: str) -> dict:
-    schema = _type_of(pg_type)
+    schema = _type_of_property(layer, name, pg_type)
     title = layer.titles.get(name, {})
     schema["title"] = title.get(lang) or title.get("ro") or name
-    if schema["type"] == "array":
-        schema["items"] = {"type": "string"}
+    if schema["type"] == "array":  # a text[] column holds strings, a jsonb array (INSPIRE) objects
+        schema["items"] = {"type": "string" if pg_type == "ARRAY" else "object"}
         if name in layer.enums:
             schema["items"]["enum"] = list(layer.enums[name])
     elif name in layer.enums:

@@ -51,6 +51,7 @@ class Layer:
     geom_field: str = "geom"
     titles: dict[str, dict[str, str]] = field(default_factory=dict)  # property → title per language
     enums: dict[str, list] = field(default_factory=dict)  # property → its allowed values
+    types: dict[str, str] = field(default_factory=dict)  # property → JSON type its column cannot tell (jsonb)
 
     @property
     def schema(self) -> str:
@@ -77,7 +78,7 @@ def _check(path: Path, data: dict) -> Layer:
     missing = [k for k in required if k not in data]
     if missing:
         fail(f"missing keys {', '.join(missing)}")
-    unknown = set(data) - set(required) - {"keywords", "tiles", "geom_field", "titles", "enums"}
+    unknown = set(data) - set(required) - {"keywords", "tiles", "geom_field", "titles", "enums", "types"}
     if unknown:
         fail(f"unknown keys {', '.join(sorted(unknown))}")
     if data["id"] != path.stem:
@@ -91,9 +92,11 @@ def _check(path: Path, data: dict) -> Layer:
     if (not table or not all(_IDENT.match(str(n)) for n in names)
             or not all(_PROPERTY.match(str(n)) for n in data["properties"])):
         fail("source, id_field and properties must be plain SQL names (schema.view)")
-    described = set(data.get("titles") or {}) | set(data.get("enums") or {})
+    described = set(data.get("titles") or {}) | set(data.get("enums") or {}) | set(data.get("types") or {})
     if described - set(data["properties"]):
         fail(f"titles/enums of unknown properties: {', '.join(sorted(described - set(data['properties'])))}")
+    if not set((data.get("types") or {}).values()) <= {"object", "array"}:
+        fail("types: only object or array (the JSON types a jsonb column can hold)")
     enums = {}
     for prop, values in (data.get("enums") or {}).items():
         if isinstance(values, str):
@@ -115,6 +118,7 @@ def _check(path: Path, data: dict) -> Layer:
         keywords=tuple(data.get("keywords", ())), tiles=dict(data.get("tiles") or {}),
         geom_field=data.get("geom_field", "geom"),
         titles={k: dict(v) for k, v in (data.get("titles") or {}).items()}, enums=enums,
+        types=dict(data.get("types") or {}),
     )
 
 

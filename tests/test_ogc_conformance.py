@@ -46,7 +46,8 @@ TESTS: dict[str, list[str]] = {
     f"{CQL2}/cql2-text": ["test_cql2_text"],
     f"{CQL2}/basic-cql2": ["test_basic_cql2"],
     f"{FEATURES5}/schemas": ["test_schema_of_every_feature_collection", "test_schema_link",
-                             "test_queryables_agree_with_the_schema", "test_the_schema_page_is_html",
+                             "test_queryables_agree_with_the_schema", "test_features_validate_against_their_schema",
+                             "test_the_schema_page_is_html",
                              "test_a_restricted_collection_shows_its_schema_only_to_whom_may_read_it"],
     f"{FEATURES5}/core-roles-features": ["test_schema_roles"],
     f"{COVERAGES}/core": ["test_coverage_core"],
@@ -417,3 +418,25 @@ def test_the_schema_page_is_html(client):
     response = client.get("/ogc/collections/parcels/schema?f=html")
     assert response.status_code == 200 and response.mimetype == "text/html"
     assert b"cadastral_number" in response.data
+
+
+def test_features_validate_against_their_schema(client):
+    """Each collection's features, read as Part 5's logical view (id and properties side by side;
+    a null is an absent value, as the INSPIRE GeoJSON encoding drops nil values), are instances
+    of the collection's schema: types, enums and arrays as published."""
+    from jsonschema import Draft202012Validator
+
+    checked = 0
+    for cid in FEATURE_COLLECTIONS:
+        schema = client.get(f"/ogc/collections/{cid}/schema?f=json").get_json(force=True)
+        Draft202012Validator.check_schema(schema)
+        validator = Draft202012Validator({**schema, "properties": {
+            k: v for k, v in schema["properties"].items() if v.get("x-ogc-role") != "primary-geometry"}})
+        layer = load_layers()[cid]
+        for feature in client.get(f"/ogc/collections/{cid}/items?f=json&limit=200").get_json()["features"]:
+            instance = {k: v for k, v in feature["properties"].items() if v is not None}
+            instance[layer.id_field] = feature["id"]
+            errors = [e.message for e in validator.iter_errors(instance)]
+            assert not errors, (cid, feature["id"], errors[:3])
+            checked += 1
+    assert checked > 200
