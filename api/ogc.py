@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, make_response, request
 
+from api import ogc_meta
 from api.auth import authorize_collection, presented_key_is_valid
 from api.ogc_coverage import Coverages
 from gis.settings import Settings
@@ -130,13 +131,14 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                     process_route(processes_api.execute_process), methods=["POST"])
     bp.add_url_rule("/", "landing", lambda: run(core_api.landing_page))
     bp.add_url_rule("/openapi", "openapi", lambda: run(core_api.openapi_))
-    bp.add_url_rule("/conformance", "conformance", lambda: run(core_api.conformance))
+    bp.add_url_rule("/conformance", "conformance", lambda: run(ogc_meta.conformance))
     bp.add_url_rule("/TileMatrixSets", "tms", lambda: run(tiles_api.tilematrixsets))
     bp.add_url_rule("/collections", "collections", collections)
     bp.add_url_rule("/collections/<collection_id>", "collection",
                     collection_route(describe_collections))
     bp.add_url_rule("/collections/<collection_id>/queryables", "queryables",
                     collection_route(itemtypes_api.get_collection_queryables))
+    bp.add_url_rule("/collections/<collection_id>/schema", "schema", collection_route(ogc_meta.schema))
     bp.add_url_rule("/collections/<collection_id>/items", "items", items, methods=["GET", "POST"])
 
     def coverage(collection_id: str):

@@ -44,3 +44,28 @@ def names(lang: str = "ro") -> dict[str, str]:
 def choices() -> list[str]:
     """The codes in the order a form offers them: the default first."""
     return [DEFAULT, *(c for c in CATEGORIES if c != DEFAULT)]
+
+
+# A UTR's functional zone (the letter code of the RLU, "Ghid GM-007-2000") → its INSPIRE HILUCS
+# land uses (Planned Land Use, https://inspire.ec.europa.eu/codelist/HILUCSValue; the codes without
+# that prefix). A zone allowing several uses lists each. The INSPIRE ZoningElement view reads them
+# from planning.hilucs_land_use (filled by migration 0011); tests/test_inspire.py fails when the
+# two differ. A function missing here is published as 6_6_NotKnownUse.
+HILUCS_BY_FUNCTIONAL_ZONE: dict[str, tuple[str, ...]] = {
+    "L": ("5_1_PermanentResidentialUse",),  # locuințe
+    "M": ("5_2_ResidentialUseWithOtherCompatibleUses", "3_1_CommercialServices"),  # zonă mixtă
+    "C": ("3_1_CommercialServices", "3_3_CommunityServices"),  # zona centrală
+    "CB": ("3_1_CommercialServices", "3_3_CommunityServices"),  # zona centrală (cu protecție)
+    "IS": ("3_3_CommunityServices",),  # instituții și servicii publice
+    "ID": ("2_3_LightEndProductIndustry", "4_2_LogisticalAndStorageServices"),  # industrie și depozitare
+    "V": ("3_4_4_OpenAirRecreationalAreas",),  # spații verzi, sport, agrement
+    "A": ("1_1_Agriculture",),  # unități agro-zootehnice
+    "T": ("4_1_TransportNetworks",),  # transporturi
+    "GC": ("4_3_Utilities",),  # gospodărie comunală
+}
+HILUCS_URI = "http://inspire.ec.europa.eu/codelist/HILUCSValue/"
+
+
+def hilucs(functional_zone: str) -> list[str]:
+    """The HILUCS URIs of a UTR's functional zone."""
+    return [HILUCS_URI + code for code in HILUCS_BY_FUNCTIONAL_ZONE.get(functional_zone, ("6_6_NotKnownUse",))]

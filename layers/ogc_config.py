@@ -46,6 +46,7 @@ def _resource(layer: Layer, settings: Settings, bbox: list[float]) -> dict:
         "providers": [{
             "type": "feature",
             "name": PROVIDER,
+            "layer": layer.id,
             "data": {"url": url},
             "table": layer.source,
             "id_field": layer.id_field,

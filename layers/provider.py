@@ -36,6 +36,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from gis.crs import is_northing_first, srid_from_uri
 from gis.db import engine_for_url
+from layers import feature_schema
+from layers.registry import load_layers
 
 LOGGER = logging.getLogger(__name__)
 
@@ -98,6 +100,7 @@ class PostGISProvider(BaseProvider):
         self.geom_field = provider_def.get("geom_field", "geom")
         self.storage_srid = srid_from_uri(provider_def["storage_crs"])
         self.properties = list(provider_def.get("properties") or [])
+        self.layer_id = provider_def.get("layer")
         geom_col = column(self.geom_field, Geometry(srid=self.storage_srid))
         self._table = table(self.table_name, column(self.id_field), geom_col,
                             *[column(p) for p in self.properties if p != self.id_field],
@@ -107,6 +110,9 @@ class PostGISProvider(BaseProvider):
     # -- metadata ---------------------------------------------------------------------------
     def get_fields(self) -> dict:
         types = _column_types(self.engine, self.schema, self.table_name)
+        layer = load_layers().get(self.layer_id)
+        if layer is not None:  # the types, formats and enums of the layer's schema (layers/feature_schema.py)
+            return feature_schema.fields(layer, types)
         return {p: {"type": _PG_TO_JSON.get(types.get(p, ""), "string")} for p in self.properties}
 
     # -- queries ----------------------------------------------------------------------------

@@ -16,8 +16,19 @@ import yaml
 LAYERS_DIR = Path(__file__).parent
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"}
 ACCESS = {"public", "restricted"}
-# Plain SQL names; camelCase is allowed for the INSPIRE views (quoted by SQLAlchemy).
+# Plain SQL names; camelCase is allowed for the INSPIRE views (quoted by SQLAlchemy), and a unit
+# of measure as `<name>.uom` (the INSPIRE GeoJSON encoding's name for it).
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PROPERTY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.uom)?$")
+
+
+def _vocabularies() -> dict[str, list[str]]:
+    """Vocabularies a layer may name as a property's enum (`enums: {use_category: land_use}`)."""
+    from gis import land_use
+
+    return {"land_use": land_use.choices(),
+            "hilucs": sorted({u for zone in land_use.HILUCS_BY_FUNCTIONAL_ZONE for u in land_use.hilucs(zone)}
+                             | set(land_use.hilucs("?")))}
 
 
 class LayerError(ValueError):
@@ -38,6 +49,9 @@ class Layer:
     keywords: tuple[str, ...] = ()
     tiles: dict = field(default_factory=dict)
     geom_field: str = "geom"
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)  # property → title per language
+    enums: dict[str, list] = field(default_factory=dict)  # property → its allowed values
+    types: dict[str, str] = field(default_factory=dict)  # property → JSON type its column cannot tell (jsonb)
 
     @property
     def schema(self) -> str:
@@ -64,7 +78,7 @@ def _check(path: Path, data: dict) -> Layer:
     missing = [k for k in required if k not in data]
     if missing:
         fail(f"missing keys {', '.join(missing)}")
-    unknown = set(data) - set(required) - {"keywords", "tiles", "geom_field"}
+    unknown = set(data) - set(required) - {"keywords", "tiles", "geom_field", "titles", "enums", "types"}
     if unknown:
         fail(f"unknown keys {', '.join(sorted(unknown))}")
     if data["id"] != path.stem:
@@ -74,9 +88,22 @@ def _check(path: Path, data: dict) -> Layer:
     if data["access"] not in ACCESS:
         fail("access must be public or restricted")
     schema, _, table = str(data["source"]).partition(".")
-    names = [schema, table, data["id_field"], data.get("geom_field", "geom"), *data["properties"]]
-    if not table or not all(_IDENT.match(str(n)) for n in names):
+    names = [schema, table, data["id_field"], data.get("geom_field", "geom")]
+    if (not table or not all(_IDENT.match(str(n)) for n in names)
+            or not all(_PROPERTY.match(str(n)) for n in data["properties"])):
         fail("source, id_field and properties must be plain SQL names (schema.view)")
+    described = set(data.get("titles") or {}) | set(data.get("enums") or {}) | set(data.get("types") or {})
+    if described - set(data["properties"]):
+        fail(f"titles/enums of unknown properties: {', '.join(sorted(described - set(data['properties'])))}")
+    if not set((data.get("types") or {}).values()) <= {"object", "array"}:
+        fail("types: only object or array (the JSON types a jsonb column can hold)")
+    enums = {}
+    for prop, values in (data.get("enums") or {}).items():
+        if isinstance(values, str):
+            if values not in _vocabularies():
+                fail(f"enum of {prop}: no vocabulary {values!r} (known: {', '.join(_vocabularies())})")
+            values = _vocabularies()[values]
+        enums[prop] = list(values)
     if data["access"] == "public" and schema != "public_api":
         fail("a public layer must read a view of the public_api schema")
     if data["access"] == "restricted" and schema != "staff_api":
@@ -90,6 +117,8 @@ def _check(path: Path, data: dict) -> Layer:
         access=data["access"], properties=tuple(data["properties"]), style=data["style"],
         keywords=tuple(data.get("keywords", ())), tiles=dict(data.get("tiles") or {}),
         geom_field=data.get("geom_field", "geom"),
+        titles={k: dict(v) for k, v in (data.get("titles") or {}).items()}, enums=enums,
+        types=dict(data.get("types") or {}),
     )
 
 
