@@ -18,8 +18,6 @@ WITHDRAWN = {
     "http://www.opengis.net/spec/ogcapi-common-3/1.0/conf/advanced-property-roles",
     # the orthophoto has no time: there is nothing a datetime could select
     "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/coverage-datetime",
-    # `properties=1&f=GTiff` is a 500 (issue 16 item 5): declared again with the fix
-    "http://www.opengis.net/spec/ogcapi-coverages-1/1.0/conf/coverage-rangesubset",
 }
 # Implemented by Teritoriu (api/ogc_meta.py, layers/feature_schema.py), for feature collections:
 FEATURE_CLASSES = {

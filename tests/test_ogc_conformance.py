@@ -56,6 +56,7 @@ TESTS: dict[str, list[str]] = {
     f"{COVERAGES}/geodata-coverage": ["test_coverage_collection"],
     f"{COVERAGES}/coverage-subset": ["test_coverage_subset"],
     f"{COVERAGES}/coverage-bbox": ["test_coverage_bbox"],
+    f"{COVERAGES}/coverage-rangesubset": ["test_coverage_rangesubset"],
 }
 
 
@@ -378,9 +379,6 @@ def test_coverage_subset(client):
     assert outside.status_code == 400
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 5: properties=1&f=GTiff is a 500, so coverage-rangesubset "
-                                       "is not declared (layers/conformance.py); declare it and add it to TESTS "
-                                       "with the fix")
 def test_coverage_rangesubset(client):
     bounds, res, _ = _extent(client)
     x0, y0 = bounds.left + 10 * res[0], bounds.bottom + 10 * res[1]
