@@ -19,6 +19,11 @@ from gis.settings import Settings
 from layers.registry import Layer, load_layers
 
 PROVIDER = "layers.provider.PostGISProvider"
+# OGC API - Tiles (api/ogc_tiles.py, api/vector_tiles.py): the classes tests/test_ogc_tiles_api.py proves
+TILES_CONFORMANCE = [f"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/{c}" for c in
+                     ("core", "mvt", "tileset", "tilesets-list", "geodata-tilesets", "tilematrixset")]
+
+
 def territory_bbox(settings: Settings) -> list[float]:
     """Extent of the loaded UATs in CRS84, or the country's (profile) while the database is empty."""
     country = list(get_profile(settings.profile).bbox)
