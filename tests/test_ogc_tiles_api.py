@@ -279,3 +279,37 @@ def test_a_configured_origin_reads_a_restricted_collection_with_credentials(agen
     assert "Access-Control-Allow-Origin" not in other.headers
     public = client.get("/ogc/collections/parcels/items?limit=1", headers={"Origin": AGENCY})
     assert public.headers["Access-Control-Allow-Origin"] == "*"  # public data: the same for every origin
+
+
+# -- GDAL 3.6 ------------------------------------------------------------------------------------
+def test_gdal_reads_a_tile_from_the_advertised_template_with_nothing_on_stderr(live_server, engine, tmp_path):
+    """GDAL 3.6's MVT driver decodes a tile fetched from the tileset's own item template. (GDAL 3.6.2's
+    OGCAPI driver has no vector-tile reader: after the tile matrix set it only builds raster tiles, so
+    `ogrinfo OGCAPI:…/collections/parcels` fails for any vector tileset; `-oo API=ITEMS` reads the
+    features through the same driver, checked below.)"""
+    import json
+    import subprocess
+    import urllib.request
+
+    tileset = json.load(urllib.request.urlopen(f"{live_server}{TILESET.format(layer='parcels')}"))
+    template = next(lk["href"] for lk in tileset["links"] if lk["rel"] == "item")
+    with engine.connect() as c:
+        lon, lat = c.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_PointOnSurface(geom), 4326) p "
+                                  "FROM public_api.parcel ORDER BY cadastral_number LIMIT 1) s")).one()
+    col, row = lon_lat_to_tile(lon, lat, 16)
+    data = urllib.request.urlopen(fill(template, 16, row, col)).read()
+    path_ = tmp_path / "tile.mvt"
+    path_.write_bytes(data)
+    expected = len(mapbox_vector_tile.decode(data)["parcels"]["features"])
+    run = subprocess.run(["ogrinfo", "-ro", "-al", "-so", "-oo", f"X={col}", "-oo", f"Y={row}", "-oo", "Z=16",
+                          str(path_)], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    assert "Layer name: parcels" in run.stdout and f"Feature Count: {expected}" in run.stdout and expected > 0
+    x0, y0, x1, y1 = map(float, run.stdout.split("Extent: (")[1].replace(") - (", ", ").split(")")[0].split(", "))
+    half, size = 20037508.342789244, 2 * 20037508.342789244 / (1 << 16)
+    margin = size * 64 / 4096  # the tile's buffer
+    assert -half + col * size - margin <= x0 < x1 <= -half + (col + 1) * size + margin
+    assert half - (row + 1) * size - margin <= y0 < y1 <= half - row * size + margin
+    items = subprocess.run(["ogrinfo", "-ro", "-oo", "API=ITEMS", f"OGCAPI:{live_server}/ogc/collections/parcels"],
+                           capture_output=True, text=True, timeout=60)
+    assert items.returncode == 0 and items.stderr == "" and "1: parcels" in items.stdout, items.stderr
