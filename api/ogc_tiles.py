@@ -51,11 +51,14 @@ def create_ogc_tiles_blueprint(settings: Settings) -> Blueprint:
             return _problem(404, "NotFound", f"no tile matrix set {tms_id[:80]!r}: this API tiles in {docs.TMS_ID}")
         return None
 
+    # pygeoapi's landing page links /TileMatrixSets (its own spelling): the same documents answer there
     @bp.get("/tileMatrixSets")
+    @bp.get("/TileMatrixSets", endpoint="tile_matrix_sets_pygeoapi")
     def tile_matrix_sets():
         return jsonify(docs.tile_matrix_sets(base))
 
     @bp.get("/tileMatrixSets/<tms_id>")
+    @bp.get("/TileMatrixSets/<tms_id>", endpoint="tile_matrix_set_pygeoapi")
     def tile_matrix_set(tms_id: str):
         return tms_or_404(tms_id) or jsonify(docs.web_mercator_quad(base))
 

@@ -143,6 +143,16 @@ def test_the_tile_matrix_sets_resolve_and_describe_web_mercator(client):
     assert missing.status_code == 404 and missing.get_json()["code"] == "NotFound"
 
 
+def test_the_landing_pages_tiling_schemes_link_resolves_to_the_same_tile_matrix_sets(client):
+    landing = client.get("/ogc/?f=json").get_json()
+    link = next(lk for lk in landing["links"]
+                if lk["rel"].endswith("/tiling-schemes") and lk["type"] == "application/json")
+    listing = client.get(path(link["href"])).get_json()["tileMatrixSets"]
+    assert [t["id"] for t in listing] == ["WebMercatorQuad"]
+    for entry in listing:
+        assert client.get(path(entry["links"][0]["href"])).get_json()["id"] == entry["id"]
+
+
 @pytest.mark.parametrize("url", ["/ogc/collections/agri_plots/tiles", "/ogc/collections/nope/tiles",
                                  "/ogc/collections/parcels/tiles/WorldCRS84Quad",
                                  "/ogc/collections/parcels/styles/other"])
