@@ -9,25 +9,15 @@ classes (layers/ogc_config.TILES_CONFORMANCE), added to pygeoapi's JSON answers 
 from __future__ import annotations
 
 import json
-from functools import cache
 
 from flask import Blueprint, Response, jsonify, make_response, request
 
 from gis.db import get_engine
-from gis.profiles import get_profile
 from gis.settings import Settings
 from layers import tilesets as docs
 from layers.ogc_config import TILES_CONFORMANCE
-from layers.registry import load_layers
+from layers.tilesets import catalogue_for
 from layers.vector_tiles import data_revision
-
-
-@cache
-def catalogue_for(settings: Settings) -> docs.TilesetCatalogue:
-    """One catalogue (extents per data revision) shared by the tile route and the documents."""
-    tiled = {lid: layer for lid, layer in load_layers().items() if layer.is_public and layer.tiles}
-    profile = get_profile(settings.profile)
-    return docs.TilesetCatalogue(get_engine(settings, "public"), profile.storage_srid, tiled, tuple(profile.bbox))
 
 
 def create_ogc_tiles_blueprint(settings: Settings) -> Blueprint:

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, make_response, request
 from sqlalchemy import text
 
 from api.messages import message
-from api.ogc_tiles import catalogue_for
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
 from layers.tile_budget import budget
+from layers.tilesets import catalogue_for
 from layers.vector_tiles import (
     TileAddress,
     TileCache,
@@ -43,7 +43,7 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
                                         budget(settings.tiles_dir, settings.tile_cache_mb))
         return caches["build"]
 
-    catalogue = catalogue_for(settings)  # the tilesets' limits, as advertised (api/ogc_tiles.py)
+    catalogue = catalogue_for(settings)  # the tilesets' limits, as advertised (layers/tilesets.py)
     revisions: set[int] = set()
     tiled = catalogue.layers
 

@@ -12,10 +12,15 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from functools import cache
 
 from sqlalchemy import Engine, text
 
-from layers.registry import Layer
+from gis.db import get_engine
+from gis.profiles import get_profile
+from gis.settings import Settings
+from layers.registry import Layer, load_layers
+from layers.vector_tiles import data_revision
 from styles import get_style, to_maplibre_layers
 
 HALF = 20037508.342789244  # half the side of the Web Mercator square, metres
@@ -140,13 +145,33 @@ class TilesetCatalogue:
         if row is None or row[0] is None:  # an empty layer: the country (profile), so that limits exist
             t = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
             row = t.transform_bounds(*self.fallback)
-        extent = (row[0], row[1], row[2], row[3])
         to_crs84 = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
-        w, s, e, n = to_crs84.transform_bounds(*extent)  # rounded outwards: the bounds hold every feature
+        w, s, e, n = to_crs84.transform_bounds(row[0], row[1], row[2], row[3])
+        # rounded outwards (the bounds hold every feature); the limits are computed from these very
+        # bounds, so a web map given them (webmap's tile layers) asks for exactly the tiles that exist
         bounds = (math.floor(w * 1e6) / 1e6, math.floor(s * 1e6) / 1e6, math.ceil(e * 1e6) / 1e6,
                   math.ceil(n * 1e6) / 1e6)
+        to_3857 = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+        (x0, x1), (y0, y1) = to_3857.transform([bounds[0], bounds[2]], [bounds[1], bounds[3]])
+        extent = (x0, y0, x1, y1)
         limits = TileLimits(layer.tiles.get("min_zoom", 0), layer.tiles.get("max_zoom", MAX_ZOOM), extent)
         return LayerTiles(layer, limits, bounds, {p: _tilejson_type(types.get(p, "text")) for p in props})
+
+
+@cache
+def catalogue_for(settings: Settings) -> TilesetCatalogue:
+    """One catalogue per settings (process): the tile route, the documents and the web maps share it."""
+    tiled = {lid: layer for lid, layer in load_layers().items() if layer.is_public and layer.tiles}
+    profile = get_profile(settings.profile)
+    return TilesetCatalogue(get_engine(settings, "public"), profile.storage_srid, tiled, tuple(profile.bbox))
+
+
+def current_bounds(settings: Settings) -> dict[str, list[float]]:
+    """Each tiled layer's bounds (CRS84) now: web maps pass them to their tile layers, which then ask for
+    no tile outside the tilesets' limits (a 404)."""
+    catalogue = catalogue_for(settings)
+    revision = data_revision(catalogue.engine)
+    return {lid: list(catalogue.get(lid, revision).bounds) for lid in catalogue.layers}
 
 
 def _tilejson_type(pg_type: str) -> str:
