@@ -126,8 +126,6 @@ class TilesetCatalogue:
             return self._tiles[layer_id]
 
     def _read(self, layer: Layer) -> LayerTiles:
-        from pyproj import Transformer
-
         # The stored extent's outline, densified before it is transformed (a box's corners alone miss
         # the curved edges), as Web Mercator.
         sql = f"""
@@ -143,16 +141,14 @@ class TilesetCatalogue:
                 "SELECT column_name, data_type FROM information_schema.columns "
                 "WHERE table_schema = :s AND table_name = :t"), {"s": layer.schema, "t": layer.table}).all())
         if row is None or row[0] is None:  # an empty layer: the country (profile), so that limits exist
-            t = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
-            row = t.transform_bounds(*self.fallback)
-        to_crs84 = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
-        w, s, e, n = to_crs84.transform_bounds(row[0], row[1], row[2], row[3])
+            row = _transformer("EPSG:4326", "EPSG:3857").transform_bounds(*self.fallback)
+        w, s, e, n = _transformer("EPSG:3857", "EPSG:4326").transform_bounds(row[0], row[1], row[2], row[3])
         # rounded outwards (the bounds hold every feature); the limits are computed from these very
         # bounds, so a web map given them (webmap's tile layers) asks for exactly the tiles that exist
         bounds = (math.floor(w * 1e6) / 1e6, math.floor(s * 1e6) / 1e6, math.ceil(e * 1e6) / 1e6,
                   math.ceil(n * 1e6) / 1e6)
-        to_3857 = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
-        (x0, x1), (y0, y1) = to_3857.transform([bounds[0], bounds[2]], [bounds[1], bounds[3]])
+        (x0, x1), (y0, y1) = _transformer("EPSG:4326", "EPSG:3857").transform([bounds[0], bounds[2]],
+                                                                             [bounds[1], bounds[3]])
         extent = (x0, y0, x1, y1)
         limits = TileLimits(layer.tiles.get("min_zoom", 0), layer.tiles.get("max_zoom", MAX_ZOOM), extent)
         return LayerTiles(layer, limits, bounds, {p: _tilejson_type(types.get(p, "text")) for p in props})
@@ -172,6 +168,14 @@ def current_bounds(settings: Settings) -> dict[str, list[float]]:
     catalogue = catalogue_for(settings)
     revision = data_revision(catalogue.engine)
     return {lid: list(catalogue.get(lid, revision).bounds) for lid in catalogue.layers}
+
+
+@cache
+def _transformer(source: str, target: str):
+    """longitude/easting first, whatever the CRS's own axis order (made once: ~10 ms each)"""
+    from pyproj import Transformer
+
+    return Transformer.from_crs(source, target, always_xy=True)
 
 
 def _tilejson_type(pg_type: str) -> str:
