@@ -36,6 +36,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api import compression
 
     compression.install(app)
+    from api import cors
+    from layers.ogc_config import restricted_grants
+
+    cors.install(app, settings.cors_origins, set(restricted_grants()))
 
     from api.certificates import bp as certificates_bp
     from api.checks import bp as checks_bp
@@ -45,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.imports import bp as imports_bp
     from api.office import bp as office_bp
     from api.ogc import create_ogc_blueprint
+    from api.ogc_tiles import create_ogc_tiles_blueprint
     from api.openapi import bp as openapi_bp
     from api.orthophoto import bp as orthophoto_bp
     from api.parcels import bp as parcels_bp
@@ -71,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(imports_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
+    app.register_blueprint(create_ogc_tiles_blueprint(settings))
     app.register_blueprint(create_public_blueprint(settings))
     _error_handlers(app)
     _security_headers(app)

@@ -31,7 +31,6 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     import pygeoapi.api.coverages as coverages_api
     import pygeoapi.api.itemtypes as itemtypes_api
     import pygeoapi.api.processes as processes_api
-    import pygeoapi.api.tiles as tiles_api
     from pygeoapi.api import API, APIRequest, apply_gzip
 
     from layers import pygeoapi_speedups
@@ -132,7 +131,6 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     bp.add_url_rule("/", "landing", lambda: run(core_api.landing_page))
     bp.add_url_rule("/openapi", "openapi", lambda: run(core_api.openapi_))
     bp.add_url_rule("/conformance", "conformance", lambda: run(ogc_meta.conformance))
-    bp.add_url_rule("/TileMatrixSets", "tms", lambda: run(tiles_api.tilematrixsets))
     bp.add_url_rule("/collections", "collections", collections)
     bp.add_url_rule("/collections/<collection_id>", "collection",
                     collection_route(describe_collections))

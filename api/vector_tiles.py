@@ -4,23 +4,21 @@ from __future__ import annotations
 
 import gzip
 
-from flask import Blueprint, abort, jsonify, make_response, request
+from flask import Blueprint, abort, make_response, request
 from sqlalchemy import text
 
 from api.messages import message
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
-from layers.registry import load_layers
 from layers.tile_budget import budget
+from layers.tilesets import catalogue_for
 from layers.vector_tiles import (
     TileAddress,
     TileCache,
     TileRequestError,
     data_revision,
     render_tile,
-    territory_extent_3857,
-    tile_intersects,
 )
 
 MVT = "application/vnd.mapbox-vector-tile"
@@ -45,57 +43,15 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
                                         budget(settings.tiles_dir, settings.tile_cache_mb))
         return caches["build"]
 
-    extents: dict[int, tuple[tuple[float, float, float, float], str]] = {}
-
-    def extent(revision: int) -> tuple[tuple[float, float, float, float], str]:
-        """The tilesets' extent (the published UATs) in Web Mercator and as CRS84 text, for this
-        data revision; an older revision's tiles are dropped from the disk cache when a new one
-        is first seen."""
-        if revision not in extents:
-            from pyproj import Transformer
-
-            box = territory_extent_3857(engine, tuple(get_profile(settings.profile).bbox))
-            to_crs84 = Transformer.from_crs("EPSG:3857", "EPSG:4326", always_xy=True)
-            (lon0, lon1), (lat0, lat1) = to_crs84.transform([box[0], box[2]], [box[1], box[3]])
-            extents.clear()
-            extents[revision] = (box, f"{lon0:.5f},{lat0:.5f},{lon1:.5f},{lat1:.5f}")
-            cache().prune(revision)
-        return extents[revision]
-
-    tiled = {lid: layer for lid, layer in load_layers().items() if layer.is_public and layer.tiles}
+    catalogue = catalogue_for(settings)  # the tilesets' limits, as advertised (layers/tilesets.py)
+    revisions: set[int] = set()
+    tiled = catalogue.layers
 
     def layer_or_404(collection_id: str):
         layer = tiled.get(collection_id)
         if layer is None:
             abort(404, description=f"the collection {collection_id!r} has no vector tiles")
         return layer
-
-    def template(collection_id: str) -> str:
-        return f"{settings.base_url}/ogc/collections/{collection_id}/tiles/{TMS}/{{tileMatrix}}/{{tileRow}}/{{tileCol}}"
-
-    @bp.get("/<collection_id>/tiles")
-    def tilesets(collection_id: str):
-        layer = layer_or_404(collection_id)
-        base = f"{settings.base_url}/ogc/collections/{collection_id}/tiles"
-        return jsonify(tilesets=[{
-            "title": layer.label(), "dataType": "vector", "tileMatrixSetURI":
-            "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad",
-            "links": [{"rel": "self", "type": "application/json", "href": f"{base}/{TMS}"},
-                      {"rel": "item", "type": MVT, "templated": True, "href": template(collection_id)}],
-        }])
-
-    @bp.get(f"/<collection_id>/tiles/{TMS}")
-    def tileset(collection_id: str):
-        layer = layer_or_404(collection_id)
-        return jsonify(
-            title=layer.label(), dataType="vector", tileMatrixSetId=TMS, crs=
-            "http://www.opengis.net/def/crs/EPSG/0/3857",
-            tileMatrixSetLimits=[{"tileMatrix": str(z)} for z in
-                                 range(layer.tiles.get("min_zoom", 0), layer.tiles.get("max_zoom", 22) + 1)],
-            layers=[{"id": layer.id, "dataType": "vector", "geometryType": layer.geometry,
-                     "propertiesSchema": {"properties": {p: {} for p in layer.tiles.get("properties", [])}}}],
-            links=[{"rel": "item", "type": MVT, "templated": True, "href": template(collection_id)}],
-        )
 
     @bp.get(f"/<collection_id>/tiles/{TMS}/<int:z>/<int:y>/<int:x>")
     def tile(collection_id: str, z: int, y: int, x: int):
@@ -113,9 +69,13 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
         if not min_zoom <= z <= max_zoom:
             abort(404, description=message("tiles.zoom", z=z, tileset=layer.id, min_zoom=min_zoom, max_zoom=max_zoom))
         revision = data_revision(engine)
-        box, box_text = extent(revision)
-        if not tile_intersects(address, box):
-            abort(404, description=message("tiles.outside", z=z, x=x, y=y, tileset=layer.id, extent=box_text))
+        if revision not in revisions:  # an older revision's tiles leave the disk cache
+            revisions.add(revision)
+            cache().prune(revision)
+        tiles = catalogue.get(layer.id, revision)
+        if not tiles.limits.contain(z, y, x):
+            abort(404, description=message("tiles.outside", z=z, x=x, y=y, tileset=layer.id,
+                                           extent=",".join(f"{v:.5f}" for v in tiles.bounds)))
         etag = f'"{revision}-{layer.id}-{z}-{x}-{y}"'
         seen = {t.strip().removeprefix("W/").strip('"').removesuffix("-gz")  # gzip adds -gz (api/compression)
                 for t in request.headers.get("If-None-Match", "").split(",")}

@@ -46,6 +46,10 @@ class Settings:
     # and are pruned to tile_cache_mb megabytes (0 = no cap).
     tile_cache_dir: str = ""
     tile_cache_mb: int = 512
+    # Web pages of other sites that may read, with an API key or credentials, what /ogc keeps behind
+    # one (restricted collections, processes): exact origins, comma-separated
+    # ("https://harta.cj.ro,https://geoportal.example"). Public data answers every origin (api/cors.py).
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def tiles_dir(self) -> Path:

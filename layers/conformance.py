@@ -24,6 +24,10 @@ FEATURE_CLASSES = {
     f"{FEATURES_5}/schemas",  # /collections/{id}/schema, JSON Schema 2020-12
     f"{FEATURES_5}/core-roles-features",  # x-ogc-role id and primary-geometry in that schema
 }
+# OGC API - Tiles, implemented by Teritoriu (api/ogc_tiles.py, api/vector_tiles.py) for the layers
+# with vector tiles
+TILES_CLASSES = {f"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/{c}" for c in
+                 ("core", "mvt", "tileset", "tilesets-list", "geodata-tilesets", "tilematrixset")}
 
 
 def conformance_classes(config: dict) -> list[str]:
@@ -41,6 +45,15 @@ def conformance_classes(config: dict) -> list[str]:
                 classes |= set(apis[provider["type"]].CONFORMANCE_CLASSES)
             if provider["type"] == "feature":
                 classes |= set(apis["itemtypes"].CONFORMANCE_CLASSES_FEATURES) | FEATURE_CLASSES
+                if resource.get("layer") and _tiled(resource["layer"]):
+                    classes |= TILES_CLASSES
             if provider["type"] == "record":
                 classes |= set(apis["itemtypes"].CONFORMANCE_CLASSES_RECORDS)
     return sorted(classes - WITHDRAWN)
+
+
+def _tiled(layer_id: str) -> bool:
+    from layers.registry import load_layers
+
+    layer = load_layers().get(layer_id)
+    return bool(layer and layer.tiles)

@@ -19,6 +19,8 @@ from gis.settings import Settings
 from layers.registry import Layer, load_layers
 
 PROVIDER = "layers.provider.PostGISProvider"
+
+
 def territory_bbox(settings: Settings) -> list[float]:
     """Extent of the loaded UATs in CRS84, or the country's (profile) while the database is empty."""
     country = list(get_profile(settings.profile).bbox)

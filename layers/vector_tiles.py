@@ -107,30 +107,6 @@ class TileCache:
                 shutil.rmtree(child, ignore_errors=True)
 
 
-def tile_intersects(a: TileAddress, extent: tuple[float, float, float, float]) -> bool:
-    """Whether the tile (Web Mercator) meets `extent` (Web Mercator: minx, miny, maxx, maxy)."""
-    half = 20037508.342789244
-    size = 2 * half / (1 << a.z)
-    minx, maxy = -half + a.x * size, half - a.y * size
-    return not (minx >= extent[2] or minx + size <= extent[0] or maxy - size >= extent[3] or maxy <= extent[1])
-
-
-def territory_extent_3857(engine: Engine, fallback_crs84: tuple[float, float, float, float],
-                          margin_m: float = 500.0) -> tuple[float, float, float, float]:
-    """The published UATs' extent in Web Mercator, widened by `margin_m`; the country's (profile)
-    while no UAT is loaded."""
-    with engine.connect() as conn:
-        row = conn.execute(text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM "
-                                "(SELECT ST_Extent(ST_Transform(geom, 3857)) AS e FROM public_api.uat) s")).one()
-    if row[0] is None:
-        from pyproj import Transformer
-
-        t = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
-        (x0, x1), (y0, y1) = t.transform([fallback_crs84[0], fallback_crs84[2]], [fallback_crs84[1], fallback_crs84[3]])
-        row = (x0, y0, x1, y1)
-    return (row[0] - margin_m, row[1] - margin_m, row[2] + margin_m, row[3] + margin_m)
-
-
 def data_revision(engine: Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(text("SELECT revision FROM public_api.data_revision")).scalar_one()

@@ -19,4 +19,8 @@ cp node_modules/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js static
 mkdir -p static/vendor/leaflet-draw
 cp node_modules/leaflet-draw/dist/leaflet.draw.js node_modules/leaflet-draw/dist/leaflet.draw.css static/vendor/leaflet-draw/
 cp -r node_modules/leaflet-draw/dist/images static/vendor/leaflet-draw/
+# MapLibre GL JS: not used by Teritoriu's own pages; the page from another origin in the tests
+# (tests/e2e/test_maplibre_other_origin.py) loads it to prove the OGC tiles, styles and CORS
+mkdir -p static/vendor/maplibre-gl
+cp node_modules/maplibre-gl/dist/maplibre-gl.js node_modules/maplibre-gl/dist/maplibre-gl.css static/vendor/maplibre-gl/
 touch "$stamp"

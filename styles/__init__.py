@@ -192,3 +192,44 @@ def to_qml(style: Style, lang: str = "ro") -> str:
                     "</labeling>")
     return ('<!DOCTYPE qgis PUBLIC \'http://mrcc.com/qgis.dtd\' \'SYSTEM\'>\n'
             f'<qgis version="3.22" styleCategories="Symbology|Labeling">{renderer}{labeling}</qgis>\n')
+
+
+# -- MapLibre GL (style spec v8) ------------------------------------------------------------------
+def to_maplibre_layers(style: Style, source: str, source_layer: str) -> list[dict]:
+    """The style layers of one vector-tile layer (no labels: a label needs a glyph server, which a page
+    without internet does not have)."""
+    return [{"id": f"{source_layer}-{part}", "source": source, "source-layer": source_layer, **paint}
+            for part, paint in _maplibre_paint(style)]
+
+
+def _maplibre_colour(style: Style, attr: str):
+    """A colour, or a `match` expression when the style is classified by a property."""
+    plain = getattr(style, attr)
+    if not style.classify_by or not style.classes:
+        return plain
+    default = getattr(style.default, attr, None) if style.default else plain
+    expr: list = ["match", ["to-string", ["get", style.classify_by]]]
+    for c in style.classes:
+        expr += [str(c.value), getattr(c, attr) or default or "#000000"]
+    return expr + [default or "#000000"]
+
+
+def _maplibre_paint(style: Style) -> list[tuple[str, dict]]:
+    line = {"line-color": _maplibre_colour(style, "stroke"), "line-width": style.stroke_width}
+    if style.stroke_dash:
+        line["line-dasharray"] = list(style.stroke_dash)
+    if style.kind == "point":
+        return [("circle", {"type": "circle", "paint": {
+            "circle-color": _maplibre_colour(style, "fill"), "circle-radius": style.radius,
+            "circle-stroke-color": style.stroke, "circle-stroke-width": 1}})]
+    if style.kind == "line":
+        parts = []
+        if style.casing:
+            parts.append(("casing", {"type": "line", "paint": {"line-color": style.casing,
+                                                                "line-width": style.stroke_width + 2}}))
+        return parts + [("line", {"type": "line", "paint": line})]
+    parts = []
+    if style.fill or style.classify_by:
+        parts.append(("fill", {"type": "fill", "paint": {"fill-color": _maplibre_colour(style, "fill"),
+                                                          "fill-opacity": style.fill_opacity}}))
+    return parts + [("outline", {"type": "line", "paint": line})]

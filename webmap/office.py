@@ -10,6 +10,7 @@ from gis.profiles import get_profile
 from gis.settings import Settings
 from layers.orthophoto import leaflet_bounds
 from layers.registry import load_layers
+from layers.tilesets import current_bounds
 from webmap.i18n import LANGUAGE_NAMES, OFFICE_LANGUAGES, office_texts, tr
 from webmap.pages import LOCAL_CSS, LOCAL_JS, LocalMap, render_map, territory
 
@@ -42,7 +43,8 @@ def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: st
               "lang": lang, "t": office_texts(lang), "categories": land_use.names(lang),
               "default_category": land_use.DEFAULT,
               # the zooms the parcels' vector tiles exist at (layers/parcels.yaml): none asked for outside them
-              "parcel_tiles": {"min_zoom": tiles.get("min_zoom", 0), "max_zoom": tiles.get("max_zoom", 20)},
+              "parcel_tiles": {"min_zoom": tiles.get("min_zoom", 0), "max_zoom": tiles.get("max_zoom", 20),
+                               "bounds": current_bounds(settings)["parcels"]},
               "problem_kinds": {kind: tr(name, lang) for kind, name in PROBLEM_KINDS.items()}}
     return render_map("office_map.html", m, config, ["/static/js/office/main.js"],
                       title=f"{tr('Editare cadastru', lang)} — {where['name']}", lang=lang,

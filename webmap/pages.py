@@ -15,6 +15,7 @@ from gis.profiles import get_profile
 from gis.settings import Settings
 from layers.orthophoto import leaflet_bounds
 from layers.registry import load_layers
+from layers.tilesets import current_bounds
 from styles import load_styles
 from webmap.i18n import LANGUAGE_NAMES, LOCALES, t, texts
 from webmap.templating import NONCE_SLOT, csp_nonce, folium_parts, render
@@ -118,6 +119,7 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     page_texts = texts(lang, profile.code)
+    tile_bounds = current_bounds(settings)  # no vector tile asked outside its tileset (a 404)
     config = {
         "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang, "uat": uat,
         "locale": LOCALES[lang],
@@ -129,7 +131,8 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
                               for k in all_kinds().values()],
         "styles": {name: dataclasses.asdict(style) for name, style in load_styles().items()},
         "overlays": [{**o, "style": layers[o["id"]].style,
-                      "title": t(o["title_key"], lang) if "title_key" in o else layers[o["id"]].label(lang)}
+                      "title": t(o["title_key"], lang) if "title_key" in o else layers[o["id"]].label(lang),
+                      **({"bounds": tile_bounds[o["id"]]} if o["kind"] == "tiles" else {})}
                      for o in PUBLIC_OVERLAYS],
     }
     # on a county's or region's overview: the UATs, each leading to its own map

@@ -67,7 +67,10 @@ export function parcelTiles() {
   return L.vectorGrid.protobuf("/ogc/collections/parcels/tiles/WebMercatorQuad/{z}/{y}/{x}?v=" + Date.now(), {
     vectorTileLayerStyles: { parcels: { color: "#d7301f", weight: 1, fill: false } },
     interactive: false, minZoom: config.parcel_tiles.min_zoom, maxNativeZoom: config.parcel_tiles.max_zoom, maxZoom: 22,
-    rendererFactory: L.svg.tile
+    rendererFactory: L.svg.tile,
+    // the tileset's bounds: no tile is asked for outside them (a 404)
+    bounds: L.latLngBounds([config.parcel_tiles.bounds[1], config.parcel_tiles.bounds[0]],
+                           [config.parcel_tiles.bounds[3], config.parcel_tiles.bounds[2]])
   });
 }
 

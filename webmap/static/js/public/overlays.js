@@ -51,7 +51,14 @@ function tileLayer(def) {
   return L.vectorGrid.protobuf(
     config.ogc + "/collections/" + def.id + "/tiles/WebMercatorQuad/{z}/{y}/{x}",
     { vectorTileLayerStyles: styles, interactive: false, maxNativeZoom: 20, maxZoom: 21,
-      minZoom: def.min_zoom || 0, rendererFactory: L.svg.tile, attribution: "" });
+      minZoom: def.min_zoom || 0, rendererFactory: L.svg.tile, attribution: "",
+      bounds: lonLatBounds(def.bounds) });
+}
+
+// [west, south, east, north] (the tileset's bounds, from the page's configuration) as Leaflet bounds:
+// tiles outside them do not exist (404) and are not asked for
+function lonLatBounds(b) {
+  return b ? L.latLngBounds([b[1], b[0]], [b[3], b[2]]) : undefined;
 }
 
 // cadastral numbers (or house numbers) as labels, fetched for the view at high zoom only
