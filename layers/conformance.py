@@ -45,7 +45,7 @@ def conformance_classes(config: dict) -> list[str]:
                 classes |= set(apis[provider["type"]].CONFORMANCE_CLASSES)
             if provider["type"] == "feature":
                 classes |= set(apis["itemtypes"].CONFORMANCE_CLASSES_FEATURES) | FEATURE_CLASSES
-                if resource.get("layer") and _tiled(resource["layer"]):
+                if provider.get("layer") and _tiled(provider["layer"]):
                     classes |= TILES_CLASSES
             if provider["type"] == "record":
                 classes |= set(apis["itemtypes"].CONFORMANCE_CLASSES_RECORDS)
