@@ -14,8 +14,10 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, make_response, request
 
 from api.auth import authorize_collection, presented_key_is_valid
+from api.catalogue import iso19139_response
 from gis.settings import Settings
 from gis.uats import is_uat_code
+from layers.catalogue import add_catalogue
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
 
 # Parameters of OGC API Features (Parts 1-3) that pygeoapi understands on /items.
@@ -41,6 +43,9 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
 
     full_config = pygeoapi_config(settings, restricted=True)
     public_config = pygeoapi_config(settings, restricted=False)
+    # metadata records (OGC API - Records, ISO 19139): each configuration catalogues its own collections
+    staff_catalogue = add_catalogue(settings, full_config, "staff")
+    add_catalogue(settings, public_config, "public")
     public_oas = openapi_document(public_config)
     write_config(public_config, public_oas, settings.var_dir / "ogc")
     public_api = API(public_config, public_oas)
@@ -92,7 +97,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                                 "writes are not accepted here")
         config = full_config if collection_id in restricted else public_config
         resource = config["resources"].get(collection_id)
-        if resource is not None and not any(p.get("type") == "feature" for p in resource.get("providers", [])):
+        if resource is not None and not any(p.get("type") in ("feature", "record")
+                                            for p in resource.get("providers", [])):
             return _not_found(f"{collection_id[:80]} is a coverage, not a set of features: its data is at "
                               f"/ogc/collections/{collection_id[:80]}/coverage")
         problem = _uat_as_property()
@@ -159,6 +165,12 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         return collection_route(coverages_api.get_collection_coverage, any_format=True)(collection_id)
 
     bp.add_url_rule("/collections/<collection_id>/coverage", "coverage", coverage)
+
+    def iso19139(collection_id: str):
+        api, denied = for_collection(collection_id)
+        return denied or iso19139_response(staff_catalogue, collection_id, private=api is staff_api)
+
+    bp.add_url_rule("/collections/<collection_id>/metadata/iso19139", "iso19139", iso19139)
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
                     collection_route(itemtypes_api.get_collection_item))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))
