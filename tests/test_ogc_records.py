@@ -1,0 +1,209 @@
+"""The metadata catalogue (layers/catalogue.py) read back by OWSLib over real HTTP: OGC API - Records
+(owslib.ogcapi.records.Records) and ISO 19139 (owslib.iso.MD_Metadata), against the layer registry."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+from lxml import etree
+from owslib.iso import MD_Metadata
+from owslib.ogcapi.records import Records
+
+from gis.apikeys import create_key
+from gis.db import session_scope
+from gis.inspire_themes import THEMES, THESAURUS_NAME
+from gis.profiles import get_profile
+from layers.catalogue import CATALOGUE_ID
+from layers.registry import load_layers
+
+LAYERS = load_layers()
+PUBLIC = sorted(lid for lid, layer in LAYERS.items() if layer.is_public)
+RESTRICTED = sorted(lid for lid, layer in LAYERS.items() if not layer.is_public)
+# every public collection, the orthophoto coverage, and the zoning plans among them
+DATASETS = [*PUBLIC, "orthophoto"]
+
+
+@pytest.fixture(scope="module")
+def catalogue(live_server) -> Records:
+    return Records(f"{live_server}/ogc")
+
+
+@pytest.fixture(scope="module")
+def records(catalogue) -> dict[str, dict]:
+    items = catalogue.collection_items(CATALOGUE_ID, limit=100)
+    assert items["numberMatched"] == len(items["features"]) > 0
+    return {f["id"]: f for f in items["features"]}
+
+
+@pytest.fixture(scope="module")
+def city_hall(loaded) -> str:
+    from gis.certificates.signing import default_holder
+
+    return default_holder(loaded)
+
+
+def _iso(live_server: str, dataset_id: str, **headers) -> MD_Metadata:
+    r = requests.get(f"{live_server}/ogc/collections/{dataset_id}/metadata/iso19139", headers=headers, timeout=30)
+    assert r.status_code == 200, r.text
+    assert r.headers["Content-Type"].startswith("application/xml")
+    return MD_Metadata(etree.fromstring(r.content))
+
+
+def test_owslib_lists_the_catalogue_as_a_records_collection(catalogue):
+    assert CATALOGUE_ID in catalogue.records()
+    described = catalogue.collection(CATALOGUE_ID)
+    assert described["itemType"] == "record"
+    assert "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/core" in catalogue.conformance()["conformsTo"]
+
+
+def test_one_record_per_public_dataset_and_no_other(records):
+    assert sorted(records) == sorted(f"teritoriu-{d}" for d in DATASETS)
+    assert {"teritoriu-zones", "teritoriu-planning_documents", "teritoriu-orthophoto"} <= set(records)
+
+
+def test_restricted_datasets_are_not_in_the_anonymous_catalogue(catalogue, records, live_server):
+    assert RESTRICTED, "the registry has restricted layers"
+    for lid in RESTRICTED:
+        assert f"teritoriu-{lid}" not in records
+        assert catalogue.collection_items(CATALOGUE_ID, q=LAYERS[lid].label("en"))["numberMatched"] == 0
+        r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items/teritoriu-{lid}", timeout=30)
+        assert r.status_code == 404
+        r = requests.get(f"{live_server}/ogc/collections/{lid}/metadata/iso19139", timeout=30)
+        assert r.status_code == 401 and "API key" in r.json()["description"]
+
+
+@pytest.mark.parametrize("dataset_id", DATASETS)
+def test_each_record_carries_the_iso_19115_core(records, live_server, city_hall, loaded, dataset_id):
+    record = records[f"teritoriu-{dataset_id}"]
+    props = record["properties"]
+    collection = requests.get(f"{live_server}/ogc/collections/{dataset_id}?f=json", timeout=30).json()
+    assert props["title"] == collection["title"] and props["description"] == collection["description"]
+    assert props["type"] == "dataset" and props["language"] == {"code": "ro"}
+    meta = LAYERS[dataset_id].metadata if dataset_id in LAYERS else {"inspire_theme": "oi",
+                                                                     "update_frequency": "irregular"}
+    theme = THEMES[meta["inspire_theme"]]
+    assert props["themes"] == [{"concepts": [{"id": theme.code, "title": theme.label["ro"], "url": theme.uri}],
+                                "scheme": "http://www.eionet.europa.eu/gemet/inspire_themes"}]
+    if dataset_id in LAYERS:
+        assert props["keywords"] == list(LAYERS[dataset_id].keywords)
+        assert props["lineage"] == LAYERS[dataset_id].metadata["lineage"]["ro"]
+    assert props["updateFrequency"] == meta["update_frequency"]
+    assert props["crs"].endswith(f"/EPSG/0/{get_profile(loaded.profile).storage_srid}")
+    assert props["license"] == "CC-BY 4.0"
+    assert [c["organization"] for c in props["contacts"]] == [city_hall]
+    # extent: the territory's box (a polygon around the sample commune) and an open time interval
+    (ring,) = record["geometry"]["coordinates"]
+    lons, lats = [p[0] for p in ring], [p[1] for p in ring]
+    assert 21.6 < min(lons) < max(lons) < 21.8 and 46.8 < min(lats) < max(lats) < 47.0
+    begin, end = record["time"]["interval"]
+    assert begin[:4].isdigit() and end == ".."
+    links = {link["rel"]: link for link in record["links"]}
+    assert links["describedby"]["type"] == "application/xml"
+    assert links["describedby"]["href"].endswith(f"/ogc/collections/{dataset_id}/metadata/iso19139")
+    assert links["license"]["href"] == "https://creativecommons.org/licenses/by/4.0/"
+    data = requests.get(links["coverage" if dataset_id == "orthophoto" else "item"]["href"]
+                        + ("?f=json&limit=1" if dataset_id != "orthophoto" else "?f=json&properties=1&bbox="
+                           "21.70,46.88,21.701,46.881"), timeout=60)
+    assert data.status_code == 200
+
+
+def test_temporal_extent_begins_at_the_earliest_date_of_the_temporal_field(records, engine):
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        first = conn.execute(text("SELECT min(hcl_date) FROM public_api.zone")).scalar()
+    assert first is not None
+    assert records["teritoriu-zones"]["time"]["interval"][0] == first.isoformat()
+
+
+def test_q_text_search(catalogue):
+    found = catalogue.collection_items(CATALOGUE_ID, q="cadastral")
+    assert sorted(f["id"] for f in found["features"]) == ["teritoriu-inspire_cadastral_parcels",
+                                                          "teritoriu-parcels"]
+    # words of one term in any order, case-insensitive; terms separated by commas are alternatives
+    assert [f["id"] for f in catalogue.collection_items(CATALOGUE_ID, q="PUZ zoning")["features"]] == [
+        "teritoriu-zones"]
+    both = catalogue.collection_items(CATALOGUE_ID, q="orthophoto,zoning")
+    assert sorted(f["id"] for f in both["features"]) == ["teritoriu-orthophoto", "teritoriu-zones"]
+    # regular-expression characters are text, not a 500
+    assert [f["id"] for f in catalogue.collection_items(CATALOGUE_ID, q="(PUG")["features"]] == [
+        "teritoriu-planning_documents"]  # its title: "Documentații de urbanism (PUG, PUZ, PUD)"
+    assert [f["id"] for f in catalogue.collection_items(CATALOGUE_ID, q="(imobile)")["features"]] == [
+        "teritoriu-parcels"]
+    assert catalogue.collection_items(CATALOGUE_ID, q="[a-z]+")["numberMatched"] == 0
+
+
+def test_bbox_search(catalogue, records):
+    inside = catalogue.collection_items(CATALOGUE_ID, bbox=[21.70, 46.88, 21.71, 46.89], limit=100)
+    assert inside["numberMatched"] == len(records) > 0
+    elsewhere = catalogue.collection_items(CATALOGUE_ID, bbox=[26.0, 44.3, 26.2, 44.5])  # Bucharest
+    assert elsewhere["numberMatched"] == 0 and elsewhere["features"] == []
+
+
+def test_sorting_and_html(live_server, records):
+    r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items",
+                     params={"sortby": "-title", "limit": 100, "f": "json"}, timeout=30)
+    titles = [f["properties"]["title"] for f in r.json()["features"]]
+    assert len(titles) == len(records) and titles == sorted(titles, reverse=True)
+    page = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items?f=html", timeout=30)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert records["teritoriu-parcels"]["properties"]["title"] in page.text
+
+
+def test_an_unknown_record_parameter_is_400(live_server):
+    r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items?holder_name=x", timeout=30)
+    assert r.status_code == 400 and "holder_name" in r.json()["description"]
+
+
+@pytest.mark.parametrize("dataset_id", DATASETS)
+def test_iso19139_parses_and_equals_the_registry(live_server, records, city_hall, loaded, dataset_id):
+    md = _iso(live_server, dataset_id)
+    record = records[f"teritoriu-{dataset_id}"]
+    ident = md.identification[0]
+    assert md.identifier == f"teritoriu-{dataset_id}" and md.hierarchy == "dataset"
+    assert md.languagecode == "rum"
+    assert ident.title == record["properties"]["title"]
+    assert ident.abstract == record["properties"]["description"]
+    inspire = next(k for k in ident.keywords if k.thesaurus and k.thesaurus["title"] == THESAURUS_NAME)
+    theme = THEMES[record["properties"]["themes"][0]["concepts"][0]["id"]]
+    assert [k.name for k in inspire.keywords] == [theme.label["ro"]]
+    assert ident.topiccategory == [theme.topic]
+    free = [kw.name for k in ident.keywords if k is not inspire for kw in k.keywords]
+    assert free == record["properties"].get("keywords", free) and free
+    (ring,) = record["geometry"]["coordinates"]
+    assert (ident.bbox.minx, ident.bbox.miny, ident.bbox.maxx, ident.bbox.maxy) == (
+        str(ring[0][0]), str(ring[0][1]), str(ring[2][0]), str(ring[2][1]))
+    assert ident.temporalextent_start == record["time"]["interval"][0]
+    assert md.contact[0].organization == ident.contact[0].organization == city_hall
+    assert ident.contact[0].email == record["properties"]["contacts"][0]["emails"][0]["value"]
+    assert md.referencesystem.code == f"urn:ogc:def:crs:EPSG:{get_profile(loaded.profile).storage_srid}"
+    assert md.dataquality.lineage == record["properties"]["lineage"]
+    assert "CC-BY 4.0" in ident.otherconstraints
+    assert ident.uselimitation == ["CC-BY 4.0"]
+    frequency = md.xml.decode() if isinstance(md.xml, bytes) else str(md.xml)
+    assert f'codeListValue="{record["properties"]["updateFrequency"]}"' in frequency
+
+
+@pytest.fixture(scope="module")
+def granted_key(loaded) -> str:
+    with session_scope(loaded, actor="test") as s:
+        _, key = create_key(s, "Geoportal (catalogue test)", ["agri_plots"])
+    return key
+
+
+def test_a_restricted_dataset_iso19139_needs_its_grant(live_server, granted_key):
+    md = _iso(live_server, "agri_plots", **{"X-API-Key": granted_key})
+    assert md.identification[0].title == LAYERS["agri_plots"].label("ro")
+    assert md.dataquality.lineage == LAYERS["agri_plots"].metadata["lineage"]["ro"]
+    assert "Acces restricționat" in md.identification[0].uselimitation[0]
+    r = requests.get(f"{live_server}/ogc/collections/parcel_records/metadata/iso19139",
+                     headers={"X-API-Key": granted_key}, timeout=30)
+    assert r.status_code == 403
+    assert requests.get(f"{live_server}/ogc/collections/nope/metadata/iso19139", timeout=30).status_code == 404
+
+
+def test_collections_link_their_iso19139(live_server):
+    for dataset_id in ("parcels", "orthophoto"):
+        doc = requests.get(f"{live_server}/ogc/collections/{dataset_id}?f=json", timeout=30).json()
+        links = [lk for lk in doc["links"] if lk["rel"] == "describedby" and lk["type"] == "application/xml"]
+        assert [lk["href"] for lk in links] == [f"{live_server}/ogc/collections/{dataset_id}/metadata/iso19139"]
