@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,11 +46,15 @@ class Catalogue:
     """The MCF of every dataset of one configuration, keyed by collection id."""
 
     mcf: dict[str, dict]
+    _xml: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def iso19139(self, dataset_id: str) -> str:
-        from pygeometa.schemas.iso19139 import ISO19139OutputSchema
+        """The ISO 19139 document, rendered once: pygeometa takes about half a second per document."""
+        if dataset_id not in self._xml:
+            from pygeometa.schemas.iso19139 import ISO19139OutputSchema
 
-        return ISO19139OutputSchema().write(self.mcf[dataset_id])
+            self._xml[dataset_id] = ISO19139OutputSchema().write(self.mcf[dataset_id])
+        return self._xml[dataset_id]
 
     def record(self, dataset_id: str) -> dict:
         """The OGC API - Records record (a GeoJSON feature) of one dataset."""
@@ -174,12 +178,12 @@ class _Facts:
         with get_engine(settings, "app").connect() as conn:
             updated = conn.execute(text("SELECT changed_at FROM public_api.data_revision")).scalar()
             for lid in config["resources"]:
-                field = layers[lid].metadata.get("temporal_field") if lid in layers else None
-                if field:
+                column = layers[lid].metadata.get("temporal_field") if lid in layers else None
+                if column:
                     layer = layers[lid]
                     # names checked by the registry (plain SQL identifiers), quoted here
                     first = conn.execute(text(
-                        f'SELECT min("{field}") FROM "{layer.schema}"."{layer.table}"')).scalar()  # noqa: S608
+                        f'SELECT min("{column}") FROM "{layer.schema}"."{layer.table}"')).scalar()  # noqa: S608
                     temporal[lid] = first.isoformat() if first is not None else None
             uat = conn.execute(text("SELECT name, settings, siruta FROM territory.uat ORDER BY siruta")).all()
         return temporal, updated, uat
