@@ -53,7 +53,7 @@ class Catalogue:
         if dataset_id not in self._xml:
             from pygeometa.schemas.iso19139 import ISO19139OutputSchema
 
-            self._xml[dataset_id] = ISO19139OutputSchema().write(self.mcf[dataset_id])
+            self._xml[dataset_id] = _fix_geographic_description(ISO19139OutputSchema().write(self.mcf[dataset_id]))
         return self._xml[dataset_id]
 
     def record(self, dataset_id: str) -> dict:
@@ -117,6 +117,20 @@ def add_catalogue(settings: Settings, config: dict, name: str) -> Catalogue:
                        "properties": list(RECORD_PROPERTIES)}],
     }
     return catalogue
+
+
+def _fix_geographic_description(xml: str) -> str:
+    """pygeometa 0.21 writes EX_GeographicDescription/MD_Identifier without the geographicIdentifier
+    property between them, which the ISO 19139 schema refuses (tests/test_ogc_records.py validates)."""
+    from lxml import etree
+
+    gmd = "http://www.isotc211.org/2005/gmd"
+    root = etree.fromstring(xml.encode("utf-8"))
+    for ident in root.iterfind(f".//{{{gmd}}}EX_GeographicDescription/{{{gmd}}}MD_Identifier"):
+        wrapper = etree.Element(f"{{{gmd}}}geographicIdentifier")
+        ident.addprevious(wrapper)
+        wrapper.append(ident)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True).decode("utf-8")
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 from lxml import etree
@@ -207,3 +209,24 @@ def test_collections_link_their_iso19139(live_server):
         doc = requests.get(f"{live_server}/ogc/collections/{dataset_id}?f=json", timeout=30).json()
         links = [lk for lk in doc["links"] if lk["rel"] == "describedby" and lk["type"] == "application/xml"]
         assert [lk["href"] for lk in links] == [f"{live_server}/ogc/collections/{dataset_id}/metadata/iso19139"]
+
+
+SCHEMAS = Path(__file__).parent / "schemas" / "iso19139"
+
+
+@pytest.fixture(scope="module")
+def iso19139_schema() -> etree.XMLSchema:
+    """gmd + gmx (the documents use gmx:Anchor for the INSPIRE thesaurus), read offline."""
+    imports = "".join(f'<xs:import namespace="http://www.isotc211.org/2005/{ns}" schemaLocation="{ns}/{ns}.xsd"/>'
+                      for ns in ("gmd", "gmx"))
+    wrapper = f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">{imports}</xs:schema>'
+    return etree.XMLSchema(etree.fromstring(wrapper.encode(), base_url=f"{SCHEMAS}/"))
+
+
+@pytest.mark.parametrize("dataset_id", [*DATASETS, "agri_plots"])
+def test_iso19139_is_valid_against_the_iso_schema(live_server, granted_key, iso19139_schema, dataset_id):
+    r = requests.get(f"{live_server}/ogc/collections/{dataset_id}/metadata/iso19139",
+                     headers={"X-API-Key": granted_key}, timeout=30)
+    assert r.status_code == 200
+    document = etree.fromstring(r.content)
+    assert iso19139_schema.validate(document), [e.message for e in iso19139_schema.error_log][:3]
