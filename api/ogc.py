@@ -17,7 +17,7 @@ from api.auth import authorize_collection, presented_key_is_valid
 from api.catalogue import iso19139_response
 from gis.settings import Settings
 from gis.uats import is_uat_code
-from layers.catalogue import add_catalogue
+from layers.catalogue import CATALOGUE_ID, add_catalogue
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
 
 # Parameters of OGC API Features (Parts 1-3) that pygeoapi understands on /items.
@@ -71,6 +71,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
 
     def for_collection(collection_id: str):
         """The API object allowed to answer for this collection, or an error response."""
+        if collection_id == CATALOGUE_ID and presented_key_is_valid(settings):
+            return staff_api, None  # like /collections: a key or staff also find the restricted datasets
         if collection_id not in restricted:
             return public_api, None
         denied = authorize_collection(settings, collection_id)

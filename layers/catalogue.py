@@ -32,6 +32,10 @@ from gis.settings import Settings
 from layers.registry import LAYERS_DIR, check_metadata, load_layers
 
 CATALOGUE_ID = "catalogue"
+# The OGC API - Records classes the catalogue implements, each tested in tests/test_ogc_records.py
+# (pygeoapi declares exactly these for a collection with a record provider).
+_RECORDS = "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf"
+RECORDS_CONFORMANCE = tuple(f"{_RECORDS}/{c}" for c in ("core", "sorting", "opensearch", "json", "html"))
 ISO19139_TYPE = "application/xml"
 # Fields of a record that a query may filter on (besides q, bbox, datetime, sortby).
 RECORD_PROPERTIES = ["title", "description", "type", "created", "updated", "keywords"]

@@ -15,7 +15,7 @@ from gis.apikeys import create_key
 from gis.db import session_scope
 from gis.inspire_themes import THEMES, THESAURUS_NAME
 from gis.profiles import get_profile
-from layers.catalogue import CATALOGUE_ID
+from layers.catalogue import CATALOGUE_ID, RECORDS_CONFORMANCE
 from layers.registry import load_layers
 
 LAYERS = load_layers()
@@ -55,7 +55,10 @@ def test_owslib_lists_the_catalogue_as_a_records_collection(catalogue):
     assert CATALOGUE_ID in catalogue.records()
     described = catalogue.collection(CATALOGUE_ID)
     assert described["itemType"] == "record"
-    assert "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/core" in catalogue.conformance()["conformsTo"]
+    declared = [c for c in catalogue.conformance()["conformsTo"] if "ogcapi-records" in c]
+    # core: this test, the items and item tests; sorting: test_sorting_and_html; opensearch (q):
+    # test_q_text_search; json: every test here; html: test_sorting_and_html
+    assert sorted(declared) == sorted(RECORDS_CONFORMANCE)
 
 
 def test_one_record_per_public_dataset_and_no_other(records):
@@ -230,3 +233,24 @@ def test_iso19139_is_valid_against_the_iso_schema(live_server, granted_key, iso1
     assert r.status_code == 200
     document = etree.fromstring(r.content)
     assert iso19139_schema.validate(document), [e.message for e in iso19139_schema.error_log][:3]
+
+
+def test_a_key_finds_the_restricted_datasets_records_too(live_server, granted_key):
+    staff = Records(f"{live_server}/ogc", headers={"X-API-Key": granted_key})
+    found = {f["id"] for f in staff.collection_items(CATALOGUE_ID, limit=100)["features"]}
+    assert found == {f"teritoriu-{d}" for d in [*DATASETS, *RESTRICTED]}
+    record = staff.collection_item(CATALOGUE_ID, "teritoriu-agri_plots")
+    assert record["properties"]["title"] == LAYERS["agri_plots"].label("ro")
+    r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items",
+                     headers={"X-API-Key": "tk_deadbeef_not-a-real-key"}, timeout=30)
+    assert r.status_code == 200 and f"teritoriu-{RESTRICTED[0]}" not in {f["id"] for f in r.json()["features"]}
+
+
+def test_records_core_an_unknown_record_is_404(live_server, records):
+    known = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items/teritoriu-zones?f=json", timeout=30)
+    assert known.status_code == 200
+    record = known.json()  # the item adds its own self/collection links to the record's
+    assert record["properties"] == records["teritoriu-zones"]["properties"]
+    assert all(link in record["links"] for link in records["teritoriu-zones"]["links"])
+    r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items/teritoriu-nope?f=json", timeout=30)
+    assert r.status_code == 404
