@@ -17,7 +17,7 @@ from api.auth import authorize_collection, presented_key_is_valid
 from api.catalogue import iso19139_response
 from gis.settings import Settings
 from gis.uats import is_uat_code
-from layers.catalogue import CATALOGUE_ID, add_catalogue
+from layers.catalogue import CATALOGUE_ID, add_catalogues
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
 
 # Parameters of OGC API Features (Parts 1-3) that pygeoapi understands on /items.
@@ -44,8 +44,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     full_config = pygeoapi_config(settings, restricted=True)
     public_config = pygeoapi_config(settings, restricted=False)
     # metadata records (OGC API - Records, ISO 19139): each configuration catalogues its own collections
-    staff_catalogue = add_catalogue(settings, full_config, "staff")
-    add_catalogue(settings, public_config, "public")
+    staff_catalogue = add_catalogues(settings, full_config, public_config)
     public_oas = openapi_document(public_config)
     write_config(public_config, public_oas, settings.var_dir / "ogc")
     public_api = API(public_config, public_oas)

@@ -96,10 +96,18 @@ class Catalogue:
         return path
 
 
-def add_catalogue(settings: Settings, config: dict, name: str) -> Catalogue:
+def add_catalogues(settings: Settings, full_config: dict, public_config: dict) -> Catalogue:
+    """Give each configuration the catalogue of its own collections (the public one never lists a
+    restricted dataset); returns the full one (every dataset's ISO 19139)."""
+    facts = _Facts.read(settings, full_config)  # read once: the temporal extents scan the views
+    add_catalogue(settings, public_config, "public", facts)
+    return add_catalogue(settings, full_config, "staff", facts)
+
+
+def add_catalogue(settings: Settings, config: dict, name: str, facts: _Facts | None = None) -> Catalogue:
     """Build the records of `config`'s collections, write them under var/ogc/ and add the
     `catalogue` collection (a TinyDBCatalogue) and each collection's ISO 19139 link to `config`."""
-    facts = _Facts.read(settings, config)
+    facts = facts or _Facts.read(settings, config)
     datasets = {rid: r for rid, r in config["resources"].items() if r.get("type") == "collection"}
     catalogue = Catalogue({rid: _mcf(rid, r, facts) for rid, r in datasets.items()})
     path = catalogue.write_tinydb(settings.var_dir / "ogc" / f"catalogue-{name}.tinydb")

@@ -254,3 +254,26 @@ def test_records_core_an_unknown_record_is_404(live_server, records):
     assert all(link in record["links"] for link in records["teritoriu-zones"]["links"])
     r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items/teritoriu-nope?f=json", timeout=30)
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"inspire_theme": "xx"}, "metadata.inspire_theme must be one of"),
+    ({"update_frequency": "sometimes"}, "metadata.update_frequency must be one of"),
+    ({"lineage": {"ro": "doar română"}}, "metadata.lineage needs at least 'ro' and 'en'"),
+    ({"temporal_field": "x; drop table y"}, "metadata.temporal_field must be a plain SQL name"),
+    ({"licence": "CC0"}, "unknown metadata keys licence"),
+])
+def test_the_registry_refuses_a_bad_metadata_block(tmp_path, change, message):
+    import yaml
+
+    from layers.registry import LAYERS_DIR, LayerError
+
+    data = yaml.safe_load((LAYERS_DIR / "zones.yaml").read_text(encoding="utf-8"))
+    data["metadata"] = {**data["metadata"], **change}
+    (tmp_path / "zones.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(LayerError, match=message):
+        load_layers(tmp_path)
+    del data["metadata"]
+    (tmp_path / "zones.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(LayerError, match="missing keys metadata"):
+        load_layers.__wrapped__(tmp_path)
