@@ -10,7 +10,9 @@ that one MCF into both encodings, so they cannot disagree:
 - ISO 19139 XML, served at /ogc/collections/{id}/metadata/iso19139 for the national geoportal.
 
 A configuration's catalogue holds the records of that configuration's collections only, so the
-public catalogue never lists a restricted dataset. Records are built when the app starts.
+public catalogue never lists a restricted dataset (api/ogc.py answers a valid API key or a staff
+session from the full one). Records are built when the app starts: a data change shows in their
+dates and temporal extents after a restart.
 """
 
 from __future__ import annotations

@@ -277,3 +277,14 @@ def test_the_registry_refuses_a_bad_metadata_block(tmp_path, change, message):
     (tmp_path / "zones.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(LayerError, match="missing keys metadata"):
         load_layers.__wrapped__(tmp_path)
+
+
+def test_datetime_search(catalogue, records, live_server):
+    updated = records["teritoriu-parcels"]["properties"]["updated"]  # every record: the data's last change
+    day = updated[:10]
+    for value in (day, updated, f"{day}/..", f"../{day}", f"2000-01-01/{day}"):
+        assert catalogue.collection_items(CATALOGUE_ID, datetime=value, limit=100)["numberMatched"] == len(records)
+    assert catalogue.collection_items(CATALOGUE_ID, datetime="2000-01-01/2000-12-31")["numberMatched"] == 0
+    for bad in ("garbage", "2024-13-45", "a/b/c", "../.."):
+        r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items", params={"datetime": bad}, timeout=30)
+        assert r.status_code == 400, bad
