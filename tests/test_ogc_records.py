@@ -288,3 +288,13 @@ def test_datetime_search(catalogue, records, live_server):
     for bad in ("garbage", "2024-13-45", "a/b/c", "../.."):
         r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/items", params={"datetime": bad}, timeout=30)
         assert r.status_code == 400, bad
+
+
+def test_queryables_with_their_actual_domains(live_server, records):
+    """profile=actual-domain was a 500 (the stock provider looked up its `q` field in every record)."""
+    r = requests.get(f"{live_server}/ogc/collections/{CATALOGUE_ID}/queryables",
+                     params={"profile": "actual-domain", "f": "json"}, timeout=30)
+    assert r.status_code == 200
+    props = r.json()["properties"]
+    assert props["type"]["enum"] == ["dataset"]
+    assert sorted(props["title"]["enum"]) == sorted(f["properties"]["title"] for f in records.values())
