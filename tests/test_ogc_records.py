@@ -298,3 +298,10 @@ def test_queryables_with_their_actual_domains(live_server, records):
     props = r.json()["properties"]
     assert props["type"]["enum"] == ["dataset"]
     assert sorted(props["title"]["enum"]) == sorted(f["properties"]["title"] for f in records.values())
+
+
+def test_a_staff_session_finds_the_restricted_datasets_records(staff_client):
+    client, _ = staff_client("officer")
+    r = client.get(f"/ogc/collections/{CATALOGUE_ID}/items?f=json&limit=100")
+    assert r.status_code == 200 and r.headers["Cache-Control"] == "private, no-store"
+    assert {f"teritoriu-{d}" for d in RESTRICTED} <= {f["id"] for f in r.get_json()["features"]}
