@@ -5,8 +5,9 @@ MCF document (pygeometa's metadata model) built here from its collection (title,
 keywords), its registry `metadata` block (INSPIRE theme, lineage, update frequency, temporal field),
 the national profile (CRS, languages) and the UAT served (the city hall as contact). pygeometa turns
 that one MCF into both encodings, so they cannot disagree:
-- an OGC API - Records record, stored in a TinyDB file that pygeoapi's TinyDBCatalogue provider
-  serves as the `catalogue` collection (no search server to run);
+- an OGC API - Records record, kept in memory and served by pygeoapi's TinyDBCatalogue provider
+  (layers/catalogue_provider.py) as the `catalogue` collection: no search server, and no file that
+  two apps of one checkout (tests, a demo server) would overwrite for each other;
 - ISO 19139 XML, served at /ogc/collections/{id}/metadata/iso19139 for the national geoportal.
 
 A configuration's catalogue holds the records of that configuration's collections only, so the
@@ -17,11 +18,8 @@ dates and temporal extents after a restart.
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
 import yaml
 from sqlalchemy import text
@@ -87,15 +85,8 @@ class Catalogue:
         record.pop("generated_by", None)
         return record
 
-    def write_tinydb(self, path: Path) -> Path:
-        """The records as the TinyDB document TinyDBCatalogue reads (written whole, then renamed, so a
-        worker starting beside another never reads half a file)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        table = {str(n): self.record(did) for n, did in enumerate(sorted(self.mcf), start=1)}
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"_default": table}, ensure_ascii=False, default=str), encoding="utf-8")
-        tmp.replace(path)
-        return path
+    def records(self) -> list[dict]:
+        return [self.record(did) for did in sorted(self.mcf)]
 
 
 def add_catalogues(settings: Settings, full_config: dict, public_config: dict) -> Catalogue:
@@ -107,12 +98,14 @@ def add_catalogues(settings: Settings, full_config: dict, public_config: dict) -
 
 
 def add_catalogue(settings: Settings, config: dict, name: str, facts: _Facts | None = None) -> Catalogue:
-    """Build the records of `config`'s collections, write them under var/ogc/ and add the
+    """Build the records of `config`'s collections and add the
     `catalogue` collection (a TinyDBCatalogue) and each collection's ISO 19139 link to `config`."""
     facts = facts or _Facts.read(settings, config)
     datasets = {rid: r for rid, r in config["resources"].items() if r.get("type") == "collection"}
     catalogue = Catalogue({rid: _mcf(rid, r, facts) for rid, r in datasets.items()})
-    path = catalogue.write_tinydb(settings.var_dir / "ogc" / f"catalogue-{name}.tinydb")
+    from layers.catalogue_provider import register_records  # imports pygeoapi: only when the app is built
+
+    key = register_records(catalogue.records())
     base = config["server"]["url"]
     for rid, resource in datasets.items():
         resource.setdefault("links", []).append({
@@ -126,7 +119,7 @@ def add_catalogue(settings: Settings, config: dict, name: str, facts: _Facts | N
         "keywords": ["metadate", "metadata", "INSPIRE", "ISO 19115"],
         "extents": {"spatial": {"bbox": facts.bbox, "crs": CRS84_URI}},
         "providers": [{"type": "record", "name": "layers.catalogue_provider.CatalogueProvider",
-                       "data": str(path), "editable": False, "id_field": "id", "time_field": "updated",
+                       "data": key, "editable": False, "id_field": "id", "time_field": "updated",
                        "title_field": "title",
                        "properties": list(RECORD_PROPERTIES)}],
     }

@@ -1,19 +1,45 @@
-"""pygeoapi's TinyDBCatalogue provider for the `catalogue` collection (layers/catalogue.py writes its
-file), with two inputs made safe: `q` is taken as words, never as regular expressions (the stock
-provider hands each term to re.search, so `q=(` raised an uncaught re.error), and `datetime` is
-checked and made an interval (the stock provider answers a single instant with a TypeError: a 500);
-and the queryables' value domains no longer ask for the `q` field (a KeyError, found by the fuzzer)."""
+"""pygeoapi's TinyDBCatalogue provider for the `catalogue` collection, over the records that
+layers/catalogue.py registers here (in memory), with its inputs made safe: `q` is taken as words,
+never as regular expressions (the stock provider hands each term to re.search, so `q=(` raised an
+uncaught re.error); `datetime` is checked and made an interval (the stock provider answers a single
+instant with a TypeError: a 500); the queryables' value domains no longer ask for the `q` field (a
+KeyError, found by the fuzzer)."""
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 import re
 
 from dateutil.parser import isoparse
-from pygeoapi.provider.base import ProviderInvalidQueryError
+from pygeoapi.provider.base import BaseProvider, ProviderInvalidQueryError
 from pygeoapi.provider.tinydb_ import TinyDBCatalogueProvider
+from tinydb import TinyDB
+from tinydb.storages import MemoryStorage
+
+# The records of each catalogue, by a digest of their content (`data` in the provider's configuration).
+_CATALOGUES: dict[str, list[dict]] = {}
+
+
+def register_records(records: list[dict]) -> str:
+    """Keep a catalogue's records for its providers; returns the key to put in `data`."""
+    key = "catalogue-" + hashlib.sha256(json.dumps(records, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    _CATALOGUES[key] = records
+    return key
 
 
 class CatalogueProvider(TinyDBCatalogueProvider):
+    def __init__(self, provider_def: dict):
+        """An in-memory TinyDB of the registered records (pygeoapi builds a provider per request; the
+        stock one opens a file). A deep copy: the provider deletes fields from what it returns."""
+        BaseProvider.__init__(self, provider_def)
+        self._excludes = ["_metadata-anytext"]
+        self.db = TinyDB(storage=MemoryStorage)
+        self.db.insert_multiple(copy.deepcopy(_CATALOGUES[self.data]))
+        self._fields = {}
+        self.get_fields()
+
     def query(self, *args, datetime_=None, **kwargs):
         return super().query(*args, datetime_=None if datetime_ is None else as_interval(datetime_), **kwargs)
 
