@@ -15,9 +15,11 @@ from flask import Blueprint, Response, current_app, make_response, request
 
 from api import ogc_meta
 from api.auth import authorize_collection, presented_key_is_valid
+from api.catalogue import iso19139_response
 from api.ogc_coverage import Coverages
 from gis.settings import Settings
 from gis.uats import is_uat_code
+from layers.catalogue import CATALOGUE_ID, add_catalogues
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
 
 # Parameters of OGC API Features (Parts 1-3) that pygeoapi understands on /items.
@@ -42,6 +44,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
 
     full_config = pygeoapi_config(settings, restricted=True)
     public_config = pygeoapi_config(settings, restricted=False)
+    # metadata records (OGC API - Records, ISO 19139): each configuration catalogues its own collections
+    staff_catalogue = add_catalogues(settings, full_config, public_config)
     public_oas = openapi_document(public_config)
     write_config(public_config, public_oas, settings.var_dir / "ogc")
     public_api = API(public_config, public_oas)
@@ -69,6 +73,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
 
     def for_collection(collection_id: str):
         """The API object allowed to answer for this collection, or an error response."""
+        if collection_id == CATALOGUE_ID and presented_key_is_valid(settings):
+            return staff_api, None  # like /collections: a key or staff also find the restricted datasets
         if collection_id not in restricted:
             return public_api, None
         denied = authorize_collection(settings, collection_id)
@@ -95,7 +101,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                                 "writes are not accepted here")
         config = full_config if collection_id in restricted else public_config
         resource = config["resources"].get(collection_id)
-        if resource is not None and not any(p.get("type") == "feature" for p in resource.get("providers", [])):
+        if resource is not None and not any(p.get("type") in ("feature", "record")
+                                            for p in resource.get("providers", [])):
             return _not_found(f"{collection_id[:80]} is a coverage, not a set of features: its data is at "
                               f"/ogc/collections/{collection_id[:80]}/coverage")
         problem = _uat_as_property()
@@ -160,6 +167,12 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         return collection_route(coverages_api.get_collection_coverage, any_format=True)(collection_id)
 
     bp.add_url_rule("/collections/<collection_id>/coverage", "coverage", coverage)
+
+    def iso19139(collection_id: str):
+        api, denied = for_collection(collection_id)
+        return denied or iso19139_response(staff_catalogue, collection_id, private=api is staff_api)
+
+    bp.add_url_rule("/collections/<collection_id>/metadata/iso19139", "iso19139", iso19139)
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
                     collection_route(itemtypes_api.get_collection_item))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))

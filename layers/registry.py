@@ -52,6 +52,7 @@ class Layer:
     titles: dict[str, dict[str, str]] = field(default_factory=dict)  # property → title per language
     enums: dict[str, list] = field(default_factory=dict)  # property → its allowed values
     types: dict[str, str] = field(default_factory=dict)  # property → JSON type its column cannot tell (jsonb)
+    metadata: dict = field(default_factory=dict)  # the catalogue's ISO 19115 fields (check_metadata)
 
     @property
     def schema(self) -> str:
@@ -74,7 +75,7 @@ def _check(path: Path, data: dict) -> Layer:
         raise LayerError(f"{path.name}: {msg}")
 
     required = ("id", "title", "description", "source", "id_field", "geometry", "access",
-                "properties", "style")
+                "properties", "style", "metadata")
     missing = [k for k in required if k not in data]
     if missing:
         fail(f"missing keys {', '.join(missing)}")
@@ -111,15 +112,44 @@ def _check(path: Path, data: dict) -> Layer:
     for key in ("title", "description"):
         if not isinstance(data[key], dict) or "ro" not in data[key] or "en" not in data[key]:
             fail(f"{key} needs at least 'ro' and 'en'")
+    problem = check_metadata(data.get("metadata"))
+    if problem:
+        fail(problem)
     return Layer(
         id=data["id"], title=dict(data["title"]), description=dict(data["description"]),
         source=data["source"], id_field=data["id_field"], geometry=data["geometry"],
         access=data["access"], properties=tuple(data["properties"]), style=data["style"],
         keywords=tuple(data.get("keywords", ())), tiles=dict(data.get("tiles") or {}),
-        geom_field=data.get("geom_field", "geom"),
+        geom_field=data.get("geom_field", "geom"), metadata=dict(data["metadata"]),
         titles={k: dict(v) for k, v in (data.get("titles") or {}).items()}, enums=enums,
         types=dict(data.get("types") or {}),
     )
+
+
+def check_metadata(meta) -> str | None:
+    """What is wrong with a `metadata` block (the catalogue record's fields), or None.
+
+    inspire_theme: a GEMET INSPIRE theme code (gis/inspire_themes.py); update_frequency: an ISO 19115
+    maintenance frequency; lineage: {ro, en} text; temporal_field (optional): a date column of the
+    layer's own view whose earliest value begins the record's temporal extent.
+    """
+    from gis.inspire_themes import MAINTENANCE_FREQUENCIES, THEMES
+
+    if not isinstance(meta, dict):
+        return "metadata needs inspire_theme, update_frequency and lineage"
+    unknown = set(meta) - {"inspire_theme", "update_frequency", "lineage", "temporal_field"}
+    if unknown:
+        return f"unknown metadata keys {', '.join(sorted(unknown))}"
+    if meta.get("inspire_theme") not in THEMES:
+        return f"metadata.inspire_theme must be one of {', '.join(sorted(THEMES))}"
+    if meta.get("update_frequency") not in MAINTENANCE_FREQUENCIES:
+        return f"metadata.update_frequency must be one of {', '.join(MAINTENANCE_FREQUENCIES)}"
+    lineage = meta.get("lineage")
+    if not isinstance(lineage, dict) or "ro" not in lineage or "en" not in lineage:
+        return "metadata.lineage needs at least 'ro' and 'en'"
+    if "temporal_field" in meta and not _IDENT.match(str(meta["temporal_field"])):
+        return "metadata.temporal_field must be a plain SQL name"
+    return None
 
 
 @cache

@@ -32,7 +32,7 @@ def test_collections_are_the_public_layers_of_the_registry(client):
     body = client.get("/ogc/collections?f=json").get_json()
     ids = {c["id"] for c in body["collections"]}
     public = {lid for lid, layer in load_layers().items() if layer.is_public}
-    assert ids == public | {"orthophoto"}
+    assert ids == public | {"orthophoto", "catalogue"}  # catalogue: layers/catalogue.py
     assert {"parcels", "streets", "zones"} <= ids
 
 

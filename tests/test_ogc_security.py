@@ -78,8 +78,8 @@ def test_the_public_list_hides_restricted_collections_a_key_shows_them(client, k
     anonymous = {c["id"] for c in client.get("/ogc/collections?f=json").get_json()["collections"]}
     with_key = {c["id"] for c in client.get("/ogc/collections?f=json",
                                             headers={"X-API-Key": keys["granted"]}).get_json()["collections"]}
-    assert anonymous == set(PUBLIC) | {"orthophoto"}
-    assert with_key == set(PUBLIC) | set(RESTRICTED) | {"orthophoto"}
+    assert anonymous == set(PUBLIC) | {"orthophoto", "catalogue"}
+    assert with_key == set(PUBLIC) | set(RESTRICTED) | {"orthophoto", "catalogue"}
 
 
 HIDDEN = ["id_code", "holder_name", "taxpayer_name", "amount", "eterra_id", "valid_to"]
