@@ -11,9 +11,11 @@ collection and is reached only after an API key (or a staff session) was checked
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, make_response, request
+from flask import Blueprint, Response, current_app, g, make_response, request
 
 from api.auth import authorize_collection, presented_key_is_valid
+from api.items_answers import as_geojson
+from api.items_params import ItemsParameterError, check_items_args, items_limits
 from gis.settings import Settings
 from gis.uats import is_uat_code
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
@@ -35,6 +37,9 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     from layers import pygeoapi_speedups
 
     pygeoapi_speedups.install()
+    from api import items_answers
+
+    items_answers.install()  # links of an items page (after the speedups: it wraps their to_json)
     from api.request_ids import pygeoapi_logging
 
     core_api.setup_logger = pygeoapi_logging  # its level for its own logger, never the root logger's
@@ -102,7 +107,11 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         if unknown:
             return _bad_request(f"unknown query parameter(s): {', '.join(sorted(unknown))}; "
                                 "filter on the collection's queryables only")
-        return collection_route(itemtypes_api.get_collection_items, any_format=True)(collection_id)
+        try:
+            g.items_page = check_items_args(request.args, *items_limits(config, collection_id))
+        except ItemsParameterError as exc:
+            return _bad_request(str(exc))
+        return as_geojson(collection_route(itemtypes_api.get_collection_items, any_format=True)(collection_id))
 
     processes = {pid for pid, r in full_config["resources"].items() if r["type"] == "process"}
 
@@ -159,8 +168,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         return collection_route(coverages_api.get_collection_coverage, any_format=True)(collection_id)
 
     bp.add_url_rule("/collections/<collection_id>/coverage", "coverage", coverage)
-    bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
-                    collection_route(itemtypes_api.get_collection_item))
+    item = collection_route(itemtypes_api.get_collection_item)
+    bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item", lambda **kw: as_geojson(item(**kw)))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))
     return bp
 
