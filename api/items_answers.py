@@ -42,6 +42,9 @@ def install() -> None:
     def render_j2_template(config, tpl_config, template, data, locale_=None):
         if template == ITEMS_TEMPLATE:
             _rebuild_links(data)
+            # the page's <title> reads data.title, which pygeoapi leaves out: the collection's title
+            data.setdefault("title", next((link.get("title", "") for link in data.get("links", [])
+                                           if link.get("rel") == "collection"), ""))
         return render(config, tpl_config, template, data, locale_)
 
     to_json.rebuilds_items_links = True

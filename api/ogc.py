@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, make_response, request
 
+from api import ogc_pages
 from api.auth import authorize_collection, presented_key_is_valid
 from api.items_answers import as_geojson
 from api.items_params import ItemsParameterError, check_items_args, items_limits
@@ -46,12 +47,14 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
 
     full_config = pygeoapi_config(settings, restricted=True)
     public_config = pygeoapi_config(settings, restricted=False)
+    ogc_pages.use_own_templates(full_config, public_config)
     public_oas = openapi_document(public_config)
     write_config(public_config, public_oas, settings.var_dir / "ogc")
     public_api = API(public_config, public_oas)
     staff_api = API(full_config, openapi_document(full_config))
     restricted = {cid for cid in full_config["resources"] if cid not in public_config["resources"]}
     bp = Blueprint("ogc", __name__, url_prefix="/ogc")
+    ogc_pages.add_static_route(bp)
 
     def run(fn, *args, api=None, any_format: bool = False) -> Response:
         """Answer with pygeoapi; `any_format`: the function checks `f` itself (items, coverage)."""

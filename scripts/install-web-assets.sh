@@ -19,4 +19,11 @@ cp node_modules/leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js static
 mkdir -p static/vendor/leaflet-draw
 cp node_modules/leaflet-draw/dist/leaflet.draw.js node_modules/leaflet-draw/dist/leaflet.draw.css static/vendor/leaflet-draw/
 cp -r node_modules/leaflet-draw/dist/images static/vendor/leaflet-draw/
+# pygeoapi's own HTML pages (/ogc?f=html, templates in webmap/templates/pygeoapi)
+mkdir -p static/vendor/bootstrap static/vendor/markercluster static/vendor/swagger-ui
+cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
+cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css static/vendor/markercluster/
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+   node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/favicon-32x32.png static/vendor/swagger-ui/
 touch "$stamp"

@@ -5,6 +5,7 @@ pages under the app's CSP with nothing from another origin. Real HTTP (live_serv
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -232,3 +233,96 @@ def test_the_geopackage_download_is_read_by_gdal_without_a_word_on_stderr(live_s
     assert f"Feature Count: {n}" in run.stdout and n > 0
     with sqlite3.connect(path) as db:  # GeoPackage 1.3 (1.4 is what GDAL 3.6 warns about)
         assert db.execute("PRAGMA user_version").fetchone()[0] == 10300
+
+
+# -- pygeoapi's HTML pages -------------------------------------------------------------------------
+
+HTML_PAGES = ["/ogc/?f=html", "/ogc/collections?f=html", "/ogc/collections/parcels?f=html",
+              "/ogc/collections/parcels/items?f=html&limit=5", "/ogc/conformance?f=html",
+              "/ogc/collections/parcels/queryables?f=html", "/ogc/TileMatrixSets?f=html",
+              "/ogc/openapi?f=html", "/ogc/openapi?f=html&ui=redoc"]
+ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"", re.I)
+
+
+def _csp(response) -> dict[str, list[str]]:
+    policy = response.headers["Content-Security-Policy"]
+    return {d.split()[0]: d.split()[1:] for d in (part.strip() for part in policy.split(";")) if d}
+
+
+@pytest.mark.parametrize("path", HTML_PAGES)
+def test_html_pages_load_only_same_origin_assets_under_a_nonce_csp(live_server, path):
+    r = get(live_server, path)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    csp = _csp(r)
+    for directive in ("script-src", "style-src", "img-src", "font-src", "default-src", "connect-src"):
+        assert not [s for s in csp.get(directive, []) if s.startswith(("https:", "http:", "*"))], (directive, csp)
+    nonce = next(s for s in csp["script-src"] if s.startswith("'nonce-")).removeprefix("'nonce-").rstrip("'")
+    scripts = re.findall(r"<script\b[^>]*>", r.text)
+    assert scripts and all(f'nonce="{nonce}"' in tag for tag in scripts), scripts
+    assets = ASSET.findall(r.text)
+    external = [a for a in assets if a.startswith(("http:", "https:", "//")) and not a.startswith(live_server)
+                and not a.startswith("http://www.opengis.net/")]  # rel="..." links to definitions, not loaded
+    loaded = [a for a in assets if "/static/" in a]
+    assert external == [] and loaded, (external, assets)
+    for asset in loaded:  # every one of them is served here
+        assert requests.get(asset if asset.startswith("http") else live_server + asset, timeout=30).status_code == 200
+
+
+@pytest.mark.parametrize("path,title", [
+    ("/ogc/collections/parcels/items?f=html&limit=2", "Parcele (imobile) · "),
+    ("/ogc/collections/parcels?f=html", "Parcele (imobile) · "),
+    ("/ogc/?f=html", "Home · "),
+])
+def test_html_pages_have_a_direction_and_a_title(live_server, path, title):
+    text_ = get(live_server, path).content.decode("utf-8")  # pygeoapi sends text/html without a charset
+    assert re.search(r'<html lang="ro" dir="ltr">', text_)
+    assert "text_direction" not in text_
+    found = re.search(r"<title>(.*?)</title>", text_, re.S).group(1)
+    assert found.startswith(title) and found.endswith("Teritoriu: date spațiale ale primăriei"), found
+
+
+# a document-start script (the driver's, outside the page's CSP): every CSP violation is kept
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__csp.push(e.effectiveDirective + " " + (e.blockedURI || "inline"));
+}, true);
+"""
+# what each page shows once its scripts ran (Leaflet's map, Swagger UI's title)
+DRAWN = {"/ogc/collections/parcels/items?f=html&limit=5": ".leaflet-container .leaflet-interactive",
+         "/ogc/collections/parcels?f=html": ".leaflet-container .leaflet-interactive",
+         "/ogc/openapi?f=html": ".swagger-ui .info .title",
+         "/ogc/openapi?f=html&ui=redoc": ".swagger-ui .info .title"}
+
+
+@pytest.mark.e2e
+def test_chromium_loads_the_html_pages_with_no_csp_violation_and_nothing_from_elsewhere(browser, live_server,
+                                                                                       artifacts):
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    context.add_init_script(RECORD_VIOLATIONS)
+    requested: list[str] = []
+    context.on("request", lambda req: requested.append(req.url))
+    first_item = get(live_server, ITEMS + "?limit=1").json()["features"][0]["id"]
+    pages = HTML_PAGES + [f"{ITEMS}/{first_item}?f=html"]
+    DRAWN[f"{ITEMS}/{first_item}?f=html"] = ".leaflet-container .leaflet-interactive"
+    try:
+        for path in pages:
+            page = context.new_page()
+            errors: list[str] = []
+            # the basemap is the UAT's orthophoto: a tile beyond it is a 404 (api/orthophoto.py), which Chromium logs
+            page.on("console", lambda m, errors=errors: m.type == "error" and "/api/tiles/orthophoto/" not in
+                    m.location.get("url", "") and errors.append(f"{m.text} {m.location.get('url')}"))
+            page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
+            page.goto(live_server + path, wait_until="networkidle")
+            if path in DRAWN:
+                page.wait_for_selector(DRAWN[path], state="attached", timeout=15000)
+            assert page.evaluate("window.__csp") == [], (path, page.evaluate("window.__csp"))
+            assert [e for e in errors if "Content Security Policy" in e or "Refused" in e] == [], (path, errors)
+            assert errors == [], (path, errors)
+            if path == "/ogc/collections/parcels/items?f=html&limit=5":
+                page.screenshot(path=str(artifacts / "ogc-items-page.png"))
+            page.close()
+    finally:
+        context.close()
+    elsewhere = [u for u in requested if not u.startswith(live_server) and not u.startswith("data:")]
+    assert len(requested) > len(pages) and elsewhere == [], elsewhere
