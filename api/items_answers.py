@@ -8,6 +8,8 @@
   client sent, before pygeoapi serialises the page (JSON) or renders it (HTML): `install()` wraps
   the two functions of `pygeoapi.api.itemtypes` that do that, for the items view only
   (`flask.g.items_page`, set once the parameters were checked by api/items_params.py).
+- The HTML page's `<title>` reads `data.title`, which pygeoapi leaves out of an items page: the
+  collection's title is given to it.
 """
 
 from __future__ import annotations
@@ -42,7 +44,6 @@ def install() -> None:
     def render_j2_template(config, tpl_config, template, data, locale_=None):
         if template == ITEMS_TEMPLATE:
             _rebuild_links(data)
-            # the page's <title> reads data.title, which pygeoapi leaves out: the collection's title
             data.setdefault("title", next((link.get("title", "") for link in data.get("links", [])
                                            if link.get("rel") == "collection"), ""))
         return render(config, tpl_config, template, data, locale_)

@@ -326,3 +326,23 @@ def test_chromium_loads_the_html_pages_with_no_csp_violation_and_nothing_from_el
         context.close()
     elsewhere = [u for u in requested if not u.startswith(live_server) and not u.startswith("data:")]
     assert len(requested) > len(pages) and elsewhere == [], elsewhere
+
+
+@pytest.mark.parametrize("matched,has_next", [(40, False), (41, True)])
+def test_next_stops_where_number_matched_says_the_listing_ends(app, matched, has_next):
+    """pygeoapi adds a `next` to a full page even when numberMatched says nothing follows. No collection
+    sends numberMatched yet (another branch adds it), so the page is built here as pygeoapi hands it over."""
+    from flask import g
+
+    from api.items_answers import _rebuild_links
+    from api.items_params import ItemsPage
+
+    with app.test_request_context(f"{ITEMS}?f=json&limit=20&offset=20"):
+        g.items_page = ItemsPage(offset=20, limit=20)
+        page = {"type": "FeatureCollection", "features": [{"type": "Feature"}] * 20, "numberMatched": matched,
+                "links": [{"rel": "self", "type": GEOJSON, "href": f"http://localhost{ITEMS}?f=json&limit=20"}]}
+        _rebuild_links(page)
+    links = _links(page)
+    assert links["self"]["href"] == f"http://localhost{ITEMS}?f=json&limit=20&offset=20"
+    assert links["prev"]["href"].endswith("offset=0")
+    assert ("next" in links) is has_next
