@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-from flask import Response, g, has_request_context, request
+from flask import Response, g, has_request_context
 
 GEOJSON = "application/geo+json"
 LINK_TYPES = {"json": GEOJSON, "jsonld": "application/ld+json", "html": "text/html", "csv": "text/csv; charset=utf-8"}
@@ -61,7 +61,7 @@ def _rebuild_links(content) -> None:
     if self_link is None:
         return
     uri = self_link["href"].split("?", 1)[0]
-    sent = [(k, v) for k, v in request.args.items(multi=True) if k != "f"]
+    sent = [(k, v) for k, v in page.query if k != "f"]
     page_format = dict(parse_qsl(urlsplit(self_link["href"]).query)).get("f", "json")
 
     def href(fmt: str, offset: int | None = None) -> str:

@@ -35,6 +35,7 @@ class ItemsParameterError(ValueError):
 class ItemsPage:
     offset: int
     limit: int
+    query: tuple[tuple[str, str], ...] = ()  # every parameter as the client sent it, in its order
 
 
 def items_limits(config: dict, collection_id: str) -> tuple[int, int]:
@@ -61,7 +62,7 @@ def check_items_args(args, default_limit: int, max_limit: int) -> ItemsPage:
         if not _DIGITS.fullmatch(value):
             raise ItemsParameterError(message("items.offset", value=_shown(value)))
         offset = int(value)
-    return ItemsPage(offset=offset, limit=limit)
+    return ItemsPage(offset=offset, limit=limit, query=tuple(args.items(multi=True)))
 
 
 def _check_datetime(value: str) -> None:

@@ -54,7 +54,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     staff_api = API(full_config, openapi_document(full_config))
     restricted = {cid for cid in full_config["resources"] if cid not in public_config["resources"]}
     bp = Blueprint("ogc", __name__, url_prefix="/ogc")
-    ogc_pages.add_static_route(bp)
+    ogc_pages.install(bp)
 
     def run(fn, *args, api=None, any_format: bool = False) -> Response:
         """Answer with pygeoapi; `any_format`: the function checks `f` itself (items, coverage)."""
@@ -103,6 +103,10 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         if resource is not None and not any(p.get("type") == "feature" for p in resource.get("providers", [])):
             return _not_found(f"{collection_id[:80]} is a coverage, not a set of features: its data is at "
                               f"/ogc/collections/{collection_id[:80]}/coverage")
+        try:  # before `uat=` is rewritten: the page's links repeat the query as the client sent it
+            g.items_page = check_items_args(request.args, *items_limits(config, collection_id))
+        except ItemsParameterError as exc:
+            return _bad_request(str(exc))
         problem = _uat_as_property()
         if problem:
             return _bad_request(problem)
@@ -110,10 +114,6 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         if unknown:
             return _bad_request(f"unknown query parameter(s): {', '.join(sorted(unknown))}; "
                                 "filter on the collection's queryables only")
-        try:
-            g.items_page = check_items_args(request.args, *items_limits(config, collection_id))
-        except ItemsParameterError as exc:
-            return _bad_request(str(exc))
         return as_geojson(collection_route(itemtypes_api.get_collection_items, any_format=True)(collection_id))
 
     processes = {pid for pid, r in full_config["resources"].items() if r["type"] == "process"}

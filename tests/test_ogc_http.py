@@ -160,6 +160,17 @@ def test_self_keeps_offset_and_every_parameter_and_next_prev_walk_the_pages(live
     assert [f["id"] for f in requests.get(links["next"]["href"], timeout=30).json()["features"]] == ids[10:15]
 
 
+def test_self_repeats_uat_as_sent_not_as_rewritten(live_server, engine):
+    with engine.connect() as c:
+        siruta = c.execute(text("SELECT min(uat_siruta) FROM public_api.parcel")).scalar_one()
+    body = get(live_server, f"{ITEMS}?uat={siruta}&limit=3&offset=3").json()
+    assert len(body["features"]) == 3
+    links = _links(body)
+    assert parse_qs(urlsplit(links["self"]["href"]).query) == {"f": ["json"], "uat": [str(siruta)], "limit": ["3"],
+                                                               "offset": ["3"]}
+    assert parse_qs(urlsplit(links["next"]["href"]).query)["uat"] == [str(siruta)]
+
+
 def test_the_first_page_has_no_prev_and_the_last_page_no_next(live_server, parcel_count):
     first = _links(get(live_server, f"{ITEMS}?limit=7").json())
     assert "prev" not in first and "next" in first
@@ -274,7 +285,9 @@ def test_html_pages_load_only_same_origin_assets_under_a_nonce_csp(live_server, 
     ("/ogc/?f=html", "Home · "),
 ])
 def test_html_pages_have_a_direction_and_a_title(live_server, path, title):
-    text_ = get(live_server, path).content.decode("utf-8")  # pygeoapi sends text/html without a charset
+    r = get(live_server, path)
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    text_ = r.text
     assert re.search(r'<html lang="ro" dir="ltr">', text_)
     assert "text_direction" not in text_
     found = re.search(r"<title>(.*?)</title>", text_, re.S).group(1)
@@ -338,7 +351,7 @@ def test_next_stops_where_number_matched_says_the_listing_ends(app, matched, has
     from api.items_params import ItemsPage
 
     with app.test_request_context(f"{ITEMS}?f=json&limit=20&offset=20"):
-        g.items_page = ItemsPage(offset=20, limit=20)
+        g.items_page = ItemsPage(offset=20, limit=20, query=(("f", "json"), ("limit", "20"), ("offset", "20")))
         page = {"type": "FeatureCollection", "features": [{"type": "Feature"}] * 20, "numberMatched": matched,
                 "links": [{"rel": "self", "type": GEOJSON, "href": f"http://localhost{ITEMS}?f=json&limit=20"}]}
         _rebuild_links(page)
