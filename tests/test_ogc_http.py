@@ -359,3 +359,32 @@ def test_next_stops_where_number_matched_says_the_listing_ends(app, matched, has
     assert links["self"]["href"] == f"http://localhost{ITEMS}?f=json&limit=20&offset=20"
     assert links["prev"]["href"].endswith("offset=0")
     assert ("next" in links) is has_next
+
+
+def test_the_page_copies_differ_from_the_installed_pygeoapi_only_where_marked():
+    """webmap/templates/pygeoapi holds copies of pygeoapi's pages: after a pygeoapi upgrade, a copy that no
+    longer matches its original outside the marked changes (vendored assets, dir, title) is stale."""
+    import difflib
+    from pathlib import Path
+
+    import pygeoapi
+
+    from api.ogc_pages import OWN_TEMPLATES
+
+    original_dir = Path(pygeoapi.__file__).parent / "templates"
+    copies = [p for p in OWN_TEMPLATES.rglob("*.html") if p.name != "redoc.html"]
+    assert len(copies) == 5
+    removed_ok = ("unpkg.com", "cdnjs", "[endif]", "[if lt IE", "text_direction", "self.title()")
+    added_ok = ("/static/vendor/", "page_title", "site_title", "dir=", "{% block title %}")
+    for copy in copies:
+        original = _without_comments((original_dir / copy.relative_to(OWN_TEMPLATES)).read_text())
+        ours = _without_comments(copy.read_text())
+        changed = [line for line in difflib.unified_diff(original, ours, lineterm="", n=0)
+                   if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+        unexplained = [line for line in changed if line.strip("+- ") and not any(
+            m in line for m in (removed_ok if line[0] == "-" else added_ok))]
+        assert changed and unexplained == [], (copy.name, unexplained)
+
+
+def _without_comments(template: str) -> list[str]:
+    return re.sub(r"\{#.*?#\}", "", template, flags=re.S).splitlines()
