@@ -93,14 +93,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 CSP = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
        "img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; "
        "base-uri 'self'; form-action 'self'")
-# pygeoapi's own HTML pages (/ogc?f=html): their inline scripts get the request's nonce here (pygeoapi
-# escapes every value it writes into a page, and its JSON turns < and > into entities, so no stored
-# text can open a tag of its own); they still load their stylesheets and scripts from pygeoapi's CDNs
-# (nonced scripts run, stylesheets, fonts and images from https are allowed), which fails offline as
-# it did before.
-CSP_OGC = ("default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline' https:; "
-           "img-src 'self' data: blob: https:; font-src 'self' https:; connect-src 'self'; object-src 'none'; "
-           "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+# pygeoapi's own HTML pages (/ogc?f=html) run under the same policy: they load only the vendored assets
+# (api/ogc_pages.py), and their inline scripts get the request's nonce here (pygeoapi escapes every value
+# it writes into a page, and its JSON turns < and > into entities, so no stored text can open a tag).
 _SCRIPT_TAG = re.compile(rb"<script(?=[\s>])")
 
 
@@ -118,9 +113,7 @@ def _security_headers(app: Flask) -> None:
         if request.path.startswith("/ogc"):
             if not response.is_streamed and not response.headers.get("Content-Encoding"):
                 response.set_data(_SCRIPT_TAG.sub(f'<script nonce="{nonce}"'.encode(), response.get_data()))
-            response.headers.setdefault("Content-Security-Policy", CSP_OGC.format(nonce=nonce))
-        else:
-            response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=nonce))
+        response.headers.setdefault("Content-Security-Policy", CSP.format(nonce=nonce))
         return response
 
 

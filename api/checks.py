@@ -23,6 +23,7 @@ from gis.registers import discrepancies, fiscal_view
 from gis.roles import FISCAL_VIEW, PERSONAL_DATA_READERS, STAFF, may_read
 from gis.tolerances import CHECK_GAP_WIDTH_M
 from gis.topology import check_layer
+from layers.export import GPKG_OPTIONS
 
 bp = Blueprint("checks", __name__, url_prefix="/api/office")
 scope_by_uat(bp)
@@ -57,7 +58,7 @@ def _geopackage(problems: list[dict]) -> Response:
         geometry=[shape(p["location"]) for p in problems], crs="OGC:CRS84")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "verificare-strat.gpkg"
-        frame.to_file(path, layer="probleme", driver="GPKG")
+        frame.to_file(path, layer="probleme", driver="GPKG", **GPKG_OPTIONS)  # 1.3: GDAL 3.6 reads it
         data = path.read_bytes()
     return Response(data, mimetype="application/geopackage+sqlite3",
                     headers={"Content-Disposition": 'attachment; filename="verificare-strat.gpkg"'})

@@ -19,15 +19,16 @@ def install(app: Flask, level: int = 5) -> None:
     def compress(response):
         if (response.status_code not in (200, 201) or response.direct_passthrough or response.is_streamed
                 or "Content-Encoding" in response.headers
-                or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
                 or (response.mimetype or "") not in COMPRESSIBLE):
             return response
         data = response.get_data()
         if len(data) < MIN_BYTES:
             return response
+        response.vary.add("Accept-Encoding")  # also when sent plain: a cache must not give it to a gzip client
+        if "gzip" not in request.headers.get("Accept-Encoding", "").lower():
+            return response
         response.set_data(gzip.compress(data, compresslevel=level))
         response.headers["Content-Encoding"] = "gzip"
-        response.headers.add("Vary", "Accept-Encoding")
         etag, weak = response.get_etag()
         if etag:  # another representation: another tag
             response.set_etag(f"{etag}-gz", weak=weak)

@@ -159,6 +159,35 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "hu": "a(z) {z}/{x}/{y} csempe kívül esik a(z) {tileset} kiterjedésén ({extent})",
     },
     # every unexpected error (api/__init__.py)
+    # /ogc/collections/{id}/items (api/items_params.py)
+    "items.datetime": {
+        "ro": "datetime trebuie să fie un moment RFC 3339 (2024-05-01T12:00:00Z sau 2024-05-01) sau un interval "
+              "început/sfârșit, cu .. pentru un capăt deschis (2024-01-01T00:00:00Z/.., ../2024-12-31), nu {value}",
+        "en": "datetime must be an RFC 3339 instant (2024-05-01T12:00:00Z or 2024-05-01) or an interval start/end, "
+              "with .. for an open end (2024-01-01T00:00:00Z/.., ../2024-12-31), not {value}",
+        "hu": "a datetime RFC 3339 időpont (2024-05-01T12:00:00Z vagy 2024-05-01) vagy kezdet/vég intervallum "
+              "legyen, nyitott véggel ..-tal (2024-01-01T00:00:00Z/.., ../2024-12-31), nem {value}",
+    },
+    "items.datetime_order": {
+        "ro": "intervalul datetime {value} începe după sfârșitul lui",
+        "en": "the datetime interval {value} starts after it ends",
+        "hu": "a(z) {value} datetime intervallum a vége után kezdődik",
+    },
+    "items.skip_geometry": {
+        "ro": "skipGeometry acceptă true sau false, nu {value}",
+        "en": "skipGeometry accepts true or false, not {value}",
+        "hu": "a skipGeometry értéke true vagy false lehet, nem {value}",
+    },
+    "items.limit": {
+        "ro": "limit trebuie să fie un număr întreg de la 1 la {max}, nu {value}",
+        "en": "limit must be a whole number from 1 to {max}, not {value}",
+        "hu": "a limit 1 és {max} közötti egész szám legyen, nem {value}",
+    },
+    "items.offset": {
+        "ro": "offset trebuie să fie un număr întreg, 0 sau mai mare, nu {value}",
+        "en": "offset must be a whole number, 0 or more, not {value}",
+        "hu": "az offset 0 vagy nagyobb egész szám legyen, nem {value}",
+    },
     "internal_error": {
         "ro": "A apărut o eroare internă; încercați din nou. Dacă se repetă, comunicați codul {request_id}.",
         "en": "Internal error; please retry. If it happens again, quote the code {request_id}.",

@@ -11,11 +11,13 @@ collection and is reached only after an API key (or a staff session) was checked
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, make_response, request
+from flask import Blueprint, Response, current_app, g, make_response, request
 
-from api import ogc_meta
+from api import ogc_meta, ogc_pages
 from api.auth import authorize_collection, presented_key_is_valid
 from api.catalogue import iso19139_response
+from api.items_answers import as_geojson
+from api.items_params import ItemsParameterError, check_items_args, items_limits
 from api.ogc_coverage import Coverages
 from gis.settings import Settings
 from gis.uats import is_uat_code
@@ -38,6 +40,9 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     from layers import pygeoapi_speedups
 
     pygeoapi_speedups.install()
+    from api import items_answers
+
+    items_answers.install()  # links of an items page (after the speedups: it wraps their to_json)
     from api.request_ids import pygeoapi_logging
 
     core_api.setup_logger = pygeoapi_logging  # its level for its own logger, never the root logger's
@@ -46,6 +51,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     public_config = pygeoapi_config(settings, restricted=False)
     # metadata records (OGC API - Records, ISO 19139): each configuration catalogues its own collections
     staff_catalogue = add_catalogues(settings, full_config, public_config)
+    ogc_pages.use_own_templates(full_config, public_config)
     public_oas = openapi_document(public_config)
     write_config(public_config, public_oas, settings.var_dir / "ogc")
     public_api = API(public_config, public_oas)
@@ -54,6 +60,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     coverages = Coverages(settings, full_config)
     describe_collections = coverages.describe(core_api.describe_collections)  # says which are coverages
     bp = Blueprint("ogc", __name__, url_prefix="/ogc")
+    ogc_pages.install(bp)
 
     def run(fn, *args, api=None, any_format: bool = False) -> Response:
         """Answer with pygeoapi; `any_format`: the function checks `f` itself (items, coverage)."""
@@ -105,6 +112,10 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                                             for p in resource.get("providers", [])):
             return _not_found(f"{collection_id[:80]} is a coverage, not a set of features: its data is at "
                               f"/ogc/collections/{collection_id[:80]}/coverage")
+        try:  # before `uat=` is rewritten: the page's links repeat the query as the client sent it
+            g.items_page = check_items_args(request.args, *items_limits(config, collection_id))
+        except ItemsParameterError as exc:
+            return _bad_request(str(exc))
         problem = _uat_as_property()
         if problem:
             return _bad_request(problem)
@@ -112,7 +123,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         if unknown:
             return _bad_request(f"unknown query parameter(s): {', '.join(sorted(unknown))}; "
                                 "filter on the collection's queryables only")
-        return collection_route(itemtypes_api.get_collection_items, any_format=True)(collection_id)
+        return as_geojson(collection_route(itemtypes_api.get_collection_items, any_format=True)(collection_id))
 
     processes = {pid for pid, r in full_config["resources"].items() if r["type"] == "process"}
 
@@ -175,6 +186,8 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
     bp.add_url_rule("/collections/<collection_id>/metadata/iso19139", "iso19139", iso19139)
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
                     collection_route(itemtypes_api.get_collection_item))
+    item = collection_route(itemtypes_api.get_collection_item)
+    bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item", lambda **kw: as_geojson(item(**kw)))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))
     return bp
 

@@ -79,7 +79,7 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
         etag = f'"{revision}-{layer.id}-{z}-{x}-{y}"'
         seen = {t.strip().removeprefix("W/").strip('"').removesuffix("-gz")  # gzip adds -gz (api/compression)
                 for t in request.headers.get("If-None-Match", "").split(",")}
-        if etag.strip('"') in seen:
+        if etag.strip('"') in seen or "*" in seen:  # `*`: any current representation, and this tile has one
             response = make_response("", 304)
             if '-gz"' in request.headers.get("If-None-Match", ""):
                 etag = etag[:-1] + '-gz"'
@@ -95,8 +95,8 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
             response.headers["Content-Type"] = MVT
             if gzipped:
                 response.headers["Content-Encoding"] = "gzip"
-                response.headers["Vary"] = "Accept-Encoding"
                 etag = etag[:-1] + '-gz"'
+        response.headers["Vary"] = "Accept-Encoding"  # gzipped or not, the answer depends on it (caches)
         response.headers["ETag"] = etag
         # Short freshness: edits must show soon; the ETag makes revalidation cheap.
         response.headers["Cache-Control"] = "public, max-age=60, must-revalidate"

@@ -21,6 +21,9 @@ from sqlalchemy import Engine, column, func, select, table
 from layers.registry import Layer
 
 CHUNK = 5000
+# GDAL 3.8's writer makes GeoPackage 1.4, which GDAL 3.6 (Debian 12, QGIS 3.22's) reads with a
+# warning on stderr: 1.3 is read cleanly by both and holds everything written here.
+GPKG_OPTIONS = {"VERSION": "1.3"}
 
 
 def _select(layer: Layer, out_srid: int, storage_srid: int, as_wkt: bool, uat: int | None = None):
@@ -64,11 +67,11 @@ def write_geopackage(engine: Engine, layer: Layer, out_srid: int, storage_srid: 
         first = True
         for chunk in gpd.read_postgis(stmt, conn, geom_col="geometry", crs=out_srid,
                                       chunksize=CHUNK):
-            pyogrio.write_dataframe(chunk, path, layer=layer.id, driver="GPKG",
-                                    append=not first, promote_to_multi=False)
+            pyogrio.write_dataframe(chunk, path, layer=layer.id, driver="GPKG", append=not first,
+                                    promote_to_multi=False, dataset_options=None if not first else GPKG_OPTIONS)
             first = False
         if first:  # an empty collection still gives a valid, empty layer
             empty = gpd.GeoDataFrame({"geometry": []}, geometry="geometry", crs=out_srid)
-            pyogrio.write_dataframe(empty, path, layer=layer.id, driver="GPKG")
+            pyogrio.write_dataframe(empty, path, layer=layer.id, driver="GPKG", dataset_options=GPKG_OPTIONS)
     os.close(fd)
     return path

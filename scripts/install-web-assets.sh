@@ -23,4 +23,11 @@ cp -r node_modules/leaflet-draw/dist/images static/vendor/leaflet-draw/
 # (tests/e2e/test_maplibre_other_origin.py) loads it to prove the OGC tiles, styles and CORS
 mkdir -p static/vendor/maplibre-gl
 cp node_modules/maplibre-gl/dist/maplibre-gl.js node_modules/maplibre-gl/dist/maplibre-gl.css static/vendor/maplibre-gl/
+# pygeoapi's own HTML pages (/ogc?f=html, templates in webmap/templates/pygeoapi)
+mkdir -p static/vendor/bootstrap static/vendor/markercluster static/vendor/swagger-ui
+cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/bootstrap/
+cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+   node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css static/vendor/markercluster/
+cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+   node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/favicon-32x32.png static/vendor/swagger-ui/
 touch "$stamp"

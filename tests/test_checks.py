@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sqlite3
 
 import pandas as pd
 import pytest
@@ -85,6 +86,8 @@ def test_the_check_exports_a_geopackage_that_gdal_reads(staff, engine, tmp_path,
     path = tmp_path / "p.gpkg"
     path.write_bytes(r.data)
     frame = pyogrio.read_dataframe(path, layer="probleme")
+    with sqlite3.connect(path) as db:  # GeoPackage 1.3: GDAL 3.6 (QGIS 3.22) warns about 1.4
+        assert db.execute("PRAGMA user_version").fetchone()[0] == 10300
     assert list(frame["kind"]) == ["overlap"] and frame["area_m2"][0] == pytest.approx(200.0)
 
 
