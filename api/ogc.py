@@ -184,8 +184,6 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         return denied or iso19139_response(staff_catalogue, collection_id, private=api is staff_api)
 
     bp.add_url_rule("/collections/<collection_id>/metadata/iso19139", "iso19139", iso19139)
-    bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item",
-                    collection_route(itemtypes_api.get_collection_item))
     item = collection_route(itemtypes_api.get_collection_item)
     bp.add_url_rule("/collections/<collection_id>/items/<item_id>", "item", lambda **kw: as_geojson(item(**kw)))
     bp.record_once(lambda state: state.app.extensions.__setitem__("pygeoapi", public_api))

@@ -30,6 +30,8 @@ FEATURE_COLLECTIONS = sorted(lid for lid, layer in load_layers().items() if laye
 
 TILES = "http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf"
 TILES_TESTS = "test_ogc_tiles_api::"  # the Tiles classes' tests live in tests/test_ogc_tiles_api.py
+RECORDS = "http://www.opengis.net/spec/ogcapi-records-1/1.0/conf"
+RECORDS_TESTS = "test_ogc_records::"  # the catalogue's, in tests/test_ogc_records.py
 
 TESTS: dict[str, list[str]] = {
     f"{COMMON1}/core": ["test_landing_page", "test_conformance_document", "test_unknown_resource_is_404"],
@@ -67,6 +69,14 @@ TESTS: dict[str, list[str]] = {
     f"{TILES}/tilesets-list": [f"{TILES_TESTS}test_the_tilesets_list_and_the_tileset_follow_the_standard"],
     f"{TILES}/geodata-tilesets": [f"{TILES_TESTS}test_collections_link_their_vector_tilesets_and_every_link_resolves"],
     f"{TILES}/tilematrixset": [f"{TILES_TESTS}test_the_tile_matrix_sets_resolve_and_describe_web_mercator"],
+    f"{RECORDS}/core": [f"{RECORDS_TESTS}test_owslib_lists_the_catalogue_as_a_records_collection",
+                        f"{RECORDS_TESTS}test_each_record_carries_the_iso_19115_core",
+                        f"{RECORDS_TESTS}test_records_core_an_unknown_record_is_404",
+                        f"{RECORDS_TESTS}test_bbox_search", f"{RECORDS_TESTS}test_datetime_search"],
+    f"{RECORDS}/sorting": [f"{RECORDS_TESTS}test_sorting_and_html"],
+    f"{RECORDS}/opensearch": [f"{RECORDS_TESTS}test_q_text_search"],
+    f"{RECORDS}/json": [f"{RECORDS_TESTS}test_each_record_carries_the_iso_19115_core"],
+    f"{RECORDS}/html": [f"{RECORDS_TESTS}test_sorting_and_html"],
 }
 
 

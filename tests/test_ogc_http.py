@@ -250,7 +250,7 @@ def test_the_geopackage_download_is_read_by_gdal_without_a_word_on_stderr(live_s
 
 HTML_PAGES = ["/ogc/?f=html", "/ogc/collections?f=html", "/ogc/collections/parcels?f=html",
               "/ogc/collections/parcels/items?f=html&limit=5", "/ogc/conformance?f=html",
-              "/ogc/collections/parcels/queryables?f=html", "/ogc/TileMatrixSets?f=html",
+              "/ogc/collections/parcels/queryables?f=html",
               "/ogc/openapi?f=html", "/ogc/openapi?f=html&ui=redoc"]
 ASSET = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)=\"([^\"]+)\"", re.I)
 
