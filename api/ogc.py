@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, make_response, request
 
 from api.auth import authorize_collection, presented_key_is_valid
+from gis.bbox import bbox_problem
 from gis.settings import Settings
 from gis.uats import is_uat_code
 from layers.ogc_config import openapi_document, pygeoapi_config, write_config
@@ -95,7 +96,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
         if resource is not None and not any(p.get("type") == "feature" for p in resource.get("providers", [])):
             return _not_found(f"{collection_id[:80]} is a coverage, not a set of features: its data is at "
                               f"/ogc/collections/{collection_id[:80]}/coverage")
-        problem = _uat_as_property()
+        problem = _uat_as_property() or bbox_problem(request.args.get("bbox"), request.args.get("bbox-crs"))
         if problem:
             return _bad_request(problem)
         unknown = _unknown_parameters(config, collection_id, request.args)
