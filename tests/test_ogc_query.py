@@ -282,3 +282,21 @@ def test_ogr2ogr_copies_the_world_box_and_the_boolean_where(live_server, engine,
         expected = set(c.execute(text("SELECT cadastral_number FROM public_api.parcel WHERE intravilan")).scalars())
     assert sorted(p["cadastral_number"] for p in copied) == sorted(expected) and len(expected) > 0
     assert all(p["intravilan"] is True for p in copied)
+
+
+QGIS_COUNT = """
+from qgis.core import QgsApplication, QgsVectorLayer
+app = QgsApplication([], False)
+app.initQgis()
+layer = QgsVectorLayer("url='{url}' typename='parcels'", "p", "OAPIF")
+print("valid", layer.isValid(), "count", layer.featureCount())
+"""
+
+
+@pytest.mark.skipif(subprocess.run(["/usr/bin/python3", "-c", "import qgis.core"], capture_output=True).returncode,
+                    reason="python3-qgis: make setup")
+def test_qgis_knows_the_feature_count_before_iterating(live_server, engine):
+    res = subprocess.run(["/usr/bin/python3", "-c", QGIS_COUNT.format(url=f"{live_server}/ogc")], capture_output=True,
+                         text=True, timeout=180, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    expected = count(engine, "SELECT count(*) FROM public_api.parcel")
+    assert f"valid True count {expected}" in res.stdout and expected > 0, res.stdout + res.stderr
