@@ -19,6 +19,7 @@ from api.catalogue import iso19139_response
 from api.items_answers import as_geojson
 from api.items_params import ItemsParameterError, check_items_args, items_limits
 from api.ogc_coverage import Coverages
+from gis.bbox import bbox_problem
 from gis.settings import Settings
 from gis.uats import is_uat_code
 from layers.catalogue import CATALOGUE_ID, add_catalogues
@@ -116,7 +117,7 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
             g.items_page = check_items_args(request.args, *items_limits(config, collection_id))
         except ItemsParameterError as exc:
             return _bad_request(str(exc))
-        problem = _uat_as_property()
+        problem = _uat_as_property() or bbox_problem(request.args.get("bbox"), request.args.get("bbox-crs"))
         if problem:
             return _bad_request(problem)
         unknown = _unknown_parameters(config, collection_id, request.args)

@@ -4,19 +4,22 @@ The stock PostgreSQL provider reprojects and serialises every feature in Python 
 raw SQL here) and gets the axis order of EPSG:3844 wrong (DESIGN.md §10). This one asks PostGIS
 for finished GeoJSON: `ST_Transform` to the requested CRS, `ST_AsGeoJSON`, one row per feature.
 
-Axis order: stored geometries are (easting, northing). pygeoapi hands `query()` a bbox that it
-has transformed into the storage CRS *in that CRS's authority axis order* (northing first for
-EPSG:3844), and asks for output in a CRS whose authority order the response must follow (OGC API
-Features Part 2); CRS84 is always (longitude, latitude). Both conversions happen here, stated
-once, and are tested against a known location.
+Axis order: stored geometries are (easting, northing). The bbox reaches `query()` as a `BoxArea`:
+the exact area in the storage CRS, already in (easting, northing) (gis/bbox.py, through
+layers/pygeoapi_speedups.transform_bbox). Output follows the requested CRS's authority order (OGC
+API Features Part 2): EPSG:4326 and EPSG:3844 northing/latitude first; CRS84 is always
+(longitude, latitude). Tested against a known location.
+
+Query-parameter filters are typed by their column (layers/query_values.py); every page has an
+exact `numberMatched` (layers/feature_counts.py).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from functools import lru_cache
 
+import shapely
 from geoalchemy2 import Geometry
 from pygeoapi.provider.base import (
     BaseProvider,
@@ -29,25 +32,33 @@ from pygeofilter import values as cql_values
 from pygeofilter.backends.evaluator import handle
 from pygeofilter.backends.sqlalchemy import filters as cql_filters
 from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
-from sqlalchemy import JSON, Text, and_, bindparam, cast, column, func, literal, null, select, table, text
+from sqlalchemy import JSON, LargeBinary, Text, and_, bindparam, cast, column, func, literal, null, select, table, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.sql.elements import ColumnElement
 
+from gis.bbox import crs_of
 from gis.crs import is_northing_first, srid_from_uri
 from gis.db import engine_for_url
 from layers import feature_schema
+from layers.feature_counts import counted, kept_count
+from layers.query_values import json_type, typed_value
 from layers.registry import load_layers
 
 LOGGER = logging.getLogger(__name__)
 
-_INTEGER_TYPES = ("smallint", "integer", "bigint")
-_CANONICAL_INT = re.compile(r"-?(0|[1-9][0-9]{0,17})")  # what the text comparison would match too
-_PG_TO_JSON = {
-    "integer": "integer", "bigint": "integer", "smallint": "integer",
-    "numeric": "number", "double precision": "number", "real": "number",
-    "boolean": "boolean", "date": "string", "timestamp with time zone": "string",
-}
+
+class BoxArea(list):
+    """`bbox` as Teritoriu's transform_bbox hands it to `query()`: the exact area a requested box
+    covers in the storage CRS, (easting, northing), as WKB; the list holds its envelope. Always
+    true, also when empty: a box outside the storage CRS's area of use matches nothing."""
+
+    def __init__(self, area):
+        super().__init__(area.bounds)
+        self.wkb = shapely.to_wkb(area)
+
+    def __bool__(self) -> bool:
+        return True
 
 
 @lru_cache(maxsize=256)
@@ -113,21 +124,22 @@ class PostGISProvider(BaseProvider):
         layer = load_layers().get(self.layer_id)
         if layer is not None:  # the types, formats and enums of the layer's schema (layers/feature_schema.py)
             return feature_schema.fields(layer, types)
-        return {p: {"type": _PG_TO_JSON.get(types.get(p, ""), "string")} for p in self.properties}
+        return {p: json_type(types.get(p)) for p in self.properties}
 
     # -- queries ----------------------------------------------------------------------------
     def _col(self, name: str):
         return self._table.c[name]
 
-    def _feature(self, out_srid: int, skip_geometry: bool, select_properties: list[str]):
+    def _feature(self, out_crs: tuple[int, bool], skip_geometry: bool, select_properties: list[str]):
         props = [p for p in (select_properties or self.properties) if p in self.properties]
         pairs = [x for p in props for x in (literal(p), self._col(p))]
         geom = cast(null(), JSON)
+        out_srid, northing_first = out_crs
         if not skip_geometry:
             g = self._col(self.geom_field)
             if out_srid != self.storage_srid:
                 g = func.ST_Transform(g, out_srid)
-            if out_srid != 4326 and is_northing_first(out_srid):
+            if northing_first:
                 g = func.ST_FlipCoordinates(g)
             decimals = 9 if out_srid == 4326 else 3  # ~0.1 mm in degrees; mm in metres
             geom = cast(func.ST_AsGeoJSON(g, decimals), JSON)
@@ -136,36 +148,64 @@ class PostGISProvider(BaseProvider):
             "properties", func.json_build_object(*pairs),
         )
 
-    def _out_srid(self, crs_transform_spec) -> int:
+    def _out_crs(self, crs_transform_spec) -> tuple[int, bool]:
+        """(EPSG code, northing/latitude first?) of the response's CRS."""
         if crs_transform_spec is None:
-            return self.storage_srid
-        return srid_from_uri(crs_transform_spec.target_crs_uri)
+            return self.storage_srid, is_northing_first(self.storage_srid)
+        return crs_of(crs_transform_spec.target_crs_uri)
 
-    def _bbox_filter(self, bbox: list[float]):
-        if not bbox:
-            return None
-        if len(bbox) != 4:
+    def _box_wkb(self, bbox: list[float]) -> bytes:
+        if isinstance(bbox, BoxArea):
+            return bbox.wkb
+        if len(bbox) != 4:  # a caller other than pygeoapi's items route: the storage CRS's own order
             raise ProviderInvalidQueryError(user_msg="bbox must have four numbers")
         x1, y1, x2, y2 = bbox
         if is_northing_first(self.storage_srid):
             x1, y1, x2, y2 = y1, x1, y2, x2
-        env = func.ST_MakeEnvelope(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2),
-                                   self.storage_srid)
-        return func.ST_Intersects(self._col(self.geom_field), env)
+        return shapely.to_wkb(shapely.box(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)))
+
+    def _bbox_condition(self, box):
+        """ST_Intersects with the box's exact area (not its envelope): the GiST index, then the exact test."""
+        return func.ST_Intersects(self._col(self.geom_field), func.ST_GeomFromWKB(box, self.storage_srid))
+
+    def _bbox_filter(self, bbox: list[float]):
+        if not bbox:
+            return None
+        return self._bbox_condition(literal(self._box_wkb(bbox), LargeBinary))
 
     def _property_filters(self, properties: list[tuple[str, str]]):
+        """Each value as its column's type: `intravilan=1` and `=true` alike, `legal_area=1180` = `1180.00`;
+        an integer compared as an integer also lets the column's index apply (`?uat=`)."""
         types = _column_types(self.engine, self.schema, self.table_name)
         conds = []
         for name, value in properties or []:
             if name not in self.properties and name != self.id_field:
                 raise ProviderInvalidQueryError(user_msg=f"unknown property {name!r}")
-            if types.get(name) in _INTEGER_TYPES and _CANONICAL_INT.fullmatch(str(value)):
-                # compared as an integer, so that an index on the column applies (`?uat=` as
-                # text read every parcel of every UAT in id order: 260 ms at 100 UATs)
-                conds.append(self._col(name) == int(value))
-            else:
-                conds.append(cast(self._col(name), Text) == str(value))
+            try:
+                typed = typed_value(types.get(name), name, str(value))
+            except ValueError as exc:
+                raise ProviderInvalidQueryError(user_msg=str(exc)) from None
+            col = self._col(name)
+            conds.append(cast(col, Text) == typed if isinstance(typed, str) else col == typed)
         return conds
+
+    def _uat_only(self, properties) -> int | None | bool:
+        """The UAT of a query filtered by `uat_siruta` alone (None: not filtered); False otherwise."""
+        if not properties:
+            return None
+        if len(properties) == 1 and properties[0][0] == "uat_siruta":
+            try:
+                return typed_value("integer", "uat_siruta", str(properties[0][1]))
+            except ValueError:
+                return False
+        return False
+
+    def _number_matched(self, conn, where, uat_only) -> int:
+        if uat_only is not False:
+            n = kept_count(conn, f"{self.schema}.{self.table_name}", uat_only)
+            if n is not None:
+                return n
+        return counted(conn, self._table, where)
 
     def _cql_filter(self, filterq):
         if filterq is None:
@@ -203,20 +243,18 @@ class PostGISProvider(BaseProvider):
                 .order_by(*order).limit(limit).offset(offset).subquery())
         return select(func.coalesce(aggregate_order_by_json(page.c.f, page.c.n), func.json_build_array()))
 
-    def _plain_page_sql(self, out_srid: int, skip_geometry: bool, select_properties,
+    def _plain_page_sql(self, out_crs: tuple[int, bool], skip_geometry: bool, select_properties,
                         with_bbox: bool) -> tuple[str, dict]:
         """The SQL of the common request (a bbox or nothing, default order), compiled once per
         process: building and compiling the expression cost more than PostGIS's answer."""
-        key = (self.schema, self.table_name, self.storage_srid, out_srid, skip_geometry, tuple(select_properties or ()),
+        key = (self.schema, self.table_name, self.storage_srid, out_crs, skip_geometry, tuple(select_properties or ()),
                with_bbox)
         sql = _PLAIN_PAGES.get(key)
         if sql is None:
             where = True
             if with_bbox:
-                env = func.ST_MakeEnvelope(bindparam("x1"), bindparam("y1"), bindparam("x2"), bindparam("y2"),
-                                           self.storage_srid)
-                where = func.ST_Intersects(self._col(self.geom_field), env)
-            stmt = self._page(self._feature(out_srid, skip_geometry, select_properties), where,
+                where = self._bbox_condition(bindparam("box", type_=LargeBinary))
+            stmt = self._page(self._feature(out_crs, skip_geometry, select_properties), where,
                               self._order_by([]), bindparam("limit"), bindparam("offset"))
             compiled = stmt.compile(dialect=self.engine.dialect)
             sql = _PLAIN_PAGES[key] = (compiled.string, {k: v for k, v in compiled.params.items() if v is not None})
@@ -230,31 +268,26 @@ class PostGISProvider(BaseProvider):
         sortby = sortby if sortby is not None else []
         select_properties = select_properties if select_properties is not None else []
         response = {"type": "FeatureCollection", "features": [], "numberReturned": 0}
-        out_srid = self._out_srid(crs_transform_spec)
+        out_crs = self._out_crs(crs_transform_spec)
         plain = resulttype != "hits" and filterq is None and not properties and not sortby
         try:
             with self.engine.connect() as conn:
-                if plain:
-                    params = {"limit": int(limit), "offset": int(offset)}
-                    if bbox:
-                        self._bbox_filter(bbox)  # checks it
-                        x1, y1, x2, y2 = bbox
-                        if is_northing_first(self.storage_srid):
-                            x1, y1, x2, y2 = y1, x1, y2, x2
-                        params.update(x1=min(x1, x2), y1=min(y1, y2), x2=max(x1, x2), y2=max(y1, y2))
-                    sql, constants = self._plain_page_sql(out_srid, skip_geometry, select_properties, bool(bbox))
-                    response["features"] = conn.exec_driver_sql(sql, {**constants, **params}).scalar_one()
-                else:
-                    conds = [c for c in [self._bbox_filter(bbox), self._cql_filter(filterq),
-                                         *self._property_filters(properties)] if c is not None]
-                    where = and_(True, *conds)
-                    if resulttype == "hits":
-                        n = conn.execute(select(func.count()).select_from(self._table).where(where))
-                        response["numberMatched"] = n.scalar_one()
-                        return response
-                    feature = self._feature(out_srid, skip_geometry, select_properties)
-                    stmt = self._page(feature, where, self._order_by(sortby), int(limit), int(offset))
-                    response["features"] = conn.execute(stmt).scalar_one()
+                conds = [c for c in [self._bbox_filter(bbox), self._cql_filter(filterq),
+                                     *self._property_filters(properties)] if c is not None]
+                where = and_(True, *conds)
+                if resulttype != "hits":
+                    if plain:
+                        params = {"limit": int(limit), "offset": int(offset)}
+                        if bbox:
+                            params["box"] = self._box_wkb(bbox)
+                        sql, constants = self._plain_page_sql(out_crs, skip_geometry, select_properties, bool(bbox))
+                        response["features"] = conn.exec_driver_sql(sql, {**constants, **params}).scalar_one()
+                    else:
+                        feature = self._feature(out_crs, skip_geometry, select_properties)
+                        stmt = self._page(feature, where, self._order_by(sortby), int(limit), int(offset))
+                        response["features"] = conn.execute(stmt).scalar_one()
+                uat_only = self._uat_only(properties) if not bbox and filterq is None else False
+                response["numberMatched"] = self._number_matched(conn, where, uat_only)
         except DataError:
             raise ProviderInvalidQueryError(
                 user_msg="a value in the query is not valid for its property (or contains NUL)") from None
@@ -265,7 +298,7 @@ class PostGISProvider(BaseProvider):
         return response
 
     def get(self, identifier, crs_transform_spec=None, **kwargs):
-        feature = self._feature(self._out_srid(crs_transform_spec), False, [])
+        feature = self._feature(self._out_crs(crs_transform_spec), False, [])
         id_col = self._col(self.id_field)
         integer_id = _column_types(self.engine, self.schema, self.table_name).get(self.id_field) in (
             "integer", "bigint", "smallint")

@@ -164,6 +164,7 @@ def _remove_uats(settings, sirutas: list[int]) -> None:
             c.execute(text(f"DELETE FROM {table} WHERE {where or 'uat_siruta = ANY(:u)'}"), {"u": list(sirutas)})
         for t in triggered:
             c.execute(text(f"ALTER TABLE {t} ENABLE TRIGGER USER"))
+        c.execute(text("SELECT audit.refresh_feature_counts()"))  # the count triggers were off too
 
 
 # -- factories: accounts, signed-in staff, UATs, production servers ---------------------------

@@ -209,6 +209,16 @@ def test_the_orthophoto_coverage_opens_in_gdal_with_the_stored_pixels(md_live, m
     assert outside.status_code == 400 and "163139" in outside.get_json()["description"]
 
 
+def test_a_world_bbox_finds_every_parcel_and_pages_count_exactly_in_moldova_tm(md_client, md_engine):
+    """The box is clamped to MOLDREF99's area of use (not Stereo 70's) before it is transformed."""
+    with md_engine.connect() as c:
+        total = c.execute(text("SELECT count(*) FROM public_api.parcel")).scalar_one()
+    for bbox in ("-180,-90,180,90", "20,40,35,50"):
+        r = md_client.get(f"/ogc/collections/parcels/items?f=json&limit=5&bbox={bbox}")
+        assert r.status_code == 200 and r.get_json()["numberMatched"] == total > 0
+    assert md_client.get("/ogc/collections/parcels/items?f=json&limit=5").get_json()["numberMatched"] == total
+
+
 def test_a_romanian_number_is_refused_and_spellings_are_accepted(md_engine, built):
     with md_engine.connect() as c:
         with pytest.raises(CertificateError, match="not a cadastral number of Republica Moldova"):
