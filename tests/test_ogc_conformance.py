@@ -219,8 +219,6 @@ def test_items_bbox(client, engine, parcel):
     assert expected <= answered
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 2 (bbox transformed from two corners over-includes), "
-                                       "fixed on the bbox branch: drop this mark when it is merged")
 def test_items_bbox_exact(client, engine, parcel):
     answered, expected = _bbox_answer(client, engine, parcel)
     assert answered == expected
