@@ -219,7 +219,8 @@ def _pieces(data: dict) -> list[dict] | None:
             abort(400, description="cadastral_number and land_book_number are text")
         if area is not None and (isinstance(area, bool) or not isinstance(area, (int, float)) or area <= 0):
             abort(400, description="legal_area must be a positive number of m²")
-        out.append({"cadastral_number": (number or "").strip() or None, "land_book_number": (book or "").strip() or None,
+        out.append({"cadastral_number": (number or "").strip() or None,
+                    "land_book_number": (book or "").strip() or None,
                     "legal_area": float(area) if area is not None else None})
     return out
 

@@ -92,7 +92,8 @@ def relink(conn: Connection, uat: int, parcel_ids: list[int]) -> list[Move]:
             conn.execute(text(f"UPDATE {table} SET parcel_id = :p WHERE id = :i"), {"p": new, "i": rid})  # noqa: S608
             changes.append((kind, rid, label, old, new))
     for rid, old, label, new in conn.execute(text(f"""
-            SELECT t.id, t.parcel_id, 'impunerea ' || t.year || ' (' || t.object_kind || ')',
+            SELECT t.id, t.parcel_id, 'impunerea ' || t.year || CASE t.object_kind WHEN 'land' THEN ' (teren)'
+                                                                   ELSE ' (clădire)' END,
                    {_SUCCESSOR.format(link='t.parcel_id')}
             FROM fiscal.tax_assessment t JOIN cadastre.parcel p ON p.id = t.parcel_id
             WHERE t.parcel_id = ANY(:ids) AND p.valid_to IS NOT NULL ORDER BY t.id"""),  # noqa: S608 - constant
@@ -133,3 +134,11 @@ def _relink_requests(conn: Connection, uat: int, parcel_ids: list[int]) -> list[
         audit.record(conn, actor, "update", "registry.request_parcel", str(request_id), uat,
                      json.dumps({"parcel_ids": {"before": [old], "after": list(successors)}}))
     return changes
+
+
+def relink_changed(conn: Connection, uat: int) -> list[Move]:
+    """relink() for every parcel of `uat` created, changed or retired in the current transaction
+    (an import's commit: its rows carry the transaction's now() in valid_from or valid_to)."""
+    ids = conn.execute(text("SELECT id FROM cadastre.parcel WHERE uat_siruta = :u "
+                            "AND (valid_from = now() OR valid_to = now())"), {"u": uat}).scalars().all()
+    return relink(conn, uat, list(ids))

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, text
 
-from gis.tolerances import CHECK_GAP_WIDTH_M, EDIT_GAP_WIDTH_M, OVERLAP_M2, SLIVER_MIN_LENGTH_M
+from gis.tolerances import CHECK_GAP_WIDTH_M, EDIT_GAP_WIDTH_M, OVERLAP_M2, SAME_GEOMETRY_M, SLIVER_MIN_LENGTH_M
 
 GAP_WIDTH_M = CHECK_GAP_WIDTH_M
 
@@ -45,17 +45,18 @@ def _current(alias: str, area_geojson: dict | None) -> str:
 def slivers(conn: Connection, uat: int, width_m: float, candidate: dict | None = None, srid: int | None = None,
             exclude_id: int | None = None, area_geojson: dict | None = None) -> list[tuple[str, str, float, dict]]:
     """The sliver rule, one for saves and the layer check: two current parcels that do not touch
-    but come within `width_m` of each other along at least SLIVER_MIN_LENGTH_M of an outline leave
-    a strip between them (where their `width_m` buffers meet, outside both) of at least OVERLAP_M2;
-    two corners that merely come close are no sliver. Over the layer (optionally the parcels
+    (are farther apart than SAME_GEOMETRY_M) but come within `width_m` of each other along at least
+    SLIVER_MIN_LENGTH_M of an outline leave a strip between them (where their `width_m` buffers
+    meet, outside both) of at least OVERLAP_M2; two corners that merely come close are no sliver. Over the layer (optionally the parcels
     touching `area_geojson`, CRS84), or for a `candidate` outline (GeoJSON in `srid`) about to
     replace parcel `exclude_id`. Each sliver once: (number, neighbour's number, m², CRS84 GeoJSON)."""
     params = {"uat": uat, "width": width_m, "min": OVERLAP_M2, "x": exclude_id or 0, "srid": srid,
-              "length": SLIVER_MIN_LENGTH_M,
+              "length": SLIVER_MIN_LENGTH_M, "touch": SAME_GEOMETRY_M,
               "area": json.dumps(area_geojson) if area_geojson else None}
     if candidate is None:
         params["srid"] = conn.execute(text("SELECT Find_SRID('cadastre', 'parcel', 'geom')")).scalar_one()
-        subject = f"SELECT a.id, a.cadastral_number, a.geom FROM cadastre.parcel a WHERE {_current('a', area_geojson)}"
+        where = _current("a", area_geojson)
+        subject = f"SELECT a.id, a.cadastral_number, a.geom FROM cadastre.parcel a WHERE {where}"  # noqa: S608
     else:
         params |= {"g": json.dumps(candidate["geometry"]), "n": candidate["cadastral_number"]}
         subject = ("SELECT CAST(:x AS bigint) AS id, CAST(:n AS text) AS cadastral_number, "
@@ -65,7 +66,7 @@ def slivers(conn: Connection, uat: int, width_m: float, candidate: dict | None =
         SELECT a.id, b.id, a.cadastral_number, b.cadastral_number, ST_Area(s), ST_AsGeoJSON(ST_Transform(s, 4326))
         FROM ({subject}) a
         JOIN cadastre.parcel b ON {_current('b', None)} AND b.id <> a.id AND b.id <> :x
-             AND ST_DWithin(a.geom, b.geom, :width) AND NOT ST_Intersects(a.geom, b.geom),
+             AND ST_DWithin(a.geom, b.geom, :width) AND NOT ST_DWithin(a.geom, b.geom, :touch),
              LATERAL ST_Difference(ST_Intersection(ST_Buffer(a.geom, :width), ST_Buffer(b.geom, :width)),
                                    ST_Union(a.geom, b.geom)) s
         WHERE ST_Area(s) >= :min

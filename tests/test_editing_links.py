@@ -277,3 +277,57 @@ def test_a_pieces_number_with_a_slash_is_fetched_over_http(officer, live_server)
     assert requests.get(f"{live_server}/api/parcels/830701%2F9", timeout=30).status_code == 404
     page = requests.get(f"{live_server}/", params={"parcel": "830701/1"}, timeout=30)
     assert page.status_code == 200
+
+
+def test_an_import_that_replaces_a_parcel_relinks_what_hung_on_it(officer, engine, loaded, tmp_path):
+    import zipfile
+
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from importers.pipeline import Options, analyse_and_merge
+
+    p = create(officer, "830801", rect(X0 + 600, Y0 + 500, 40, 30))
+    with engine.begin() as c:
+        c.execute(text("SELECT set_config('teritoriu.actor', 'test', true)"))
+        address = c.execute(text("""INSERT INTO streets.address_point (uat_siruta, street_id, number, parcel_id, geom)
+            SELECT :u, id, 31, :p, ST_SetSRID(ST_MakePoint(:x, :y), 3844) FROM streets.street WHERE uat_siruta = :u
+            RETURNING id"""), {"u": UAT, "p": p["id"], "x": X0 + 635, "y": Y0 + 510}).scalar_one()
+        tax = c.execute(text("""INSERT INTO fiscal.tax_assessment (uat_siruta, year, taxpayer_id, parcel_id,
+            object_kind, area, amount) SELECT :u, 2025, id, :p, 'land', 1200, 50 FROM fiscal.taxpayer
+            WHERE uat_siruta = :u RETURNING id"""), {"u": UAT, "p": p["id"]}).scalar_one()
+    pieces = gpd.GeoDataFrame({"NR_CAD": ["830802", "830803"], "CATEGORIE": ["CC", "CC"], "INTRAVILAN": [1, 1]},
+                              geometry=[box(X0 + 600, Y0 + 500, X0 + 625, Y0 + 530),
+                                        box(X0 + 625, Y0 + 500, X0 + 640, Y0 + 530)], crs="EPSG:3844")
+    (tmp_path / "p").mkdir()
+    pieces.to_file(tmp_path / "p" / "parcele.shp", engine="pyogrio")
+    with zipfile.ZipFile(tmp_path / "parcele.zip", "w") as z:
+        for f in (tmp_path / "p").iterdir():
+            z.write(f, f.name)
+    report, _ = analyse_and_merge(loaded, tmp_path / "parcele.zip", Options(uat=UAT), "test:import", commit=True)
+    assert report.status == "committed" and report.retired == ["830801"], [(x.code, x.message) for x in report.problems]
+    linked = row(engine, """SELECT (SELECT q.cadastral_number FROM streets.address_point a
+                                    JOIN cadastre.parcel q ON q.id = a.parcel_id WHERE a.id = :a),
+                                   (SELECT q.cadastral_number FROM fiscal.tax_assessment t
+                                    JOIN cadastre.parcel q ON q.id = t.parcel_id WHERE t.id = :t)""",
+                 a=address, t=tax)
+    assert tuple(linked) == ("830803", "830802")  # the point lies in the eastern piece; the tax: the larger
+
+
+def test_saving_the_sample_neighbour_51434_is_not_refused_for_corner_slivers(officer, engine):
+    """Issue 18: 51434 was refused for "slivers" of 0.64 and 0.50 m², where two parcels' corners
+    come within centimetres: no sliver by the shared rule, neither for the save nor for the check."""
+    client, headers = officer
+    pid, version, uat = row(engine, "SELECT id, version, uat_siruta FROM cadastre.parcel WHERE cadastral_number = "
+                                    "'51434' AND valid_to IS NULL")
+    r = client.put(f"/api/office/parcels/{pid}", headers=headers,
+                   json={"version": version, "legal_area": 1193, "preview": True})
+    assert r.status_code == 200, r.data
+    assert row(engine, "SELECT version FROM cadastre.parcel WHERE id = :i", i=pid)[0] == version, "only a preview"
+    close = row(engine, """SELECT count(*) FROM cadastre.parcel a JOIN cadastre.parcel b
+        ON b.uat_siruta = a.uat_siruta AND b.valid_to IS NULL AND b.id <> a.id
+       AND ST_DWithin(a.geom, b.geom, 0.5) AND NOT ST_Intersects(a.geom, b.geom)
+        WHERE a.id = :i""", i=pid)[0]
+    assert close > 0, "51434 does have a neighbour's corner within 0.5 m"
+    check = client.post("/api/office/topology", headers=headers, json={"uat": uat}).get_json()
+    assert [p for p in check["problems"] if "51434" in p["cadastral_numbers"]] == []
