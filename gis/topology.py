@@ -49,7 +49,8 @@ def slivers(conn: Connection, uat: int, width_m: float, candidate: dict | None =
     SLIVER_MIN_LENGTH_M of an outline leave a strip between them (where their `width_m` buffers
     meet, outside both) of at least OVERLAP_M2; two corners that merely come close are no sliver.
     Over the layer (optionally the parcels touching `area_geojson`, CRS84), or for a `candidate`
-    outline (GeoJSON in `srid`) about to replace parcel `exclude_id`. Each sliver once: (number, neighbour's number, m², CRS84 GeoJSON)."""
+    outline (GeoJSON in `srid`) about to replace parcel `exclude_id`. Each sliver once:
+    (number, neighbour's number, m², location as CRS84 GeoJSON)."""
     params = {"uat": uat, "width": width_m, "min": OVERLAP_M2, "x": exclude_id or 0, "srid": srid,
               "length": SLIVER_MIN_LENGTH_M, "touch": SAME_GEOMETRY_M,
               "area": json.dumps(area_geojson) if area_geojson else None}
