@@ -392,7 +392,8 @@ def merge(settings: Settings, parts: list[tuple[int, int]], data: dict, actor: s
                   "cadastral_number": str(data["cadastral_number"]).strip(), "geometry": union,
                   "legal_area": (round(sum(r["legal_area"] for r in rows), 2)
                                  if all(r["legal_area"] for r in rows) else None),
-                  "legal_area_computed": any(r["legal_area_computed"] for r in rows)}
+                  "legal_area_computed": (all(r["legal_area"] for r in rows)
+                                          and any(r["legal_area_computed"] for r in rows))}
         categories = {r["use_category"] for r in rows}
         if data.get("use_category"):
             merged["use_category"] = data["use_category"]

@@ -8,7 +8,8 @@ certificate requests not yet issued (`registry.request_parcel`: one audit row pe
 here). An issued certificate keeps the parcels it was issued for.
 
 Where a record lies is decided by its geometry when it has one: the current parcel under an
-address point, the one holding the largest part of a building or plot. A record with no
+address point, the one holding the largest part of a building or plot (a record linked to a parcel
+the edit did not touch moves only onto ground an edited parcel now covers). A record with no
 geometry, or outside every parcel, linked to a parcel that was retired goes to its successor:
 the current parcel covering the largest part of it (a request: to every successor).
 """
@@ -69,8 +70,11 @@ def _geometric_moves(conn: Connection, kind: str, uat: int, ids: list[int]) -> l
               WHERE x.uat_siruta = :uat AND {cond}
                 AND (x.parcel_id = ANY(:ids) OR ST_Intersects(x.geom, region.g)))
         SELECT id, old, label, new FROM (
-            SELECT id, old, label, CASE WHEN here IS NOT NULL THEN here
-                                        WHEN retired THEN successor ELSE old END AS new FROM c) m
+            SELECT id, old, label, CASE
+                WHEN old IS NULL THEN here
+                WHEN old = ANY(:ids) THEN coalesce(here, CASE WHEN retired THEN successor ELSE old END)
+                WHEN here = ANY(:ids) THEN here   -- it lies on ground an edited parcel took over
+                ELSE old END AS new FROM c) m
         WHERE new IS DISTINCT FROM old ORDER BY id"""),  # noqa: S608 - table, label and cond are this module's constants
         {"ids": ids, "uat": uat, "share": SUCCESSOR_SHARE}).all()
 

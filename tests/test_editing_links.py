@@ -331,3 +331,13 @@ def test_saving_the_sample_neighbour_51434_is_not_refused_for_corner_slivers(off
     assert close > 0, "51434 does have a neighbour's corner within 0.5 m"
     check = client.post("/api/office/topology", headers=headers, json={"uat": uat}).get_json()
     assert [p for p in check["problems"] if "51434" in p["cadastral_numbers"]] == []
+
+
+def test_a_merge_with_a_part_without_legal_area_has_none(officer):
+    p = create(officer, "830901", rect(X0 + 100, Y0 + 600, 40, 40), legal_area=1600)
+    west, east = split(officer, p, vertical(X0 + 130, Y0 + 590, Y0 + 650)).get_json()["parcels"]
+    assert west["legal_area_computed"] and east["legal_area_computed"]
+    other = create(officer, "830902", rect(X0 + 140, Y0 + 600, 10, 40))  # no legal area recorded
+    r = merge(officer, [east, other], "830903")
+    assert r.status_code == 200, r.data
+    assert (r.get_json()["parcel"]["legal_area"], r.get_json()["parcel"]["legal_area_computed"]) == (None, False)
