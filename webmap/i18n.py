@@ -286,6 +286,7 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
     "Lungime {l} m": ("Length {l} m", "Hossz {l} m"),
     "Tip": ("Kind", "Típus"), "toate": ("all", "mind"),
     "suprapunere": ("overlap", "átfedés"), "gol (fâșie)": ("gap (sliver)", "rés (sáv)"),
+    "fâșie între vecini": ("sliver between neighbours", "sáv a szomszédok között"),
     "geometrie invalidă": ("invalid geometry", "érvénytelen geometria"), "număr dublu": ("duplicate number",
                                                                                         "ismétlődő szám"),
     "fără impunere": ("no tax assessment", "nincs adókivetés"),
