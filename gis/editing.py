@@ -21,7 +21,7 @@ from gis.relinking import Move, relink
 from gis.settings import Settings
 from gis.snapping import keep_surveyed, snap
 from gis.tolerances import AREA_SHARE, EDIT_GAP_WIDTH_M, INTRAVILAN_SHARE, MIN_PIECE_M2, OVERLAP_M2
-from gis.topology import slivers
+from gis.topology import slivers, thin_holes
 
 FIELDS = ("cadastral_number", "land_book_number", "eterra_id", "legal_area", "use_category",
           "intravilan", "tarla", "parcel_no", "locality_siruta", "legal_area_computed")
@@ -110,6 +110,10 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
         problems.append(Problem("error", "gap",
                                 f"leaves a sliver of {area:.2f} m² (narrower than {rules.gap_width_m} m) "
                                 f"against parcel {number}: snap the shared edge", loc))
+    for area, loc, numbers in thin_holes(conn, uat, rules.gap_width_m, {"geometry": geometry,
+                                         "cadastral_number": cadastral_number}, srid, exclude_id):
+        problems.append(Problem("error", "gap", f"leaves a gap of {area:.2f} m² narrower than {rules.gap_width_m} m "
+                                f"between it and {', '.join(numbers)}: snap the edges", loc))
     national = get_profile(rules.profile)
     if not national.valid_cadastral_number(cadastral_number):
         problems.append(Problem("error", "number_format", national.not_a_cadastral_number(cadastral_number), None))

@@ -79,6 +79,40 @@ def slivers(conn: Connection, uat: int, width_m: float, candidate: dict | None =
     return out
 
 
+def thin_holes(conn: Connection, uat: int, width_m: float, candidate: dict | None = None, srid: int | None = None,
+               exclude_id: int | None = None, area_geojson: dict | None = None) -> list[tuple[float, dict, list[str]]]:
+    """The gap rule, one for saves and the layer check: a hole enclosed by parcels that vanishes
+    under a negative buffer of half `width_m` (streets and fields are wider) and has at least
+    OVERLAP_M2. Over the layer (optionally the parcels touching `area_geojson`), or the holes a
+    `candidate` outline (GeoJSON in `srid`, replacing parcel `exclude_id`) closes with the parcels
+    within `width_m` of it. Each: (m², location as CRS84 GeoJSON, the numbers around it)."""
+    params = {"uat": uat, "half": width_m / 2, "width": width_m, "min": OVERLAP_M2, "x": exclude_id or 0,
+              "srid": srid, "area": json.dumps(area_geojson) if area_geojson else None}
+    if candidate is None:
+        params["srid"] = conn.execute(text("SELECT Find_SRID('cadastre', 'parcel', 'geom')")).scalar_one()
+        where = _current("p", area_geojson)
+        parts, near = f"SELECT p.geom FROM cadastre.parcel p WHERE {where}", "true"  # noqa: S608
+    else:
+        params |= {"g": json.dumps(candidate["geometry"]), "n": candidate["cadastral_number"]}
+        g = "ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid)"
+        parts = (f"SELECT {g} AS geom UNION ALL SELECT q.geom FROM cadastre.parcel q "  # noqa: S608 - constants
+                 f"WHERE {_current('q', None)} AND q.id <> :x AND ST_DWithin(q.geom, {g}, :width)")
+        near = f"ST_Intersects(ST_Buffer(h, 0.01), {g})"
+    out = []
+    for area, loc, numbers in conn.execute(text(f"""
+        WITH u AS (SELECT (ST_Dump(ST_Union(geom))).geom AS g FROM ({parts}) s),
+        holes AS (SELECT ST_MakePolygon(ST_InteriorRingN(g, n)) AS h
+                  FROM u, generate_series(1, ST_NumInteriorRings(g)) n)
+        SELECT ST_Area(h), ST_AsGeoJSON(ST_Transform(h, 4326)),
+               ARRAY(SELECT q.cadastral_number FROM cadastre.parcel q
+                     WHERE {_current('q', None)} AND q.id <> :x AND ST_Intersects(q.geom, ST_Buffer(h, 0.01))
+                     ORDER BY 1 LIMIT 6)
+        FROM holes WHERE ST_IsEmpty(ST_Buffer(h, -:half)) AND ST_Area(h) >= :min AND {near}"""),  # noqa: S608
+            params):
+        out.append((area, json.loads(loc), list(numbers)))
+    return out
+
+
 def check_layer(conn: Connection, uat: int, area_geojson: dict | None = None,
                 gap_width_m: float = GAP_WIDTH_M, sliver_width_m: float = EDIT_GAP_WIDTH_M) -> list[TopologyProblem]:
     """Every problem of the current parcels of `uat` (optionally only those touching `area`, CRS84);
@@ -101,19 +135,10 @@ def check_layer(conn: Connection, uat: int, area_geojson: dict | None = None,
         problems.append(TopologyProblem("sliver", [a, b], round(area, 2),
                                         f"a sliver of {area:.2f} m² between parcels {a} and {b} (closer than "
                                         f"{sliver_width_m} m without touching): snap the shared edge", loc))
-    for area, loc, numbers in conn.execute(text(f"""
-        WITH s AS ({sel}),
-        u AS (SELECT (ST_Dump(ST_Union(geom))).geom AS g FROM s),
-        holes AS (SELECT ST_MakePolygon(ST_InteriorRingN(g, n)) AS h
-                  FROM u, generate_series(1, ST_NumInteriorRings(g)) n)
-        SELECT ST_Area(h), ST_AsGeoJSON(ST_Transform(h, 4326)),
-               ARRAY(SELECT q.cadastral_number FROM cadastre.parcel q
-                     WHERE {_current('q', None)} AND ST_Intersects(q.geom, ST_Buffer(h, 0.01))
-                     ORDER BY 1 LIMIT 6)
-        FROM holes WHERE ST_IsEmpty(ST_Buffer(h, -:half)) AND ST_Area(h) >= :min"""), params):  # noqa: S608
+    for area, loc, numbers in thin_holes(conn, uat, gap_width_m, area_geojson=area_geojson):
         problems.append(TopologyProblem("gap", list(numbers), round(area, 2),
                                         f"a gap of {area:.2f} m² narrower than {gap_width_m} m "
-                                        f"between {', '.join(numbers)}", json.loads(loc)))
+                                        f"between {', '.join(numbers)}", loc))
     for number, reason, loc in conn.execute(text(f"""
         WITH s AS ({sel}) SELECT cadastral_number, ST_IsValidReason(geom),
                ST_AsGeoJSON(ST_Transform(ST_PointOnSurface(ST_MakeValid(geom)), 4326))

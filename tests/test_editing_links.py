@@ -5,6 +5,8 @@ layer check and the save, and the pieces' numbers with a slash over real HTTP.""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 from sqlalchemy import text
@@ -341,3 +343,33 @@ def test_a_merge_with_a_part_without_legal_area_has_none(officer):
     r = merge(officer, [east, other], "830903")
     assert r.status_code == 200, r.data
     assert (r.get_json()["parcel"]["legal_area"], r.get_json()["parcel"]["legal_area_computed"]) == (None, False)
+
+
+def test_a_save_that_closes_a_thin_hole_is_refused_and_the_check_reports_it(officer, engine):
+    """The gap rule (gis/topology.thin_holes) is the check's and the save's: a notch 0.3 m wide
+    closed by a new parcel becomes an enclosed hole."""
+    client, headers = officer
+    with engine.begin() as c:
+        c.execute(text("SELECT set_config('teritoriu.actor', 'test', true)"))
+        c.execute(text("""INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom)
+            VALUES (:u, '831001', 'A', false, ST_Multi(ST_Difference(
+                ST_MakeEnvelope(:x, :y, :x + 40, :y + 40, 3844),
+                ST_MakeEnvelope(:x + 19.85, :y + 10, :x + 20.15, :y + 40, 3844))))"""),
+                  {"u": UAT, "x": X0 + 800, "y": Y0 + 800})
+    lid = {"type": "Polygon", "coordinates": [[[X0 + 800, Y0 + 840], [X0 + 840, Y0 + 840], [X0 + 840, Y0 + 850],
+                                               [X0 + 800, Y0 + 850], [X0 + 800, Y0 + 840]]]}
+    body = {"uat": UAT, "cadastral_number": "831002", "geometry": lid, "use_category": "A"}
+    refused = client.post("/api/office/parcels", headers=headers, json=body)
+    assert refused.status_code == 422
+    gap = [x for x in refused.get_json()["problems"] if x["code"] == "gap"]
+    assert len(gap) == 1 and "leaves a gap of 9.00 m² narrower than 0.5 m between it and 831001" in gap[0]["message"]
+    saved = client.post("/api/office/parcels", headers=headers, json={**body, "preview": True})
+    assert saved.status_code == 422, "a preview applies the same rules"
+    with engine.begin() as c:  # as an import that skipped the rules would have left it
+        c.execute(text("SELECT set_config('teritoriu.actor', 'test', true)"))
+        c.execute(text("INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
+                       "VALUES (:u, '831002', 'A', false, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:g), 3844)))"),
+                  {"u": UAT, "g": json.dumps(lid)})
+    check = client.post("/api/office/topology", headers=headers, json={"uat": UAT, "gap_width_m": 0.5}).get_json()
+    holes = [p for p in check["problems"] if p["kind"] == "gap"]
+    assert [(p["cadastral_numbers"], p["area_m2"]) for p in holes] == [(["831001", "831002"], 9.0)]
