@@ -2,7 +2,7 @@
 import { esc, num, T } from "../shared/text.js";
 import { saveWithPreview } from "./links.js";
 import { load } from "./select.js";
-import { $, api, failed, refresh, S, say } from "./state.js";
+import { $, api, failed, refresh, S, say, showProblems } from "./state.js";
 
 export function history() {
   const selected = S.selected;
@@ -36,7 +36,10 @@ export function history() {
             if (!r) { return; }
             if (r.status !== 200) { failed(r); return; }
             refresh();
-            load(S.selected.id).then(() => { say(T("Versiunea {v} a fost restaurată.", { v: b.getAttribute("data-restore") })); });
+            load(S.selected.id).then(() => {
+              showProblems(r.body.problems || []);
+              say(T("Versiunea {v} a fost restaurată.", { v: b.getAttribute("data-restore") }));
+            });
           });
       });
     });
