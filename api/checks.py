@@ -86,7 +86,8 @@ def topology():
     if not isinstance(width, (int, float)) or not 0 < width <= 10:
         abort(400, description="gap_width_m must be between 0 and 10")
     with get_engine(_settings(), "app").connect() as conn:
-        problems = [p.to_json() for p in check_layer(conn, data["uat"], area, float(width))]
+        problems = [p.to_json() for p in check_layer(conn, data["uat"], area, float(width),
+                                                            _settings().edit_gap_width_m)]
     if request.args.get("format") == "gpkg":
         return _geopackage(problems)
     if request.args.get("format") == "csv":

@@ -6,8 +6,10 @@
     DELETE /api/office/parcels/<id>?version=N       retire (never a hard delete)    200 | 409
     GET    /api/office/parcels/<id>/history
     POST   /api/office/parcels/<id>/restore         {version}
-    POST   /api/office/parcels/<id>/split           {version, line, numbers?}       200 | 409 | 422
-    POST   /api/office/parcels/merge                {parcels: [{id, version}], cadastral_number, ...}
+    POST   /api/office/parcels/<id>/split           {version, line, pieces?: [{cadastral_number?,
+                                                     legal_area?, land_book_number?}]}  200 | 409 | 422
+    POST   /api/office/parcels/merge                {parcels: [{id, version}], cadastral_number,
+                                                     land_book_number?, use_category?}
     GET    /api/office/parcels/<id> | /parcels/at?uat=&lon=&lat=   a parcel for the editing map
     GET    /api/office/parcels/near?uat=&bbox=w,s,e,n              outlines to snap to (CRS84)
     POST   /api/office/coordinates                  {uat, text}  typed Stereo 70 coordinates
@@ -16,6 +18,11 @@
     GET    /api/office/audit?actor=&table=&object=&since=&until=
 Geometries are GeoJSON in EPSG:3844 (x = easting), as surveyed; `crs: "EPSG:4326"` marks a
 sketch drawn on the web map. `snap: true` snaps a geometry onto its neighbours before saving.
+Every save answers `links`: the address points, buildings, plots, tax assessments and requests
+it re-linked (gis/relinking.py); `preview: true` runs the save and rolls it back, so a dialog can
+show them (and the pieces, problems) first. A retired parcel's number is refused (422,
+`retired_number`) unless `reuse_retired_number: true`. A new parcel's intravilan flag is computed
+from the intravilan boundary (a note cites the rule).
 """
 
 from __future__ import annotations
@@ -79,7 +86,7 @@ def _parcel_fields(data: dict, partial: bool) -> dict:
     if "geometry" in data:
         out["geometry"] = _geometry(data)
     if not partial:
-        missing = [k for k in ("cadastral_number", "geometry", "use_category", "intravilan") if k not in out]
+        missing = [k for k in ("cadastral_number", "geometry", "use_category") if k not in out]
         if missing:
             abort(400, description=f"missing: {', '.join(missing)}")
     if "cadastral_number" in out and not isinstance(out["cadastral_number"], str):
@@ -96,10 +103,15 @@ def _uat(data: dict) -> int:
     return uat
 
 
+def _flags(data: dict) -> dict:
+    """The options every save takes: a dry run, and the confirmed reuse of a retired number."""
+    return {"preview": data.get("preview") is True, "reuse_retired": data.get("reuse_retired_number") is True}
+
+
 def _saved(save):
     """Run a save; map its refusals to answers: 404 unknown, 409 newer version, 422 problems."""
     try:
-        row, warnings = save()
+        row, warnings, moves = save()
     except editing.NotFound as exc:
         abort(404, description=str(exc))
     except editing.VersionConflict as exc:
@@ -108,9 +120,10 @@ def _saved(save):
         return jsonify(message="nothing was saved", problems=editing.problems_json(exc.problems)), 422
     except ValueError as exc:
         abort(400, description=str(exc))
+    links = [m.to_json() for m in moves]
     if isinstance(row, list):
-        return jsonify(parcels=row, problems=editing.problems_json(warnings))
-    return jsonify(parcel=row, problems=editing.problems_json(warnings))
+        return jsonify(parcels=row, problems=editing.problems_json(warnings), links=links)
+    return jsonify(parcel=row, problems=editing.problems_json(warnings), links=links)
 
 
 @bp.post("/parcels/validate")
@@ -125,7 +138,9 @@ def validate():
             geometry = editing.snapped(conn, _settings(), uat, {"geometry": geometry}, _srid(),
                                        (exclude,) if exclude else (), notes)["geometry"]
         problems = editing.validate(conn, uat, geometry, fields["cadastral_number"], fields.get("legal_area"),
-                                    _srid(), exclude, editing.Rules.of(_settings()))
+                                    _srid(), exclude, editing.Rules.of(_settings()), _flags(data)["reuse_retired"])
+        if exclude is None:
+            notes.append(editing.intravilan_of(conn, uat, geometry, _srid())[2])
         area, perimeter = conn.execute(text(
             "SELECT ST_Area(g), ST_Perimeter(g) FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON(:g), :s) g) x"),
             {"g": json.dumps(geometry), "s": _srid()}).one()
@@ -140,8 +155,8 @@ def create():
     data = _body()
     uat, fields = _uat(data), _parcel_fields(data, False)
     answer = _saved(lambda: editing.create(_settings(), uat, fields, _actor(), _srid(),
-                                           bool(data.get("accept_warnings")), bool(data.get("snap"))))
-    return (answer, 201) if not isinstance(answer, tuple) else answer
+                                           bool(data.get("accept_warnings")), bool(data.get("snap")), **_flags(data)))
+    return (answer, 201) if not isinstance(answer, tuple) and not _flags(data)["preview"] else answer
 
 
 @bp.put("/parcels/<int:parcel_id>")
@@ -153,7 +168,7 @@ def update(parcel_id: int):
     fields = _parcel_fields(data, True)
     return _saved(lambda: editing.update(_settings(), parcel_id, data["version"], fields, _actor(),
                                          _srid(), bool(data.get("accept_warnings")), bool(data.get("snap")),
-                                         sketch=data.get("crs") == "EPSG:4326"))
+                                         sketch=data.get("crs") == "EPSG:4326", **_flags(data)))
 
 
 @bp.delete("/parcels/<int:parcel_id>")
@@ -162,7 +177,7 @@ def retire(parcel_id: int):
     version = request.args.get("version", "")
     if not version.isdigit():
         abort(400, description="version (the one you saw) is required")
-    return _saved(lambda: (editing.retire(_settings(), parcel_id, int(version), _actor()), []))
+    return _saved(lambda: (editing.retire(_settings(), parcel_id, int(version), _actor()), [], []))
 
 
 @bp.get("/parcels/<int:parcel_id>/history")
@@ -182,12 +197,32 @@ def split(parcel_id: int):
     if not isinstance(data.get("version"), int):
         abort(400, description="version (the one you edited) is required")
     line = _geometry(data, "line")
-    numbers = data.get("numbers")
-    if numbers is not None and (not isinstance(numbers, list) or
-                                not all(isinstance(n, str) and n.strip() for n in numbers)):
-        abort(400, description="numbers must be a list of cadastral numbers, one per piece")
     return _saved(lambda: editing.split(_settings(), parcel_id, data["version"], line, _actor(), _srid(),
-                                        [n.strip() for n in numbers] if numbers else None))
+                                        _pieces(data), **_flags(data)))
+
+
+def _pieces(data: dict) -> list[dict] | None:
+    """The split's pieces as documented: {cadastral_number?, legal_area?, land_book_number?} each,
+    largest piece first (as a preview lists them); `numbers` (a list of cadastral numbers) is the
+    older short form."""
+    if isinstance(data.get("numbers"), list) and "pieces" not in data:
+        data = {**data, "pieces": [{"cadastral_number": n} for n in data["numbers"]]}
+    pieces = data.get("pieces")
+    if pieces is None:
+        return None
+    if not isinstance(pieces, list) or not all(isinstance(p, dict) for p in pieces):
+        abort(400, description="pieces must be a list of {cadastral_number?, legal_area?, land_book_number?}")
+    out = []
+    for p in pieces:
+        number, book, area = p.get("cadastral_number"), p.get("land_book_number"), p.get("legal_area")
+        if any(v is not None and not isinstance(v, str) for v in (number, book)):
+            abort(400, description="cadastral_number and land_book_number are text")
+        if area is not None and (isinstance(area, bool) or not isinstance(area, (int, float)) or area <= 0):
+            abort(400, description="legal_area must be a positive number of m²")
+        out.append({"cadastral_number": (number or "").strip() or None,
+                    "land_book_number": (book or "").strip() or None,
+                    "legal_area": float(area) if area is not None else None})
+    return out
 
 
 @bp.post("/parcels/merge")
@@ -199,9 +234,11 @@ def merge():
             not all(isinstance(p, dict) and isinstance(p.get("id"), int) and isinstance(p.get("version"), int)
                     for p in parts)):
         abort(400, description="parcels must be a list of {id, version}")
-    fields = {k: data[k] for k in ("cadastral_number", "use_category", "intravilan") if k in data}
+    fields = {k: data[k] for k in ("cadastral_number", "use_category", "land_book_number") if k in data}
+    if not all(isinstance(v, str) or v is None for v in fields.values()):
+        abort(400, description="cadastral_number, land_book_number and use_category are text")
     return _saved(lambda: editing.merge(_settings(), [(p["id"], p["version"]) for p in parts], fields,
-                                        _actor(), _srid(), bool(data.get("accept_warnings"))))
+                                        _actor(), _srid(), bool(data.get("accept_warnings")), **_flags(data)))
 
 
 def _float_arg(name: str) -> float:
@@ -334,10 +371,12 @@ def add_address_point():
 @bp.post("/parcels/<int:parcel_id>/restore")
 @requires(*EDITORS)
 def restore(parcel_id: int):
-    version = _body().get("version")
+    data = _body()
+    version = data.get("version")
     if not isinstance(version, int):
         abort(400, description="version to restore is required")
-    return _saved(lambda: editing.restore(_settings(), parcel_id, version, _actor(), _srid()))
+    return _saved(lambda: editing.restore(_settings(), parcel_id, version, _actor(), _srid(),
+                                          preview=_flags(data)["preview"]))
 
 
 @bp.post("/streets/<int:street_id>/rename")

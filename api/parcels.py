@@ -65,7 +65,7 @@ def at_point():
     return jsonify(facts.to_json())
 
 
-@bp.get("/<cadastral_number>")
+@bp.get("/<path:cadastral_number>")  # a split piece is 51082/1: werkzeug decodes %2F before routing
 @rate_limited("lookups")
 def by_number(cadastral_number: str):
     uat = request.args.get("uat")

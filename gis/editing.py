@@ -7,6 +7,8 @@ Problems carry their location (GeoJSON in CRS84) so that the map can highlight t
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
@@ -15,12 +17,16 @@ from sqlalchemy import Connection, text
 
 from gis.db import get_engine, set_actor
 from gis.profiles import get_profile
+from gis.relinking import Move, relink
 from gis.settings import Settings
 from gis.snapping import keep_surveyed, snap
-from gis.tolerances import AREA_SHARE, EDIT_GAP_WIDTH_M, MIN_PIECE_M2, OVERLAP_M2
+from gis.tolerances import AREA_SHARE, EDIT_GAP_WIDTH_M, INTRAVILAN_SHARE, MIN_PIECE_M2, OVERLAP_M2
+from gis.topology import slivers, thin_holes
 
 FIELDS = ("cadastral_number", "land_book_number", "eterra_id", "legal_area", "use_category",
-          "intravilan", "tarla", "parcel_no", "locality_siruta")
+          "intravilan", "tarla", "parcel_no", "locality_siruta", "legal_area_computed")
+# the land book number of a piece whose documentation leaves it to the land registry office to assign
+LAND_BOOK_TO_ASSIGN = "de atribuit"
 
 
 @dataclass(frozen=True)
@@ -70,8 +76,9 @@ def _geojson(conn: Connection, sql: str, params: dict) -> dict | None:
 
 def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
              legal_area: float | None, srid: int, exclude_id: int | None = None,
-             rules: Rules = Rules()) -> list[Problem]:
-    """Every rule, in PostGIS, for a parcel about to be saved (`geometry`: GeoJSON in `srid`)."""
+             rules: Rules = Rules(), reuse_retired: bool = False) -> list[Problem]:
+    """Every rule, in PostGIS, for a parcel about to be saved (`geometry`: GeoJSON in `srid`).
+    The number of a retired parcel is refused unless `reuse_retired` (the officer confirmed)."""
     p = {"g": json.dumps(geometry), "srid": srid, "uat": uat, "n": cadastral_number,
          "x": exclude_id or 0, "tol": rules.gap_width_m, "min": OVERLAP_M2}
     g = "ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid)"
@@ -98,18 +105,15 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
           AND ST_Area(ST_Intersection(q.geom, {g})) >= :min"""), p):  # noqa: S608 - g is the constant GeoJSON expression above
         problems.append(Problem("error", "overlap",
                                 f"overlaps parcel {number} by {area:.2f} m²", json.loads(loc)))
-    for number, area, loc in conn.execute(text(f"""
-        WITH n AS (SELECT q.cadastral_number, q.geom FROM cadastre.parcel q
-                   WHERE q.uat_siruta = :uat AND q.valid_to IS NULL AND q.id <> :x
-                     AND ST_DWithin(q.geom, {g}, :tol) AND NOT ST_Intersects(q.geom, {g})),
-        gap AS (SELECT n.cadastral_number,
-                       ST_Difference(ST_Intersection(ST_Buffer({g}, :tol), ST_Buffer(n.geom, :tol)),
-                                     ST_Union({g}, n.geom)) AS geom FROM n)
-        SELECT cadastral_number, ST_Area(geom), ST_AsGeoJSON(ST_Transform(geom, 4326)) FROM gap
-        WHERE ST_Area(geom) >= :min"""), p):  # noqa: S608 - g is the constant GeoJSON expression above
+    for _, number, area, loc in slivers(conn, uat, rules.gap_width_m, {"geometry": geometry,
+                                        "cadastral_number": cadastral_number}, srid, exclude_id):
         problems.append(Problem("error", "gap",
                                 f"leaves a sliver of {area:.2f} m² (narrower than {rules.gap_width_m} m) "
-                                f"against parcel {number}: snap the shared edge", json.loads(loc)))
+                                f"against parcel {number}: snap the shared edge", loc))
+    for area, loc, numbers in thin_holes(conn, uat, rules.gap_width_m, {"geometry": geometry,
+                                         "cadastral_number": cadastral_number}, srid, exclude_id):
+        problems.append(Problem("error", "gap", f"leaves a gap of {area:.2f} m² narrower than {rules.gap_width_m} m "
+                                f"between it and {', '.join(numbers)}: snap the edges", loc))
     national = get_profile(rules.profile)
     if not national.valid_cadastral_number(cadastral_number):
         problems.append(Problem("error", "number_format", national.not_a_cadastral_number(cadastral_number), None))
@@ -119,6 +123,13 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
     if duplicate:
         problems.append(Problem("error", "duplicate_number",
                                 f"cadastral number {cadastral_number} is already used in this UAT", None))
+    # retired before this transaction (valid_to < now()): a merge may keep the number of one of its parts
+    elif not reuse_retired and conn.execute(text(
+            "SELECT 1 FROM cadastre.parcel WHERE uat_siruta = :uat AND cadastral_number = :n "
+            "AND valid_to < now() AND id <> :x LIMIT 1"), p).first():
+        problems.append(Problem("error", "retired_number",
+                                f"cadastral number {cadastral_number} belonged to a retired parcel: reuse it only "
+                                "if the documentation says so, and confirm (reuse_retired_number)", None))
     measured = conn.execute(text(f"SELECT ST_Area({g})"), p).scalar_one()
     if legal_area and abs(measured - float(legal_area)) / float(legal_area) > rules.area_tolerance:
         problems.append(Problem("warning", "area_difference",
@@ -128,9 +139,12 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
 
 
 def _row(conn: Connection, parcel_id: int, lock: bool = False) -> dict:
+    """A parcel's fields and outline (GeoJSON with 15 decimals: the stored coordinates exactly; the
+    default 9 moved a vertex by nanometres, enough for a shared edge to stop touching on the next save)."""
     row = conn.execute(text(
         "SELECT id, uat_siruta, version, valid_to, " + ", ".join(FIELDS) +  # noqa: S608 - FIELDS is this module's constant
-        ", ST_AsGeoJSON(geom)::json AS geometry FROM cadastre.parcel WHERE id = :id"
+        ", ST_AsGeoJSON(geom, 15)::json AS geometry, round(measured_area::numeric, 2) AS measured_area "
+        "FROM cadastre.parcel WHERE id = :id"
         + (" FOR UPDATE" if lock else "")), {"id": parcel_id}).mappings().one_or_none()
     if row is None:
         raise NotFound(f"no parcel with id {parcel_id}")
@@ -138,12 +152,12 @@ def _row(conn: Connection, parcel_id: int, lock: bool = False) -> dict:
 
 
 def _check(conn, data: dict, uat: int, srid: int, exclude_id: int | None, accept_warnings: bool,
-           rules: Rules = Rules()):
+           rules: Rules = Rules(), reuse_retired: bool = False):
     """Validate `data` before it is saved; its cadastral number is rewritten in the profile's
     canonical spelling (0300201123 → 0300.201.123 in Moldova), as the importers store it."""
     data["cadastral_number"] = get_profile(rules.profile).normalise_cadastral_number(data["cadastral_number"])
     problems = validate(conn, uat, data["geometry"], data["cadastral_number"], data.get("legal_area"),
-                        srid, exclude_id, rules)
+                        srid, exclude_id, rules, reuse_retired)
     errors = [p for p in problems if p.severity == "error"]
     if errors or (problems and not accept_warnings):
         raise ValidationFailed(problems)
@@ -153,12 +167,57 @@ def _check(conn, data: dict, uat: int, srid: int, exclude_id: int | None, accept
 def _insert(conn, uat: int, data: dict, srid: int) -> int:
     return conn.execute(text("""
         INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, land_book_number, legal_area,
-            use_category, intravilan, tarla, parcel_no, locality_siruta, geom)
-        VALUES (:uat, :cadastral_number, :land_book_number, :legal_area, :use_category,
+            legal_area_computed, use_category, intravilan, tarla, parcel_no, locality_siruta, geom)
+        VALUES (:uat, :cadastral_number, :land_book_number, :legal_area, :legal_area_computed, :use_category,
                 :intravilan, :tarla, :parcel_no, :locality_siruta,
                 ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid))) RETURNING id"""),
-        {**{f: data.get(f) for f in FIELDS}, "uat": uat, "g": json.dumps(data["geometry"]),
-         "srid": srid}).scalar_one()
+        {**{f: data.get(f) for f in FIELDS}, "legal_area_computed": bool(data.get("legal_area_computed")),
+         "uat": uat, "g": json.dumps(data["geometry"]), "srid": srid}).scalar_one()
+
+
+def intravilan_of(conn: Connection, uat: int, geometry: dict, srid: int) -> tuple[bool, int | None, Problem]:
+    """Whether a new outline is intravilan, from the intravilan boundaries (territory.locality):
+    intravilan when at least INTRAVILAN_SHARE of its area lies inside one; with the locality
+    holding most of it and a note that cites the rule and the share."""
+    share, siruta, name = conn.execute(text("""
+        WITH g AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid) AS g)
+        SELECT coalesce(sum(ST_Area(ST_Intersection(l.geom, g.g))), 0) / nullif(ST_Area(g.g), 0),
+               (array_agg(l.siruta ORDER BY ST_Area(ST_Intersection(l.geom, g.g)) DESC))[1],
+               (array_agg(l.name ORDER BY ST_Area(ST_Intersection(l.geom, g.g)) DESC))[1]
+        FROM g LEFT JOIN territory.locality l ON l.uat_siruta = :uat AND ST_Intersects(l.geom, g.g)
+        GROUP BY g.g"""), {"g": json.dumps(geometry), "srid": srid, "uat": uat}).one()
+    share = float(share or 0)
+    inside = share >= INTRAVILAN_SHARE
+    where = f" of {name}" if name else ""
+    note = Problem("info", "intravilan", f"{'intravilan' if inside else 'extravilan'}: {share:.0%} of the area lies "
+                   f"inside the intravilan boundary{where} (rule: intravilan from {INTRAVILAN_SHARE:.0%} of the area)",
+                   None)
+    return inside, (siruta if inside else None), note
+
+
+def _placed(conn, uat: int, data: dict, srid: int, notes: list[Problem]) -> dict:
+    """A new parcel's intravilan flag (and locality) as its outline decides, never a default."""
+    inside, siruta, note = intravilan_of(conn, uat, data["geometry"], srid)
+    notes.append(note)
+    return {**data, "intravilan": inside, "locality_siruta": data.get("locality_siruta") or siruta}
+
+
+@contextmanager
+def _transaction(settings: Settings, actor: str, preview: bool = False) -> Iterator[Connection]:
+    """One transaction; a `preview` runs every step and rule, then rolls back: the answer shows
+    what the save would do (pieces, problems, moved links) and nothing is kept."""
+    with get_engine(settings, "app").connect() as conn:
+        tx = conn.begin()
+        try:
+            set_actor(conn, actor)
+            yield conn
+        except BaseException:
+            tx.rollback()
+            raise
+        if preview:
+            tx.rollback()
+        else:
+            tx.commit()
 
 
 def snapped(conn, settings: Settings, uat: int, data: dict, srid: int, exclude: tuple[int, ...],
@@ -172,24 +231,26 @@ def snapped(conn, settings: Settings, uat: int, data: dict, srid: int, exclude: 
 
 
 def create(settings: Settings, uat: int, data: dict, actor: str, srid: int,
-           accept_warnings: bool = False, snap_to_neighbours: bool = False) -> tuple[dict, list[Problem]]:
-    with get_engine(settings, "app").begin() as conn:
-        set_actor(conn, actor)
+           accept_warnings: bool = False, snap_to_neighbours: bool = False, reuse_retired: bool = False,
+           preview: bool = False) -> tuple[dict, list[Problem], list[Move]]:
+    with _transaction(settings, actor, preview) as conn:
         notes: list[Problem] = []
         if snap_to_neighbours:
             data = snapped(conn, settings, uat, data, srid, (), notes)
-        problems = _check(conn, data, uat, srid, None, accept_warnings, Rules.of(settings))
-        return _row(conn, _insert(conn, uat, data, srid)), notes + problems
+        data = _placed(conn, uat, {**data, "legal_area_computed": False}, srid, notes)
+        problems = _check(conn, data, uat, srid, None, accept_warnings, Rules.of(settings), reuse_retired)
+        new = _insert(conn, uat, data, srid)
+        return _row(conn, new), notes + problems, relink(conn, uat, [new])
 
 
 def update(settings: Settings, parcel_id: int, expected_version: int, data: dict, actor: str,
            srid: int, accept_warnings: bool = False, snap_to_neighbours: bool = False,
-           sketch: bool = False) -> tuple[dict, list[Problem]]:
+           sketch: bool = False, reuse_retired: bool = False,
+           preview: bool = False) -> tuple[dict, list[Problem], list[Move]]:
     """Save changes made on `expected_version`; a newer version in the database is a conflict.
     A `sketch` geometry (edited on the web map) keeps the exact coordinates of the vertices
-    that were not moved."""
-    with get_engine(settings, "app").begin() as conn:
-        set_actor(conn, actor)
+    that were not moved. What hangs on the parcel and on the ground it gains or loses is re-linked."""
+    with _transaction(settings, actor, preview) as conn:
         current = _row(conn, parcel_id, lock=True)
         if current["valid_to"] is not None or current["version"] != expected_version:
             changed = [f for f in (*FIELDS, "geometry") if f in data and data[f] != current[f]]
@@ -200,17 +261,31 @@ def update(settings: Settings, parcel_id: int, expected_version: int, data: dict
         if snap_to_neighbours and "geometry" in data:
             data = snapped(conn, settings, current["uat_siruta"], data, srid, (parcel_id,), notes)
         merged = {**{f: current[f] for f in FIELDS}, "geometry": current["geometry"], **data}
+        if "legal_area" in data and data["legal_area"] != current["legal_area"]:
+            merged["legal_area_computed"] = False  # typed from the documentation
         problems = _check(conn, merged, current["uat_siruta"], srid, parcel_id, accept_warnings,
-                          Rules.of(settings))
+                          Rules.of(settings), reuse_retired)
+        before = conn.execute(text("SELECT ST_AsGeoJSON(geom, 15)::json FROM cadastre.parcel WHERE id = :id"),
+                              {"id": parcel_id}).scalar_one()
         conn.execute(text("""
             UPDATE cadastre.parcel SET cadastral_number = :cadastral_number,
                 land_book_number = :land_book_number, eterra_id = :eterra_id, legal_area = :legal_area,
                 use_category = :use_category, intravilan = :intravilan, tarla = :tarla,
                 parcel_no = :parcel_no, locality_siruta = :locality_siruta,
+                legal_area_computed = :legal_area_computed,
                 geom = ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid))
             WHERE id = :id"""), {**{f: merged[f] for f in FIELDS}, "g": json.dumps(merged["geometry"]),
                                  "srid": srid, "id": parcel_id})
-        return _row(conn, parcel_id), notes + problems
+        moves = relink(conn, current["uat_siruta"], [parcel_id, *_touched(conn, current["uat_siruta"], before, srid)])
+        return _row(conn, parcel_id), notes + problems, moves
+
+
+def _touched(conn, uat: int, old_geometry: dict, srid: int) -> list[int]:
+    """The current parcels next to an outline as it was (they may have lost or gained ground)."""
+    return list(conn.execute(text(
+        "SELECT id FROM cadastre.parcel WHERE uat_siruta = :uat AND valid_to IS NULL "
+        "AND ST_DWithin(geom, ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid), 0.01)"),
+        {"uat": uat, "g": json.dumps(old_geometry), "srid": srid}).scalars())
 
 
 def _lock_current(conn, parcel_id: int, expected_version: int) -> dict:
@@ -227,81 +302,116 @@ def _lineage(conn, parents: list[int], children: list[int], operation: str, acto
                  {"ps": parents, "cs": children, "op": operation, "actor": actor})
 
 
+def _legal_areas(parent: float | None, measured: list[float], given: list[float | None]) -> list[tuple]:
+    """Each piece's legal area and whether it was computed: as documented, or the parent's legal
+    area left over by the documented pieces, shared in proportion to the measured areas (the
+    last computed piece takes the rounding, so the pieces add up to the parent exactly)."""
+    missing = [i for i, g in enumerate(given) if g is None]
+    if not missing or parent is None:
+        return [(g, False) for g in given]
+    left = round(parent - sum(g for g in given if g is not None), 2)
+    if left <= 0:
+        raise ValidationFailed([Problem("error", "legal_area", f"the documented legal areas already add up to "
+                                        f"the parcel's {parent:.2f} m²: give every piece its legal area", None)])
+    total = sum(measured[i] for i in missing)
+    out: list[tuple] = [(g, False) for g in given]
+    for i in missing[:-1]:
+        out[i] = (round(left * measured[i] / total, 2), True)
+    out[missing[-1]] = (round(left - sum(out[i][0] for i in missing[:-1]), 2), True)
+    return out
+
+
 def split(settings: Settings, parcel_id: int, expected_version: int, line: dict, actor: str, srid: int,
-          numbers: list[str] | None = None) -> tuple[list[dict], list[Problem]]:
+          pieces: list[dict] | None = None, reuse_retired: bool = False,
+          preview: bool = False) -> tuple[list[dict], list[Problem], list[Move]]:
     """Split a parcel along a line (GeoJSON in `srid`) that crosses it from edge to edge: the
-    parcel is retired and each piece becomes a new parcel (numbers given, or `<number>/1`, `/2`...
-    until the office of cadastre assigns theirs), in one transaction."""
+    parcel is retired and each piece (largest first) becomes a new parcel, in one transaction.
+    `pieces` follow the surveyor's documentation: per piece its cadastral_number (default
+    `<number>/1`, `/2`... until the office of cadastre assigns theirs), legal_area (default: the
+    parent's shared in proportion, marked computed) and land_book_number (default "de atribuit")."""
     if line.get("type") != "LineString":
         raise ValueError("the split line must be a GeoJSON LineString")
-    with get_engine(settings, "app").begin() as conn:
-        set_actor(conn, actor)
+    with _transaction(settings, actor, preview) as conn:
         current = _lock_current(conn, parcel_id, expected_version)
-        pieces = conn.execute(text("""
-            SELECT ST_AsGeoJSON(d.geom)::json, ST_Area(d.geom) FROM cadastre.parcel p,
+        cut = conn.execute(text("""
+            SELECT ST_AsGeoJSON(d.geom, 15)::json, ST_Area(d.geom) FROM cadastre.parcel p,
                    ST_Dump(ST_Split(p.geom, ST_SetSRID(ST_GeomFromGeoJSON(:l), :srid))) d
             WHERE p.id = :id ORDER BY ST_Area(d.geom) DESC"""),
             {"id": parcel_id, "l": json.dumps(line), "srid": srid}).all()
-        if len(pieces) < 2:
+        if len(cut) < 2:
             raise ValidationFailed([Problem("error", "split_line", "the line must cross the parcel "
                                             "from one edge to another", None)])
-        small = [area for _, area in pieces if area < MIN_PIECE_M2]
+        small = [area for _, area in cut if area < MIN_PIECE_M2]
         if small:
             raise ValidationFailed([Problem("error", "split_piece", f"the line leaves a piece of "
                                             f"{small[0]:.2f} m²: draw it across the parcel", None)])
-        numbers = numbers or [f"{current['cadastral_number']}/{i}" for i in range(1, len(pieces) + 1)]
-        if len(numbers) != len(pieces):
-            raise ValueError(f"the line makes {len(pieces)} pieces but {len(numbers)} numbers were given")
+        pieces = pieces or [{} for _ in cut]
+        if len(pieces) != len(cut):
+            raise ValueError(f"the line makes {len(cut)} pieces but {len(pieces)} were described")
+        areas = _legal_areas(current["legal_area"], [a for _, a in cut], [q.get("legal_area") for q in pieces])
         conn.execute(text("UPDATE cadastre.parcel SET valid_to = now() WHERE id = :id"), {"id": parcel_id})
         children, problems = [], []
-        for (geometry, _), number in zip(pieces, numbers, strict=True):
-            piece = {**{f: current[f] for f in FIELDS}, "cadastral_number": number, "geometry": geometry,
-                     "legal_area": None, "land_book_number": None, "eterra_id": None}
-            problems += _check(conn, piece, current["uat_siruta"], srid, None, True, Rules.of(settings))
+        for i, ((geometry, _), given, (legal, computed)) in enumerate(zip(cut, pieces, areas, strict=True), 1):
+            piece = {**{f: current[f] for f in FIELDS}, "geometry": geometry, "eterra_id": None,
+                     "cadastral_number": given.get("cadastral_number") or f"{current['cadastral_number']}/{i}",
+                     "land_book_number": given.get("land_book_number") or LAND_BOOK_TO_ASSIGN,
+                     "legal_area": legal, "legal_area_computed": computed}
+            notes: list[Problem] = []
+            piece = _placed(conn, current["uat_siruta"], piece, srid, notes)
+            problems += notes + _check(conn, piece, current["uat_siruta"], srid, None, True, Rules.of(settings),
+                                       reuse_retired)
             children.append(_insert(conn, current["uat_siruta"], piece, srid))
         _lineage(conn, [parcel_id], children, "split", actor)
-        return [_row(conn, c) for c in children], problems
+        moves = relink(conn, current["uat_siruta"], [parcel_id, *children])
+        return [_row(conn, c) for c in children], problems, moves
 
 
 def merge(settings: Settings, parts: list[tuple[int, int]], data: dict, actor: str, srid: int,
-          accept_warnings: bool = False) -> tuple[dict, list[Problem]]:
+          accept_warnings: bool = False, reuse_retired: bool = False,
+          preview: bool = False) -> tuple[dict, list[Problem], list[Move]]:
     """Merge adjacent parcels ([(id, version), ...]) into one new parcel with `data`
-    (cadastral_number; use_category and intravilan when the parts disagree)."""
+    (cadastral_number; land_book_number, default "de atribuit"; use_category when the parts
+    disagree). Its legal area is the sum of the parts' (none when a part has none); intravilan
+    follows the boundary."""
     ids = [i for i, _ in parts]
     if len(set(ids)) < 2:
         raise ValueError("choose at least two different parcels to merge")
     if not str(data.get("cadastral_number") or "").strip():
         raise ValueError("the merged parcel needs its cadastral number")
-    with get_engine(settings, "app").begin() as conn:
-        set_actor(conn, actor)
+    with _transaction(settings, actor, preview) as conn:
         rows = [_lock_current(conn, i, v) for i, v in parts]
         uats = {r["uat_siruta"] for r in rows}
         if len(uats) > 1:
             raise ValueError("the parcels belong to different UATs")
-        union, pieces = conn.execute(text(
-            "SELECT ST_AsGeoJSON(ST_Union(geom))::json, ST_NumGeometries(ST_Multi(ST_Union(geom))) "
+        uat = uats.pop()
+        union, count = conn.execute(text(
+            "SELECT ST_AsGeoJSON(ST_Union(geom), 15)::json, ST_NumGeometries(ST_Multi(ST_Union(geom))) "
             "FROM cadastre.parcel WHERE id = ANY(:ids)"), {"ids": ids}).one()
-        if pieces != 1:
+        if count != 1:
             raise ValidationFailed([Problem("error", "not_adjacent", "the parcels do not share an edge: "
                                             "only neighbouring parcels can be merged", None)])
         largest = max(rows, key=lambda r: shape(r["geometry"]).area)
-        merged = {**{f: largest[f] for f in FIELDS}, "land_book_number": None, "eterra_id": None,
+        merged = {**{f: largest[f] for f in FIELDS}, "eterra_id": None,
+                  "land_book_number": str(data.get("land_book_number") or "").strip() or LAND_BOOK_TO_ASSIGN,
                   "cadastral_number": str(data["cadastral_number"]).strip(), "geometry": union,
                   "legal_area": (round(sum(r["legal_area"] for r in rows), 2)
-                                 if all(r["legal_area"] for r in rows) else None)}
-        for name, label in (("use_category", "use categories"), ("intravilan", "intravilan status")):
-            values = {r[name] for r in rows}
-            if name in data and data[name] is not None:
-                merged[name] = data[name]
-            elif len(values) > 1:
-                raise ValueError(f"the parcels have different {label} ({', '.join(map(str, sorted(values)))}): "
-                                 f"choose the merged parcel's {name}")
+                                 if all(r["legal_area"] for r in rows) else None),
+                  "legal_area_computed": (all(r["legal_area"] for r in rows)
+                                          and any(r["legal_area_computed"] for r in rows))}
+        categories = {r["use_category"] for r in rows}
+        if data.get("use_category"):
+            merged["use_category"] = data["use_category"]
+        elif len(categories) > 1:
+            raise ValueError(f"the parcels have different use categories ({', '.join(sorted(categories))}): "
+                             "choose the merged parcel's use_category")
         for i in ids:
             conn.execute(text("UPDATE cadastre.parcel SET valid_to = now() WHERE id = :id"), {"id": i})
-        problems = _check(conn, merged, uats.pop(), srid, None, accept_warnings, Rules.of(settings))
-        child = _insert(conn, largest["uat_siruta"], merged, srid)
+        notes: list[Problem] = []
+        merged = _placed(conn, uat, {**merged, "locality_siruta": None}, srid, notes)
+        problems = _check(conn, merged, uat, srid, None, accept_warnings, Rules.of(settings), reuse_retired)
+        child = _insert(conn, uat, merged, srid)
         _lineage(conn, ids, [child], "merge", actor)
-        return _row(conn, child), problems
+        return _row(conn, child), notes + problems, relink(conn, uat, [*ids, child])
 
 
 def retire(settings: Settings, parcel_id: int, expected_version: int, actor: str) -> dict:
@@ -413,18 +523,20 @@ def add_address_point(settings: Settings, uat: int, data: dict, actor: str, srid
         return {**row, "label": f"{street} nr. {number}{suffix}"}, problems
 
 
-def restore(settings: Settings, parcel_id: int, version: int, actor: str, srid: int) -> tuple[dict, list[Problem]]:
+def restore(settings: Settings, parcel_id: int, version: int, actor: str, srid: int,
+            preview: bool = False) -> tuple[dict, list[Problem], list[Move]]:
     """Make an old version current again (as a new version; the validation rules apply)."""
     with get_engine(settings, "app").connect() as conn:
         old = conn.execute(text(
-            "SELECT " + ", ".join(FIELDS) + ", ST_AsGeoJSON(geom)::json AS geometry "
+            "SELECT " + ", ".join(FIELDS) + ", ST_AsGeoJSON(geom, 15)::json AS geometry "
             "FROM cadastre.parcel_history WHERE id = :id AND version = :v"),  # noqa: S608
             {"id": parcel_id, "v": version}).mappings().one_or_none()
         current = _row(conn, parcel_id)
     if old is None:
         raise NotFound(f"parcel {parcel_id} has no version {version} in its history")
     data = {k: (float(v) if isinstance(v, Decimal) else v) for k, v in old.items()}
-    return update(settings, parcel_id, current["version"], data, actor, srid, accept_warnings=True)
+    return update(settings, parcel_id, current["version"], data, actor, srid, accept_warnings=True,
+                  reuse_retired=True, preview=preview)  # its own number, even if another parcel had it since
 
 
 def problems_json(problems: list[Problem]) -> list[dict]:

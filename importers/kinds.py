@@ -16,6 +16,7 @@ from sqlalchemy import Connection, text
 
 from gis.land_use import CODES
 from gis.profiles import Profile
+from gis.relinking import relink_changed
 from gis.tolerances import SAME_GEOMETRY_M
 from importers.report import Report
 
@@ -234,6 +235,7 @@ class Parcels(Kind):
                       AND ST_Intersects(l.geom, ST_PointOnSurface(i.geom)) LIMIT 1),
                    ST_Multi(i.geom)
             FROM imp i WHERE i.change = 'new' ORDER BY i.idx"""), {"uat": uat})
+        relink_changed(conn, uat)  # what hung on replaced or changed parcels follows them (gis/relinking.py)
 
 
 class Buildings(Kind):

@@ -231,6 +231,27 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
         "Draw the dividing line across the parcel, from one side to another (double click ends).",
         "Rajzolja meg az osztóvonalat a parcellán át, oldaltól oldalig (dupla kattintás befejezi)."),
     "Parcela a fost împărțită în: {list}.": ("The parcel was split into: {list}.", "A parcella felosztva: {list}."),
+    "Împărțire": ("Split", "Megosztás"),
+    "Din documentația cadastrală: numerele, suprafețele din acte și cărțile funciare ale părților. Suprafața lăsată "
+    "goală se calculează proporțional cu suprafața măsurată; cartea funciară lăsată goală rămâne „de atribuit”.": (
+        "From the cadastral documentation: the pieces' numbers, legal areas and land books. A legal area left empty "
+        "is computed in proportion to the measured area; a land book left empty stays \"to be assigned\".",
+        "A kataszteri dokumentációból: a részek helyrajzi száma, okirat szerinti területe és telekkönyve. Az üresen "
+        "hagyott terület a mért terület arányában számítódik; az üresen hagyott telekkönyv „kiosztandó” marad."),
+    "calculată": ("computed", "számított"),
+    "calculată proporțional": ("computed in proportion", "arányosan számított"),
+    "de atribuit": ("to be assigned", "kiosztandó"),
+    "extravilan": ("outside the built-up area", "külterület"),
+    "fără parcelă": ("no parcel", "parcella nélkül"),
+    "Nicio înregistrare legată nu se mută.": ("No linked record moves.", "Egyetlen kapcsolt adat sem kerül át."),
+    "Se mută legăturile:": ("These links move:", "Átkerülő kapcsolatok:"),
+    "Numărul cadastral a aparținut unei parcele retrase. Îl refolosiți, cum cere documentația?": (
+        "The cadastral number belonged to a retired parcel. Reuse it, as the documentation requires?",
+        "A helyrajzi szám egy megszüntetett parcelláé volt. Újra felhasználja, ahogy a dokumentáció előírja?"),
+    "{n}: suprafață din acte {a} m² (suma părților), CF {cf}, {where}.": (
+        "{n}: legal area {a} m² (the sum of the parts'), land book {cf}, {where}.",
+        "{n}: okirat szerinti terület {a} m² (a részek összege), telekkönyv {cf}, {where}."),
+    "Confirmă unirea": ("Confirm the merge", "Egyesítés megerősítése"),
     "Unire": ("Merge", "Egyesítés"),
     "Clic pe parcelele vecine de unit.": ("Click the neighbouring parcels to merge.",
                                          "Kattintson az egyesítendő szomszédos parcellákra."),
@@ -265,6 +286,7 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
     "Lungime {l} m": ("Length {l} m", "Hossz {l} m"),
     "Tip": ("Kind", "Típus"), "toate": ("all", "mind"),
     "suprapunere": ("overlap", "átfedés"), "gol (fâșie)": ("gap (sliver)", "rés (sáv)"),
+    "fâșie între vecini": ("sliver between neighbours", "sáv a szomszédok között"),
     "geometrie invalidă": ("invalid geometry", "érvénytelen geometria"), "număr dublu": ("duplicate number",
                                                                                         "ismétlődő szám"),
     "fără impunere": ("no tax assessment", "nincs adókivetés"),

@@ -17,7 +17,8 @@ from webmap.pages import LOCAL_CSS, LOCAL_JS, LocalMap, render_map, territory
 CATEGORIES = land_use.choices()  # the officer's form: the default category first
 # the kinds of problem the layer check and the registers' comparison report (their names: the
 # office catalogue translates them)
-PROBLEM_KINDS = {"overlap": "suprapunere", "gap": "gol (fâșie)", "invalid": "geometrie invalidă",
+PROBLEM_KINDS = {"overlap": "suprapunere", "sliver": "fâșie între vecini", "gap": "gol (fâșie)",
+                 "invalid": "geometrie invalidă",
                  "duplicate": "număr dublu", "parcel_without_assessment": "fără impunere",
                  "area_mismatch": "suprafață diferită", "category_mismatch": "categorie diferită",
                  "plot_outside_parcels": "teren în afara parcelelor"}

@@ -150,6 +150,8 @@ def test_select_split_merge_history_coordinates_and_checks(browser, live_server,
     page.click("#act-split")
     click_vertices(page, [to_lonlat(engine, px, py) for px, py in ((x - 3, y + 8), (x + 23, y + 8))])
     click_at(page, *to_lonlat(engine, x + 23, y + 8))  # the last point again ends the line
+    page.wait_for_selector("#t-split-form [data-links]", timeout=15_000)  # the preview: pieces and moves
+    page.click("#s-save")
     page.wait_for_selector("[data-split='2']", timeout=15_000)
     assert current(engine, "777801") is None
     assert current(engine, "777801/1") and current(engine, "777801/2")
@@ -166,6 +168,7 @@ def test_select_split_merge_history_coordinates_and_checks(browser, live_server,
     page.wait_for_selector("#t-merge-list li:nth-child(2)")
     page.fill("#m-number", "777802")
     page.click("#m-save")
+    page.click("#m-confirm")  # after the preview
     page.wait_for_selector("[data-merged='777802']", timeout=15_000)
     assert current(engine, "777811") is None and current(engine, "777802")
 

@@ -1,8 +1,9 @@
 /* Draw: a new parcel drawn on the map (or typed, coords.js), then its attributes in the form;
    the same form saves a parcel whose vertices were moved (vertices.js). */
 import { esc, T } from "../shared/text.js";
+import { linksHtml, saveWithPreview } from "./links.js";
 import { load, showParcel } from "./select.js";
-import { $, api, clearDrawn, config, failed, refresh, S, say, setMode, show, showProblems, startDrawing } from "./state.js";
+import { $, clearDrawn, config, failed, refresh, S, say, setMode, show, showProblems, startDrawing } from "./state.js";
 
 export function startDraw() {
   S.targets.exclude = null;
@@ -16,7 +17,6 @@ export function openForm(title, values) {
   f.cadastral_number.value = values.cadastral_number || "";
   f.legal_area.value = values.legal_area || "";
   f.use_category.value = values.use_category || config.default_category;
-  f.intravilan.checked = values.intravilan == null ? true : !!values.intravilan;
   f.accept_warnings.checked = false;
   $("f-number").disabled = S.mode === "vertices";
   show("t-sec-form");
@@ -27,7 +27,7 @@ function save(e) {
   e.preventDefault();
   const f = e.target, body = {
     legal_area: f.legal_area.value ? Number(f.legal_area.value) : null,
-    use_category: f.use_category.value, intravilan: f.intravilan.checked,
+    use_category: f.use_category.value,
     accept_warnings: f.accept_warnings.checked, snap: $("t-snap").checked
   };
   let request;
@@ -36,16 +36,17 @@ function save(e) {
     body.version = S.selected.version;
     body.geometry = layer.toGeoJSON(false).geometry;
     body.crs = "EPSG:4326";
-    request = api("PUT", "/api/office/parcels/" + S.selected.id, body);
+    request = saveWithPreview("PUT", "/api/office/parcels/" + S.selected.id, body);
   } else {
     if (!S.drawn) { return; }
     body.uat = config.uat;
     body.cadastral_number = f.cadastral_number.value.trim();
     if (S.drawn.exact) { body.geometry = S.drawn.exact; body.crs = "EPSG:" + config.srid; }
     else { body.geometry = S.drawn.layer.toGeoJSON(false).geometry; body.crs = "EPSG:4326"; }
-    request = api("POST", "/api/office/parcels", body);
+    request = saveWithPreview("POST", "/api/office/parcels", body);  // intravilan: from the boundary
   }
   request.then((res) => {
+    if (!res) { return; }  // the officer declined the moves
     if (res.status === 200 || res.status === 201) {
       const p = res.body.parcel;
       clearDrawn();
@@ -54,7 +55,8 @@ function save(e) {
       load(p.id).then(() => {
         showProblems(res.body.problems || []);
         say('<span data-saved="' + esc(p.cadastral_number) + '">' +
-            esc(T("Parcela {n} a fost salvată (versiunea {v}).", { n: p.cadastral_number, v: p.version })) + "</span>");
+            esc(T("Parcela {n} a fost salvată (versiunea {v}).", { n: p.cadastral_number, v: p.version })) + "</span>" +
+            (res.body.links && res.body.links.length ? linksHtml(res.body.links) : ""));
       });
     } else if (res.status === 409) {
       showProblems([{ severity: "error", code: "conflict", location: null,

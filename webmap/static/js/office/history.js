@@ -1,7 +1,8 @@
 /* History: the selected parcel's versions (show one on the map, restore one) and its lineage. */
 import { esc, num, T } from "../shared/text.js";
+import { saveWithPreview } from "./links.js";
 import { load } from "./select.js";
-import { $, api, failed, refresh, S, say } from "./state.js";
+import { $, api, failed, refresh, S, say, showProblems } from "./state.js";
 
 export function history() {
   const selected = S.selected;
@@ -30,11 +31,15 @@ export function history() {
     });
     extra.querySelectorAll("[data-restore]").forEach((b) => {
       b.addEventListener("click", () => {
-        api("POST", "/api/office/parcels/" + S.selected.id + "/restore", { version: Number(b.getAttribute("data-restore")) })
+        saveWithPreview("POST", "/api/office/parcels/" + S.selected.id + "/restore", { version: Number(b.getAttribute("data-restore")) })
           .then((r) => {
+            if (!r) { return; }
             if (r.status !== 200) { failed(r); return; }
             refresh();
-            load(S.selected.id).then(() => { say(T("Versiunea {v} a fost restaurată.", { v: b.getAttribute("data-restore") })); });
+            load(S.selected.id).then(() => {
+              showProblems(r.body.problems || []);
+              say(T("Versiunea {v} a fost restaurată.", { v: b.getAttribute("data-restore") }));
+            });
           });
       });
     });

@@ -30,7 +30,8 @@ export function showParcel(p) {
     "<dt>" + T("Carte funciară") + "</dt><dd>" + esc(p.land_book_number || "—") + "</dd>" +
     "<dt>" + T("Categorie") + "</dt><dd>" + esc(p.use_category) + " (" + esc(config.categories[p.use_category] || "") + ")</dd>" +
     "<dt>" + T("Intravilan") + "</dt><dd>" + (p.intravilan ? T("da") : T("nu")) + "</dd>" +
-    "<dt>" + T("Suprafață din acte") + "</dt><dd>" + num(p.legal_area) + " m²</dd>" +
+    "<dt>" + T("Suprafață din acte") + "</dt><dd data-legal-area>" + num(p.legal_area) + " m²" +
+      (p.legal_area_computed ? " (" + T("calculată proporțional") + ")" : "") + "</dd>" +
     "<dt>" + T("Suprafață măsurată") + "</dt><dd>" + num(p.measured_area) + " m²</dd>" +
     "<dt>" + T("Perimetru") + "</dt><dd>" + num(p.perimeter) + " m</dd>" +
     "<dt>" + T("Versiune") + "</dt><dd data-version>" + p.version + (retired ? " (" + T("retrasă") + ")" : "") + "</dd>";
