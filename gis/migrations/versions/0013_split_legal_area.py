@@ -3,14 +3,14 @@ a piece shares the parent's legal area in proportion to the measured areas, and 
 so (`legal_area_computed`), so nobody takes it for a surveyed figure. The history table keeps
 the same columns in the same order (audit.version_row copies rows positionally).
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 """
 
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0013"
+down_revision = "0012"
 
 
 def upgrade(settings) -> None:
