@@ -57,7 +57,9 @@ def test_large_crs84_boxes_find_every_parcel_inside_them(live_server, engine, bb
                              "ST_Intersects(ST_Transform(geom, 4326), ST_MakeEnvelope(:w, :s, :e, :n, 4326))",
                      w=w, s=s, e=e, n=n)
     body = items(live_server, bbox=bbox, limit=1)
-    assert body["numberMatched"] == expected == count(engine, "SELECT count(*) FROM public_api.parcel") > 0
+    assert body["numberMatched"] == expected > 0
+    if bbox == "-180,-90,180,90":  # the world holds every parcel, whatever other tests added where
+        assert expected == count(engine, "SELECT count(*) FROM public_api.parcel")
     assert body["numberReturned"] == 1
 
 
