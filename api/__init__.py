@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from api.certificates import bp as certificates_bp
     from api.checks import bp as checks_bp
+    from api.desk import bp as desk_bp
     from api.editing import bp as editing_bp
     from api.export import bp as export_bp
     from api.health import bp as health_bp
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(verify_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(desk_bp)
     app.register_blueprint(editing_bp)
     app.register_blueprint(checks_bp)
     app.register_blueprint(imports_bp)

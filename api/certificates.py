@@ -7,7 +7,9 @@ workspace and its login (issue 6); until then they are done with `teritoriu cert
                                                -> 201 {id, registry_number, status, fee, token, ...}
     GET  /api/certificates/<id>?token=...      -> the request's state
     GET  /api/certificates/<id>.pdf?token=...  -> the draft (PROIECT) or, once issued, the PDF
-    POST /api/certificates/<id>/<draft|review|issue|cancel>  -> an officer's action (session + CSRF)
+    POST /api/certificates/<id>/<draft|review|issue|cancel>  -> an officer's action (session + CSRF);
+         issue only from review, {"unpaid_confirmed": true} when no payment is recorded
+    POST /api/certificates/<id>/payment {amount, receipt, paid_on}  -> the fee as paid (officer)
 
 Who reads a request: its applicant, with the token and no staff session; officers and admins of
 its UAT, with their session (never a token). Anyone else, a surveyor included, gets the 404 of an
@@ -26,7 +28,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, url
 from api.bodies import FORM, JSON, body_limit
 from api.messages import message
 from api.ratelimit import filing_quota, rate_limited
-from api.staff import requires, scope_by_uat
+from api.staff import current_user, requires, scope_by_uat
 from gis.certificates.kinds import get_kind, names, spelled
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (
@@ -37,6 +39,7 @@ from gis.certificates.workflow import (
     file_request,
     get_request,
     issued_pdf,
+    record_payment,
 )
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound
@@ -167,10 +170,30 @@ def status(request_id: int):
 @requires(*EDITORS)
 def officer_action(request_id: int, action: str):
     """Officer actions (signed-in session + X-CSRF-Token): draft, review, issue, cancel {reason}."""
-    from api.office import act
+    from api.desk import act
 
-    reason = str((request.get_json(silent=True) or {}).get("reason", ""))
-    return jsonify(act(request_id, action, reason).to_json())
+    body = request.get_json(silent=True) or {}
+    reason = str(body.get("reason", "")) if isinstance(body, dict) else ""
+    confirmed = isinstance(body, dict) and body.get("unpaid_confirmed") is True
+    return jsonify(act(request_id, action, reason, unpaid_confirmed=confirmed).to_json())
+
+
+@bp.post("/<int:request_id>/payment")
+@requires(*EDITORS)
+def payment(request_id: int):
+    """The fee as paid (session + X-CSRF-Token): {"amount": "7.00", "receipt": "…", "paid_on": "YYYY-MM-DD"}."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, description="send {amount, receipt, paid_on} as JSON")
+    actor = f"{current_user()['role']}:{current_user()['username']}"
+    try:
+        info = record_payment(_settings(), request_id, str(body.get("amount", "")), str(body.get("receipt", "")),
+                              str(body.get("paid_on", "")), actor)
+    except RequestNotFound:
+        _no_request(request_id)
+    except CertificateError as exc:
+        abort(409 if "înainte de emitere" in str(exc) else 400, description=str(exc))
+    return jsonify(info.to_json())
 
 
 @bp.get("/<int:request_id>.pdf")

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlalchemy import text
 
-from api import messages
 from api.bodies import FORM, HTML_FORM, body_limit
 from api.ratelimit import SignInAttempt
 from api.staff import (
@@ -15,6 +14,7 @@ from api.staff import (
     current_user,
     end_session,
     requires,
+    safe_next,
     scope_by_uat,
     sign_in,
     start_session,
@@ -22,17 +22,13 @@ from api.staff import (
     user_uats,
 )
 from gis import import_states
-from gis.certificates.rules import CertificateError
-from gis.certificates.workflow import RequestNotFound, cancel, issue_request, send_to_review, start_draft
 from gis.db import get_engine
-from gis.request_states import STAFF_LABELS, allows
 from gis.roles import EDITORS, STAFF, reads_requests
 from importers.pipeline import fail_interrupted_jobs
 from webmap.simple_page import render_page, report_html
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 scope_by_uat(bp)
-STATUS = STAFF_LABELS  # the request states: gis/request_states.py
 
 
 def _page(template: str, title: str, status: int = 200, **context) -> Response:
@@ -42,7 +38,9 @@ def _page(template: str, title: str, status: int = 200, **context) -> Response:
 
 @bp.get("/login")
 def login_form(message: str = "", status: int = 200):
-    return _page("office_login.html", "Teritoriu — personal", status, message=message)
+    # `next`: the workspace page the officer was going to (api.staff.requires), kept through the form
+    return _page("office_login.html", "Teritoriu — personal", status, message=message,
+                 next=safe_next(request.values.get("next")) or "")
 
 
 # Sign-in attempts are counted per client address and per account name from that address, in
@@ -63,7 +61,7 @@ def login():
         return login_form(message, 401)
     attempt.succeeded()
     start_session(user)
-    return redirect(url_for("office.home"), 303)
+    return redirect(safe_next(request.form.get("next")) or url_for("office.home"), 303)
 
 
 @bp.post("/logout")
@@ -76,26 +74,13 @@ def logout():
 @bp.get("")
 @requires(*STAFF)
 def home():
-    settings = current_app.extensions["teritoriu.settings"]
-    scope, params = uat_filter_sql("r.uat_siruta")
-    if not reads_requests(current_user()["role"]):  # surveyors: no certificate requests (gis.roles)
-        scope = "FALSE"
-    with get_engine(settings, "app").connect() as conn:
-        rows = conn.execute(text(f"""
-            SELECT r.id, r.registry_number || '/' || r.year, r.kind, r.applicant_name, r.status, r.fee,
-                   array_to_string(ARRAY(SELECT p.cadastral_number FROM registry.request_parcel rp
-                     JOIN cadastre.parcel p ON p.id = rp.parcel_id WHERE rp.request_id = r.id), ', '),
-                   r.created_at
-            FROM registry.request r WHERE {scope}
-            ORDER BY r.year DESC, r.registry_number DESC LIMIT 200"""), params).all()  # noqa: S608 (scope: uat_filter_sql's SQL)
-    officer = current_user()["role"] in EDITORS
-    table = [{"id": r[0], "number": r[1], "kind": r[2], "parcels": r[6], "applicant": r[3],
-              "status_label": STATUS.get(r[4], r[4]), "fee": str(r[5]), "cancellable": allows(r[4], "cancel"),
-              "actions": [(action, label) for action, label in (("draft", "Proiect"), ("review", "Verificare"),
-                                                                ("issue", "Emite"))
-                          if allows(r[4], action)]}
-             for r in rows]
-    return _page("office_home.html", "Teritoriu — birou", officer=officer, rows=table)
+    from api.desk import request_rows
+
+    user = current_user()
+    officer = user["role"] in EDITORS
+    # a surveyor's desk: the imports only (no applicants, no requests: gis.roles.reads_requests)
+    rows = request_rows() if reads_requests(user["role"]) else None
+    return _page("office_home.html", "Teritoriu — birou", officer=officer, rows=rows)
 
 
 @bp.get("/map")
@@ -116,31 +101,6 @@ def edit_map():
     if request.args.get("lang") == lang:
         response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
     return response
-
-
-def act(request_id: int, action: str, reason: str = ""):
-    """An officer's action on a request: 404 unknown, 409 not allowed in its state."""
-    settings = current_app.extensions["teritoriu.settings"]
-    actor = f"{current_user()['role']}:{current_user()['username']}"
-    try:
-        if action == "draft":  # the officer's explicit action: viewing the draft changes nothing
-            return start_draft(settings, request_id, actor)
-        if action == "review":
-            return send_to_review(settings, request_id, actor)
-        if action == "issue":
-            return issue_request(settings, request_id, actor)[0]
-        return cancel(settings, request_id, reason, actor)
-    except RequestNotFound:
-        abort(404, description=messages.message("request.not_found", id=request_id))
-    except CertificateError as exc:
-        abort(400 if "reason" in str(exc) else 409, description=str(exc))
-
-
-@bp.post("/requests/<int:request_id>/<any(review, issue, cancel, draft):action>")
-@requires(*EDITORS)
-def request_action(request_id: int, action: str):
-    act(request_id, action, request.form.get("reason", ""))
-    return redirect(url_for("office.home"), 303)
 
 
 ACTIONS = {"insert": "adăugare", "update": "modificare", "retire": "retragere", "delete": "ștergere",
@@ -169,8 +129,10 @@ def audit_page():
         entries = browse(conn, a.get("actor"), a.get("table"), a.get("object"), dates["since"], dates["until"],
                          300, with_changes=True, uats=user_uats())
         names = tables(conn)
-    return _page("office_audit.html", "Teritoriu — jurnal de audit", entries=entries, tables=names, args=a,
-                 actions=ACTIONS)
+    from webmap.audit_view import TABLES, describe
+
+    return _page("office_audit.html", "Teritoriu — jurnal de audit", entries=[describe(e) for e in entries],
+                 tables=[(t, TABLES.get(t, t)) for t in names], args=a, actions=ACTIONS)
 
 
 @bp.get("/imports")

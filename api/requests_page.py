@@ -12,13 +12,13 @@ from api.bodies import FORM, HTML_FORM, body_limit
 from api.certificates import _owned, create, validated_request
 from api.staff import scope_by_uat
 from gis.certificates.kinds import get_kind
-from gis.request_states import ISSUED, PUBLIC_LABELS
+from gis.request_states import ISSUED, LABELS
 from webmap.i18n import pick_language, t
 from webmap.simple_page import render_page
 
 bp = Blueprint("requests_page", __name__)
 scope_by_uat(bp)  # a signed-in account of other UATs: another UAT's request is a 404 (api.staff)
-STATUS = PUBLIC_LABELS  # the request states: gis/request_states.py
+STATUS = LABELS  # the request states: gis/request_states.py
 
 
 def _csrf() -> str:

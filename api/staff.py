@@ -19,7 +19,7 @@ import hmac
 import secrets
 from functools import wraps
 
-from flask import abort, current_app, g, request, session
+from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import select, text
 
 from gis import audit
@@ -87,6 +87,9 @@ def requires(*roles: str, csrf: bool = True):
         def wrapper(*args, **kwargs):
             user = current_user()
             if user is None:
+                if request.method in ("GET", "HEAD") and request.path.startswith("/office"):
+                    # a page of the workspace: the sign-in page, then back where the officer was going
+                    return redirect(url_for("office.login_form", next=request.full_path.rstrip("?")), 303)
                 abort(401, description="sign in first (/office/login)")
             if user["role"] not in roles:
                 abort(403, description=f"this needs the role {' or '.join(roles)}")
@@ -95,6 +98,16 @@ def requires(*roles: str, csrf: bool = True):
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+def safe_next(target: str | None) -> str | None:
+    """Where to go after signing in: only a path of the workspace on this site (never another
+    host, `//host`, a backslash trick or a scheme), else None."""
+    if not target or not target.startswith("/office") or target.startswith("/office/login"):
+        return None
+    if "\\" in target or "//" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target[:500]
 
 
 def sign_in(username: str, password: str) -> tuple[dict | None, str]:

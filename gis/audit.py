@@ -73,6 +73,9 @@ def browse(conn: Connection, actor: str | None = None, table: str | None = None,
                                 if k not in ("geom", "valid_from", "measured_area", "footprint_area")
                                 and before.get(k) != after.get(k)}
             entry["geometry_changed"] = before.get("geom") != after.get("geom") and bool(before) and bool(after)
+            # what names the object for a link to it (the page links a parcel by its number)
+            entry["context"] = {k: after.get(k, before.get(k)) for k in ("cadastral_number", "request_id")
+                                if after.get(k, before.get(k)) is not None}
         out.append(entry)
     return out
 

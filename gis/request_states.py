@@ -2,6 +2,9 @@
 
     received → draft (PROIECT) → review → issued → downloaded, or cancelled with a reason
 
+A request is issued only after a review: the officer who issues it has seen the draft checked
+(the desk offers "Emite" on requests in review only, and the workflow refuses it otherwise).
+
 The workflow (gis/certificates/workflow.py) moves requests only along TRANSITIONS; the API and
 the pages ask this module what a state allows and how it is called. The database's CHECK on
 `registry.request.status` (migration 0001, kept as it was) holds the same states;
@@ -15,8 +18,8 @@ INITIAL = "received"
 
 # state → the states it may move to
 TRANSITIONS: dict[str, frozenset[str]] = {
-    "received": frozenset({"draft", "review", "issued", "cancelled"}),
-    "draft": frozenset({"review", "issued", "cancelled"}),
+    "received": frozenset({"draft", "review", "cancelled"}),
+    "draft": frozenset({"review", "cancelled"}),
     "review": frozenset({"draft", "issued", "cancelled"}),
     "issued": frozenset({"downloaded", "cancelled"}),
     "downloaded": frozenset({"cancelled"}),
@@ -32,12 +35,10 @@ CLOSED = ISSUED | {"cancelled"}
 # document (with the request's token), which makes it "downloaded".
 ACTIONS = {"draft": "draft", "review": "review", "issue": "issued", "cancel": "cancelled"}
 
-# the names of the states: for the staff workspace and for the applicant's status page
-STAFF_LABELS = {"received": "înregistrată", "draft": "proiect", "review": "în verificare", "issued": "emis",
-                "downloaded": "descărcat", "cancelled": "anulată"}
-PUBLIC_LABELS = {"received": "înregistrată", "draft": "în lucru (proiect)", "review": "în verificare",
-                 "issued": "emis", "downloaded": "emis și descărcat", "cancelled": "anulată"}
-
+# the names of the states, the same words on the desk, on the applicant's page and in the API's
+# messages (the desk once said "proiect" where the applicant read "în lucru (proiect)")
+LABELS = {"received": "înregistrată", "draft": "în lucru (proiect)", "review": "în verificare", "issued": "emis",
+          "downloaded": "emis și descărcat", "cancelled": "anulată"}
 
 def can_move(state: str, to: str) -> bool:
     return to in TRANSITIONS.get(state, ())

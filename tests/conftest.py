@@ -280,10 +280,10 @@ def bring_request_to(loaded, engine):
         if state == "draft":
             with engine.begin() as c:
                 c.execute(text("UPDATE registry.request SET status = 'draft' WHERE id = :i"), {"i": request_id})
-        if state == "review":
+        if state in ("review", "issued", "downloaded"):
             send_to_review(loaded, request_id, "officer:test")
         if state in ("issued", "downloaded"):
-            issue_request(loaded, request_id, "officer:test")
+            issue_request(loaded, request_id, "officer:test", unpaid_confirmed=True)
         if state == "downloaded":
             with engine.begin() as c:
                 c.execute(text("UPDATE registry.request SET status = 'downloaded' WHERE id = :i"), {"i": request_id})

@@ -21,7 +21,7 @@ from sqlalchemy import text
 
 from gis.audit_chain import verify
 from gis.backup import BackupError, backup, manifest, restore
-from gis.certificates.workflow import file_request, issue_request
+from gis.certificates.workflow import file_request, issue_request, send_to_review
 from gis.cluster import LocalCluster
 from gis.db import get_engine
 from gis.settings import PROJECT_ROOT, load_settings
@@ -37,7 +37,8 @@ def archive(loaded, engine, tmp_path_factory):
                                 "ORDER BY id LIMIT 1")).scalar()
     request = file_request(loaded, "urbanism", [number], "construire locuință", "Ana Pop", "test",
                            uat=926501)
-    issue_request(loaded, request.id, "test")
+    send_to_review(loaded, request.id, "test")
+    issue_request(loaded, request.id, "test", unpaid_confirmed=True)
     out = tmp_path_factory.mktemp("backup") / "copie.tar"
     info = backup(loaded, out)
     with engine.connect() as c:

@@ -62,13 +62,13 @@ def test_without_the_token_a_request_does_not_exist(client, number):
 def test_issue_then_download_returns_the_same_bytes_every_time(loaded, client, number):
     a = post(client, parcels=[number]).get_json()
     send_to_review(loaded, a["id"], "officer:test")
-    info, pdf = issue_request(loaded, a["id"], "officer:test")
+    info, pdf = issue_request(loaded, a["id"], "officer:test", unpaid_confirmed=True)
     assert info.status == "issued" and info.verification_code
     url = f"/api/certificates/{a['id']}.pdf?token={a['token']}"
     one, two = client.get(url), client.get(url)
     assert one.data == two.data == pdf
     assert client.get(f"/api/certificates/{a['id']}?token={a['token']}").get_json()["status"] == "downloaded"
-    with pytest.raises(CertificateError, match="cannot become issued"):
+    with pytest.raises(CertificateError, match="nu poate deveni emis"):
         issue_request(loaded, a["id"], "officer:test")
 
 
@@ -85,7 +85,8 @@ def test_a_cancelled_request_needs_a_reason_and_gives_no_pdf(loaded, client, num
 
 def test_an_extension_pays_thirty_percent(loaded, client, number):
     a = post(client, parcels=[number]).get_json()
-    info, _ = issue_request(loaded, a["id"], "officer:test")
+    send_to_review(loaded, a["id"], "officer:test")
+    info, _ = issue_request(loaded, a["id"], "officer:test", unpaid_confirmed=True)
     extension = file_request(loaded, "urbanism", [number], "prelungire", "Ion Pop", "officer:test",
                              extends_code=info.verification_code)
     assert extension.fee == (Decimal(a["fee"]) * Decimal("0.3")).quantize(Decimal("0.01"))

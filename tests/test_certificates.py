@@ -75,7 +75,8 @@ def ro(value: float) -> str:
 
 @needs_poppler
 def test_the_urbanism_certificate_states_what_the_database_says(loaded, engine, chosen, tmp_path, artifacts):
-    done = issue(loaded, "urbanism", [chosen["number"]], "construire locuință P+1E+M", "Popescu Ion", "test")
+    done = issue(loaded, "urbanism", [chosen["number"]], "construire locuință P+1E+M", "Popescu Ion", "test",
+                 unpaid_confirmed=True)
     facts = done.facts
     p = facts.parcels[0]
     txt = pdf_text(done.pdf, tmp_path)
@@ -111,7 +112,8 @@ def test_the_nomenclature_certificate_gives_the_address_and_former_names(loaded,
         former = c.execute(text("""
             SELECT n.name, n.hcl_number FROM streets.street_name n JOIN public_api.address_point a
               ON a.street_id = n.street_id WHERE a.cadastral_number = :n"""), {"n": number}).one()
-    done = issue(loaded, "nomenclature", [number], "înscriere în cartea funciară", "Ionescu Maria", "test")
+    done = issue(loaded, "nomenclature", [number], "înscriere în cartea funciară", "Ionescu Maria", "test",
+                 unpaid_confirmed=True)
     flat = " ".join(pdf_text(done.pdf, tmp_path).split())
     assert "CERTIFICAT DE NOMENCLATURĂ STRADALĂ ȘI ADRESĂ" in flat
     assert f"{street} nr. {house}" in flat
@@ -164,12 +166,13 @@ def test_registry_numbers_stay_consecutive_under_20_concurrent_issues(loaded, en
                                "WHERE uat_siruta = :u AND year = :y"), {"u": uat, "y": date.today().year}).scalar_one()
     with ThreadPoolExecutor(max_workers=8) as pool:
         done = list(pool.map(lambda i: issue(loaded, "nomenclature", [chosen["number"]], "informare",
-                                             f"Solicitant {i}", "test").registry_number, range(20)))
+                                             f"Solicitant {i}", "test",
+                                             unpaid_confirmed=True).registry_number, range(20)))
     assert sorted(done) == list(range(start + 1, start + 21))
 
 
 def test_an_issued_pdf_never_changes(loaded, engine, chosen):
-    done = issue(loaded, "nomenclature", [chosen["number"]], "informare", "A B", "test")
+    done = issue(loaded, "nomenclature", [chosen["number"]], "informare", "A B", "test", unpaid_confirmed=True)
     with engine.begin() as c, pytest.raises(Exception, match="immutable"):
         c.execute(text("UPDATE registry.document SET pdf = '\\x00' WHERE request_id = :i"), {"i": done.request_id})
     with engine.connect() as c:
@@ -181,7 +184,7 @@ def test_an_issued_pdf_never_changes(loaded, engine, chosen):
 def test_verify_shows_what_was_issued_masked_and_checks_a_file(loaded, client, chosen):
     import io
 
-    done = issue(loaded, "urbanism", [chosen["number"]], "construire", "Popescu Ion", "test")
+    done = issue(loaded, "urbanism", [chosen["number"]], "construire", "Popescu Ion", "test", unpaid_confirmed=True)
     page = client.get(f"/verify/{done.verification_code}").get_data(as_text=True)
     assert f"{done.registry_number}/{done.year}" in page and "P*** I***" in page
     assert "Popescu" not in page and done.sha256 in page
@@ -204,7 +207,7 @@ def test_an_issued_certificate_carries_a_valid_pades_signature(loaded, chosen, t
     signed_settings = dataclasses.replace(loaded, signing_key=str(tmp_path / "k.pem"),
                                           signing_cert=str(tmp_path / "c.pem"))
     _, cert = create_self_signed(signed_settings, "Primăria Test")
-    done = issue(signed_settings, "nomenclature", [chosen["number"]], "informare", "A B", "test")
+    done = issue(signed_settings, "nomenclature", [chosen["number"]], "informare", "A B", "test", unpaid_confirmed=True)
     assert validate(done.pdf, cert.read_bytes())
     tampered = bytearray(done.pdf)
     tampered[len(tampered) // 3] ^= 0x01

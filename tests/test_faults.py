@@ -197,7 +197,7 @@ def test_a_certificate_killed_at_every_step_leaves_no_partial_rows_and_no_gap(ow
             "SELECT cadastral_number FROM public_api.parcel WHERE intravilan ORDER BY id LIMIT 1")).scalar()
     env = {**os.environ, "TERITORIU_VAR_DIR": str(settings.var_dir), "TERITORIU_DB_NAME": settings.db_name}
     args = ["certificate", "urbanism", "--parcel", number, "--purpose", "construire locuință",
-            "--applicant", "Pop Ana", "-o", str(tmp_path / "cu.pdf")]
+            "--applicant", "Pop Ana", "--unpaid", "-o", str(tmp_path / "cu.pdf")]
     env.pop(ENV, None)
     steps = points("certificate.")
     assert steps == ["certificate.numbered", "certificate.filed", "certificate.rendered", "certificate.stored"]

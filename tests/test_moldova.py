@@ -230,7 +230,8 @@ def test_a_romanian_number_is_refused_and_spellings_are_accepted(md_engine, buil
 
 @needs_poppler
 def test_the_urbanism_certificate_has_the_moldovan_wording(md, built, tmp_path, artifacts):
-    done = issue(md, "urbanism", [built], "construirea unei case de locuit P+1E", "Rusu Ion", "test")
+    done = issue(md, "urbanism", [built], "construirea unei case de locuit P+1E", "Rusu Ion", "test",
+                 unpaid_confirmed=True)
     flat = pdf_text(done.pdf, tmp_path)
     for needle in ("CERTIFICAT DE URBANISM PENTRU PROIECTARE", "Legea nr. 163/2010",
                    "privind autorizarea executării lucrărilor de construcție", "1. REGIMUL JURIDIC",
@@ -253,7 +254,8 @@ def test_the_address_certificate_has_the_moldovan_wording(md, md_engine, tmp_pat
         former = c.execute(text("""
             SELECT n.name, n.hcl_number FROM streets.street_name n JOIN public_api.address_point a
               ON a.street_id = n.street_id WHERE a.cadastral_number = :n"""), {"n": number}).one()
-    done = issue(md, "nomenclature", [number], "înregistrarea în Registrul bunurilor imobile", "Ceban Maria", "test")
+    done = issue(md, "nomenclature", [number], "înregistrarea în Registrul bunurilor imobile", "Ceban Maria", "test",
+                 unpaid_confirmed=True)
     flat = pdf_text(done.pdf, tmp_path)
     for needle in ("CERTIFICAT PRIVIND ADRESA BUNULUI IMOBIL", "Legea nr. 436/2006", f"{street} nr. {house}",
                    former[0], f"decizia consiliului local nr. {former[1]}", "50,00 lei", "MOLDREF99 / Moldova TM"):

@@ -143,7 +143,7 @@ def test_requests_and_their_documents_stay_in_their_uat(loaded, engine, two_uats
     the request's UAT's officer (200), another UAT's officer (404, like an unknown id: the id is not
     confirmed), a surveyor even of the request's UAT (404: no business with requests) and a county
     administrator (200); another UAT's officer's actions move nothing."""
-    from gis.certificates.workflow import file_request, issue_request
+    from gis.certificates.workflow import file_request, issue_request, send_to_review
 
     n = two_uats["number"]
     ours = file_request(loaded, "urbanism", [n], "scop Doi Meri", "Ana Doi", "public:request", uat=OTHER)
@@ -180,7 +180,8 @@ def test_requests_and_their_documents_stay_in_their_uat(loaded, engine, two_uats
             assert (status(ours.id), status(theirs.id)) == ("received", "received")
             r = officer.post(f"/office/requests/{ours.id}/review", data={"csrf": headers["X-CSRF-Token"]})
             assert r.status_code == 303
-            issue_request(loaded, theirs.id, "officer:test")
+            send_to_review(loaded, theirs.id, "officer:test")
+            issue_request(loaded, theirs.id, "officer:test", unpaid_confirmed=True)
     assert officer.get(f"/api/certificates/{ours.id}.pdf").data.startswith(b"%PDF")
     assert county.get(f"/api/certificates/{theirs.id}.pdf").data.startswith(b"%PDF")
     assert (status(ours.id), status(theirs.id)) == ("review", "issued")

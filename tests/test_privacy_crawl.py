@@ -16,7 +16,7 @@ import mapbox_vector_tile
 import pytest
 from sqlalchemy import text
 
-from gis.certificates.workflow import file_request, issue_request
+from gis.certificates.workflow import file_request, issue_request, send_to_review
 from gis.db import session_scope
 from layers.orthophoto import lon_lat_to_tile
 from layers.registry import load_layers
@@ -52,7 +52,8 @@ def canary(loaded, engine):
             {"u": parcel.uat_siruta, "t": taxpayer, "p": parcel.id, "nr": parcel.cadastral_number})
     request = file_request(loaded, "urbanism", [parcel.cadastral_number], "construire casă", CANARY["applicant"],
                            "public:test", email=CANARY["email"])
-    issued, _ = issue_request(loaded, request.id, "test")
+    send_to_review(loaded, request.id, "test")
+    issued, _ = issue_request(loaded, request.id, "test", unpaid_confirmed=True)
     yield {"parcel": parcel, "code": issued.verification_code}
     with session_scope(loaded, actor="test") as s:
         s.execute(text("DELETE FROM agri.plot WHERE code = 'CANAR-P1'"))

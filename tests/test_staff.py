@@ -68,8 +68,10 @@ def test_citizens_are_not_staff(app, accounts):
     assert r.status_code == 401 and "not a staff account" in r.get_data(as_text=True)
 
 
-def test_anonymous_office_is_401(client):
-    assert client.get("/office").status_code == 401
+def test_anonymous_office_opens_the_sign_in_page_and_the_api_is_401(client):
+    r = client.get("/office")
+    assert r.status_code == 303 and r.headers["Location"].endswith("/office/login?next=/office")
+    assert client.post("/office/requests/1/issue").status_code == 401
 
 
 def new_request(client, engine) -> int:
@@ -83,18 +85,22 @@ def new_request(client, engine) -> int:
 
 
 @pytest.mark.parametrize("role,expected", [(None, 401), ("surveyor", 403), ("officer", 200), ("admin", 200)])
-def test_role_matrix_for_issuing(app, accounts, engine, role, expected):
+def test_role_matrix_for_issuing(app, accounts, engine, loaded, role, expected):
+    from gis.certificates.workflow import send_to_review
+
     request_id = new_request(app.test_client(), engine)
+    send_to_review(loaded, request_id, "officer:test")
     if role is None:
         client, token = app.test_client(), ""
     else:
         client, _ = sign_in(app, accounts[role])
         token = csrf(client, "/office")
-    r = client.post(f"/api/certificates/{request_id}/issue", headers={"X-CSRF-Token": token})
+    r = client.post(f"/api/certificates/{request_id}/issue", json={"unpaid_confirmed": True},
+                    headers={"X-CSRF-Token": token})
     assert r.status_code == expected
     with engine.connect() as c:
         status = c.execute(text("SELECT status FROM registry.request WHERE id = :i"), {"i": request_id}).scalar_one()
-    assert status == ("issued" if expected == 200 else "received")
+    assert status == ("issued" if expected == 200 else "review")
 
 
 def test_an_officer_call_without_csrf_is_refused(app, accounts, engine):
@@ -119,7 +125,9 @@ def test_officer_cancels_with_a_reason_then_cannot_issue(app, accounts, engine):
 def test_the_office_page_issues_through_its_form(app, accounts, engine):
     request_id = new_request(app.test_client(), engine)
     client, _ = sign_in(app, accounts["officer"])
-    r = client.post(f"/office/requests/{request_id}/issue", data={"csrf": csrf(client, "/office")})
+    token = csrf(client, "/office")
+    assert client.post(f"/office/requests/{request_id}/review", data={"csrf": token}).status_code == 303
+    r = client.post(f"/office/requests/{request_id}/issue", data={"csrf": token, "confirm": "1", "unpaid": "1"})
     assert r.status_code == 303
     with engine.connect() as c:
         assert c.execute(text("SELECT status FROM registry.request WHERE id = :i"),

@@ -50,8 +50,9 @@ def test_every_state_has_its_moves_and_names():
     states = set(request_states.STATES)
     assert set(request_states.TRANSITIONS) == states
     assert all(to <= states for to in request_states.TRANSITIONS.values())
-    assert set(request_states.STAFF_LABELS) == set(request_states.PUBLIC_LABELS) == states
-    assert request_states.allows("received", "issue") and not request_states.allows("review", "review")
+    assert set(request_states.LABELS) == states
+    assert request_states.allows("review", "issue") and not request_states.allows("review", "review")
+    assert not request_states.allows("received", "issue") and not request_states.allows("draft", "issue")
     assert not request_states.allows("cancelled", "cancel")
 
 

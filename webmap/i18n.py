@@ -176,6 +176,7 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
     "Unește": ("Merge", "Egyesítés"),
     "Retrage": ("Retire", "Megszüntetés"),
     "Istoric": ("History", "Előzmények"),
+    "Parcele (editabile)": ("Parcels (editable)", "Parcellák (szerkeszthető)"),
     "Date fiscale": ("Fiscal records", "Adóügyi adatok"),
     "Propune adresa": ("Propose the address", "Cím javaslata"),
     "lipește de vecini": ("snap to neighbours", "illesztés a szomszédokhoz"),

@@ -46,6 +46,24 @@ PUBLIC_OVERLAYS = [
 ]
 
 
+# The officer's map: the same layers (its own editable parcels come first, from webmap/office.py),
+# restrictions shown, and the cadastral numbers from zoom 17 as on the public map.
+OFFICE_OVERLAYS = [{**o, "visible": True} if o["id"] == "restrictions" else o
+                   for o in PUBLIC_OVERLAYS if not (o["id"] == "parcels" and o["kind"] == "tiles")]
+
+
+def overlays_config(overlays: list[dict], lang: str, tile_bounds: dict[str, list[float]]) -> dict:
+    """What shared/overlays.js reads: the overlays with their style and title in `lang` (a tiled
+    one with its tileset's bounds: no tile is asked outside them, a 404), and the styles of
+    styles.yaml."""
+    layers = load_layers()
+    return {"styles": {name: dataclasses.asdict(style) for name, style in load_styles().items()},
+            "overlays": [{**o, "style": layers[o["id"]].style,
+                          "title": t(o["title_key"], lang) if "title_key" in o else layers[o["id"]].label(lang),
+                          **({"bounds": tile_bounds[o["id"]]} if o["kind"] == "tiles" else {})}
+                         for o in overlays]}
+
+
 class LocalMap(folium.Map):
     """A folium map whose assets are the project's own copies."""
 
@@ -84,7 +102,7 @@ def territory(settings: Settings, uat: int | None = None) -> dict | None:
     return {"name": name, "bbox": bbox, "zone_kinds": kinds, "uat": uat, "uats": [list(u) for u in uats]}
 
 
-def _legend(lang: str, kinds: set[str]) -> list[dict]:
+def legend(lang: str, kinds: set[str]) -> list[dict]:
     """The zone colours of styles.yaml, for the kinds of zone this territory has."""
     zones = load_styles()["zones"]
     seen, items = set(), []
@@ -107,7 +125,6 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     profile = get_profile(settings.profile)  # the UI languages are the national profile's
     if lang not in profile.languages:
         lang = profile.languages[0]
-    layers = load_layers()
     title = f"{t('public_map_title', lang)} — {where['name']}" if where["name"] else t("public_map_title", lang)
     m = LocalMap(location=None, tiles=None, control_scale=True, zoom_control=True,
                  max_zoom=21, min_zoom=8, prefer_canvas=False)
@@ -119,7 +136,6 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     b = where["bbox"]
     m.fit_bounds([[b[1], b[0]], [b[3], b[2]]])
     page_texts = texts(lang, profile.code)
-    tile_bounds = current_bounds(settings)  # no vector tile asked outside its tileset (a 404)
     config = {
         "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang, "uat": uat,
         "locale": LOCALES[lang],
@@ -129,11 +145,7 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
         # worded as the national profile words them
         "certificate_kinds": [{"name": k.name, "label": page_texts.get(k.request_text or "") or k.label(lang)}
                               for k in all_kinds().values()],
-        "styles": {name: dataclasses.asdict(style) for name, style in load_styles().items()},
-        "overlays": [{**o, "style": layers[o["id"]].style,
-                      "title": t(o["title_key"], lang) if "title_key" in o else layers[o["id"]].label(lang),
-                      **({"bounds": tile_bounds[o["id"]]} if o["kind"] == "tiles" else {})}
-                     for o in PUBLIC_OVERLAYS],
+        **overlays_config(PUBLIC_OVERLAYS, lang, current_bounds(settings)),  # no tile asked outside a tileset
     }
     # on a county's or region's overview: the UATs, each leading to its own map
     uats = where["uats"] if where["uat"] is None and len(where["uats"]) >= 2 else []
@@ -143,7 +155,7 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
                       title=title, map_label=title, lang=lang, text={k: t(k, lang) for k in text_keys},
                       language_label=t("language", lang),
                       languages=[(code, LANGUAGE_NAMES[code]) for code in profile.languages],
-                      legend=_legend(lang, where["zone_kinds"]), uats=uats)
+                      legend=legend(lang, where["zone_kinds"]), uats=uats)
 
 
-__all__ = ["LANGUAGE_NAMES", "LocalMap", "public_map_html", "render_map", "territory"]
+__all__ = ["LANGUAGE_NAMES", "LocalMap", "legend", "overlays_config", "public_map_html", "render_map", "territory"]

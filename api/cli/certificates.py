@@ -31,16 +31,21 @@ def certificate() -> None:
 
 
 def _certificate(kind: str, parcels: tuple[str, ...], purpose: str, applicant: str, out: Path,
-                 is_draft: bool, uat: int | None) -> None:
+                 is_draft: bool, uat: int | None, receipt: str | None = None, paid_on: str | None = None,
+                 unpaid: bool = False) -> None:
     from gis.certificates import CertificateError, draft, issue
     from gis.parcel_facts import ParcelNotFound
 
     settings = _settings()
+    if not is_draft and bool(receipt) == unpaid or bool(receipt) != bool(paid_on):
+        raise click.UsageError("an issued certificate needs the fee's receipt (--receipt NR --paid-on YYYY-MM-DD) "
+                               "or --unpaid to issue it without a recorded payment")
     try:
         if is_draft:
             done = draft(settings, kind, list(parcels), purpose, applicant, uat)
         else:
-            done = issue(settings, kind, list(parcels), purpose, applicant, "cli:certificate", uat)
+            done = issue(settings, kind, list(parcels), purpose, applicant, "cli:certificate", uat,
+                         receipt=(receipt, paid_on) if receipt else None, unpaid_confirmed=unpaid)
     except (CertificateError, ParcelNotFound) as exc:
         raise click.ClickException(str(exc)) from None
     out.write_bytes(done.pdf)
@@ -61,8 +66,8 @@ def _command(kind) -> click.Command:
         purpose = click.Option(["--purpose"], default=kind.default_purpose, show_default=True,
                                help="În scopul (what the certificate is for).")
 
-    def run(parcels, purpose, applicant, uat, is_draft, out) -> None:
-        _certificate(kind.name, parcels, purpose, applicant, out, is_draft, uat)
+    def run(parcels, purpose, applicant, uat, is_draft, out, receipt, paid_on, unpaid) -> None:
+        _certificate(kind.name, parcels, purpose, applicant, out, is_draft, uat, receipt, paid_on, unpaid)
 
     return click.Command(kind.name, callback=run, help=kind.cli_help or f"{kind.label('ro')}.", params=[
         click.Option(["--parcel", "parcels"], multiple=True, required=True,
@@ -72,4 +77,7 @@ def _command(kind) -> click.Command:
         click.Option(["--uat"], type=int, default=None, help="SIRUTA, when the number exists in several UATs."),
         click.Option(["--draft", "is_draft"], is_flag=True, help="A draft with the PROIECT watermark; nothing stored."),
         click.Option(["-o", "--output", "out"], type=click.Path(dir_okay=False, path_type=Path), required=True),
+        click.Option(["--receipt"], default=None, help="The fee's receipt number (printed on the certificate)."),
+        click.Option(["--paid-on"], default=None, help="The receipt's date, YYYY-MM-DD."),
+        click.Option(["--unpaid"], is_flag=True, help="Issue with no payment recorded (where the UAT allows it)."),
     ])

@@ -9,7 +9,14 @@ from datetime import datetime
 from sqlalchemy import Connection, text
 
 from gis.certificates.rules import CertificateFacts, certificate_facts
-from gis.certificates.workflow import _pdf, file_request, issue_request, normalize_code
+from gis.certificates.workflow import (
+    _pdf,
+    file_request,
+    issue_request,
+    normalize_code,
+    record_payment,
+    send_to_review,
+)
 from gis.db import get_engine
 from gis.faults import fault_point
 from gis.settings import Settings
@@ -40,11 +47,17 @@ def draft(settings: Settings, kind: str, parcels: list[str], purpose: str, appli
 
 
 def issue(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str,
-          actor: str, uat: int | None = None) -> Issued:
-    """File a request and issue it at once (an officer at the counter)."""
+          actor: str, uat: int | None = None, receipt: tuple[str, str] | None = None,
+          unpaid_confirmed: bool = False) -> Issued:
+    """File a request and issue it at once (an officer at the counter, who reviews it there):
+    `receipt` (number, date) records the fee as paid; without one, `unpaid_confirmed` is the
+    officer's confirmation that it is issued unpaid (gis.certificates.workflow.issue_request)."""
     filed = file_request(settings, kind, parcels, purpose, applicant or "—", actor, uat=uat)
     fault_point("certificate.filed")
-    info, pdf = issue_request(settings, filed.id, actor)
+    if receipt is not None:
+        record_payment(settings, filed.id, str(filed.fee), receipt[0], receipt[1], actor)
+    send_to_review(settings, filed.id, actor)
+    info, pdf = issue_request(settings, filed.id, actor, unpaid_confirmed)
     with get_engine(settings, "app").connect() as conn:
         facts = certificate_facts(conn, kind, info.cadastral_numbers, purpose, applicant, info.uat_siruta,
                                   profile=settings.profile)

@@ -70,6 +70,15 @@ class Fee:
     basis: str
 
 
+@dataclass(frozen=True)
+class Payment:
+    """The fee as paid, from the desk's record: printed as "Achitat taxa de … lei conform chitanței
+    nr. … din …" (Ordinul 839/2009, anexa 1, formularul F.6)."""
+    amount_lei: Decimal
+    receipt: str
+    paid_on: date
+
+
 def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: dict | None = None) -> dict:
     fees = config(profile, uat_settings)["fees"][kind]
     years = sorted(y for y in fees if y <= on.year)
@@ -172,6 +181,7 @@ class CertificateFacts:
     former_addresses: tuple[FormerAddress, ...] = ()
     data_vintage: dict = field(default_factory=dict)
     profile: str = ""   # the national profile whose rules and templates apply
+    payment: Payment | None = None   # None: no payment recorded (the certificate says so)
 
     @property
     def total_area(self) -> float:

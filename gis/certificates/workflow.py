@@ -14,23 +14,28 @@ import json
 import os
 import secrets
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, text
 
 from gis.certificates.kinds import all_kinds
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
-from gis.certificates.rules import CertificateError, CertificateFacts, certificate_facts
+from gis.certificates.rules import CertificateError, CertificateFacts, Payment, certificate_facts
 from gis.certificates.signing import sign
 from gis.db import get_engine, set_actor
 from gis.faults import fault_point
-from gis.request_states import CLOSED, can_move
+from gis.request_states import CLOSED, LABELS, can_move
 from gis.settings import Settings
 
 
 class RequestNotFound(LookupError):
     pass
+
+
+class UnpaidNeedsConfirmation(CertificateError):
+    """Issuing a request with no payment recorded: the officer confirms it explicitly."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class RequestInfo:
     cancel_reason: str | None
     verification_code: str | None
     extends_document_id: int | None
+    payment: Payment | None = None
 
     @property
     def number_label(self) -> str:
@@ -58,7 +64,10 @@ class RequestInfo:
         return {"id": self.id, "type": self.kind, "uat_siruta": self.uat_siruta, "registry_number": self.number_label,
                 "status": self.status, "fee": str(self.fee) if self.fee is not None else None,
                 "purpose": self.purpose, "parcels": self.cadastral_numbers,
-                "cancel_reason": self.cancel_reason, "verification_code": self.verification_code}
+                "cancel_reason": self.cancel_reason, "verification_code": self.verification_code,
+                "payment": None if self.payment is None else {
+                    "amount": str(self.payment.amount_lei), "receipt": self.payment.receipt,
+                    "paid_on": self.payment.paid_on.isoformat()}}
 
 
 def _json_default(value):
@@ -103,11 +112,12 @@ def get_request(conn: Connection, request_id: int) -> RequestInfo:
                                 WHERE rp.request_id = r.id ORDER BY p.cadastral_number),
                r.access_token, r.cancel_reason,
                (SELECT d.verification_code FROM registry.document d WHERE d.request_id = r.id),
-               r.extends_document_id
+               r.extends_document_id, r.paid_amount, r.paid_receipt, r.paid_on
         FROM registry.request r WHERE r.id = :id"""), {"id": request_id}).one_or_none()
     if row is None:
         raise RequestNotFound(f"no certificate request {request_id}")
-    return RequestInfo(*row[:9], list(row[9]), *row[10:])
+    payment = Payment(row[14], row[15], row[16]) if row[14] is not None else None
+    return RequestInfo(*row[:9], list(row[9]), *row[10:14], payment=payment)
 
 
 def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str,
@@ -149,9 +159,10 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
 
 
 def _facts_for(conn: Connection, info: RequestInfo, profile: str | None = None) -> CertificateFacts:
-    return certificate_facts(conn, info.kind, info.cadastral_numbers, info.purpose,
-                             info.applicant_name, info.uat_siruta,
-                             extension=info.extends_document_id is not None, profile=profile)
+    facts = certificate_facts(conn, info.kind, info.cadastral_numbers, info.purpose,
+                              info.applicant_name, info.uat_siruta,
+                              extension=info.extends_document_id is not None, profile=profile)
+    return dataclasses.replace(facts, payment=info.payment)
 
 
 def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,
@@ -163,7 +174,10 @@ def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: s
 
 def _move(conn: Connection, info: RequestInfo, to: str, reason: str | None = None) -> None:
     if not can_move(info.status, to):
-        raise CertificateError(f"a request that is {info.status} cannot become {to}")
+        if to == "issued" and info.status in ("received", "draft"):
+            raise CertificateError("cererea se emite numai după verificare: trimiteți-o întâi la verificare")
+        raise CertificateError(f"o cerere {LABELS.get(info.status, info.status)} nu poate deveni "
+                               f"{LABELS.get(to, to)}")
     conn.execute(text("UPDATE registry.request SET status = :s, cancel_reason = coalesce(:r, cancel_reason) "
                       "WHERE id = :id"), {"s": to, "r": reason, "id": info.id})
 
@@ -210,12 +224,66 @@ def send_to_review(settings: Settings, request_id: int, actor: str) -> RequestIn
         return get_request(conn, request_id)
 
 
-def issue_request(settings: Settings, request_id: int, actor: str) -> tuple[RequestInfo, bytes]:
-    """Render the final PDF and store it with its SHA-256; it never changes afterwards."""
+def record_payment(settings: Settings, request_id: int, amount: str, receipt: str, paid_on: str,
+                   actor: str) -> RequestInfo:
+    """The desk records the fee as paid (amount, receipt number, date), before the request is
+    issued: the certificate prints it. Recorded again, it replaces the earlier record (audited)."""
+    try:
+        value = Decimal(str(amount).strip().replace(",", "."))
+    except InvalidOperation:
+        raise CertificateError("suma achitată trebuie să fie un număr de lei (de ex. 7,00)") from None
+    receipt = (receipt or "").strip()
+    try:
+        day = date.fromisoformat(str(paid_on).strip())
+    except ValueError:
+        raise CertificateError("data chitanței trebuie să fie o dată (zz.ll.aaaa)") from None
+    if not value.is_finite() or value <= 0 or value >= Decimal("1e9"):
+        raise CertificateError("suma achitată trebuie să fie mai mare decât zero")
+    if not 1 <= len(receipt) <= 40:
+        raise CertificateError("numărul chitanței este obligatoriu (cel mult 40 de caractere)")
+    if day > date.today() or day.year < 2000:
+        raise CertificateError("data chitanței nu poate fi în viitor")
+    with get_engine(settings, "app").begin() as conn:
+        set_actor(conn, actor)
+        info = get_request(conn, request_id)
+        if info.status in CLOSED:
+            raise CertificateError(f"cererea este {LABELS[info.status]}: plata se înregistrează înainte de emitere")
+        if info.fee is not None and value < info.fee:
+            raise CertificateError(f"suma achitată ({value} lei) este mai mică decât taxa ({info.fee} lei)")
+        conn.execute(text("UPDATE registry.request SET paid_amount = :a, paid_receipt = :r, paid_on = :d "
+                          "WHERE id = :id"), {"a": value.quantize(Decimal("0.01")), "r": receipt, "d": day,
+                                              "id": request_id})
+        return get_request(conn, request_id)
+
+
+def unpaid_policy(conn: Connection, uat_siruta: int) -> str:
+    """What issuing without a recorded payment needs in this UAT (territory.uat.settings
+    "unpaid_issue"): "confirm" (the default: the officer confirms) or "refuse"."""
+    value = conn.execute(text("SELECT settings ->> 'unpaid_issue' FROM territory.uat WHERE siruta = :s"),
+                         {"s": uat_siruta}).scalar()
+    return "refuse" if value == "refuse" else "confirm"
+
+
+def _check_payment(conn: Connection, info: RequestInfo, unpaid_confirmed: bool) -> None:
+    if info.payment is not None or not info.fee:
+        return
+    if unpaid_policy(conn, info.uat_siruta) == "refuse":
+        raise CertificateError("nu se poate emite: plata taxei nu este înregistrată (setarea UAT-ului)")
+    if not unpaid_confirmed:
+        raise UnpaidNeedsConfirmation(f"plata taxei de {info.fee} lei nu este înregistrată: "
+                                      "confirmați emiterea fără plată sau înregistrați chitanța")
+
+
+def issue_request(settings: Settings, request_id: int, actor: str,
+                  unpaid_confirmed: bool = False) -> tuple[RequestInfo, bytes]:
+    """Render the final PDF and store it with its SHA-256; it never changes afterwards. Only a
+    request in review is issued (gis.request_states); without a recorded payment, only when the
+    officer confirms it (`unpaid_confirmed`) and the UAT allows it."""
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         info = get_request(conn, request_id)
         _move(conn, info, "issued")
+        _check_payment(conn, info, unpaid_confirmed)
         facts = _facts_for(conn, info, settings.profile)
         code = _code()
         pdf = _pdf(conn, settings, facts, info.number_label, code, draft=False)

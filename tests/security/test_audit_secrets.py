@@ -79,7 +79,7 @@ def test_access_tokens_and_issued_pdfs_stay_out(loaded, client, staff_client, en
     assert filed.status_code == 201
     a = filed.get_json()
     send_to_review(loaded, a["id"], "officer:test")
-    _, pdf = issue_request(loaded, a["id"], "officer:test")
+    _, pdf = issue_request(loaded, a["id"], "officer:test", unpaid_confirmed=True)
     admin, _ = staff_client("admin", username="sec.audit.admin")
     assert a["token"] not in _browse(admin, "registry.request")
     documents = _browse(admin, "registry.document")

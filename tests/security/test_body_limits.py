@@ -84,7 +84,7 @@ def issued(loaded):
     with get_engine(loaded, "app").connect() as c:
         number = c.execute(text("SELECT cadastral_number FROM public_api.parcel WHERE intravilan "
                                 "ORDER BY cadastral_number OFFSET 5 LIMIT 1")).scalar_one()
-    return issue(loaded, "urbanism", [number], "construire", "Popa Ana", "test")
+    return issue(loaded, "urbanism", [number], "construire", "Popa Ana", "test", unpaid_confirmed=True)
 
 
 def test_a_30_mb_json_array_to_the_filing_api_is_refused_unread(client):

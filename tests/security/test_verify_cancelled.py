@@ -24,7 +24,7 @@ def cancelled(loaded, engine, staff_client):
     with engine.connect() as c:
         number = c.execute(text("SELECT cadastral_number FROM public_api.parcel ORDER BY cadastral_number "
                                 "LIMIT 1")).scalar_one()
-    done = issue(loaded, "urbanism", [number], "construire", "Popescu Ion", "test")
+    done = issue(loaded, "urbanism", [number], "construire", "Popescu Ion", "test", unpaid_confirmed=True)
     client, headers = staff_client("officer")
     before = datetime.now().astimezone()
     r = client.post(f"/api/certificates/{done.request_id}/cancel", json={"reason": REASON}, headers=headers)
@@ -50,7 +50,7 @@ def test_a_cancellation_needs_a_reason(loaded, engine, staff_client):
     with engine.connect() as c:
         number = c.execute(text("SELECT cadastral_number FROM public_api.parcel ORDER BY cadastral_number "
                                 "LIMIT 1")).scalar_one()
-    done = issue(loaded, "urbanism", [number], "construire", "Ionescu Maria", "test")
+    done = issue(loaded, "urbanism", [number], "construire", "Ionescu Maria", "test", unpaid_confirmed=True)
     client, headers = staff_client("officer")
     r = client.post(f"/api/certificates/{done.request_id}/cancel", json={"reason": "  "}, headers=headers)
     assert r.status_code == 400
@@ -92,7 +92,7 @@ def test_a_valid_certificate_still_verifies_as_genuine(client, loaded, engine):
     with engine.connect() as c:
         number = c.execute(text("SELECT cadastral_number FROM public_api.parcel ORDER BY cadastral_number "
                                 "LIMIT 1")).scalar_one()
-    done = issue(loaded, "urbanism", [number], "construire", "Pop Ana", "test")
+    done = issue(loaded, "urbanism", [number], "construire", "Pop Ana", "test", unpaid_confirmed=True)
     page = client.post(f"/verify/{done.verification_code}", data={"pdf": (io.BytesIO(done.pdf), "c.pdf")},
                        content_type="multipart/form-data").get_data(as_text=True)
     assert "data-verdict='genuine'" in page and "ANULAT" not in page

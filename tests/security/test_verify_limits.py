@@ -65,10 +65,10 @@ def test_new_codes_carry_at_least_80_bits():
 def test_old_and_new_codes_verify_as_typed(loaded, workers, number, monkeypatch):
     from gis.certificates import issue, workflow
 
-    new = issue(loaded, "urbanism", [number], "construire", "Popa Ana", "test")
+    new = issue(loaded, "urbanism", [number], "construire", "Popa Ana", "test", unpaid_confirmed=True)
     assert re.fullmatch(r"[0-9A-Z]{4}(-[0-9A-Z]{4}){3}", new.verification_code)
     monkeypatch.setattr(workflow, "_code", lambda: "00AB-C1DE-F234")  # as issued before the change
-    old = issue(loaded, "urbanism", [number], "construire", "Popa Ana", "test")
+    old = issue(loaded, "urbanism", [number], "construire", "Popa Ana", "test", unpaid_confirmed=True)
     address = {"REMOTE_ADDR": "10.89.1.1"}
     typed = [(old.verification_code, old), (old.verification_code.lower(), old), ("00ab%20c1de%20f234", old),
              (new.verification_code, new), (new.verification_code.lower().replace("-", "%20"), new),

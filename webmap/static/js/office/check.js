@@ -2,10 +2,16 @@
    in the drawn area, and the discrepancies between cadastre, agricultural register and land tax;
    a table filtered by kind, every row located on the map. The kinds' names come from the page's
    configuration (config.problem_kinds). */
-import { esc, num, T } from "../shared/text.js";
+import { esc, num, T, textElement } from "../shared/text.js";
 import { $, api, config, failed, S, say, setMode, show } from "./state.js";
 
 const kindName = (k) => config.problem_kinds[k] || k;
+
+// what a row is called on the map when the officer goes to it: its kind and its parcels
+function rowLabel(r, kindOf) {
+  const numbers = r.cadastral_numbers ? r.cadastral_numbers.join(", ") : (r.cadastral_number || r.plot_id || "");
+  return kindName(kindOf(r)) + (numbers ? ": " + numbers : "");
+}
 
 function resultsTable(title, rows, cols, kindOf, download) {
   const results = S.layers.results;
@@ -38,8 +44,15 @@ function resultsTable(title, rows, cols, kindOf, download) {
   });
   $("r-table").querySelectorAll("[data-row]").forEach((tr) => {
     const go = () => {
-      const l = layers[Number(tr.getAttribute("data-row"))];
-      if (l.getBounds) { S.map.fitBounds(l.getBounds(), { maxZoom: 19 }); } else { S.map.setView(l.getLatLng(), 19); }
+      const i = Number(tr.getAttribute("data-row")), l = layers[i];
+      const at = l.getBounds ? l.getBounds().getCenter() : l.getLatLng();
+      if (l.getBounds) { S.map.fitBounds(l.getBounds(), { maxZoom: 19 }); } else { S.map.setView(at, 19); }
+      // a labelled mark, not an unlabelled dot: the row's kind and parcels, on the map
+      if (S.layers.focus) { S.map.removeLayer(S.layers.focus); }
+      S.layers.focus = L.circleMarker(at, { radius: 9, color: "#e00000", weight: 3, fill: false })
+        .bindTooltip(textElement(rowLabel(rows[i], kindOf)), { permanent: true, direction: "top", className: "t-label t-focus-label" })
+        .addTo(S.map);
+      S.map.getContainer().setAttribute("data-focused-row", String(i));
     };
     tr.addEventListener("click", go);
     tr.addEventListener("keydown", (e) => { if (e.key === "Enter") { go(); } });

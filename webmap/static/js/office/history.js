@@ -1,5 +1,5 @@
 /* History: the selected parcel's versions (show one on the map, restore one) and its lineage. */
-import { esc, num, T } from "../shared/text.js";
+import { esc, num, T, when } from "../shared/text.js";
 import { saveWithPreview } from "./links.js";
 import { load } from "./select.js";
 import { $, api, failed, refresh, S, say, showProblems } from "./state.js";
@@ -11,7 +11,7 @@ export function history() {
     const versions = res.body.versions, lin = res.body.lineage;
     const rows = versions.map((v, i) => {
       const current = i === versions.length - 1 && !v.valid_to;
-      return '<tr data-version="' + v.version + '"><td>' + v.version + "</td><td>" + esc(v.valid_from.slice(0, 16).replace("T", " ")) +
+      return '<tr data-version="' + v.version + '"><td>' + v.version + "</td><td>" + esc(when(v.valid_from)) +
         "</td><td>" + esc(v.cadastral_number) + "</td><td>" + num(v.measured_area) + "</td><td>" +
         '<button type="button" class="t-link" data-show="' + i + '">' + T("Arată") + "</button>" +
         (current || selected.valid_to ? "" : ' <button type="button" class="t-link" data-restore="' + v.version + '">' + T("Restaurează") + "</button>") +

@@ -12,6 +12,7 @@ import { setupCoords, startCoords } from "./coords.js";
 import { cancelForm, openForm, setupForm, startDraw } from "./draw.js";
 import { fiscal } from "./fiscal.js";
 import { history } from "./history.js";
+import { setupLayers } from "./layers.js";
 import { measured, startMeasure } from "./measure.js";
 import { startMerge } from "./merge.js";
 import { retire } from "./retire.js";
@@ -27,6 +28,7 @@ map.invalidateSize();
 S.layers.parcels = parcelTiles().addTo(map);
 ["measure", "results", "history", "selection", "problems"].forEach((name) => { S.layers[name] = L.featureGroup().addTo(map); });
 S.layers.edited = new L.FeatureGroup().addTo(map);
+setupLayers();
 $("t-snap-label").textContent = T("lipește de vecini ({px} px pe hartă, {m} m la salvare)", { px: config.snap_pixels, m: config.snap_m });
 installSnapping();
 

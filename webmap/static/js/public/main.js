@@ -2,38 +2,23 @@
    styles/styles.yaml, one search box, and a tap that resolves the parcel server-side
    (/api/parcels/at) and opens its sheet. Everything it needs comes from the page's configuration. */
 import { config, folium } from "../shared/config.js";
-import { esc } from "../shared/text.js";
-import { overlay } from "./overlays.js";
-import { setupSearch } from "./search.js";
+import { layerSwitcher } from "../shared/overlays.js";
+import { setupSearch } from "../shared/search.js";
 import { closePanel, openParcel } from "./sheet.js";
-import { state, T, watchIdle } from "./state.js";
+import { state, status, T, track, watchIdle } from "./state.js";
 
 const map = state.map;
-const control = L.control.layers({}, {}, { collapsed: true }).addTo(map);
-control.addOverlay(folium(config.basemap), esc(T.orthophoto));  // Leaflet writes the names as HTML
-config.overlays.forEach((def, index) => {
-  const layer = overlay(def, index);
-  control.addOverlay(layer, esc(def.title));
-  if (def.visible) { layer.addTo(map); }
-});
-
-const legend = L.control({ position: "bottomright" });
-legend.onAdd = () => {
-  const div = L.DomUtil.create("div", "t-legend");
-  div.appendChild(document.getElementById("t-legend-template").content.cloneNode(true));
-  const details = div.querySelector("details");
-  if (details && window.innerWidth >= 700) { details.open = true; }  // folded on phones
-  L.DomEvent.disableClickPropagation(div);
-  return div;
-};
-legend.addTo(map);
+layerSwitcher({ map: map, track: track, failed: (title) => { status(T.load_error + ": " + title); } },
+              folium(config.basemap), T.orthophoto);
 watchIdle();
 
 map.on("click", (e) => {
   openParcel("/api/parcels/at?lon=" + e.latlng.lng.toFixed(7) + "&lat=" + e.latlng.lat.toFixed(7), true);
 });
 document.getElementById("t-panel-close").addEventListener("click", closePanel);
-setupSearch();
+setupSearch(map, T.no_results, (hit) => {
+  openParcel("/api/parcels/" + encodeURIComponent(hit.cadastral_number) + (hit.uat ? "?uat=" + hit.uat : ""));
+});
 const wanted = new URLSearchParams(location.search).get("parcel");
 if (wanted) { openParcel("/api/parcels/" + encodeURIComponent(wanted) + (config.uat ? "?uat=" + config.uat : "")); }
 window.teritoriuMap = map;

@@ -18,6 +18,14 @@ export function num(x, digits) {
   return x == null ? "—" : Number(x).toLocaleString(config.locale || "ro-RO", { maximumFractionDigits: digits == null ? 2 : digits });
 }
 
+// a date and time in the page's locale (an ISO or an HTTP date from the API), "—" when unknown
+export function when(x) {
+  const d = x ? new Date(x) : null;
+  if (!d || isNaN(d.getTime())) { return x ? String(x) : "—"; }
+  return d.toLocaleString(config.locale || "ro-RO", { day: "2-digit", month: "2-digit", year: "numeric",
+                                                     hour: "2-digit", minute: "2-digit" });
+}
+
 // the staff pages' catalogue: config.t maps the Romanian text (the key) to the page's language;
 // {name} placeholders are filled from `values`
 export function T(text, values) {

@@ -1,20 +1,21 @@
 /* The overlays from Teritoriu's own OGC API: GeoJSON for the light layers, vector tiles for
-   parcels and buildings, labels (a property as text) fetched for the view at high zoom. */
-import { config } from "../shared/config.js";
-import { textElement } from "../shared/text.js";
-import { state, status, T, track } from "./state.js";
+   parcels and buildings, labels (a property as text) fetched for the view at high zoom. Used by
+   the public map and the officer's map alike; `ctx` is the page's: {map, track(promise),
+   failed(title)}. */
+import { config } from "./config.js";
 import { styleFor } from "./styles.js";
+import { esc, textElement } from "./text.js";
 
 // each GeoJSON overlay in a pane of its own, stacked in the configuration's order (above the tiles, below
 // the highlighted parcel): whichever answer arrives last, streets stay above zones and can be hovered
-function paneFor(def, index) {
+function paneFor(map, def, index) {
   const name = "t-overlay-" + index + "-" + def.id;
-  if (!state.map.getPane(name)) { state.map.createPane(name).style.zIndex = String(300 + index); }
+  if (!map.getPane(name)) { map.createPane(name).style.zIndex = String(300 + index); }
   return name;
 }
 
-function geojsonLayer(def, index) {
-  const styler = styleFor(def.style), pane = paneFor(def, index);
+function geojsonLayer(def, index, ctx) {
+  const styler = styleFor(def.style), pane = paneFor(ctx.map, def, index);
   const group = L.geoJSON(null, {
     pane: pane,
     style: (f) => styler(f.properties),
@@ -32,7 +33,7 @@ function geojsonLayer(def, index) {
   group.on("add", () => {
     if (loaded) { return; }
     loaded = true;
-    track(fetch(url, { headers: { "Accept": "application/geo+json" } })
+    ctx.track(fetch(url, { headers: { "Accept": "application/geo+json" } })
       .then((r) => { if (!r.ok) { throw new Error(r.status); } return r.json(); })
       .then((data) => {
         group.addData(data);
@@ -40,7 +41,7 @@ function geojsonLayer(def, index) {
           if (l.getElement && l.getElement()) { l.getElement().setAttribute("data-layer", def.id); }
         });
       })
-      .catch(() => { status(T.load_error + ": " + def.title); }));
+      .catch(() => { ctx.failed(def.title); }));
   });
   return group;
 }
@@ -62,8 +63,8 @@ function lonLatBounds(b) {
 }
 
 // cadastral numbers (or house numbers) as labels, fetched for the view at high zoom only
-function labelLayer(def) {
-  const map = state.map;
+function labelLayer(def, ctx) {
+  const map = ctx.map;
   const group = L.layerGroup();
   let pending = null;
   function refresh() {
@@ -73,7 +74,7 @@ function labelLayer(def) {
     const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(6));
     if (pending) { pending.abort(); }
     pending = new AbortController();
-    track(fetch(config.ogc + "/collections/" + def.id + "/items?f=json&limit=500&properties=" + def.label +
+    ctx.track(fetch(config.ogc + "/collections/" + def.id + "/items?f=json&limit=500&properties=" + def.label +
           "&bbox=" + bbox.join(","), { signal: pending.signal })
       .then((r) => r.json())
       .then((data) => {
@@ -93,6 +94,31 @@ function labelLayer(def) {
   return group;
 }
 
-export function overlay(def, index) {
-  return def.kind === "tiles" ? tileLayer(def) : def.kind === "labels" ? labelLayer(def) : geojsonLayer(def, index);
+export function overlay(def, index, ctx) {
+  return def.kind === "tiles" ? tileLayer(def) : def.kind === "labels" ? labelLayer(def, ctx) : geojsonLayer(def, index, ctx);
+}
+
+/* The layer switcher (the basemap and every overlay of config.overlays, named in the page's
+   language) and the legend (the page's #t-legend-template): the same on both maps. `extra`:
+   [layer, name] pairs the page adds first (the officer's editable parcels). */
+export function layerSwitcher(ctx, basemap, basemapName, extra) {
+  const control = L.control.layers({}, {}, { collapsed: true }).addTo(ctx.map);
+  control.addOverlay(basemap, esc(basemapName));  // Leaflet writes the names as HTML
+  (extra || []).forEach((pair) => { control.addOverlay(pair[0], esc(pair[1])); });
+  config.overlays.forEach((def, index) => {
+    const layer = overlay(def, index, ctx);
+    control.addOverlay(layer, esc(def.title));
+    if (def.visible) { layer.addTo(ctx.map); }
+  });
+  const legend = L.control({ position: "bottomright" });
+  legend.onAdd = () => {
+    const div = L.DomUtil.create("div", "t-legend");
+    div.appendChild(document.getElementById("t-legend-template").content.cloneNode(true));
+    const details = div.querySelector("details");
+    if (details && window.innerWidth >= 700) { details.open = true; }  // folded on phones
+    L.DomEvent.disableClickPropagation(div);
+    return div;
+  };
+  legend.addTo(ctx.map);
+  return control;
 }

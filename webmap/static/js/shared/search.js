@@ -1,11 +1,10 @@
 /* The search box: suggestions from /api/search as a combobox (arrows, Enter, Escape); a choice
-   opens the parcel's sheet or moves the map to the street or locality. */
-import { config } from "../shared/config.js";
-import { textElement } from "../shared/text.js";
-import { openParcel } from "./sheet.js";
-import { state, T } from "./state.js";
+   of a parcel or an address goes to the page's `openParcel(hit)` (the public sheet, the officer's
+   selection), a street or locality moves the map to it. */
+import { config } from "./config.js";
+import { textElement } from "./text.js";
 
-export function setupSearch() {
+export function setupSearch(map, noResults, openParcel) {
   const input = document.getElementById("t-search");
   const list = document.getElementById("t-suggestions");
   let items = [], active = -1, timer = null, lastQuery = "";
@@ -14,7 +13,7 @@ export function setupSearch() {
   function render() {
     list.replaceChildren();
     if (!items.length) {
-      const empty = textElement(T.no_results, "li");
+      const empty = textElement(noResults, "li");
       empty.className = "t-empty";
       empty.setAttribute("role", "option");
       empty.setAttribute("aria-disabled", "true");
@@ -47,11 +46,11 @@ export function setupSearch() {
     input.value = hit.label;
     close();
     if (hit.cadastral_number) {
-      openParcel("/api/parcels/" + encodeURIComponent(hit.cadastral_number) + (hit.uat ? "?uat=" + hit.uat : ""));
+      openParcel(hit);
     } else if (hit.bbox) {
-      state.map.fitBounds([[hit.bbox[1], hit.bbox[0]], [hit.bbox[3], hit.bbox[2]]], { maxZoom: 18 });
+      map.fitBounds([[hit.bbox[1], hit.bbox[0]], [hit.bbox[3], hit.bbox[2]]], { maxZoom: 18 });
     } else {
-      state.map.setView([hit.lat, hit.lon], 18);
+      map.setView([hit.lat, hit.lon], 18);
     }
   }
   input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(suggest, 200); });

@@ -1,5 +1,5 @@
 /* Leaflet styles from styles/styles.yaml (config.styles): classified (zones) or plain. */
-import { config } from "../shared/config.js";
+import { config } from "./config.js";
 
 function classStyle(style, props) {
   const v = props[style.classify_by];

@@ -1,0 +1,111 @@
+"""The audit trail in words, for /office/audit: each change as rows of field, before and after
+(Romanian labels, dates as dd.mm.yyyy, yes/no, a file as its size, a structured value as its
+keys), with a link to the object and one to its whole history. Never a raw dict or PDF bytes."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from urllib.parse import urlencode
+
+from gis.request_states import LABELS as REQUEST_STATES
+
+TABLES = {
+    "cadastre.parcel": "parcelă", "cadastre.building": "construcție", "cadastre.parcel_lineage": "filiație parcelă",
+    "streets.street": "stradă", "streets.street_name": "denumire stradă", "streets.address_point": "adresă",
+    "planning.zone": "zonă UTR", "planning.document": "documentație de urbanism", "planning.restriction": "restricție",
+    "agri.plot": "parcelă agricolă", "fiscal.tax_assessment": "impunere", "fiscal.taxpayer": "contribuabil",
+    "registry.request": "cerere de certificat", "registry.document": "document emis",
+    "registry.request_parcel": "imobil din cerere", "registry.counter": "registru (numerotare)",
+    "territory.uat": "UAT", "territory.locality": "localitate", "auth.user": "cont", "auth.api_key": "cheie API",
+    "auth.session": "sesiune", "importing.job": "import",
+}
+
+FIELDS = {
+    "cadastral_number": "număr cadastral", "land_book_number": "carte funciară", "legal_area": "suprafață din acte",
+    "measured_area": "suprafață măsurată", "use_category": "categorie de folosință", "intravilan": "intravilan",
+    "tarla": "tarla", "parcel_no": "parcela", "locality_siruta": "localitate (SIRUTA)", "uat_siruta": "UAT (SIRUTA)",
+    "version": "versiune", "valid_from": "valabil de la", "valid_to": "valabil până la", "eterra_id": "ID eTerra",
+    "parcel_id": "parcelă (id)", "street_id": "stradă (id)", "number": "număr", "suffix": "sufix", "block": "bloc",
+    "entrance": "scara", "postal_code": "cod poștal", "name": "denumire", "street_type": "tip stradă",
+    "hcl_number": "HCL nr.", "hcl_date": "HCL din", "building_no": "nr. construcție", "destination": "destinație",
+    "levels": "regim de înălțime", "is_legal": "autorizată", "code": "cod", "functional_zone": "zonă funcțională",
+    "pot_max": "POT maxim", "cut_max": "CUT maxim", "max_height_m": "înălțime maximă (m)",
+    "status": "stare", "applicant_name": "solicitant", "applicant_email": "e-mail solicitant", "purpose": "scop",
+    "fee": "taxă (lei)", "cancel_reason": "motivul anulării", "access_token": "cheia solicitantului",
+    "kind": "tip", "registry_number": "nr. de înregistrare", "year": "anul", "paid_amount": "suma achitată (lei)",
+    "paid_receipt": "chitanța nr.", "paid_on": "data chitanței", "cancelled_at": "anulată la",
+    "created_at": "creat la", "created_by": "creat de", "issued_at": "emis la", "issued_by": "emis de",
+    "verification_code": "cod de verificare", "pdf": "documentul PDF", "sha256": "amprenta SHA-256",
+    "facts": "conținutul certificatului", "username": "utilizator", "full_name": "nume", "email": "e-mail",
+    "role": "rol", "password_hash": "parola", "active": "activ", "settings": "setări", "area": "suprafață",
+    "amount": "sumă", "paid": "achitat", "declared_area": "suprafață declarată", "holder_id": "deținător (id)",
+}
+HEX_BYTES = re.compile(r"^\\x[0-9a-f]*$")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.]+([+-]\d{2}:?\d{2}|Z)?)?$")
+
+
+def words(field: str, value) -> str:
+    """One value as an officer reads it."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "da" if value else "nu"
+    if isinstance(value, dict) and set(value) == {"bytes", "sha256"}:  # a file, as the trigger records it
+        return f"fișier de {value['bytes']:,} octeți (SHA-256 {str(value['sha256'])[:12]}…)".replace(",", ".")
+    if isinstance(value, dict):
+        shown = ", ".join(f"{FIELDS.get(k, k.replace('_', ' '))}: {_short(v)}" for k, v in list(value.items())[:8])
+        return shown + (f" … (+{len(value) - 8})" if len(value) > 8 else "")
+    if isinstance(value, list):
+        return ", ".join(_short(v) for v in value[:10]) + (" …" if len(value) > 10 else "")
+    text = str(value)
+    if HEX_BYTES.match(text):
+        return f"fișier de {(len(text) - 2) // 2:,} octeți".replace(",", ".")
+    if field == "status" and text in REQUEST_STATES:
+        return REQUEST_STATES[text]
+    if ISO_DATE.match(text):
+        return _date(text)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _short(value) -> str:
+    if isinstance(value, (dict, list)):
+        return "{…}" if isinstance(value, dict) else f"[{len(value)} elemente]"
+    return words("", value)
+
+
+def _date(text: str) -> str:
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).strftime("%d.%m.%Y")
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).strftime("%d.%m.%Y %H:%M")
+    except ValueError:
+        return text
+
+
+def object_link(table: str, object_id: str | None, context: dict) -> str | None:
+    """Where the object is seen: the request's page at the desk, a parcel on the map."""
+    if not object_id:
+        return None
+    if table == "registry.request":
+        return f"/office/requests/{object_id}"
+    if table == "registry.document" and context.get("request_id"):
+        return f"/office/requests/{context['request_id']}"
+    if table == "cadastre.parcel" and context.get("cadastral_number"):
+        return "/?" + urlencode({"parcel": context["cadastral_number"]})
+    return None
+
+
+def history_link(table: str, object_id: str | None) -> str | None:
+    return "/office/audit?" + urlencode({"table": table, "object": object_id}) if object_id else None
+
+
+def describe(entry: dict) -> dict:
+    """An entry of gis.audit.browse(with_changes=True) with the words the page shows."""
+    rows = [(FIELDS.get(k, k.replace("_", " ")), words(k, b), words(k, a)) for k, (b, a) in entry["changes"].items()]
+    if entry.get("geometry_changed"):
+        rows.append(("geometria", "conturul anterior", "conturul nou"))
+    return {**entry, "at_words": _date(entry["at"]),
+            "table_words": TABLES.get(entry["table_name"], entry["table_name"]),
+            "rows": rows, "link": object_link(entry["table_name"], entry["object_id"], entry.get("context", {})),
+            "history": history_link(entry["table_name"], entry["object_id"])}
