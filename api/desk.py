@@ -72,13 +72,18 @@ def _info(request_id: int):
 @bp.get("/<int:request_id>")
 @requires(*EDITORS)
 def page(request_id: int, error: str = "", status: int = 200, form: dict | None = None):
+    from gis.certificates.kinds import get_kind
+    from gis.certificates.render import money
+
     info, policy = _info(request_id)
     paid = info.payment is not None or not info.fee
+    kind = get_kind(info.kind)
     return render_page("office_request.html", status, private=True, title=f"Cererea nr. {info.number_label}",
                        user=current_user(), csrf=csrf_token(), info=info, state=LABELS.get(info.status, info.status),
                        draft=info.status not in CLOSED, issued=info.status in ISSUED, paid=paid, policy=policy,
                        actions=[(a, ACTION_LABELS[a]) for a in ("draft", "review") if allows(info.status, a)],
                        issuable=allows(info.status, "issue"), cancellable=allows(info.status, "cancel"),
+                       kind=kind.label("ro") if kind else info.kind, money=money,
                        error=error, form=form or {}, verify=url_for("verify.verify", code=info.verification_code)
                        if info.verification_code else None)
 

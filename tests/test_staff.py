@@ -71,7 +71,7 @@ def test_citizens_are_not_staff(app, accounts):
 def test_anonymous_office_opens_the_sign_in_page_and_the_api_is_401(client):
     r = client.get("/office")
     assert r.status_code == 303 and r.headers["Location"].endswith("/office/login?next=/office")
-    assert client.post("/office/requests/1/issue").status_code == 401
+    assert client.post("/office/requests/1/issue", data={"confirm": "1"}).status_code == 401
 
 
 def new_request(client, engine) -> int:

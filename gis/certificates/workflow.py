@@ -229,7 +229,10 @@ def record_payment(settings: Settings, request_id: int, amount: str, receipt: st
     """The desk records the fee as paid (amount, receipt number, date), before the request is
     issued: the certificate prints it. Recorded again, it replaces the earlier record (audited)."""
     try:
-        value = Decimal(str(amount).strip().replace(",", "."))
+        typed = str(amount).strip()
+        if "," in typed:  # Romanian: 1.234,50 (dots group thousands, the comma is decimal)
+            typed = typed.replace(".", "").replace(",", ".")
+        value = Decimal(typed)
     except InvalidOperation:
         raise CertificateError("suma achitată trebuie să fie un număr de lei (de ex. 7,00)") from None
     receipt = (receipt or "").strip()

@@ -52,7 +52,7 @@ def test_an_officer_records_the_payment_reviews_and_issues_at_the_desk(browser, 
             "SELECT r.status, r.paid_receipt, d.verification_code FROM registry.request r "
             "JOIN registry.document d ON d.request_id = r.id WHERE r.id = :i"), {"i": rid}).one()
     assert (status, receipt, stored_code) == ("issued", "CH-2026-77", code)
-    response = page.request.get(page.get_attribute("#document", "href"))
+    response = page.request.get(live_server + page.get_attribute("#document", "href"))
     assert response.status == 200 and response.body().startswith(b"%PDF")
     page.click("text=Istoricul cererii")
     page.wait_for_selector("table.t-changes")
