@@ -10,6 +10,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 PACKAGES=(
   postgresql-15 postgresql-15-postgis-3       # the database (pg_trgm, unaccent included)
   gdal-bin                                    # ogrinfo: a real OGC API client for the tests
+  python3-qgis                                # QGIS 3.22 as agencies run it, a client in the tests
   chromium                                    # the browser driven by Playwright in the tests
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint (PDF certificates)
   fonts-dejavu-core fonts-liberation2         # fonts with Romanian diacritics (ș ț)
