@@ -76,3 +76,26 @@ def test_qgis_loads_the_city_halls_style_onto_the_feed(live_server, collection, 
     expected = _expected_symbols(style)
     assert seen["symbols"] == expected and expected
     assert seen["label_field"] == style.label
+
+
+def test_qgis_draws_the_vector_tiles_from_the_tilejson_with_the_maplibre_style(live_server, engine):
+    """As an analyst adds our tiles in QGIS 3.22 (Vector Tiles → XYZ with the TileJSON's template
+    and the style URL): the style loads with styles.yaml's colours, and QGIS paints the parcels'
+    outlines where parcels are and nothing where there are none."""
+    import requests
+
+    tilejson = requests.get(f"{live_server}/ogc/collections/parcels/tiles/WebMercatorQuad/tilejson",
+                            timeout=60).json()
+    style_url = f"{live_server}/ogc/collections/parcels/styles/default"
+    with engine.connect() as c:
+        x, y = c.execute(text("SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_Transform(ST_PointOnSurface(geom), 3857) p "
+                              "FROM public_api.parcel WHERE intravilan ORDER BY id LIMIT 1) s")).one()
+    stroke = get_style("parcels").stroke
+    seen = qgis(action="vector_tiles", type="xyz", url=tilejson["tiles"][0], zmin=tilejson["minzoom"],
+                zmax=tilejson["maxzoom"], styleUrl=style_url, colour=stroke,
+                extents=[[x - 120, y - 120, x + 120, y + 120], [x + 50_000, y + 50_000, x + 50_240, y + 50_240]])
+    assert seen["valid"] and (seen["zmin"], seen["zmax"]) == (tilejson["minzoom"], tilejson["maxzoom"])
+    assert seen["style_loaded"], seen["style_message"]
+    assert ["parcels-outline", stroke] in seen["styles"]
+    over_parcels, far_away = seen["painted"]
+    assert over_parcels > 200 and far_away == 0

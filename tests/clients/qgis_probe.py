@@ -78,26 +78,47 @@ def _colours(symbol) -> dict:
 
 
 def vector_tiles(args: dict) -> dict:
-    """A vector tile layer from the advertised {z}/{x}/{y} template, rendered by QGIS over a
-    known extent (EPSG:3857): the number of pixels it painted."""
-    uri = f"type=xyz&url={args['template']}&zmin={args['zmin']}&zmax={args['zmax']}"
-    layer = QgsVectorTileLayer(uri, "tiles")
+    """A vector tile layer as QGIS 3.22 adds one from a TileJSON's {z}/{x}/{y} template, with the
+    MapLibre style loaded from its URL, rendered over each extent asked (EPSG:3857): the style's
+    layers and colours, and the pixels painted in the style's outline colour."""
+    from qgis.core import QgsDataSourceUri
+
+    uri = QgsDataSourceUri()
+    for key in ("type", "url", "zmin", "zmax", "styleUrl"):
+        if key in args:
+            uri.setParam(key, str(args[key]))
+    layer = QgsVectorTileLayer(bytes(uri.encodedUri()).decode(), "tiles")
     out = {"valid": layer.isValid(), "zmin": layer.sourceMinZoom(), "zmax": layer.sourceMaxZoom()}
     if not layer.isValid():
         return out
+    message, loaded = layer.loadDefaultStyle()
+    styles = layer.renderer().styles() if layer.renderer() else []
+    out.update(style_loaded=bool(loaded), style_message=message,
+               styles=[[s.styleName(), s.symbol().color().name() if s.symbol() else None] for s in styles])
+    target = args.get("colour", "#000000").lstrip("#")
+    rgb = tuple(int(target[i:i + 2], 16) for i in (0, 2, 4))
+    out["painted"] = [_painted(layer, extent, rgb) for extent in args["extents"]]
+    return out
+
+
+def _painted(layer, extent, rgb) -> int:
+    """Pixels of a 256 × 256 rendering within 40 of `rgb` in every channel."""
     settings = QgsMapSettings()
     settings.setLayers([layer])
     settings.setDestinationCrs(layer.crs())
-    settings.setExtent(QgsRectangle(*args["extent"]))
+    settings.setExtent(QgsRectangle(*extent))
     settings.setOutputSize(QSize(256, 256))
     settings.setBackgroundColor(QColor(255, 255, 255))
     job = QgsMapRendererSequentialJob(settings)
     job.start()
     job.waitForFinished()
     image = job.renderedImage()
-    painted = sum(1 for y in range(0, 256, 2) for x in range(0, 256, 2) if image.pixel(x, y) & 0xFFFFFF != 0xFFFFFF)
-    out.update(painted=painted, errors=[str(e.message) for e in job.errors()])
-    return out
+    near = 0
+    for y in range(256):
+        for x in range(256):
+            c = QColor(image.pixel(x, y))
+            near += all(abs(a - b) <= 40 for a, b in zip((c.red(), c.green(), c.blue()), rgb, strict=True))
+    return near
 
 
 if __name__ == "__main__":
