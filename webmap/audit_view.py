@@ -8,6 +8,7 @@ import re
 from datetime import date, datetime
 from urllib.parse import urlencode
 
+from gis.certificates.render import fmt
 from gis.request_states import LABELS as REQUEST_STATES
 
 TABLES = {
@@ -41,6 +42,8 @@ FIELDS = {
     "role": "rol", "password_hash": "parola", "active": "activ", "settings": "setări", "area": "suprafață",
     "amount": "sumă", "paid": "achitat", "declared_area": "suprafață declarată", "holder_id": "deținător (id)",
 }
+DECIMALS = {"fee", "paid_amount", "legal_area", "measured_area", "area", "amount", "declared_area", "pot_max",
+            "cut_max", "max_height_m"}  # printed the Romanian way: 1.234,5
 HEX_BYTES = re.compile(r"^\\x[0-9a-f]*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.]+([+-]\d{2}:?\d{2}|Z)?)?$")
 
@@ -59,6 +62,8 @@ def words(field: str, value) -> str:
     if isinstance(value, list):
         return ", ".join(_short(v) for v in value[:10]) + (" …" if len(value) > 10 else "")
     text = str(value)
+    if field in DECIMALS and re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return fmt(text)
     if HEX_BYTES.match(text):
         return f"fișier de {(len(text) - 2) // 2:,} octeți".replace(",", ".")
     if field == "status" and text in REQUEST_STATES:
