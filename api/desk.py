@@ -9,7 +9,6 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from sqlalchemy import text
 
 from api import messages
-from api.bodies import FORM, HTML_FORM, body_limit
 from api.staff import csrf_token, current_user, requires, scope_by_uat, uat_filter_sql
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (
@@ -111,7 +110,6 @@ def act(request_id: int, action: str, reason: str = "", unpaid_confirmed: bool =
 
 @bp.post("/<int:request_id>/<any(review, cancel, draft):action>")
 @requires(*EDITORS)
-@body_limit(FORM, *HTML_FORM)
 def action(request_id: int, action: str):
     try:
         act(request_id, action, request.form.get("reason", ""))
@@ -124,7 +122,6 @@ def action(request_id: int, action: str):
 
 @bp.post("/<int:request_id>/issue")
 @requires(*EDITORS)
-@body_limit(FORM, *HTML_FORM)
 def issue(request_id: int):
     """Issue after the officer ticked "confirm" (and "without payment" when none is recorded)."""
     if request.form.get("confirm") != "1":
@@ -140,7 +137,6 @@ def issue(request_id: int):
 
 @bp.post("/<int:request_id>/payment")
 @requires(*EDITORS)
-@body_limit(FORM, *HTML_FORM)
 def payment(request_id: int):
     """The fee as paid: amount, receipt number and date (printed on the certificate)."""
     form = {k: request.form.get(k, "")[:60] for k in ("amount", "receipt", "paid_on")}

@@ -31,10 +31,19 @@ from rasterio.windows import Window
 EDGE = 1e-6
 
 
+def _family(source: Path) -> str:
+    """The COGs of one stored file share this prefix: its name and a digest of its full path (two
+    profiles' orthophoto.tif under one var/ are two families; neither deletes the other's)."""
+    import hashlib
+
+    digest = hashlib.sha256(str(Path(source).resolve()).encode()).hexdigest()[:12]
+    return f"{Path(source).stem}-{digest}"
+
+
 def cog_path(source: Path, var_dir: Path) -> Path:
     """Where the COG of `source` lives (it changes name when the stored file changes)."""
     stat = Path(source).stat()
-    return Path(var_dir) / "coverage" / f"{Path(source).stem}-{stat.st_size}-{stat.st_mtime_ns}.cog.tif"
+    return Path(var_dir) / "coverage" / f"{_family(source)}-{stat.st_size}-{stat.st_mtime_ns}.cog.tif"
 
 
 def ensure_cog(source: Path, var_dir: Path) -> Path:
@@ -54,7 +63,7 @@ def ensure_cog(source: Path, var_dir: Path) -> Path:
         os.replace(tmp, target)
     finally:
         Path(tmp).unlink(missing_ok=True)
-    for old in target.parent.glob(f"{Path(source).stem}-*.cog.tif"):  # COGs of earlier versions
+    for old in target.parent.glob(f"{_family(source)}-*.cog.tif"):  # COGs of earlier versions of this file
         if old != target:
             old.unlink(missing_ok=True)
     return target

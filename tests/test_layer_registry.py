@@ -11,7 +11,8 @@ from layers.registry import LayerError, load_layers
 
 BASE = {"id": "t", "title": {"ro": "T", "en": "T"}, "description": {"ro": "D", "en": "D"},
         "source": "public_api.t", "id_field": "id", "geometry": "Point", "access": "public",
-        "properties": ["a", "b.uom", "c"], "style": "t"}
+        "properties": ["a", "b.uom", "c"], "style": "t",
+        "metadata": {"inspire_theme": "lu", "update_frequency": "asNeeded", "lineage": {"ro": "L", "en": "L"}}}
 
 
 def _load(tmp_path, **extra):

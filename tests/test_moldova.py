@@ -402,7 +402,7 @@ def test_the_editor_stores_a_moldovan_number_in_its_canonical_spelling(md, md_en
             FROM territory.uat u WHERE u.siruta = :u"""), {"u": MD_UAT}).scalar_one()
     data = {"cadastral_number": "9999999.001", "geometry": json.loads(free), "use_category": "A",
             "intravilan": False}
-    row, problems = create(md, MD_UAT, data, "test:profile", 4026, accept_warnings=True)
+    row, problems, _links = create(md, MD_UAT, data, "test:profile", 4026, accept_warnings=True)
     try:
         assert row["cadastral_number"] == "9999.999.001", problems
     finally:
