@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import struct
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import shapely
 from pyproj.exceptions import CRSError
 
 from gis.profiles import Profile
+from gis.tolerances import REPROJECTION_M
 from importers.model import ImportRefused, Note, SourceLayer
 
 STEREO70 = {"lat_0": 46.0, "lon_0": 25.0, "k": 0.99975, "x_0": 500000.0, "y_0": 500000.0}
@@ -157,6 +159,7 @@ def resolve_crs(layer: SourceLayer, uat_boundary, profile: Profile, forced: int 
         notes.append(Note("info", "z_dropped", "the Z coordinates were dropped (heights are not stored)"))
     area = uat_boundary.buffer(1000) if uat_boundary is not None else None
     crs = forced or layer.crs
+    moved_from = None
     if forced and layer.crs and forced != layer.crs:
         notes.append(Note("warning", "crs_forced", f"the file says EPSG:{layer.crs}; read as EPSG:{forced} (--crs)"))
     if crs is None:
@@ -179,14 +182,16 @@ def resolve_crs(layer: SourceLayer, uat_boundary, profile: Profile, forced: int 
         except (CRSError, pyproj.exceptions.ProjError) as exc:
             raise ImportRefused(f"EPSG:{crs} cannot be transformed to EPSG:{storage_epsg} ({exc})",
                                 "crs_unknown") from None
-        geoms = moved
+        geoms, moved_from = moved, crs
         notes.append(Note("warning", "reprojected", f"the coordinates were in EPSG:{crs} and were transformed to "
-                          f"EPSG:{storage_epsg} (about 3 m accuracy from WGS 84/ETRS89: legal outlines should come "
-                          f"in {crs_name})"))
+                          f"EPSG:{storage_epsg} (about {REPROJECTION_M:g} m accuracy from WGS 84/ETRS89: the current "
+                          f"parcels keep their legal outlines unless an officer accepts these; legal outlines should "
+                          f"come in {crs_name})",
+                          params={"source": crs, "target": storage_epsg, "metres": REPROJECTION_M, "crs": crs_name}))
     elif area is not None and _inside_share(geoms, area) < 0.5 and _inside_share(_swap(geoms), area) >= 0.9:
         geoms = _swap(geoms)
         notes.append(Note("warning", "axes_swapped", f"X and Y were swapped in the file (X is the northing in "
                           f"{crs_name}): swapped back"))
     out = frame.set_geometry(list(geoms), crs=f"EPSG:{storage_epsg}") if len(frame) else \
         frame.set_crs(f"EPSG:{storage_epsg}", allow_override=True)
-    return SourceLayer(layer.name, layer.kind, out, storage_epsg, layer.encoding, layer.unmapped, notes)
+    return replace(layer, frame=out, crs=storage_epsg, notes=notes, reprojected_from=moved_from)

@@ -43,7 +43,8 @@ def sniff(path: Path) -> str:
 
 
 def read_source(path: Path, kind: str, *, crs: int | None = None, encoding: str | None = None,
-                mapping: dict | None = None, limits: Limits = DEFAULT_LIMITS, workdir: Path) -> list[SourceLayer]:
+                mapping: dict | None = None, limits: Limits = DEFAULT_LIMITS, workdir: Path,
+                dxf_layer: str | None = None) -> list[SourceLayer]:
     path = Path(path)
     if path.stat().st_size > limits.max_upload_bytes:
         raise ImportRefused(f"the file is larger than {limits.max_upload_bytes // 1024 ** 2} MB", "too_large")
@@ -60,14 +61,14 @@ def read_source(path: Path, kind: str, *, crs: int | None = None, encoding: str 
         layers = [layer for shp in shapefiles for layer in _shapefile(shp, kind, encoding, mapping, folder)]
         for other in others:
             layers += read_source(other, kind, crs=crs, encoding=encoding, mapping=mapping, limits=limits,
-                                  workdir=Path(workdir) / f"inner-{other.stem}")
+                                  workdir=Path(workdir) / f"inner-{other.stem}", dxf_layer=dxf_layer)
         return layers
     if what == "shp":
         return _shapefile(path, kind, encoding, mapping, path.parent)
     if what in ("gpkg", "geojson"):
         return _ogr(path, kind, mapping, what)
     if what == "dxf":
-        return [_dxf(path, mapping)]
+        return [_dxf(path, mapping, dxf_layer)]
     if what == "cgxml":
         return _cgxml(path)
     raise ImportRefused(f"{path.name} is not a format Teritoriu reads (zipped shapefile, GeoPackage, GeoJSON, "
@@ -83,13 +84,14 @@ def _sibling(shp: Path, ext: str) -> Path | None:
 
 def _finish(name: str, kind: str | None, frame: gpd.GeoDataFrame, crs: int | None, encoding: str | None,
             mapping: dict | None, notes: list[Note], default_kind: str) -> SourceLayer:
-    frame, unmapped = map_fields(frame, kind or default_kind, mapping)
-    if len(frame) == 0:
-        notes.append(Note("error", "empty_layer", f"the layer {name!r} has no features"))
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    frame, unmapped, mapped = map_fields(frame, kind or default_kind, mapping)
+    if len(frame) == 0 and not any(n.severity == "error" for n in notes):
+        notes.append(Note("error", "empty_layer", f"the layer {name!r} has no features", params={"layer": name}))
     if unmapped:
         notes.append(Note("info", "unmapped", f"fields not used: {', '.join(unmapped)} (map them with --mapping "
-                          "if they matter)"))
-    return SourceLayer(name, kind, frame, crs, encoding, unmapped, notes)
+                          "if they matter)", params={"fields": ", ".join(unmapped)}))
+    return SourceLayer(name, kind, frame, crs, encoding, unmapped, notes, columns=columns, mapped=mapped)
 
 
 def _shapefile(shp: Path, kind: str, encoding: str | None, mapping: dict | None, root: Path) -> list[SourceLayer]:
@@ -156,41 +158,105 @@ def _ogr(path: Path, kind: str, mapping: dict | None, what: str) -> list[SourceL
     return layers
 
 
-def _dxf(path: Path, mapping: dict | None) -> SourceLayer:
-    """Closed polylines become parcels; a text inside a polygon is its cadastral number."""
+# GDAL's DXF driver draws arcs and bulges as chords, one per OGR_ARC_STEPSIZE degrees and no longer
+# than OGR_ARC_MAX_GAP metres. A chord of length c on a radius r is at most c²/8r from its arc, and
+# c ≤ min(r·step, gap), so the worst radius (r = gap/step) gives gap·step/8 = 0.9 m × 0.5° / 8 ≈ 0.98 mm:
+# every arc is densified within the millimetre, whatever its radius.
+DXF_ARCS = {"OGR_ARC_STEPSIZE": "0.5", "OGR_ARC_MAX_GAP": "0.9"}
+
+
+def _arc_handles(path: Path) -> set[str]:
+    """The handles of the polylines that carry arcs (a non-zero bulge, group 42): GDAL reports the
+    polyline by the same handle (EntityHandle), already densified."""
+    lines = path.read_bytes().decode("latin-1").splitlines()
+    found: set[str] = set()
+    entity, handle, owner = None, None, None
+    for i in range(0, len(lines) - 1, 2):
+        code, value = lines[i].strip(), lines[i + 1].strip()
+        if code == "0":
+            entity, handle = value, None
+        elif code == "5":
+            handle = value
+            if entity == "POLYLINE":
+                owner = value               # its VERTEX records follow
+        elif code == "42" and entity in ("LWPOLYLINE", "VERTEX"):
+            try:
+                bulge = float(value)
+            except ValueError:
+                continue
+            if bulge and (handle if entity == "LWPOLYLINE" else owner):
+                found.add(handle if entity == "LWPOLYLINE" else owner)
+    return found
+
+
+def _dxf(path: Path, mapping: dict | None, chosen: str | None = None) -> SourceLayer:
+    """Closed polylines of one drawing layer become parcels; a text inside a polygon is its cadastral
+    number: TEXT, MTEXT (GDAL strips its formatting codes) or a block attribute (INSERT + ATTRIB,
+    which GDAL returns as a text of its own). GDAL's driver rather than ezdxf: the project reads every
+    other format through GDAL (pyogrio) and does not depend on ezdxf."""
+    saved = {k: pyogrio.get_gdal_config_option(k) for k in DXF_ARCS}
     try:
+        pyogrio.set_gdal_config_options(DXF_ARCS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             raw = pyogrio.read_dataframe(path, on_invalid="ignore")
     except (DataSourceError, DataLayerError, ValueError) as exc:
-        raise ImportRefused(f"{path.name} cannot be read as DXF ({str(exc).splitlines()[0]})", "unreadable") from None
+        raise ImportRefused(f"{path.name} cannot be read as DXF ({str(exc).splitlines()[0]})", "unreadable",
+                            params={"name": path.name, "reason": str(exc).splitlines()[0]}) from None
+    finally:
+        pyogrio.set_gdal_config_options(saved)
     notes: list[Note] = [Note("warning", "prj_missing", "a DXF drawing does not say its coordinate system")]
-    polygons, layers_of = [], []
-    for geom, layer in zip(raw.geometry.values, raw.get("Layer", pd.Series([None] * len(raw))), strict=True):
+    arcs = _arc_handles(path)
+    closed = []  # (polygon, drawing layer, has arcs)
+    for geom, layer, handle in zip(raw.geometry.values, raw.get("Layer", pd.Series([None] * len(raw))),
+                                   raw.get("EntityHandle", pd.Series([None] * len(raw))), strict=True):
         if geom is None:
             continue
         g = shapely.force_2d(geom)
         if g.geom_type == "Polygon":
-            polygons.append(g)
-            layers_of.append(layer)
+            closed.append((g, layer, handle in arcs))
         elif g.geom_type == "LineString" and g.is_closed and len(g.coords) >= 4:
-            polygons.append(shapely.Polygon(g.coords))
-            layers_of.append(layer)
+            closed.append((shapely.Polygon(g.coords), layer, handle in arcs))
+    found: dict[str, int] = {}
+    for _, layer, _ in closed:
+        found[str(layer)] = found.get(str(layer), 0) + 1
+    listing = ", ".join(f"{k} ({v})" for k, v in sorted(found.items()))
+    if found:
+        notes.append(Note("info", "dxf_layers", f"closed polylines by drawing layer: {listing}",
+                          params={"layers": listing}))
+    if chosen is not None:
+        if chosen not in found:
+            notes.append(Note("error", "dxf_layer_unknown", f"the drawing has no closed polyline on the layer "
+                              f"{chosen!r}; its layers with closed polylines: {listing or '-'}",
+                              params={"layer": chosen, "layers": listing or "-"}))
+        closed = [c for c in closed if str(c[1]) == chosen]
+    elif len(found) > 1:
+        notes.append(Note("error", "dxf_choose_layer", f"the drawing has closed polylines on several layers "
+                          f"({listing}): choose the layer of the parcels", params={"layers": listing}))
+        closed = []
     texts = [(shapely.force_2d(g), _plain(t)) for g, t in zip(raw.geometry.values, raw.get("Text", [None] * len(raw)),
                                                              strict=True)
              if g is not None and g.geom_type == "Point" and t]
     numbers: list[str | None] = []
-    for i, poly in enumerate(polygons):
+    for i, (poly, _, curved) in enumerate(closed):
         inside = [t for p, t in texts if poly.contains(p)]
         if len(inside) > 1:
             notes.append(Note("warning", "several_texts", f"the polyline has several texts inside "
-                              f"({', '.join(inside)}); the first was taken as its number", feature=i))
+                              f"({', '.join(inside)}); the first was taken as its number", feature=i,
+                              params={"texts": ", ".join(inside)}))
+        if curved:
+            notes.append(Note("info", "arc_densified", "the outline has arcs: they were drawn as chords no "
+                              "farther than 1 mm from the arc", feature=i, fid=inside[0] if inside else None))
         numbers.append(inside[0] if inside else None)
-    frame = gpd.GeoDataFrame({"cadastral_number": numbers, "dxf_layer": layers_of}, geometry=polygons)
-    if not polygons:
-        notes.append(Note("error", "empty_layer", "the drawing has no closed polyline (a parcel must be closed)"))
+    polygons = [c[0] for c in closed]
+    frame = gpd.GeoDataFrame({"cadastral_number": numbers, "dxf_layer": [c[1] for c in closed]}, geometry=polygons)
+    if not polygons and not any(n.severity == "error" for n in notes):
+        notes.append(Note("error", "empty_layer", "the drawing has no closed polyline (a parcel must be closed)",
+                          params={"layer": path.stem}))
     out = _finish(path.stem, "parcels", frame, None, None, mapping, notes, "parcels")
     out.unmapped = [c for c in out.unmapped if c != "dxf_layer"]
+    out.notes = [n for n in out.notes if n.code != "unmapped" or out.unmapped]
+    out.dxf_layers = found
     return out
 
 
