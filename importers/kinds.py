@@ -45,6 +45,14 @@ def _canonical(profile: Profile, number: str | None) -> str | None:
     return profile.normalise_cadastral_number(number) if number else None
 
 
+class BadValue(ValueError):
+    """A value that is not what its field holds; `params` name the catalogue variant and the value."""
+
+    def __init__(self, message: str, variant: str, value):
+        super().__init__(message)
+        self.params = {"variant": variant, "value": repr(value)}
+
+
 def _number(value) -> float | None:
     if value is None or value == "":
         return None
@@ -54,7 +62,7 @@ def _number(value) -> float | None:
     try:
         out = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a number") from None
+        raise BadValue(f"{value!r} is not a number", "number", value) from None
     return None if out != out else out
 
 
@@ -68,7 +76,7 @@ def _flag(value) -> bool | None:
         return True
     if v in ("0", "nu", "false", "f", "e", "n", "no", "extravilan", "0.0"):
         return False
-    raise ValueError(f"{value!r} is neither yes nor no")
+    raise BadValue(f"{value!r} is neither yes nor no", "flag", value)
 
 
 # Coordinates are compared to the rounding of a millimetre (gis/tolerances.py): a surveyor's file
@@ -230,12 +238,14 @@ class Parcels(Kind):
         number = _text(row.get("cadastral_number"))
         if number is None:
             report.add("error", "no_number", "the feature has no cadastral number (map the column with "
-                       "--mapping, e.g. {\"NUMAR\": \"cadastral_number\"})", **where)
+                       "--mapping, e.g. {\"NUMAR\": \"cadastral_number\"})", params={"variant": "parcels"}, **where)
             return None
         where["fid"] = number
         canonical = profile.cadastral_number(number)
         if canonical is None:
-            report.add("error", "bad_number", profile.not_a_cadastral_number(number), **where)
+            report.add("error", "bad_number", profile.not_a_cadastral_number(number),
+                       params={"number": repr(number), "country": profile.country,
+                               "example": profile.cadastral_example}, **where)
             return None
         where["fid"] = canonical
         out = {"cadastral_number": canonical}
@@ -243,17 +253,19 @@ class Parcels(Kind):
             out["legal_area"] = _number(row.get("legal_area"))
             out["intravilan"] = _flag(row.get("intravilan"))
         except ValueError as exc:
-            report.add("error", "bad_value", f"{exc}", **where)
+            report.add("error", "bad_value", f"{exc}", params=getattr(exc, "params", None), **where)
             return None
         if out["legal_area"] is not None and out["legal_area"] <= 0:
-            report.add("error", "bad_value", f"the legal area must be positive, not {out['legal_area']}", **where)
+            report.add("error", "bad_value", f"the legal area must be positive, not {out['legal_area']}",
+                       params={"variant": "legal_area", "value": out["legal_area"]}, **where)
             return None
         category = _text(row.get("use_category"))
         if category is not None:
             category = category.upper()
             if category not in CATEGORIES:
                 report.add("error", "bad_category", f"the use category {category!r} is not one of "
-                           f"{', '.join(sorted(CATEGORIES))}", **where)
+                           f"{', '.join(sorted(CATEGORIES))}",
+                           params={"value": repr(category), "allowed": ", ".join(sorted(CATEGORIES))}, **where)
                 return None
         out["use_category"] = category
         for name in ("land_book_number", "eterra_id", "tarla", "parcel_no"):
@@ -282,7 +294,8 @@ class Parcels(Kind):
                 FROM imp WHERE change = 'new' AND (attrs->>'use_category' IS NULL OR attrs->>'intravilan' IS NULL)
                 ORDER BY idx""")):
             report.add("error", "missing_value", f"a new parcel needs its {missing} (map the column, e.g. "
-                       "CATEGORIE or INTRAVILAN, with --mapping)", params={"field": missing},
+                       "CATEGORIE or INTRAVILAN, with --mapping)",
+                       params={"variant": "use_category" if missing == "use category" else "intravilan"},
                        feature=idx, fid=number, layer=layer)
 
     @staticmethod
@@ -300,7 +313,8 @@ class Parcels(Kind):
                         SELECT p.geom {match}) p
                     WHERE ST_HausdorffDistance(ST_Multi(i.geom), p.geom) > :same_m ORDER BY i.idx"""),  # noqa: S608
                     params):
-                values = {"distance": round(distance, 3), "source": moved_from, "metres": rules.width_m}
+                values = {"distance": round(distance, 3), "source": moved_from, "metres": rules.width_m,
+                          "accept_hint": None}
                 if rules.accept_outlines:
                     report.add("warning", "outline_replaced", f"the outline reprojected from EPSG:{moved_from} is "
                                f"up to {distance:.3f} m from the legal one and replaces it (accepted by the officer)",
@@ -400,19 +414,23 @@ class Buildings(Kind):
             levels = _number(row.get("levels"))
             legal = _flag(row.get("is_legal"))
         except ValueError as exc:
-            report.add("error", "bad_value", str(exc), **where)
+            report.add("error", "bad_value", str(exc), params=getattr(exc, "params", None), **where)
             return None
         if building_no is None or not building_no.is_integer() or building_no < 1:
-            report.add("error", "no_number", "the building has no number (C1, C2…: map BUILDNO or NR_CORP)", **where)
+            report.add("error", "no_number", "the building has no number (C1, C2…: map BUILDNO or NR_CORP)",
+                       params={"variant": "buildings"}, **where)
             return None
         where["fid"] = f"{number or '?'}-C{int(building_no)}"
         destination = (_text(row.get("destination")) or "").upper() or None
         if destination is not None and destination not in DESTINATIONS:
             report.add("error", "bad_value", f"the destination {destination!r} is not one of "
-                       f"{', '.join(sorted(DESTINATIONS))}", **where)
+                       f"{', '.join(sorted(DESTINATIONS))}",
+                       params={"variant": "destination", "value": repr(destination),
+                               "allowed": ", ".join(sorted(DESTINATIONS))}, **where)
             return None
         if levels is not None and not (levels.is_integer() and 1 <= levels <= 60):
-            report.add("error", "bad_value", f"{levels} is not a number of levels", **where)
+            report.add("error", "bad_value", f"{levels} is not a number of levels",
+                       params={"variant": "levels", "value": levels}, **where)
             return None
         return {"cadastral_number": number, "building_no": int(building_no), "destination": destination,
                 "levels": int(levels) if levels is not None else None, "is_legal": legal}
@@ -448,7 +466,8 @@ class Buildings(Kind):
                   AND NOT EXISTS (SELECT 1 FROM staged_parcels s WHERE s.key = imp.attrs->>'cadastral_number')
                 ORDER BY idx""")):
             report.add("error", "unknown_parcel", f"the building's parcel {number} is not in the cadastre "
-                       "(import the parcel first, or in the same file)", layer=layer, feature=idx, fid=key)
+                       "(import the parcel first, or in the same file)", params={"number": number}, layer=layer,
+                       feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
         conn.execute(text("""
@@ -477,17 +496,20 @@ class Addresses(Kind):
         raw = _text(row.get("number"))
         if street is None or raw is None:
             report.add("error", "no_address", "an address needs its street name and number "
-                       "(STREETNAME/STRADA and POSTALNUMBER/NR)", **where)
+                       "(STREETNAME/STRADA and POSTALNUMBER/NR)", params={}, **where)
             return None
         m = HOUSE_NUMBER.fullmatch(raw)
         if not m:
-            report.add("error", "bad_number", f"{raw!r} is not a house number (12, 12A, 12/1)", **where)
+            report.add("error", "bad_number", f"{raw!r} is not a house number (12, 12A, 12/1)",
+                       params={"variant": "house", "number": repr(raw)}, **where)
             return None
         suffix = (_text(row.get("suffix")) or m.group(2) or "").upper()
         postal = _text(row.get("postal_code"))
         if postal is not None and not profile.valid_postal_code(postal):
             report.add("error", "bad_value", f"{postal!r} is not a postal code of {profile.country} "
-                       f"(e.g. {profile.postal_code_example})", **where)
+                       f"(e.g. {profile.postal_code_example})", params={
+                           "variant": "postal_code", "value": repr(postal), "country": profile.country,
+                           "example": profile.postal_code_example}, **where)
             return None
         where["fid"] = f"{street} {m.group(1)}{suffix}"
         return {"street_type": _text(row.get("street_type")), "street_name": street, "number": int(m.group(1)),
@@ -518,7 +540,8 @@ class Addresses(Kind):
         for idx, key, street in conn.execute(text(
                 "SELECT idx, key, attrs->>'street_name' FROM imp WHERE attrs->>'street_id' IS NULL ORDER BY idx")):
             report.add("error", "unknown_street", f"the street {street!r} is not in the street register of this "
-                       "UAT (add it, or check the spelling)", layer=layer, feature=idx, fid=key)
+                       "UAT (add it, or check the spelling)", params={"street": repr(street)}, layer=layer,
+                       feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
         conn.execute(text("""
@@ -541,22 +564,25 @@ class AgriPlots(Kind):
     def attributes(self, row, report, where, profile):
         code = _text(row.get("code")) or _text(row.get("agri_role"))
         if code is None:
-            report.add("error", "no_number", "the plot has no register code (map ROL/POZITIE or COD)", **where)
+            report.add("error", "no_number", "the plot has no register code (map ROL/POZITIE or COD)",
+                       params={"variant": "agri"}, **where)
             return None
         where["fid"] = code
         try:
             area = _number(row.get("legal_area")) or _number(row.get("declared_area"))
             year = _number(row.get("year"))
         except ValueError as exc:
-            report.add("error", "bad_value", str(exc), **where)
+            report.add("error", "bad_value", str(exc), params=getattr(exc, "params", None), **where)
             return None
         category = (_text(row.get("use_category")) or "").upper()
         if category not in CATEGORIES:
             report.add("error", "bad_category", f"the use category {category or '(none)'!r} is not one of "
-                       f"{', '.join(sorted(CATEGORIES))}", **where)
+                       f"{', '.join(sorted(CATEGORIES))}", params={"value": repr(category or "(-)"),
+                                                                   "allowed": ", ".join(sorted(CATEGORIES))}, **where)
             return None
         if area is None or area < 0:
-            report.add("error", "bad_value", "the plot needs its declared area (SUPRAFATA)", **where)
+            report.add("error", "bad_value", "the plot needs its declared area (SUPRAFATA)",
+                       params={"variant": "declared_area"}, **where)
             return None
         return {"code": code, "year": int(year) if year else date.today().year, "use_category": category,
                 "declared_area": area, "tarla": _text(row.get("tarla")), "parcel_no": _text(row.get("parcel_no")),
@@ -607,7 +633,7 @@ class Streets(Kind):
             if rest and first.capitalize() in STREET_TYPES + ("Str.", "Str"):
                 kind, name = ("Strada" if first.lower().startswith("str") else first.capitalize()), rest.strip()
         if not name:
-            report.add("error", "no_name", "the street has no name (map DENUMIRE or NUME)", **where)
+            report.add("error", "no_name", "the street has no name (map DENUMIRE or NUME)", params={}, **where)
             return None
         where["fid"] = f"{kind or 'Strada'} {name}"
         hcl_date = _text(row.get("hcl_date"))
@@ -615,7 +641,8 @@ class Streets(Kind):
             try:
                 hcl_date = date.fromisoformat(hcl_date[:10]).isoformat()
             except ValueError:
-                report.add("error", "bad_value", f"the HCL date {hcl_date!r} is not a date (YYYY-MM-DD)", **where)
+                report.add("error", "bad_value", f"the HCL date {hcl_date!r} is not a date (YYYY-MM-DD)",
+                           params={"variant": "hcl_date", "value": repr(hcl_date)}, **where)
                 return None
         return {"street_type": kind or "Strada", "name": name, "code": _text(row.get("code")),
                 "hcl_number": _text(row.get("hcl_number")), "hcl_date": hcl_date,
@@ -680,7 +707,7 @@ class Streets(Kind):
 
     def checks(self, conn, uat, report, layer, rules):
         for idx, key in conn.execute(text("SELECT idx, key FROM imp WHERE attrs->>'locality' IS NULL")):
-            report.add("error", "no_locality", "the UAT has no locality for this street", layer=layer,
+            report.add("error", "no_locality", "the UAT has no locality for this street", params={}, layer=layer,
                        feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
@@ -705,7 +732,8 @@ class Zones(Kind):
     def attributes(self, row, report, where, profile):
         code = _text(row.get("code"))
         if code is None:
-            report.add("error", "no_number", "the zone has no UTR code (map UTR or COD_UTR)", **where)
+            report.add("error", "no_number", "the zone has no UTR code (map UTR or COD_UTR)",
+                       params={"variant": "zones"}, **where)
             return None
         where["fid"] = code
         out = {"code": code, "functional_zone": _text(row.get("functional_zone")), "name": _text(row.get("name")),
@@ -714,10 +742,11 @@ class Zones(Kind):
             for n in self.NUMBERS:
                 out[n] = _number(row.get(n))
         except ValueError as exc:
-            report.add("error", "bad_value", str(exc), **where)
+            report.add("error", "bad_value", str(exc), params=getattr(exc, "params", None), **where)
             return None
         if out["pot_max"] is not None and not 0 <= out["pot_max"] <= 100:
-            report.add("error", "bad_value", f"POT {out['pot_max']} is not a percentage (0–100)", **where)
+            report.add("error", "bad_value", f"POT {out['pot_max']} is not a percentage (0–100)",
+                       params={"variant": "pot", "value": out["pot_max"]}, **where)
             return None
         return out
 
@@ -749,7 +778,7 @@ class Zones(Kind):
         for idx, key in conn.execute(text("SELECT idx, key FROM imp WHERE change = 'new' "
                                           "AND attrs->>'functional_zone' IS NULL")):
             report.add("error", "missing_value", "a new zone needs its functional zone (map ZONA or FUNCTIUNE)",
-                       layer=layer, feature=idx, fid=key)
+                       params={"variant": "functional_zone"}, layer=layer, feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
         conn.execute(text("""

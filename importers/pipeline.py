@@ -107,7 +107,8 @@ def _uats(conn: Connection) -> dict[int, shapely.Geometry]:
 def _choose_uat(uats: dict, geoms: np.ndarray, wanted: int | None, report: Report) -> int | None:
     if wanted is not None:
         if wanted not in uats:
-            report.add("error", "unknown_uat", f"there is no UAT with SIRUTA {wanted} in this database")
+            report.add("error", "unknown_uat", f"there is no UAT with SIRUTA {wanted} in this database",
+                       params={"siruta": wanted})
             return None
         return wanted
     if len(uats) == 1:
@@ -116,7 +117,8 @@ def _choose_uat(uats: dict, geoms: np.ndarray, wanted: int | None, report: Repor
     counts = {s: int(shapely.covered_by(points, g).sum()) for s, g in uats.items()}
     best = max(counts, key=counts.get, default=None)
     if best is None or counts[best] == 0:
-        report.add("error", "outside_uat", "the features lie in none of the UATs of this database")
+        report.add("error", "outside_uat", "the features lie in none of the UATs of this database",
+                   params={"variant": "none"})
         return None
     return best
 
@@ -146,7 +148,8 @@ def _geometry_checks(kind: Kind, layer_name: str, geoms: np.ndarray, boundary, o
                            "as the address point", params={"type": gtype}, **where)
             else:
                 report.add("error", "wrong_type", f"a {gtype} where {kind.name} need "
-                           f"{' or '.join(wanted)} geometries", **where)
+                           f"{' or '.join(wanted)} geometries",
+                           params={"type": gtype, "kind": kind.name, "wanted": " / ".join(wanted)}, **where)
                 out[i] = None
                 continue
         if not valid[i]:
@@ -157,19 +160,20 @@ def _geometry_checks(kind: Kind, layer_name: str, geoms: np.ndarray, boundary, o
                 if polygons:
                     out[i] = shapely.union_all(polygons)
                     report.add("warning", "repaired", f"the outline was not valid ({reason}) and was repaired "
-                               f"(--make-valid): check it", **where)
+                               f"(--make-valid): check it", params={"reason": reason}, **where)
                 else:
                     report.add("error", "invalid_geometry", f"the outline is not valid ({reason}) and cannot be "
-                               "repaired", **where)
+                               "repaired", params={"variant": "unrepairable", "reason": reason}, **where)
                     out[i] = None
                     continue
             else:
                 report.add("error", "invalid_geometry", f"the outline is not valid ({reason}): fix it, or "
-                           "import with --make-valid", **where)
+                           "import with --make-valid", params={"reason": reason}, **where)
                 out[i] = None
                 continue
         if kind.family == "polygon" and shapely.area(out[i]) < rules.min_area_m2:
-            report.add("error", "too_small", f"the polygon covers only {shapely.area(out[i]):.3f} m²", **where)
+            report.add("error", "too_small", f"the polygon covers only {shapely.area(out[i]):.3f} m²",
+                       params={"area": round(float(shapely.area(out[i])), 3)}, **where)
             out[i] = None
             continue
         if not inside[i]:
@@ -265,7 +269,8 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
             for n in exc.notes:
                 report.add(n.severity, n.code, n.message, params=n.params, feature=n.feature, fid=n.fid)
             if report.ok:
-                report.add("error", "unreadable", str(exc) or "the file cannot be read")
+                report.add("error", "unreadable", str(exc) or "the file cannot be read",
+                           params={"name": path.name, "reason": "-"})
             report.status = "rejected"
             return report, staged
         fault_point("import.read")
@@ -309,6 +314,7 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                     for layer in [x for x in resolved if (x.kind or options.kind) == kind_name]:
                         if kind_name not in KINDS:
                             report.add("error", "unsupported", f"importing {kind_name} is not supported yet",
+                                       params={"kind": kind_name},
                                        layer=layer.name)
                             continue
                         if uat is None:
@@ -334,6 +340,7 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                             fault_point("import.staged")
                             progress(f"{layer.name}: merging", 0.8)
                             kind.merge(conn, uat, srid)
+                _locate(report, resolved, srid)
                 if report.ok and commit:
                     fault_point("import.merged")
                     transaction.commit()
@@ -351,6 +358,24 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
         shutil.rmtree(work, ignore_errors=True)
         report.seconds = round(time.monotonic() - started, 2)
         progress("done", 1.0)
+
+
+def _locate(report: Report, resolved, srid: int) -> None:
+    """Each problem about a feature gets the feature's extent in CRS84, for the review map's zoom."""
+    import pyproj
+
+    frames = {layer.name: layer.frame for layer in resolved}
+    to_lonlat = pyproj.Transformer.from_crs(srid, 4326, always_xy=True)
+    for p in report.problems:
+        frame = frames.get(p.layer)
+        if frame is None or p.feature is None or not 0 <= p.feature < len(frame) or p.bbox is not None:
+            continue
+        geom = frame.geometry.values[p.feature]
+        if geom is None or geom.is_empty:
+            continue
+        x0, y0, x1, y1 = geom.bounds
+        (lon0, lon1), (lat0, lat1) = to_lonlat.transform([x0, x1], [y0, y1])
+        p.bbox = [round(lon0, 7), round(lat0, 7), round(lon1, 7), round(lat1, 7)]
 
 
 def _resolution_notes(layers, resolved, report: Report) -> None:

@@ -47,7 +47,8 @@ def read_source(path: Path, kind: str, *, crs: int | None = None, encoding: str 
                 dxf_layer: str | None = None) -> list[SourceLayer]:
     path = Path(path)
     if path.stat().st_size > limits.max_upload_bytes:
-        raise ImportRefused(f"the file is larger than {limits.max_upload_bytes // 1024 ** 2} MB", "too_large")
+        raise ImportRefused(f"the file is larger than {limits.max_upload_bytes // 1024 ** 2} MB", "too_large",
+                            params={"mb": limits.max_upload_bytes // 1024 ** 2})
     if path.stat().st_size == 0:
         raise ImportRefused("the file is empty", "empty_file")
     what = sniff(path)
@@ -57,7 +58,7 @@ def read_source(path: Path, kind: str, *, crs: int | None = None, encoding: str 
         others = sorted(p for p in folder.rglob("*") if p.is_file() and sniff(p) in ("gpkg", "geojson", "cgxml", "dxf"))
         if not shapefiles and not others:
             raise ImportRefused("the archive holds no shapefile (.shp with its .shx and .dbf) nor another layer file",
-                                "no_layer")
+                                "no_layer", params={"variant": "archive"})
         layers = [layer for shp in shapefiles for layer in _shapefile(shp, kind, encoding, mapping, folder)]
         for other in others:
             layers += read_source(other, kind, crs=crs, encoding=encoding, mapping=mapping, limits=limits,
@@ -72,7 +73,7 @@ def read_source(path: Path, kind: str, *, crs: int | None = None, encoding: str 
     if what == "cgxml":
         return _cgxml(path)
     raise ImportRefused(f"{path.name} is not a format Teritoriu reads (zipped shapefile, GeoPackage, GeoJSON, "
-                        "DXF, CGXML)", "unknown_format")
+                        "DXF, CGXML)", "unknown_format", params={"name": path.name})
 
 
 def _sibling(shp: Path, ext: str) -> Path | None:
@@ -102,7 +103,8 @@ def _shapefile(shp: Path, kind: str, encoding: str | None, mapping: dict | None,
     if missing:
         return [SourceLayer(name, None, gpd.GeoDataFrame(geometry=[]), None, None, [],
                             [Note("error", "incomplete_shapefile", f"{shp.name} comes without its "
-                                  f"{' and '.join(missing)} file: send all the files of the layer")])]
+                                  f"{' and '.join(missing)} file: send all the files of the layer",
+                                  params={"name": shp.name, "missing": " + ".join(missing)})])]
     code = None
     if prj is None:
         notes.append(Note("warning", "prj_missing", "the shapefile has no .prj (coordinate system)"))
@@ -118,7 +120,7 @@ def _shapefile(shp: Path, kind: str, encoding: str | None, mapping: dict | None,
             frame = pyogrio.read_dataframe(shp, encoding=chosen, on_invalid="ignore")
     except (DataSourceError, DataLayerError, UnicodeDecodeError, ValueError) as exc:
         raise ImportRefused(f"{shp.name} cannot be read ({str(exc).splitlines()[0]}): export the layer again",
-                            "unreadable") from None
+                            "unreadable", params={"name": shp.name, "reason": str(exc).splitlines()[0]}) from None
     return [_finish(name, None, frame, code, chosen, mapping, notes, kind)]
 
 
@@ -126,12 +128,14 @@ def _ogr(path: Path, kind: str, mapping: dict | None, what: str) -> list[SourceL
     try:
         listed = pyogrio.list_layers(path)
     except (DataSourceError, DataLayerError) as exc:
-        raise ImportRefused(f"{path.name} cannot be read ({str(exc).splitlines()[0]})", "unreadable") from None
+        raise ImportRefused(f"{path.name} cannot be read ({str(exc).splitlines()[0]})", "unreadable",
+                            params={"name": path.name, "reason": str(exc).splitlines()[0]}) from None
     if what == "geojson":
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ImportRefused(f"{path.name} is not valid GeoJSON ({exc})", "unreadable") from None
+            raise ImportRefused(f"{path.name} is not valid GeoJSON ({exc})", "unreadable",
+                                params={"name": path.name, "reason": f"GeoJSON: {exc}"}) from None
         if isinstance(data, dict) and data.get("type") == "FeatureCollection" and not data.get("features"):
             return [_finish(path.stem, None, gpd.GeoDataFrame(geometry=[]), 4326, None, mapping, [], kind)]
     layers = []
@@ -145,7 +149,8 @@ def _ogr(path: Path, kind: str, mapping: dict | None, what: str) -> list[SourceL
                 frame = pyogrio.read_dataframe(path, layer=name, on_invalid="ignore")
         except (DataSourceError, DataLayerError, ValueError) as exc:
             raise ImportRefused(f"{path.name}: the layer {name!r} cannot be read ({str(exc).splitlines()[0]})",
-                                "unreadable") from None
+                                "unreadable", params={"name": f"{path.name}: {name}",
+                                                      "reason": str(exc).splitlines()[0]}) from None
         notes: list[Note] = []
         code = None
         if info.get("crs"):
@@ -252,7 +257,7 @@ def _dxf(path: Path, mapping: dict | None, chosen: str | None = None) -> SourceL
     frame = gpd.GeoDataFrame({"cadastral_number": numbers, "dxf_layer": [c[1] for c in closed]}, geometry=polygons)
     if not polygons and not any(n.severity == "error" for n in notes):
         notes.append(Note("error", "empty_layer", "the drawing has no closed polyline (a parcel must be closed)",
-                          params={"layer": path.stem}))
+                          params={"variant": "dxf"}))
     out = _finish(path.stem, "parcels", frame, None, None, mapping, notes, "parcels")
     out.unmapped = [c for c in out.unmapped if c != "dxf_layer"]
     out.notes = [n for n in out.notes if n.code != "unmapped" or out.unmapped]
@@ -300,7 +305,8 @@ def parse_xml(raw: bytes, name: str):
 def _cgxml(path: Path) -> list[SourceLayer]:
     root = parse_xml(path.read_bytes(), path.name)
     if root.tag != "CGXML":
-        raise ImportRefused(f"{path.name} is XML but not CGXML (its root is <{root.tag}>)", "unknown_format")
+        raise ImportRefused(f"{path.name} is XML but not CGXML (its root is <{root.tag}>)", "unknown_format",
+                            params={"name": path.name})
     points: dict[tuple[str, str | None], list[tuple[int, float, float]]] = {}
     for p in root.iter("Points"):
         try:
@@ -309,7 +315,8 @@ def _cgxml(path: Path) -> list[SourceLayer]:
             points.setdefault(key, []).append((int(float(_value(p, "NO") or 0)), float(_value(p, "Y")),
                                                float(_value(p, "X"))))
         except (TypeError, ValueError):
-            raise ImportRefused(f"{path.name}: a Points record has no valid X/Y", "bad_points") from None
+            raise ImportRefused(f"{path.name}: a Points record has no valid X/Y", "bad_points",
+                                params={"name": path.name}) from None
 
     def ring(key) -> shapely.Polygon | None:
         pts = sorted(points.get(key, []))
@@ -327,6 +334,7 @@ def _cgxml(path: Path) -> list[SourceLayer]:
         geom = ring((land_id, None))
         if geom is None:
             notes.append(Note("error", "no_geometry", f"the Land {land_id} has fewer than three points", feature=i,
+                              params={"variant": "cgxml", "land": land_id},
                               fid=_value(land, "CADGENNO")))
         subs = parcels_of.get(land_id, [])
         main = max(subs, key=lambda s: float(_value(s, "MEASUREDAREA") or 0), default=None)
@@ -355,7 +363,8 @@ def _cgxml(path: Path) -> list[SourceLayer]:
         building_geoms.append(geom)
     out = [SourceLayer("Land", "parcels", gpd.GeoDataFrame(lands, geometry=land_geoms), CGXML_SRID, "utf-8", [], notes)]
     if not lands:
-        out[0].notes.append(Note("error", "empty_layer", "the CGXML file has no Land record"))
+        out[0].notes.append(Note("error", "empty_layer", "the CGXML file has no Land record",
+                                 params={"variant": "cgxml"}))
     if buildings:
         out.append(SourceLayer("Building", "buildings", gpd.GeoDataFrame(buildings, geometry=building_geoms),
                                CGXML_SRID, "utf-8", [], []))

@@ -17,6 +17,7 @@ class Problem:
     feature: int | None = None  # 0-based index in its layer
     fid: str | None = None      # the feature's own id (cadastral number, code)
     params: dict | None = None  # the values of the catalogue message "import.<code>" (api/messages.py)
+    bbox: list[float] | None = None  # the feature's extent in CRS84 (lon/lat): the page zooms the map to it
 
 
 @dataclass
