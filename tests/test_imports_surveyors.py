@@ -435,3 +435,141 @@ def test_a_moldovan_shapefile_is_imported_by_the_md_profile(md, tmp_path):
     assert refused.status == "rejected" and codes(refused, "error") == ["bad_number"], refused.text()
     with get_engine(md, "app").connect() as c:
         assert c.execute(text("SELECT count(*) FROM cadastre.parcel")).scalar_one() == 2
+
+
+# ---- the reader's language: every code in the catalogue, the CLI by locale, the page by lang ----
+
+def emitted_codes() -> set[str]:
+    """Every code the importers can put in a report, read from their source."""
+    import re
+
+    from gis.settings import PROJECT_ROOT
+
+    sources = [*sorted((PROJECT_ROOT / "importers").glob("*.py")), PROJECT_ROOT / "api" / "imports.py"]
+    text_ = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    found = set(re.findall(r'(?:report\.add|current\.add|Note)\(\s*"(?:error|warning|info)"[^,]*,\s*"([a-z_]+)"',
+                           text_))
+    found |= set(re.findall(r'ImportRefused\((?:[^()]|\([^()]*\))*?,\s*"([a-z_]+)"', text_, re.S))
+    found |= set(re.findall(r'_refuse\((?:.|\n)*?,\s*"([a-z_]+)"\)', text_))
+    return found
+
+
+def test_every_import_code_has_its_message_in_romanian_english_and_hungarian():
+    from api.messages import CATALOGUE
+
+    codes_ = emitted_codes()
+    assert {"overlap", "snapped", "outline_kept", "polygon_to_point", "dxf_choose_layer", "zip_slip",
+            "unreadable", "too_large"} <= codes_, "the scan finds the codes"
+    for code in codes_:
+        entries = [k for k in CATALOGUE if k == f"import.{code}" or k.startswith(f"import.{code}.")]
+        assert entries, f"no catalogue entry for import code {code!r}"
+        for key in entries:
+            assert set(CATALOGUE[key]) == {"ro", "en", "hu"} and all(CATALOGUE[key].values()), key
+
+
+def test_no_web_message_names_a_command_line_option():
+    from api.import_texts import problem_text
+    from api.messages import CATALOGUE
+    from importers.report import Problem
+
+    for key in CATALOGUE:
+        if key.startswith("import.") and ".hint." not in key:
+            code, _, variant = key.removeprefix("import.").partition(".")
+            p = Problem("error", code, "english", params={"variant": variant} if variant else {})
+            for lang in ("ro", "en", "hu"):
+                assert "--" not in problem_text(p, lang, "web"), (key, lang)
+
+
+def test_the_cli_reports_in_the_locale_language(loaded, parcels, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from gis.settings import PROJECT_ROOT
+
+    path = tmp_path / "suprapus.cgxml"
+    path.write_text(cgxml([{"number": "971108", "legal_area": 610.0, "category": "CC", "intravilan": True,
+                            "geom": box(X0 + 179, Y0 + 100, X0 + 200, Y0 + 130)}]), encoding="utf-8")
+    env = {**os.environ, "TERITORIU_DB_NAME": loaded.db_name, "LANG": "ro_RO.UTF-8", "LC_ALL": ""}
+    done = subprocess.run([str(Path(sys.executable).parent / "teritoriu"), "import", str(path), "--layer",
+                           "parcels", "--uat", str(UAT)], capture_output=True, text=True, env=env, cwd=PROJECT_ROOT,
+                          timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "se suprapune cu parcela curentă 971104" in done.stdout and "obiecte — noi" in done.stdout
+    assert "Respins: nu s-a scris nimic." in done.stderr
+
+
+def upload(client, headers, path, name, **form):
+    with open(path, "rb") as fh:
+        r = client.post("/api/imports", headers=headers, data={"file": (fh, name), "layer": "parcels",
+                                                               "uat": str(UAT), **form})
+    assert r.status_code == 202, r.data
+    return r.get_json()["id"]
+
+
+def wait(client, job, timeout=120):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/imports/{job}").get_json()
+        if body["status"] != "running":
+            return body
+        time.sleep(0.3)
+    raise AssertionError("the import did not finish")
+
+
+@pytest.fixture(scope="module")
+def staff(staff_client):
+    return {role: staff_client(role, username=f"s.{role}") for role in ("surveyor", "officer")}
+
+
+def test_a_refused_file_offers_the_mapping_form_and_checks_again(staff, uat, engine, tmp_path):
+    """No `--mapping` on the page: the file's columns with the fields to choose, the upload form kept;
+    the choice checks the same file again as a new import."""
+    surveyor, sh = staff["surveyor"]
+    frame = gpd.GeoDataFrame({"NUMARUL": ["971201", "971202"], "CATEGORIE": ["A", "A"], "INTRAVILAN": [0, 0]},
+                             geometry=[box(X0 + 500, Y0 + 500, X0 + 520, Y0 + 530),
+                                       box(X0 + 520, Y0 + 500, X0 + 540, Y0 + 530)], crs=3844)
+    job = upload(surveyor, sh, zipped(tmp_path, frame, "fara_numar"), "fara_numar.zip")
+    body = wait(surveyor, job)
+    assert body["status"] == "rejected" and {p["code"] for p in body["report"]["problems"]} >= {"no_number"}
+    assert all(p["bbox"] for p in body["report"]["problems"] if p["code"] == "no_number")
+    for lang, words in (("ro", "formularul „Corespondența câmpurilor”"), ("en", "field-mapping form below"),
+                        ("hu", "mezőmegfeleltetési űrlapon")):
+        page = surveyor.get(f"/office/imports/{job}?lang={lang}").get_data(as_text=True)
+        assert words in page and "--mapping" not in page and "--make-valid" not in page, lang
+        assert 'name="map:NUMARUL"' in page and '<option value="cadastral_number">' in page
+        assert 'id="t-upload"' in page and 'id="r-code"' in page and "data-zoom=" in page
+    r = surveyor.post(f"/office/imports/{job}/recheck", headers=sh,
+                      data={"map:NUMARUL": "cadastral_number", "map:CATEGORIE": "use_category"})
+    assert r.status_code == 303, r.data
+    new = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+    again = wait(surveyor, new)
+    assert again["status"] == "staged" and again["report"]["summary"]["new"] == 2, again["report"]
+    assert again["options"]["mapping"]["NUMARUL"] == "cadastral_number"
+    assert surveyor.post(f"/office/imports/{job}/recheck", headers=sh, data={}).status_code == 409, \
+        "the file moved to the new check"
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM cadastre.parcel WHERE cadastral_number IN "
+                              "('971201', '971202')")).scalar_one() == 0, "staged, not imported"
+
+
+def test_an_officer_accepts_a_reprojected_files_outlines(staff, parcels, engine, tmp_path):
+    surveyor, sh = staff["surveyor"]
+    officer, oh = staff["officer"]
+    path = geojson_of(engine, UAT, ["971101"], tmp_path, shift=0.3)
+    job = upload(surveyor, sh, path, "parcele.geojson")
+    body = wait(surveyor, job)
+    assert body["status"] == "staged" and body["report"]["summary"]["unchanged"] == 1, body["report"]
+    page = officer.get(f"/office/imports/{job}?lang=en").get_data(as_text=True)
+    assert 'id="d-outlines"' in page and "outlines” when accepting" in page
+    before = stored(engine, "971101")
+    accepted = officer.post(f"/api/imports/{job}/accept", headers=oh, data={"accept_outlines": "1"})
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "committed", accepted.get_json()
+    report = accepted.get_json()["report"]
+    assert report["summary"]["changed"] == 1 and any(p["code"] == "outline_replaced" for p in report["problems"])
+    version, _, wkb = stored(engine, "971101")
+    assert version == before[0] + 1
+    assert shapely.hausdorff_distance(shapely.from_wkb(bytes(wkb)), shapely.from_wkb(bytes(before[2]))) \
+        == pytest.approx(0.3, abs=0.05)
