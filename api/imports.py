@@ -1,7 +1,7 @@
 """Imports over the web: surveyors upload, an officer reviews the differences and accepts.
 
     POST /api/imports                  multipart: file, layer, crs?, encoding?, mapping? (JSON),
-                                       make_valid?, dry_run?            → 202 {id, status, url}
+                                       make_valid?, dry_run?, dxf_layer? → 202 {id, status, url}
     GET  /api/imports/<id>             status and report
     GET  /api/imports/<id>/features    the staged features (GeoJSON, CRS84; change per feature)
     POST /api/imports/<id>/accept      officer: commit (checked again against today's database);
@@ -92,7 +92,8 @@ def options_from_form(form) -> Options:
     if uat is not None and not str(uat).isdigit():
         abort(400, description="uat must be a SIRUTA code")
     return Options(kind=kind, crs=crs, encoding=encoding, mapping=mapping,
-                   make_valid=form.get("make_valid") in ("1", "true", "on"), uat=int(uat) if uat else None)
+                   make_valid=form.get("make_valid") in ("1", "true", "on"), uat=int(uat) if uat else None,
+                   dxf_layer=(form.get("dxf_layer") or None))
 
 
 def _check_in_background(settings, job: int, path: Path, options: Options, actor: str, dry_run: bool) -> None:

@@ -180,6 +180,7 @@ def _snap_within_file(conn: Connection, report: Report, layer: str, rules, pairs
         "SELECT idx, key, change, ST_AsBinary(geom) FROM imp WHERE idx = ANY(:i)"),
         {"i": sorted({i for pair in pairs for i in pair})})}
     moved: dict[int, list] = {}
+    steps: dict[int, float] = {}
     for a, b in pairs:
         for mover, still in ((b, a), (a, b)):
             key, change, geom = rows[mover]
@@ -192,11 +193,12 @@ def _snap_within_file(conn: Connection, report: Report, layer: str, rules, pairs
             if moves:
                 rows[mover] = (key, change, out)
                 moved.setdefault(mover, []).extend(moves)
+                steps[mover] = max(step, steps.get(mover, 0))
     for idx, moves in sorted(moved.items()):
         key, _, geom = rows[idx]
         conn.execute(text("UPDATE imp SET geom = ST_SetSRID(ST_GeomFromWKB(:g), :srid) WHERE idx = :idx"),
                      {"g": shapely.to_wkb(geom), "srid": rules.srid, "idx": idx})
-        _report_moves(report, layer, idx, key, moves, rules.width_m)
+        _report_moves(report, layer, idx, key, moves, steps[idx])
 
 
 def _snap_onto_neighbours(conn: Connection, uat: int, report: Report, layer: str, rules, retired: set[int]) -> int:

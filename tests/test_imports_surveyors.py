@@ -279,6 +279,23 @@ def test_streets_named_alike_in_three_villages_without_a_locality_column(loaded,
     assert fingerprint(engine) == before
 
 
+def test_a_locality_column_names_the_village_and_an_unknown_one_is_refused(loaded, engine, tmp_path):
+    frame = sample_streets(engine)
+    with engine.connect() as c:
+        places = dict(c.execute(text("SELECT s.id, l.name FROM streets.street s JOIN territory.locality l "
+                                     "ON l.siruta = s.locality_siruta WHERE s.uat_siruta = :u AND s.valid_to IS NULL "
+                                     "ORDER BY s.id"), {"u": SAMPLE_UAT}).all())
+    named = frame.assign(LOCALITATE=list(places.values()))
+    before = fingerprint(engine)
+    report = run(loaded, zipped(tmp_path, named, "strazi_loc"), uat=SAMPLE_UAT, kind="streets")
+    assert report.status == "committed" and counts(report) == (0, 0, len(frame), 0), report.text()
+    wrong = named.assign(LOCALITATE=["Satul Nicăieri"] + list(places.values())[1:])
+    refused = run(loaded, zipped(tmp_path, wrong, "strazi_rau"), uat=SAMPLE_UAT, kind="streets")
+    assert codes(refused, "error") == ["unknown_locality"], refused.text()
+    assert next(p for p in refused.problems if p.code == "unknown_locality").feature == 0
+    assert fingerprint(engine) == before
+
+
 def test_the_same_street_twice_in_one_village_is_still_a_duplicate(loaded, engine, tmp_path):
     frame = sample_streets(engine)
     first = frame[frame["DENUMIRE"] == "Principală"].iloc[[0]]
