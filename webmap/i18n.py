@@ -286,7 +286,8 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
     "Detaliu": ("Detail", "Részlet"),
     "Clic pe o parcelă pentru a o selecta.": ("Click a parcel to select it.", "Kattintson egy parcellára."),
     # the import pages (templates/_import_report.html, import_review.html, _upload_form.html)
-    "Raport": ("Report", "Jelentés"), "Stare": ("Status", "Állapot"), "obiecte": ("features", "objektum"),
+    "Raport": ("Report", "Jelentés"), "Raport import": ("Import report", "Importjelentés"),
+    "Stare": ("Status", "Állapot"), "obiecte": ("features", "objektum"),
     "noi": ("new", "új"), "modificate": ("changed", "módosult"), "neschimbate": ("unchanged", "változatlan"),
     "retrase": ("retired", "megszüntetett"), "erori": ("errors", "hiba"),
     "avertismente": ("warnings", "figyelmeztetés"),

@@ -35,7 +35,8 @@ def report_document(report, texts: list[str] | None = None, lang: str = "ro") ->
     """An import report as a self-contained page to keep as a file (`teritoriu import --report
     x.html`): the one layout with the stylesheet inlined."""
     css = (PROJECT_ROOT / "webmap" / "static" / "css" / "map.css").read_text(encoding="utf-8")
-    return page_html(f"{tr('Raport', lang)}: {report.source}", report_html(report, texts, lang), lang=lang, css=css)
+    return page_html(f"{tr('Raport import', lang)}: {report.source}", report_html(report, texts, lang), lang=lang,
+                     css=css)
 
 
 def report_html(report, texts: list[str] | None = None, lang: str = "ro", interactive: bool = False) -> Markup:
