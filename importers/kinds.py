@@ -291,6 +291,7 @@ class Parcels(Kind):
                    AND coalesce(i.attrs->>'parcel_no' = p.parcel_no, i.attrs->>'parcel_no' IS NULL) AS same
             FROM imp i JOIN cadastre.parcel p ON p.uat_siruta = :uat AND p.valid_to IS NULL
                                               AND p.cadastral_number = i.key""", {"uat": uat})
+        self._keep_surveyed(conn)
         for idx, number, missing in conn.execute(text("""
                 SELECT idx, key, CASE WHEN attrs->>'use_category' IS NULL THEN 'use category' ELSE 'intravilan' END
                 FROM imp WHERE change = 'new' AND (attrs->>'use_category' IS NULL OR attrs->>'intravilan' IS NULL)
@@ -302,9 +303,9 @@ class Parcels(Kind):
 
     @staticmethod
     def _keep_legal_outlines(conn, uat, report, layer, rules) -> None:
-        """The stored outline stands in for the file's when the file cannot be more exact: an outline
-        within half a millimetre of it (a file rounded to the millimetre), or any outline of a
-        reprojected layer (accurate only to its transformation) unless the officer accepts it."""
+        """Before classifying: a reprojected layer (accurate only to its transformation) never moves a
+        current parcel's legal outline, unless the officer accepts the file's outlines; each outline
+        that differs is reported."""
         match = """FROM cadastre.parcel p WHERE p.uat_siruta = :uat AND p.valid_to IS NULL
                    AND p.cadastral_number = i.key AND NOT ST_OrderingEquals(ST_Multi(i.geom), p.geom)"""
         params = {"uat": uat, "same_m": SAME_GEOMETRY_M}
@@ -328,10 +329,17 @@ class Parcels(Kind):
                                "file's outlines", params=values, layer=layer, feature=idx, fid=key)
             if not rules.accept_outlines:
                 conn.execute(text(f"UPDATE imp i SET geom = p.geom {match}"), params)  # noqa: S608
-                return
-        conn.execute(text(f"""UPDATE imp i SET geom = p.geom {match}
-            AND ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(p.geom)
-            AND ST_HausdorffDistance(ST_Multi(i.geom), p.geom) <= :same_m"""), params)  # noqa: S608
+
+    @staticmethod
+    def _keep_surveyed(conn) -> None:
+        """After classifying: a changed parcel (its attributes) whose outline is the stored one to the
+        rounding of a millimetre keeps the stored, surveyed coordinates. (An unchanged one writes
+        nothing; only changed rows are compared, so importing the same file again costs nothing.)"""
+        conn.execute(text("""
+            UPDATE imp i SET geom = p.geom FROM cadastre.parcel p
+            WHERE i.change = 'changed' AND p.id = i.target_id AND NOT ST_OrderingEquals(ST_Multi(i.geom), p.geom)
+              AND ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(p.geom)
+              AND ST_HausdorffDistance(ST_Multi(i.geom), p.geom) <= :same_m"""), {"same_m": SAME_GEOMETRY_M})
 
     def checks(self, conn, uat, report, layer, rules):
         # overlaps inside the file (two outlines the database already holds are not the file's doing);
