@@ -1,13 +1,16 @@
 """Imports over the web: surveyors upload, an officer reviews the differences and accepts.
 
     POST /api/imports                  multipart: file, layer, crs?, encoding?, mapping? (JSON),
-                                       make_valid?, dry_run?            → 202 {id, status, url}
+                                       make_valid?, dry_run?, dxf_layer? → 202 {id, status, url}
     GET  /api/imports/<id>             status and report
     GET  /api/imports/<id>/features    the staged features (GeoJSON, CRS84; change per feature)
-    POST /api/imports/<id>/accept      officer: commit (checked again against today's database)
+    POST /api/imports/<id>/accept      officer: commit (checked again against today's database);
+                                       accept_outlines=1: a reprojected file's outlines replace the legal ones
     POST /api/imports/<id>/reject      officer: discard
+    POST /api/imports/<id>/recheck     the same file checked again with mapping (JSON) / dxf_layer → 202 {id}
 The check runs in a background thread; the uploaded file is kept under var/imports/<id>/ until
-the officer decides, so that the commit reads exactly what was checked.
+the officer decides, so that the commit reads exactly what was checked; a refused or checked file
+stays there until it is checked again (it then moves to the new job).
 """
 
 from __future__ import annotations
@@ -22,9 +25,10 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import text
 
 from api.bodies import MB, body_limit
-from api.staff import current_user, requires, scope_by_uat
+from api.staff import csrf_token, current_user, requires, scope_by_uat
 from gis.db import get_engine
 from gis.roles import EDITORS, UPLOADERS
+from importers.fields import targets
 from importers.kinds import LAYER_KINDS
 from importers.pipeline import (
     Options,
@@ -88,7 +92,8 @@ def options_from_form(form) -> Options:
     if uat is not None and not str(uat).isdigit():
         abort(400, description="uat must be a SIRUTA code")
     return Options(kind=kind, crs=crs, encoding=encoding, mapping=mapping,
-                   make_valid=form.get("make_valid") in ("1", "true", "on"), uat=int(uat) if uat else None)
+                   make_valid=form.get("make_valid") in ("1", "true", "on"), uat=int(uat) if uat else None,
+                   dxf_layer=(form.get("dxf_layer") or None))
 
 
 def _check_in_background(settings, job: int, path: Path, options: Options, actor: str, dry_run: bool) -> None:
@@ -106,7 +111,8 @@ def _check(settings, job: int, path: Path, options: Options, actor: str, dry_run
         update_job(settings, job, status, report, uat=report.uat)
     except Exception as exc:  # the job must end in a state a person can read
         current = Report(source=path.name, kind=options.kind, status="failed")
-        current.add("error", "failed", f"the import failed unexpectedly ({type(exc).__name__}); nothing was written")
+        current.add("error", "failed", f"the import failed unexpectedly ({type(exc).__name__}); nothing was written",
+                    params={"error": type(exc).__name__})
         update_job(settings, job, "failed", current)
         raise
     finally:
@@ -115,9 +121,10 @@ def _check(settings, job: int, path: Path, options: Options, actor: str, dry_run
 
 
 def status_is_final(settings, job: int) -> bool:
+    """Nothing more will read the file: not waiting for a decision, nor for a new check."""
     with get_engine(settings, "app").connect() as conn:
         status = conn.execute(text("SELECT status FROM importing.job WHERE id = :id"), {"id": job}).scalar_one()
-    return status not in ("running", "staged")
+    return status not in ("running", "staged", "rejected", "checked")
 
 
 @bp.post("")
@@ -132,18 +139,62 @@ def upload():
     dry_run = request.form.get("dry_run") in ("1", "true", "on")
     actor = _actor()
     name = _SAFE.sub("_", Path(upload.filename).name)[:120] or "upload"
+    job = _start(settings, name, options, actor, dry_run, upload.save)
+    return jsonify(id=job, status="running", url=f"/api/imports/{job}"), 202
+
+
+def _start(settings, name: str, options: Options, actor: str, dry_run: bool, put) -> int:
+    """A new job whose file `put(path)` writes, checked in the background."""
     pending = Report(source=name, kind=options.kind, status="running")
     job = record_job(settings, pending, options, actor, "running", None)
     target = folder(settings, job)
     shutil.rmtree(target, ignore_errors=True)  # left by a database that was dropped and created again
     target.mkdir(parents=True, mode=0o700)
     path = target / name
-    upload.save(path)
+    put(path)
     with get_engine(settings, "app").begin() as conn:
         conn.execute(text("UPDATE importing.job SET file_sha256 = :s WHERE id = :id"), {"s": sha256(path), "id": job})
     threading.Thread(target=_check_in_background, args=(settings, job, path, options, actor, dry_run),
                      daemon=True, name=f"import-{job}").start()
-    return jsonify(id=job, status="running", url=f"/api/imports/{job}"), 202
+    return job
+
+
+def recheck(job: int, mapping: dict | None, dxf_layer: str | None) -> int:
+    """The file of a refused or checked job checked again as a new job, with a field mapping (from the
+    page's form) and the DXF layer chosen; the file moves to the new job. Returns its number."""
+    settings = _settings()
+    row = _job(job)
+    if row["status"] not in ("rejected", "checked"):
+        abort(409, description=f"the import is {row['status']}; only a refused or checked file is checked again")
+    files = [p for p in folder(settings, job).glob("*") if p.is_file()]
+    if not files:
+        abort(409, description="the uploaded file is no longer there; upload it again")
+    if mapping is not None and (not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in mapping.items())):
+        abort(400, description='mapping must be JSON: {"SOURCE_FIELD": "canonical_name"}')
+    known = set().union(*(targets(k) for k in LAYER_KINDS))
+    if mapping and not set(mapping.values()) <= known:
+        abort(400, description=f"mapping targets must be among {', '.join(sorted(known))}")
+    options = Options(**{**row["options"], "mapping": mapping or None, "dxf_layer": dxf_layer or None})
+    source = files[0]
+    new = _start(settings, source.name, options, _actor(), row["status"] == "checked",
+                 lambda path: shutil.move(source, path))
+    shutil.rmtree(folder(settings, job), ignore_errors=True)
+    return new
+
+
+@bp.post("/<int:job>/recheck")
+@requires(*UPLOADERS)
+def recheck_api(job: int):
+    body = request.get_json(silent=True) if request.is_json else request.form
+    mapping = (body or {}).get("mapping")
+    if isinstance(mapping, str):
+        try:
+            mapping = json.loads(mapping) if mapping else None
+        except ValueError:
+            abort(400, description='mapping must be JSON: {"SOURCE_FIELD": "canonical_name"}')
+    new = recheck(job, mapping, (body or {}).get("dxf_layer"))
+    return jsonify(id=new, status="running", url=f"/api/imports/{new}"), 202
 
 
 def _job(job: int) -> dict:
@@ -183,8 +234,9 @@ def features(job: int):
     return jsonify(collection)
 
 
-def decide(job: int, accept: bool) -> dict:
-    """An officer's decision on a staged import; accepting commits it after checking it again."""
+def decide(job: int, accept: bool, accept_outlines: bool = False) -> dict:
+    """An officer's decision on a staged import; accepting commits it after checking it again.
+    `accept_outlines`: a reprojected file's outlines replace the current legal ones."""
     settings = _settings()
     row = _job(job)
     if row["status"] != "staged":
@@ -196,7 +248,7 @@ def decide(job: int, accept: bool) -> dict:
         files = [p for p in folder(settings, job).glob("*") if p.is_file()]
         if not files:
             abort(409, description="the uploaded file is no longer there; upload it again")
-        options = Options(**row["options"])
+        options = Options(**{**row["options"], "accept_outlines": accept_outlines})
         report, _ = analyse_and_merge(settings, files[0], options, actor, commit=True)
         update_job(settings, job, report.status if report.ok else "rejected", report, decided_by=actor)
     shutil.rmtree(folder(settings, job), ignore_errors=True)
@@ -206,7 +258,8 @@ def decide(job: int, accept: bool) -> dict:
 @bp.post("/<int:job>/accept")
 @requires(*DECIDERS)
 def accept(job: int):
-    out = decide(job, True)
+    body = (request.get_json(silent=True) or {}) if request.is_json else request.form
+    out = decide(job, True, str(body.get("accept_outlines", "")).lower() in ("1", "true", "on"))
     return jsonify(out), (200 if out["status"] == "committed" else 409)
 
 
@@ -214,3 +267,31 @@ def accept(job: int):
 @requires(*DECIDERS)
 def reject(job: int):
     return jsonify(decide(job, False))
+
+
+def review_page(job: int) -> str:
+    """The review page of an import (webmap/imports.py) in the reader's language: the report, the
+    field-mapping form for the file's columns, the upload form when the file was refused, the
+    officer's decision (with the choice of a reprojected file's outlines when there is one)."""
+    from api.import_texts import problem_texts
+    from api.messages import request_language
+    from webmap.imports import review_html
+    from webmap.simple_page import report_html
+
+    row = _job(job)
+    lang = request_language()
+    report = Report.from_json(row["report"]) if row["report"] else None
+    fragment = report_html(report, problem_texts(report, lang), lang, interactive=True) if report else ""
+    mapping, dxf_layers = [], {}
+    if report is not None and row["status"] in ("rejected", "checked", "staged"):
+        for layer in report.layers:
+            dxf_layers.update(layer.get("dxf_layers") or {})
+            if layer.get("columns") and not layer.get("dxf_layers"):
+                mapping.append({"name": layer["name"], "columns": layer["columns"],
+                                "mapped": layer.get("mapped") or {}, "targets": targets(layer["kind"])})
+    can_recheck = row["status"] in ("rejected", "checked")
+    offer = report is not None and any(p.code == "outline_kept" for p in report.problems)
+    return review_html(_settings(), row, fragment, csrf_token(), current_user()["role"] in DECIDERS, lang,
+                       mapping=mapping if can_recheck else None, dxf_layers=dxf_layers if can_recheck else None,
+                       dxf_chosen=(row["options"] or {}).get("dxf_layer"),
+                       show_upload=row["status"] in ("rejected", "failed"), offer_outlines=offer)

@@ -25,7 +25,7 @@ from gis import import_states
 from gis.db import get_engine
 from gis.roles import EDITORS, STAFF, reads_requests
 from importers.pipeline import fail_interrupted_jobs
-from webmap.simple_page import render_page, report_html
+from webmap.simple_page import render_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 scope_by_uat(bp)
@@ -159,16 +159,9 @@ def imports_page():
 @bp.get("/imports/<int:job>")
 @requires(*STAFF)
 def import_review(job: int):
-    from api.imports import _job
-    from importers.report import Report
-    from webmap.imports import review_html
+    from api.imports import review_page
 
-    row = _job(job)
-    report = Report.from_json(row["report"]) if row["report"] else None
-    report_fragment = report_html(report) if report else ""
-    settings = current_app.extensions["teritoriu.settings"]
-    page = review_html(settings, row, report_fragment, csrf_token(), current_user()["role"] in EDITORS)
-    return Response(page, mimetype="text/html", headers={"Cache-Control": "private, no-store"})
+    return Response(review_page(job), mimetype="text/html", headers={"Cache-Control": "private, no-store"})
 
 
 @bp.post("/imports/<int:job>/<any(accept, reject):action>")
@@ -176,5 +169,16 @@ def import_review(job: int):
 def import_decision(job: int, action: str):
     from api.imports import decide
 
-    decide(job, action == "accept")
+    decide(job, action == "accept", request.form.get("accept_outlines") == "1")
     return redirect(url_for("office.import_review", job=job), 303)
+
+
+@bp.post("/imports/<int:job>/recheck")
+@requires(*STAFF)
+def import_recheck(job: int):
+    """The field-mapping form of the review page: the same file checked again as a new import."""
+    from api.imports import recheck
+
+    mapping = {k.removeprefix("map:"): v for k, v in request.form.items() if k.startswith("map:") and v}
+    new = recheck(job, mapping, request.form.get("dxf_layer"))
+    return redirect(url_for("office.import_review", job=new), 303)

@@ -11,8 +11,6 @@ of the vertices an edit did not move.
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import shapely
 from shapely.geometry import mapping, shape
@@ -49,22 +47,41 @@ def snap(conn: Connection, uat: int, geometry: dict, srid: int, tolerance: float
     """`geometry` (GeoJSON in `srid`) snapped to the current parcels around it; and how many
     vertices moved. A snap that would make the outline invalid is not applied (0 moved)."""
     geom = shape(geometry)
+    snapped, _moves, moved = snap_outline(conn, uat, geom, srid, tolerance, exclude_ids)
+    return (geometry, 0) if snapped is geom else (mapping(snapped), moved)
+
+
+def snap_outline(conn: Connection, uat: int, geom, srid: int, tolerance: float,
+                 exclude_ids: tuple[int, ...] = ()) -> tuple[object, list[tuple[tuple, tuple]], int]:
+    """`snap()` on a shapely outline, saying which vertices moved: (snapped outline, [(from xy, to
+    xy)] once per distinct vertex, count as `snap()` gives it). The importers report every moved
+    vertex; an invalid result is not applied (the outline as it was, no moves)."""
     rows = conn.execute(text("""
         SELECT ST_AsBinary(ST_Boundary(q.geom)) FROM cadastre.parcel q
         WHERE q.uat_siruta = :uat AND q.valid_to IS NULL AND NOT (q.id = ANY(:x))
-          AND ST_DWithin(q.geom, ST_SetSRID(ST_GeomFromGeoJSON(:g), :srid), :tol)"""),
-        {"uat": uat, "x": list(exclude_ids), "g": json.dumps(geometry), "srid": srid,
+          AND ST_DWithin(q.geom, ST_GeomFromWKB(:g, :srid), :tol)"""),
+        {"uat": uat, "x": list(exclude_ids), "g": shapely.to_wkb(geom), "srid": srid,
          "tol": tolerance}).scalars().all()
     if not rows:
-        return geometry, 0
-    boundary = shapely.line_merge(shapely.union_all([shapely.from_wkb(bytes(r)) for r in rows]))
+        return geom, [], 0
+    return snap_onto(geom, [shapely.from_wkb(bytes(r)) for r in rows], tolerance)
+
+
+def snap_onto(geom, boundaries: list, tolerance: float) -> tuple[object, list[tuple[tuple, tuple]], int]:
+    """`geom` snapped onto the given neighbour boundaries (lines), as `snap_outline` answers."""
+    boundary = shapely.line_merge(shapely.union_all(boundaries))
     targets = shapely.get_coordinates(boundary)
-    snapped, moved = _move_vertices(geom, targets, boundary, tolerance)
+    moved_geom, moved = _move_vertices(geom, targets, boundary, tolerance)
     # then the other way round: neighbours' vertices on our edges become our vertices too
-    snapped = shapely.snap(snapped, shapely.MultiPoint(targets), tolerance / 10)
+    snapped = shapely.snap(moved_geom, shapely.MultiPoint(targets), tolerance / 10)
     if not snapped.is_valid or snapped.is_empty or snapped.geom_type not in ("Polygon", "MultiPolygon"):
-        return geometry, 0
-    return mapping(snapped), int(moved)
+        return geom, [], 0
+    before, after = shapely.get_coordinates(geom), shapely.get_coordinates(moved_geom)
+    moves = [(tuple(a), tuple(b)) for a, b in zip(before, after, strict=True) if (a != b).any()]
+    if geom.geom_type in ("Polygon", "MultiPolygon"):  # a ring's closing vertex repeats its first
+        seen: set = set()
+        moves = [m for m in moves if not (m in seen or seen.add(m))]
+    return snapped, moves, int(moved)
 
 
 def keep_surveyed(geometry: dict, stored: dict, tolerance: float = 0.01) -> dict:

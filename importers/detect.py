@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import struct
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +21,7 @@ import shapely
 from pyproj.exceptions import CRSError
 
 from gis.profiles import Profile
+from gis.tolerances import REPROJECTION_M
 from importers.model import ImportRefused, Note, SourceLayer
 
 STEREO70 = {"lat_0": 46.0, "lon_0": 25.0, "k": 0.99975, "x_0": 500000.0, "y_0": 500000.0}
@@ -57,7 +59,7 @@ def crs_from_prj(text: str) -> tuple[int | None, list[Note]]:
     if code is not None:
         return code, []
     return None, [Note("warning", "prj_unknown", f"the coordinate system {crs.name!r} of the .prj is not one "
-                       "Teritoriu knows")]
+                       "Teritoriu knows", params={"name": repr(crs.name)})]
 
 
 def _cpg(value: str) -> str | None:
@@ -77,11 +79,11 @@ def dbf_text_samples(path: Path, limit: int = 5000) -> list[bytes]:
     data = Path(path).read_bytes()
     if len(data) < 32:
         raise ImportRefused(f"{Path(path).name} is damaged (too short for a .dbf): export the layer again",
-                            "corrupt_dbf")
+                            "corrupt_dbf", params={"name": Path(path).name})
     records, header, size = struct.unpack("<IHH", data[4:12])
     if header < 33 or size < 1 or header + records * size > len(data) + 1 or (header - 33) % 32 > 1:
         raise ImportRefused(f"{Path(path).name} is damaged (its header announces {records} records that the file "
-                            "does not hold): export the layer again", "corrupt_dbf")
+                            "does not hold): export the layer again", "corrupt_dbf", params={"name": Path(path).name})
     fields, pos, offset = [], 32, 1
     while pos + 32 <= header and data[pos] != 0x0D:
         ftype, length = chr(data[pos + 11]), data[pos + 16]
@@ -106,7 +108,8 @@ def detect_encoding(samples: list[bytes], cpg: str | None, forced: str | None) -
         name = _cpg(cpg)
         if name:
             return name, []
-    notes = [Note("warning", "cpg_unknown", f"the .cpg names an unknown encoding ({cpg.strip()!r}); guessed instead")] \
+    notes = [Note("warning", "cpg_unknown", f"the .cpg names an unknown encoding ({cpg.strip()!r}); guessed instead",
+                  params={"cpg": repr(cpg.strip())})] \
         if cpg else []
     if not samples:
         return "utf-8", notes
@@ -128,7 +131,7 @@ def detect_encoding(samples: list[bytes], cpg: str | None, forced: str | None) -
     if best != "utf-8" or not cpg:
         notes.append(Note("warning" if best != "utf-8" else "info", "encoding_guessed",
                           f"the text encoding was not given (.cpg): read as {best}; if names look wrong, "
-                          "import again with --encoding"))
+                          "import again with --encoding", params={"encoding": best}))
     return best, notes
 
 
@@ -157,36 +160,43 @@ def resolve_crs(layer: SourceLayer, uat_boundary, profile: Profile, forced: int 
         notes.append(Note("info", "z_dropped", "the Z coordinates were dropped (heights are not stored)"))
     area = uat_boundary.buffer(1000) if uat_boundary is not None else None
     crs = forced or layer.crs
+    moved_from = None
     if forced and layer.crs and forced != layer.crs:
-        notes.append(Note("warning", "crs_forced", f"the file says EPSG:{layer.crs}; read as EPSG:{forced} (--crs)"))
+        notes.append(Note("warning", "crs_forced", f"the file says EPSG:{layer.crs}; read as EPSG:{forced} (--crs)",
+                          params={"declared": layer.crs, "forced": forced}))
     if crs is None:
         if _inside_share(geoms, area) >= 0.9:
             crs = storage_epsg
             notes.append(Note("warning", "crs_assumed", "the file does not say its coordinate system; the coordinates "
-                              f"lie inside the UAT only as EPSG:{storage_epsg} ({crs_name}), so they were read so"))
+                              f"lie inside the UAT only as EPSG:{storage_epsg} ({crs_name}), so they were read so",
+                              params={"epsg": storage_epsg, "crs": crs_name}))
         elif _inside_share(_swap(geoms), area) >= 0.9:
             crs = storage_epsg
             geoms = _swap(geoms)
             notes.append(Note("warning", "axes_swapped", "the file does not say its coordinate system; the coordinates "
-                              f"are {crs_name} with X and Y swapped, and were swapped back"))
+                              f"are {crs_name} with X and Y swapped, and were swapped back", params={"crs": crs_name}))
         else:
             raise ImportRefused("the file does not say its coordinate system (no or unknown .prj) and the coordinates "
-                            f"are not {crs_name} inside this UAT: import again with --crs EPSG:N", "crs_unknown")
+                            f"are not {crs_name} inside this UAT: import again with --crs EPSG:N", "crs_unknown",
+                            params={"crs": crs_name})
     elif crs != storage_epsg:
         try:
             moved = shapely.transform(geoms, lambda c: np.column_stack(
                 pyproj.Transformer.from_crs(crs, storage_epsg, always_xy=True).transform(c[:, 0], c[:, 1])))
         except (CRSError, pyproj.exceptions.ProjError) as exc:
             raise ImportRefused(f"EPSG:{crs} cannot be transformed to EPSG:{storage_epsg} ({exc})",
-                                "crs_unknown") from None
-        geoms = moved
+                                "crs_unknown", params={"variant": "transform", "source": crs,
+                                                       "target": storage_epsg}) from None
+        geoms, moved_from = moved, crs
         notes.append(Note("warning", "reprojected", f"the coordinates were in EPSG:{crs} and were transformed to "
-                          f"EPSG:{storage_epsg} (about 3 m accuracy from WGS 84/ETRS89: legal outlines should come "
-                          f"in {crs_name})"))
+                          f"EPSG:{storage_epsg} (about {REPROJECTION_M:g} m accuracy from WGS 84/ETRS89: the current "
+                          f"parcels keep their legal outlines unless an officer accepts these; legal outlines should "
+                          f"come in {crs_name})",
+                          params={"source": crs, "target": storage_epsg, "metres": REPROJECTION_M, "crs": crs_name}))
     elif area is not None and _inside_share(geoms, area) < 0.5 and _inside_share(_swap(geoms), area) >= 0.9:
         geoms = _swap(geoms)
         notes.append(Note("warning", "axes_swapped", f"X and Y were swapped in the file (X is the northing in "
-                          f"{crs_name}): swapped back"))
+                          f"{crs_name}): swapped back", params={"crs": crs_name}))
     out = frame.set_geometry(list(geoms), crs=f"EPSG:{storage_epsg}") if len(frame) else \
         frame.set_crs(f"EPSG:{storage_epsg}", allow_override=True)
-    return SourceLayer(layer.name, layer.kind, out, storage_epsg, layer.encoding, layer.unmapped, notes)
+    return replace(layer, frame=out, crs=storage_epsg, notes=notes, reprojected_from=moved_from)

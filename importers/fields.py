@@ -41,6 +41,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "code": ("COD", "RENNS", "COD_STRADA", "CODE"),
         "hcl_number": ("HCL", "NR_HCL", "HCL_NR"),
         "hcl_date": ("DATA_HCL", "HCL_DATA", "HCL_DATE"),
+        "locality": ("LOCALITATE", "SAT", "LOCALITY", "SIRUTA_SAT", "SIRUTA_LOC"),
     },
     "zones": {
         "code": ("UTR", "COD_UTR", "CODE", "COD"),
@@ -70,8 +71,13 @@ def norm(name: str) -> str:
     return "".join(ch for ch in plain.upper() if ch.isalnum())
 
 
+def targets(kind: str) -> list[str]:
+    """The canonical fields a layer of `kind` may carry (the mapping form's choices)."""
+    return list(ALIASES.get(kind, {}))
+
+
 def map_fields(frame, kind: str, mapping: dict[str, str] | None = None):
-    """(frame with canonical column names, unmapped source columns)."""
+    """(frame with canonical column names, unmapped source columns, {source column: canonical})."""
     columns = [c for c in frame.columns if c != frame.geometry.name]
     by_norm = {norm(c): c for c in columns}
     aliases = ALIASES.get(kind, {})
@@ -81,7 +87,8 @@ def map_fields(frame, kind: str, mapping: dict[str, str] | None = None):
         column = source if source in columns else by_norm.get(norm(source))
         if column is None:
             raise ImportRefused(f"the mapping names the field {source!r}, which the file does not have "
-                                f"(its fields: {', '.join(columns) or 'none'})", "mapping_unknown_field")
+                                f"(its fields: {', '.join(columns) or 'none'})", "mapping_unknown_field",
+                                params={"field": source, "fields": ", ".join(columns) or "-"})
         renames[column] = target
         taken.add(target)
     for canonical, names in aliases.items():
@@ -94,4 +101,4 @@ def map_fields(frame, kind: str, mapping: dict[str, str] | None = None):
                 taken.add(canonical)
                 break
     unmapped = [c for c in columns if c not in renames]
-    return frame.rename(columns=renames), unmapped
+    return frame.rename(columns=renames), unmapped, renames

@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import shapely
 from sqlalchemy import Connection, text
 
+from gis import tolerances
 from gis.land_use import CODES
 from gis.profiles import Profile
 from gis.relinking import relink_changed
+from gis.snapping import snap_onto, snap_outline
 from gis.tolerances import SAME_GEOMETRY_M
+from importers.fields import norm
 from importers.report import Report
 
 CATEGORIES = CODES  # the land-use categories (gis/land_use.py)
@@ -42,6 +46,14 @@ def _canonical(profile: Profile, number: str | None) -> str | None:
     return profile.normalise_cadastral_number(number) if number else None
 
 
+class BadValue(ValueError):
+    """A value that is not what its field holds; `params` name the catalogue variant and the value."""
+
+    def __init__(self, message: str, variant: str, value):
+        super().__init__(message)
+        self.params = {"variant": variant, "value": repr(value)}
+
+
 def _number(value) -> float | None:
     if value is None or value == "":
         return None
@@ -51,7 +63,7 @@ def _number(value) -> float | None:
     try:
         out = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{value!r} is not a number") from None
+        raise BadValue(f"{value!r} is not a number", "number", value) from None
     return None if out != out else out
 
 
@@ -65,11 +77,11 @@ def _flag(value) -> bool | None:
         return True
     if v in ("0", "nu", "false", "f", "e", "n", "no", "extravilan", "0.0"):
         return False
-    raise ValueError(f"{value!r} is neither yes nor no")
+    raise BadValue(f"{value!r} is neither yes nor no", "flag", value)
 
 
-# Coordinates are compared to the half millimetre: a surveyor's file rounds to the millimetre
-# what the database may hold with more decimals; that is not a change.
+# Coordinates are compared to the rounding of a millimetre (gis/tolerances.py): a surveyor's file
+# rounds to the millimetre what the database may hold with more decimals; that is not a change.
 class Kind:
     name: str = ""
     family: str = "polygon"            # polygon | line | point
@@ -83,7 +95,10 @@ class Kind:
     def key(self, attrs: dict) -> str:
         raise NotImplementedError
 
-    def classify(self, conn: Connection, uat: int, report: Report, layer: str) -> None:
+    def prepare(self, conn: Connection, uat: int, attrs: list, geoms, report: Report, layer: str) -> None:
+        """Complete the attributes from the database before the keys are compared (default: nothing)."""
+
+    def classify(self, conn: Connection, uat: int, report: Report, layer: str, rules=None) -> None:
         """Set imp.change (new | changed | unchanged) and imp.target_id."""
         raise NotImplementedError
 
@@ -104,6 +119,120 @@ def _mark(conn: Connection, sql: str, params: dict) -> None:
     conn.execute(text("UPDATE imp SET change = 'new' WHERE change IS NULL"))
 
 
+def _overlaps_with_current(conn: Connection, uat: int, rules) -> list[tuple]:
+    """(parcel id, its number, idx, key, area, width, share of the parcel covered by the file) for the
+    overlaps of the file's new or changed outlines with current parcels the file does not carry.
+    The width is the overlap's area over half its perimeter: the mean width of a strip."""
+    return conn.execute(text("""
+        WITH o AS (
+            SELECT p.id, p.cadastral_number, p.measured_area, i.idx, i.key, ST_Area(x) AS area,
+                   ST_Area(x) / nullif(ST_Perimeter(x) / 2, 0) AS width
+            FROM imp i JOIN cadastre.parcel p ON p.uat_siruta = :uat AND p.valid_to IS NULL
+                AND p.geom && i.geom AND ST_Relate(p.geom, i.geom, '2********'),
+                LATERAL ST_Intersection(i.geom, p.geom) x
+            WHERE i.change <> 'unchanged' AND NOT EXISTS (SELECT 1 FROM imp j WHERE j.key = p.cadastral_number))
+        SELECT o.id, o.cadastral_number, o.idx, o.key, o.area, coalesce(o.width, 0),
+               sum(o.area) OVER (PARTITION BY o.id) / nullif(o.measured_area, 0) AS covered
+        FROM o WHERE o.area >= :min ORDER BY o.idx"""), {"uat": uat, "min": rules.overlap_m2}).all()
+
+
+# Snapping moves a vertex onto the nearest neighbour vertex within the tolerance: with a tolerance of
+# metres (a reprojected layer) that can be the wrong vertex. The smallest step that removes the
+# overlap is used, up to the layer's tolerance.
+SNAP_STEPS_M = (tolerances.ROUNDING_M, 0.01, 0.05, 0.25, 1.0)
+
+
+def _steps(ceiling: float) -> list[float]:
+    return [s for s in SNAP_STEPS_M if s < ceiling] + [ceiling]
+
+
+def _overlap_with_current(conn: Connection, uat: int, geom, srid: int, exclude: tuple) -> float:
+    return conn.execute(text("""
+        SELECT coalesce(sum(ST_Area(ST_Intersection(p.geom, g))), 0)
+        FROM cadastre.parcel p, ST_SetSRID(ST_GeomFromWKB(:g), :srid) g
+        WHERE p.uat_siruta = :uat AND p.valid_to IS NULL AND p.geom && g AND NOT (p.id = ANY(:x))
+          AND ST_Relate(p.geom, g, '2********')"""),
+        {"g": shapely.to_wkb(geom), "srid": srid, "uat": uat, "x": list(exclude)}).scalar_one()
+
+
+def _overlaps_in_file(conn: Connection, rules) -> list[tuple]:
+    """(idx, other idx, key, other key, area, width) of the overlaps between the file's outlines."""
+    return conn.execute(text("""
+        SELECT a.idx, b.idx, a.key, b.key, ST_Area(x), coalesce(ST_Area(x) / nullif(ST_Perimeter(x) / 2, 0), 0)
+        FROM imp a JOIN imp b ON a.idx < b.idx AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
+            AND NOT (a.change = 'unchanged' AND b.change = 'unchanged'),
+        LATERAL ST_Intersection(a.geom, b.geom) x
+        WHERE ST_Area(x) >= :min ORDER BY 1, 2"""), {"min": rules.overlap_m2}).all()
+
+
+def _report_moves(report: Report, layer: str, idx: int, key: str, moves: list, metres: float) -> None:
+    listing = "; ".join(f"({a[0]:.3f}, {a[1]:.3f}) → ({b[0]:.3f}, {b[1]:.3f}), "
+                        f"{1000 * ((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2) ** 0.5:.1f} mm" for a, b in moves)
+    report.add("warning", "snapped", f"{len(moves)} vertices moved onto the neighbours (within {metres:g} m): "
+               f"{listing}", params={"count": len(moves), "metres": metres, "vertices": listing},
+               layer=layer, feature=idx, fid=key)
+
+
+def _snap_within_file(conn: Connection, report: Report, layer: str, rules, pairs: list[tuple[int, int]]) -> None:
+    """Thin overlaps between two of the file's outlines: the later one snapped onto the earlier (if a
+    sliver is left, the earlier onto the later), every moved vertex reported. A legal outline kept
+    (unchanged) is never the one that moves."""
+    rows = {idx: (key, change, shapely.from_wkb(bytes(wkb))) for idx, key, change, wkb in conn.execute(text(
+        "SELECT idx, key, change, ST_AsBinary(geom) FROM imp WHERE idx = ANY(:i)"),
+        {"i": sorted({i for pair in pairs for i in pair})})}
+    moved: dict[int, list] = {}
+    steps: dict[int, float] = {}
+    for a, b in pairs:
+        for mover, still in ((b, a), (a, b)):
+            key, change, geom = rows[mover]
+            if change == "unchanged" or shapely.area(shapely.intersection(geom, rows[still][2])) < rules.overlap_m2:
+                continue
+            for step in _steps(rules.width_m):
+                out, moves, _ = snap_onto(geom, [shapely.boundary(rows[still][2])], step)
+                if shapely.area(shapely.intersection(out, rows[still][2])) < rules.overlap_m2:
+                    break
+            if moves:
+                rows[mover] = (key, change, out)
+                moved.setdefault(mover, []).extend(moves)
+                steps[mover] = max(step, steps.get(mover, 0))
+    for idx, moves in sorted(moved.items()):
+        key, _, geom = rows[idx]
+        conn.execute(text("UPDATE imp SET geom = ST_SetSRID(ST_GeomFromWKB(:g), :srid) WHERE idx = :idx"),
+                     {"g": shapely.to_wkb(geom), "srid": rules.srid, "idx": idx})
+        _report_moves(report, layer, idx, key, moves, steps[idx])
+
+
+def _snap_onto_neighbours(conn: Connection, uat: int, report: Report, layer: str, rules, retired: set[int]) -> int:
+    """The new and changed outlines within the tolerance of a current neighbour snapped onto it, as
+    the editing map snaps (gis/snapping.py); every moved vertex is reported. Returns how many moved."""
+    skip = set(retired) | set(conn.execute(text(
+        "SELECT target_id FROM imp WHERE change = 'changed'")).scalars().all())
+    snapped = 0
+    for idx, key, target, wkb in conn.execute(text("""
+            SELECT i.idx, i.key, i.target_id, ST_AsBinary(i.geom) FROM imp i
+            WHERE i.change IN ('new', 'changed') AND NOT EXISTS (  -- a legal outline kept stays as it is
+                SELECT 1 FROM cadastre.parcel t
+                WHERE t.id = i.target_id AND ST_OrderingEquals(t.geom, ST_Multi(i.geom)))
+              AND EXISTS (
+                SELECT 1 FROM cadastre.parcel p WHERE p.uat_siruta = :uat AND p.valid_to IS NULL
+                  AND ST_DWithin(p.geom, i.geom, :tol) AND NOT (p.id = ANY(:skip))
+                  AND p.id IS DISTINCT FROM i.target_id)
+            ORDER BY i.idx"""), {"uat": uat, "tol": rules.width_m, "skip": list(skip)}).all():
+        geom = shapely.from_wkb(bytes(wkb))
+        exclude = tuple(skip | ({target} if target else set()))
+        for step in _steps(rules.width_m):
+            out, moves, _ = snap_outline(conn, uat, geom, rules.srid, step, exclude)
+            if _overlap_with_current(conn, uat, out, rules.srid, exclude) < rules.overlap_m2:
+                break
+        if not moves:
+            continue
+        conn.execute(text("UPDATE imp SET geom = ST_SetSRID(ST_GeomFromWKB(:g), :srid) WHERE idx = :idx"),
+                     {"g": shapely.to_wkb(out), "srid": rules.srid, "idx": idx})
+        snapped += 1
+        _report_moves(report, layer, idx, key, moves, step)
+    return snapped
+
+
 class Parcels(Kind):
     name, family, label, retires = "parcels", "polygon", "parcel", True
     FIELDS = ("land_book_number", "eterra_id", "legal_area", "use_category", "intravilan", "tarla", "parcel_no")
@@ -112,12 +241,14 @@ class Parcels(Kind):
         number = _text(row.get("cadastral_number"))
         if number is None:
             report.add("error", "no_number", "the feature has no cadastral number (map the column with "
-                       "--mapping, e.g. {\"NUMAR\": \"cadastral_number\"})", **where)
+                       "--mapping, e.g. {\"NUMAR\": \"cadastral_number\"})", params={"variant": "parcels"}, **where)
             return None
         where["fid"] = number
         canonical = profile.cadastral_number(number)
         if canonical is None:
-            report.add("error", "bad_number", profile.not_a_cadastral_number(number), **where)
+            report.add("error", "bad_number", profile.not_a_cadastral_number(number),
+                       params={"number": repr(number), "country": profile.country,
+                               "example": profile.cadastral_example}, **where)
             return None
         where["fid"] = canonical
         out = {"cadastral_number": canonical}
@@ -125,17 +256,19 @@ class Parcels(Kind):
             out["legal_area"] = _number(row.get("legal_area"))
             out["intravilan"] = _flag(row.get("intravilan"))
         except ValueError as exc:
-            report.add("error", "bad_value", f"{exc}", **where)
+            report.add("error", "bad_value", f"{exc}", params=getattr(exc, "params", None), **where)
             return None
         if out["legal_area"] is not None and out["legal_area"] <= 0:
-            report.add("error", "bad_value", f"the legal area must be positive, not {out['legal_area']}", **where)
+            report.add("error", "bad_value", f"the legal area must be positive, not {out['legal_area']}",
+                       params={"variant": "legal_area", "value": out["legal_area"]}, **where)
             return None
         category = _text(row.get("use_category"))
         if category is not None:
             category = category.upper()
             if category not in CATEGORIES:
                 report.add("error", "bad_category", f"the use category {category!r} is not one of "
-                           f"{', '.join(sorted(CATEGORIES))}", **where)
+                           f"{', '.join(sorted(CATEGORIES))}",
+                           params={"value": repr(category), "allowed": ", ".join(sorted(CATEGORIES))}, **where)
                 return None
         out["use_category"] = category
         for name in ("land_book_number", "eterra_id", "tarla", "parcel_no"):
@@ -145,7 +278,8 @@ class Parcels(Kind):
     def key(self, attrs):
         return attrs["cadastral_number"]
 
-    def classify(self, conn, uat, report, layer):
+    def classify(self, conn, uat, report, layer, rules=None):
+        self._keep_legal_outlines(conn, uat, report, layer, rules)
         _mark(conn, """
             SELECT i.idx, p.id AS target_id,
                    (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(p.geom)
@@ -158,41 +292,81 @@ class Parcels(Kind):
                    AND coalesce(i.attrs->>'parcel_no' = p.parcel_no, i.attrs->>'parcel_no' IS NULL) AS same
             FROM imp i JOIN cadastre.parcel p ON p.uat_siruta = :uat AND p.valid_to IS NULL
                                               AND p.cadastral_number = i.key""", {"uat": uat})
+        self._keep_surveyed(conn)
         for idx, number, missing in conn.execute(text("""
                 SELECT idx, key, CASE WHEN attrs->>'use_category' IS NULL THEN 'use category' ELSE 'intravilan' END
                 FROM imp WHERE change = 'new' AND (attrs->>'use_category' IS NULL OR attrs->>'intravilan' IS NULL)
                 ORDER BY idx""")):
             report.add("error", "missing_value", f"a new parcel needs its {missing} (map the column, e.g. "
-                       "CATEGORIE or INTRAVILAN, with --mapping)", feature=idx, fid=number, layer=layer)
+                       "CATEGORIE or INTRAVILAN, with --mapping)",
+                       params={"variant": "use_category" if missing == "use category" else "intravilan"},
+                       feature=idx, fid=number, layer=layer)
+
+    @staticmethod
+    def _keep_legal_outlines(conn, uat, report, layer, rules) -> None:
+        """Before classifying: a reprojected layer (accurate only to its transformation) never moves a
+        current parcel's legal outline, unless the officer accepts the file's outlines; each outline
+        that differs is reported."""
+        match = """FROM cadastre.parcel p WHERE p.uat_siruta = :uat AND p.valid_to IS NULL
+                   AND p.cadastral_number = i.key AND NOT ST_OrderingEquals(ST_Multi(i.geom), p.geom)"""
+        params = {"uat": uat, "same_m": SAME_GEOMETRY_M}
+        moved_from = rules.reprojected_from if rules is not None else None
+        if moved_from:
+            for idx, key, distance in conn.execute(text(f"""
+                    SELECT i.idx, i.key, ST_HausdorffDistance(ST_Multi(i.geom), p.geom) FROM imp i, LATERAL (
+                        SELECT p.geom {match}) p
+                    WHERE ST_HausdorffDistance(ST_Multi(i.geom), p.geom) > :same_m ORDER BY i.idx"""),  # noqa: S608
+                    params):
+                values = {"distance": round(distance, 3), "source": moved_from, "metres": rules.width_m,
+                          "accept_hint": None}
+                if rules.accept_outlines:
+                    report.add("warning", "outline_replaced", f"the outline reprojected from EPSG:{moved_from} is "
+                               f"up to {distance:.3f} m from the legal one and replaces it (accepted by the officer)",
+                               params=values, layer=layer, feature=idx, fid=key)
+                else:
+                    report.add("warning", "outline_kept", f"the outline reprojected from EPSG:{moved_from} is up to "
+                               f"{distance:.3f} m from the legal one (the transformation is accurate to about "
+                               f"{rules.width_m:g} m): the legal outline is kept unless an officer accepts the "
+                               "file's outlines", params=values, layer=layer, feature=idx, fid=key)
+            if not rules.accept_outlines:
+                conn.execute(text(f"UPDATE imp i SET geom = p.geom {match}"), params)  # noqa: S608
+
+    @staticmethod
+    def _keep_surveyed(conn) -> None:
+        """After classifying: a changed parcel (its attributes) whose outline is the stored one to the
+        rounding of a millimetre keeps the stored, surveyed coordinates. (An unchanged one writes
+        nothing; only changed rows are compared, so importing the same file again costs nothing.)"""
+        conn.execute(text("""
+            UPDATE imp i SET geom = p.geom FROM cadastre.parcel p
+            WHERE i.change = 'changed' AND p.id = i.target_id AND NOT ST_OrderingEquals(ST_Multi(i.geom), p.geom)
+              AND ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(p.geom)
+              AND ST_HausdorffDistance(ST_Multi(i.geom), p.geom) <= :same_m"""), {"same_m": SAME_GEOMETRY_M})
 
     def checks(self, conn, uat, report, layer, rules):
-        # overlaps inside the file
-        for a, b, na, nb, area in conn.execute(text("""
-                SELECT a.idx, b.idx, a.key, b.key, ST_Area(ST_Intersection(a.geom, b.geom)) FROM imp a
-                JOIN imp b ON a.idx < b.idx AND a.geom && b.geom AND ST_Relate(a.geom, b.geom, '2********')
-                WHERE ST_Area(ST_Intersection(a.geom, b.geom)) >= :min ORDER BY 1, 2"""), {"min": rules.overlap_m2}):
+        # overlaps inside the file (two outlines the database already holds are not the file's doing);
+        # one thinner than the tolerance is rounding: the later feature is snapped onto the earlier
+        inside = _overlaps_in_file(conn, rules)
+        if any(width <= rules.width_m for *_, width in inside):
+            _snap_within_file(conn, report, layer, rules, [(a, b) for a, b, *_, w in inside if w <= rules.width_m])
+            inside = _overlaps_in_file(conn, rules)
+        for a, b, na, nb, area, width in inside:
             report.add("error", "overlap_in_file", f"overlaps feature #{b} ({nb}) of the file by {area:.2f} m²",
+                       params={"other": b, "other_key": nb, "area": round(area, 2), "width": round(width, 3)},
                        layer=layer, feature=a, fid=na)
-        # overlaps with current parcels that the file does not carry: a parcel mostly covered
-        # by the import is replaced (retired); a partial overlap is an error to fix
-        rows = conn.execute(text("""
-            WITH o AS (
-                SELECT p.id, p.cadastral_number, p.measured_area, i.idx, i.key,
-                       ST_Area(ST_Intersection(i.geom, p.geom)) AS area
-                FROM imp i JOIN cadastre.parcel p ON p.uat_siruta = :uat AND p.valid_to IS NULL
-                    AND p.geom && i.geom AND ST_Relate(p.geom, i.geom, '2********')
-                WHERE NOT EXISTS (SELECT 1 FROM imp j WHERE j.key = p.cadastral_number))
-            SELECT o.id, o.cadastral_number, o.idx, o.key, o.area,
-                   sum(o.area) OVER (PARTITION BY o.id) / nullif(o.measured_area, 0) AS covered
-            FROM o WHERE o.area >= :min ORDER BY o.idx"""), {"uat": uat, "min": rules.overlap_m2}).all()
-        retired = {}
-        for pid, number, idx, key, area, covered in rows:
-            if covered >= rules.replace_share:
-                retired[pid] = number
-            else:
+        # overlaps with current parcels that the file does not carry: a parcel mostly covered by the
+        # import is replaced (retired); an overlap thinner than the tolerance is rounding, snapped
+        # away below; a wider one is an error to fix
+        rows = _overlaps_with_current(conn, uat, rules)
+        retired = {pid: number for pid, number, _, _, _, _, covered in rows if covered >= rules.replace_share}
+        if any(width <= rules.width_m for _, _, _, _, _, width, _ in rows) or rules.reprojected_from:
+            if _snap_onto_neighbours(conn, uat, report, layer, rules, set(retired)):
+                rows = _overlaps_with_current(conn, uat, rules)
+        for pid, number, idx, key, area, width, covered in rows:
+            if pid not in retired:
                 report.add("error", "overlap", f"overlaps the current parcel {number} by {area:.2f} m² "
-                           f"({covered:.0%} of it): correct the outline or import {number} too",
-                           layer=layer, feature=idx, fid=key)
+                           f"({width:.3f} m wide, {covered:.0%} of it): correct the outline or import {number} too",
+                           params={"number": number, "area": round(area, 2), "width": round(width, 3),
+                                   "share": round(100 * covered)}, layer=layer, feature=idx, fid=key)
         if retired:
             conn.execute(text("""
                 INSERT INTO imp (idx, key, attrs, geom, change, target_id)
@@ -200,7 +374,8 @@ class Parcels(Kind):
                 FROM cadastre.parcel p WHERE p.id = ANY(:ids)"""), {"ids": list(retired)})
             for number in sorted(retired.values()):
                 report.add("warning", "retired", f"the current parcel {number} lies under the imported parcels "
-                           "and will be retired (replaced by them)", layer=layer, fid=number)
+                           "and will be retired (replaced by them)", params={"number": number}, layer=layer,
+                           fid=number)
             report.retired.extend(sorted(retired.values()))
         # legal versus measured area
         for idx, key, legal, measured in conn.execute(text("""
@@ -209,7 +384,9 @@ class Parcels(Kind):
                   AND abs(ST_Area(geom) - (attrs->>'legal_area')::float) > :tol * (attrs->>'legal_area')::float
                 ORDER BY idx"""), {"tol": rules.area_tolerance}):
             report.add("warning", "area_difference", f"measured {measured:.2f} m² differs from the legal area "
-                       f"{legal:.2f} m² by more than {rules.area_tolerance:.0%}", layer=layer, feature=idx, fid=key)
+                       f"{legal:.2f} m² by more than {rules.area_tolerance:.0%}",
+                       params={"measured": round(measured, 2), "legal": round(legal, 2),
+                               "share": round(100 * rules.area_tolerance)}, layer=layer, feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
         conn.execute(text("""
@@ -249,19 +426,23 @@ class Buildings(Kind):
             levels = _number(row.get("levels"))
             legal = _flag(row.get("is_legal"))
         except ValueError as exc:
-            report.add("error", "bad_value", str(exc), **where)
+            report.add("error", "bad_value", str(exc), params=getattr(exc, "params", None), **where)
             return None
         if building_no is None or not building_no.is_integer() or building_no < 1:
-            report.add("error", "no_number", "the building has no number (C1, C2…: map BUILDNO or NR_CORP)", **where)
+            report.add("error", "no_number", "the building has no number (C1, C2…: map BUILDNO or NR_CORP)",
+                       params={"variant": "buildings"}, **where)
             return None
         where["fid"] = f"{number or '?'}-C{int(building_no)}"
         destination = (_text(row.get("destination")) or "").upper() or None
         if destination is not None and destination not in DESTINATIONS:
             report.add("error", "bad_value", f"the destination {destination!r} is not one of "
-                       f"{', '.join(sorted(DESTINATIONS))}", **where)
+                       f"{', '.join(sorted(DESTINATIONS))}",
+                       params={"variant": "destination", "value": repr(destination),
+                               "allowed": ", ".join(sorted(DESTINATIONS))}, **where)
             return None
         if levels is not None and not (levels.is_integer() and 1 <= levels <= 60):
-            report.add("error", "bad_value", f"{levels} is not a number of levels", **where)
+            report.add("error", "bad_value", f"{levels} is not a number of levels",
+                       params={"variant": "levels", "value": levels}, **where)
             return None
         return {"cadastral_number": number, "building_no": int(building_no), "destination": destination,
                 "levels": int(levels) if levels is not None else None, "is_legal": legal}
@@ -269,7 +450,7 @@ class Buildings(Kind):
     def key(self, attrs):
         return f"{attrs['cadastral_number'] or ''}-C{attrs['building_no']}"
 
-    def classify(self, conn, uat, report, layer):
+    def classify(self, conn, uat, report, layer, rules=None):
         # the parcel: by number (current, or imported in the same file), else the one under it
         conn.execute(text("""
             UPDATE imp SET attrs = attrs || jsonb_build_object('parcel_id', (
@@ -297,7 +478,8 @@ class Buildings(Kind):
                   AND NOT EXISTS (SELECT 1 FROM staged_parcels s WHERE s.key = imp.attrs->>'cadastral_number')
                 ORDER BY idx""")):
             report.add("error", "unknown_parcel", f"the building's parcel {number} is not in the cadastre "
-                       "(import the parcel first, or in the same file)", layer=layer, feature=idx, fid=key)
+                       "(import the parcel first, or in the same file)", params={"number": number}, layer=layer,
+                       feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
         conn.execute(text("""
@@ -326,17 +508,20 @@ class Addresses(Kind):
         raw = _text(row.get("number"))
         if street is None or raw is None:
             report.add("error", "no_address", "an address needs its street name and number "
-                       "(STREETNAME/STRADA and POSTALNUMBER/NR)", **where)
+                       "(STREETNAME/STRADA and POSTALNUMBER/NR)", params={}, **where)
             return None
         m = HOUSE_NUMBER.fullmatch(raw)
         if not m:
-            report.add("error", "bad_number", f"{raw!r} is not a house number (12, 12A, 12/1)", **where)
+            report.add("error", "bad_number", f"{raw!r} is not a house number (12, 12A, 12/1)",
+                       params={"variant": "house", "number": repr(raw)}, **where)
             return None
         suffix = (_text(row.get("suffix")) or m.group(2) or "").upper()
         postal = _text(row.get("postal_code"))
         if postal is not None and not profile.valid_postal_code(postal):
             report.add("error", "bad_value", f"{postal!r} is not a postal code of {profile.country} "
-                       f"(e.g. {profile.postal_code_example})", **where)
+                       f"(e.g. {profile.postal_code_example})", params={
+                           "variant": "postal_code", "value": repr(postal), "country": profile.country,
+                           "example": profile.postal_code_example}, **where)
             return None
         where["fid"] = f"{street} {m.group(1)}{suffix}"
         return {"street_type": _text(row.get("street_type")), "street_name": street, "number": int(m.group(1)),
@@ -347,7 +532,7 @@ class Addresses(Kind):
     def key(self, attrs):
         return f"{attrs['street_type'] or ''} {attrs['street_name']} {attrs['number']}{attrs['suffix']}".strip()
 
-    def classify(self, conn, uat, report, layer):
+    def classify(self, conn, uat, report, layer, rules=None):
         conn.execute(text("""
             UPDATE imp SET attrs = attrs || jsonb_build_object('street_id', (
                 SELECT s.id FROM streets.street s WHERE s.uat_siruta = :uat AND s.valid_to IS NULL
@@ -367,7 +552,8 @@ class Addresses(Kind):
         for idx, key, street in conn.execute(text(
                 "SELECT idx, key, attrs->>'street_name' FROM imp WHERE attrs->>'street_id' IS NULL ORDER BY idx")):
             report.add("error", "unknown_street", f"the street {street!r} is not in the street register of this "
-                       "UAT (add it, or check the spelling)", layer=layer, feature=idx, fid=key)
+                       "UAT (add it, or check the spelling)", params={"street": repr(street)}, layer=layer,
+                       feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
         conn.execute(text("""
@@ -390,22 +576,25 @@ class AgriPlots(Kind):
     def attributes(self, row, report, where, profile):
         code = _text(row.get("code")) or _text(row.get("agri_role"))
         if code is None:
-            report.add("error", "no_number", "the plot has no register code (map ROL/POZITIE or COD)", **where)
+            report.add("error", "no_number", "the plot has no register code (map ROL/POZITIE or COD)",
+                       params={"variant": "agri"}, **where)
             return None
         where["fid"] = code
         try:
             area = _number(row.get("legal_area")) or _number(row.get("declared_area"))
             year = _number(row.get("year"))
         except ValueError as exc:
-            report.add("error", "bad_value", str(exc), **where)
+            report.add("error", "bad_value", str(exc), params=getattr(exc, "params", None), **where)
             return None
         category = (_text(row.get("use_category")) or "").upper()
         if category not in CATEGORIES:
             report.add("error", "bad_category", f"the use category {category or '(none)'!r} is not one of "
-                       f"{', '.join(sorted(CATEGORIES))}", **where)
+                       f"{', '.join(sorted(CATEGORIES))}", params={"value": repr(category or "(-)"),
+                                                                   "allowed": ", ".join(sorted(CATEGORIES))}, **where)
             return None
         if area is None or area < 0:
-            report.add("error", "bad_value", "the plot needs its declared area (SUPRAFATA)", **where)
+            report.add("error", "bad_value", "the plot needs its declared area (SUPRAFATA)",
+                       params={"variant": "declared_area"}, **where)
             return None
         return {"code": code, "year": int(year) if year else date.today().year, "use_category": category,
                 "declared_area": area, "tarla": _text(row.get("tarla")), "parcel_no": _text(row.get("parcel_no")),
@@ -414,7 +603,7 @@ class AgriPlots(Kind):
     def key(self, attrs):
         return f"{attrs['year']}/{attrs['code']}"
 
-    def classify(self, conn, uat, report, layer):
+    def classify(self, conn, uat, report, layer, rules=None):
         _mark(conn, """
             SELECT i.idx, a.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(a.geom)
                                               AND ST_HausdorffDistance(ST_Multi(i.geom), a.geom) <= :same_m)
@@ -456,7 +645,7 @@ class Streets(Kind):
             if rest and first.capitalize() in STREET_TYPES + ("Str.", "Str"):
                 kind, name = ("Strada" if first.lower().startswith("str") else first.capitalize()), rest.strip()
         if not name:
-            report.add("error", "no_name", "the street has no name (map DENUMIRE or NUME)", **where)
+            report.add("error", "no_name", "the street has no name (map DENUMIRE or NUME)", params={}, **where)
             return None
         where["fid"] = f"{kind or 'Strada'} {name}"
         hcl_date = _text(row.get("hcl_date"))
@@ -464,20 +653,59 @@ class Streets(Kind):
             try:
                 hcl_date = date.fromisoformat(hcl_date[:10]).isoformat()
             except ValueError:
-                report.add("error", "bad_value", f"the HCL date {hcl_date!r} is not a date (YYYY-MM-DD)", **where)
+                report.add("error", "bad_value", f"the HCL date {hcl_date!r} is not a date (YYYY-MM-DD)",
+                           params={"variant": "hcl_date", "value": repr(hcl_date)}, **where)
                 return None
         return {"street_type": kind or "Strada", "name": name, "code": _text(row.get("code")),
-                "hcl_number": _text(row.get("hcl_number")), "hcl_date": hcl_date}
+                "hcl_number": _text(row.get("hcl_number")), "hcl_date": hcl_date,
+                "locality_given": _text(row.get("locality"))}
+
+    def prepare(self, conn, uat, attrs, geoms, report, layer):
+        """Each street's locality: the file's column (SIRUTA or name) when it has one, else the
+        village the street lies in (most of its length; the nearest when it lies in none). A street
+        name is unique in its locality, not in the UAT: "Strada Principală" recurs in every village."""
+        places = conn.execute(text("SELECT siruta, name, ST_AsBinary(geom) FROM territory.locality "
+                                   "WHERE uat_siruta = :uat ORDER BY siruta"), {"uat": uat}).all()
+        if not places:
+            return
+        sirutas = [p[0] for p in places]
+        names = {norm(p[1]): (p[0], p[1]) for p in places}
+        by_siruta = {p[0]: p[1] for p in places}
+        outlines = shapely.from_wkb([bytes(p[2]) for p in places])
+        for i, a in enumerate(attrs):
+            if a is None or geoms[i] is None:
+                continue
+            given = a.pop("locality_given", None)
+            if given is not None:
+                found = (int(given), by_siruta[int(given)]) if given.isdigit() and int(given) in by_siruta \
+                    else names.get(norm(given))
+                if found is None:
+                    report.add("error", "unknown_locality", f"the locality {given!r} is not one of this UAT's "
+                               f"({', '.join(p[1] for p in places)})", params={"locality": given,
+                               "localities": ", ".join(p[1] for p in places)}, layer=layer, feature=i,
+                               fid=f"{a['street_type']} {a['name']}")
+                    attrs[i] = None
+                    continue
+            else:
+                lengths = shapely.length(shapely.intersection(outlines, geoms[i]))
+                best = int(lengths.argmax()) if lengths.max() > 0 \
+                    else int(shapely.distance(outlines, geoms[i]).argmin())
+                found = (sirutas[best], places[best][1])
+            a["locality"], a["locality_name"] = found
 
     def key(self, attrs):
-        return attrs["code"] or f"{attrs['street_type']} {attrs['name']}"
+        if attrs["code"]:
+            return attrs["code"]
+        place = f", {attrs['locality_name']}" if attrs.get("locality_name") else ""
+        return f"{attrs['street_type']} {attrs['name']}{place}"
 
-    def classify(self, conn, uat, report, layer):
+    def classify(self, conn, uat, report, layer, rules=None):
         conn.execute(text("""
             UPDATE imp SET attrs = attrs || jsonb_build_object('locality', (
                 SELECT l.siruta FROM territory.locality l WHERE l.uat_siruta = :uat
                 ORDER BY ST_Intersects(l.geom, ST_PointOnSurface(imp.geom)) DESC,
-                         ST_Distance(l.geom, imp.geom) LIMIT 1))"""), {"uat": uat})
+                         ST_Distance(l.geom, imp.geom) LIMIT 1))
+            WHERE attrs->>'locality' IS NULL"""), {"uat": uat})
         _mark(conn, """
             SELECT i.idx, s.id AS target_id, (ST_NPoints(ST_Multi(i.geom)) = ST_NPoints(s.geom)
                                               AND ST_HausdorffDistance(ST_Multi(i.geom), s.geom) <= :same_m)
@@ -491,7 +719,7 @@ class Streets(Kind):
 
     def checks(self, conn, uat, report, layer, rules):
         for idx, key in conn.execute(text("SELECT idx, key FROM imp WHERE attrs->>'locality' IS NULL")):
-            report.add("error", "no_locality", "the UAT has no locality for this street", layer=layer,
+            report.add("error", "no_locality", "the UAT has no locality for this street", params={}, layer=layer,
                        feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
@@ -516,7 +744,8 @@ class Zones(Kind):
     def attributes(self, row, report, where, profile):
         code = _text(row.get("code"))
         if code is None:
-            report.add("error", "no_number", "the zone has no UTR code (map UTR or COD_UTR)", **where)
+            report.add("error", "no_number", "the zone has no UTR code (map UTR or COD_UTR)",
+                       params={"variant": "zones"}, **where)
             return None
         where["fid"] = code
         out = {"code": code, "functional_zone": _text(row.get("functional_zone")), "name": _text(row.get("name")),
@@ -525,17 +754,18 @@ class Zones(Kind):
             for n in self.NUMBERS:
                 out[n] = _number(row.get(n))
         except ValueError as exc:
-            report.add("error", "bad_value", str(exc), **where)
+            report.add("error", "bad_value", str(exc), params=getattr(exc, "params", None), **where)
             return None
         if out["pot_max"] is not None and not 0 <= out["pot_max"] <= 100:
-            report.add("error", "bad_value", f"POT {out['pot_max']} is not a percentage (0–100)", **where)
+            report.add("error", "bad_value", f"POT {out['pot_max']} is not a percentage (0–100)",
+                       params={"variant": "pot", "value": out["pot_max"]}, **where)
             return None
         return out
 
     def key(self, attrs):
         return f"{attrs['document'] or ''}:{attrs['code']}"
 
-    def classify(self, conn, uat, report, layer):
+    def classify(self, conn, uat, report, layer, rules=None):
         conn.execute(text("""
             UPDATE imp SET attrs = attrs || jsonb_build_object('document_id', (
                 SELECT d.id FROM planning.document d WHERE d.uat_siruta = :uat
@@ -560,7 +790,7 @@ class Zones(Kind):
         for idx, key in conn.execute(text("SELECT idx, key FROM imp WHERE change = 'new' "
                                           "AND attrs->>'functional_zone' IS NULL")):
             report.add("error", "missing_value", "a new zone needs its functional zone (map ZONA or FUNCTIUNE)",
-                       layer=layer, feature=idx, fid=key)
+                       params={"variant": "functional_zone"}, layer=layer, feature=idx, fid=key)
 
     def merge(self, conn, uat, srid):
         conn.execute(text("""

@@ -16,6 +16,7 @@ class Note:
     message: str             # one sentence a surveyor understands, saying what to do
     feature: int | None = None
     fid: str | None = None
+    params: dict | None = None  # the values of its catalogue message (api/messages.py, "import.<code>")
 
 
 @dataclass
@@ -27,14 +28,19 @@ class SourceLayer:
     encoding: str | None = None
     unmapped: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)         # the file's own columns, for the mapping form
+    mapped: dict[str, str] = field(default_factory=dict)     # source column → canonical field
+    dxf_layers: dict[str, int] = field(default_factory=dict)  # DXF: closed polylines per drawing layer
+    reprojected_from: int | None = None                      # set by resolve_crs when it transformed
 
 
 class ImportRefused(Exception):
     """The whole file cannot be imported."""
 
-    def __init__(self, message: str, code: str = "refused", notes: list[Note] | None = None):
+    def __init__(self, message: str, code: str = "refused", notes: list[Note] | None = None,
+                 params: dict | None = None):
         super().__init__(message)
-        self.notes = notes or [Note("error", code, message)]
+        self.notes = notes or [Note("error", code, message, params=params)]
 
 
 def two_languages(ro: str, en: str) -> str:

@@ -18,7 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,16 @@ class Rules:
     replace_share: float = tolerances.REPLACE_SHARE    # a current parcel covered this much is replaced
     area_tolerance: float = tolerances.AREA_SHARE      # legal vs measured area: a warning beyond this share
     min_area_m2: float = tolerances.MIN_POLYGON_M2     # a polygon smaller than this is a drawing error
+    width_m: float = tolerances.ROUNDING_M             # overlaps thinner than this are rounding: snapped
+    reprojected_from: int | None = None                # the layer's own CRS when it was transformed
+    accept_outlines: bool = False                      # the officer accepts reprojected outlines of current parcels
+    srid: int = 0
+
+    def for_layer(self, layer, options: Options, srid: int) -> Rules:
+        """A reprojected layer is as accurate as its transformation (gis/tolerances.py)."""
+        moved = layer.reprojected_from
+        return replace(self, width_m=tolerances.REPROJECTION_M if moved else tolerances.ROUNDING_M,
+                       reprojected_from=moved, accept_outlines=options.accept_outlines, srid=srid)
 
 
 @dataclass
@@ -53,6 +63,8 @@ class Options:
     mapping: dict | None = None
     make_valid: bool = False
     uat: int | None = None
+    accept_outlines: bool = False      # replace current legal outlines by a reprojected file's (officer's choice)
+    dxf_layer: str | None = None       # the DXF layer whose closed polylines are the parcels
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -95,7 +107,8 @@ def _uats(conn: Connection) -> dict[int, shapely.Geometry]:
 def _choose_uat(uats: dict, geoms: np.ndarray, wanted: int | None, report: Report) -> int | None:
     if wanted is not None:
         if wanted not in uats:
-            report.add("error", "unknown_uat", f"there is no UAT with SIRUTA {wanted} in this database")
+            report.add("error", "unknown_uat", f"there is no UAT with SIRUTA {wanted} in this database",
+                       params={"siruta": wanted})
             return None
         return wanted
     if len(uats) == 1:
@@ -104,7 +117,8 @@ def _choose_uat(uats: dict, geoms: np.ndarray, wanted: int | None, report: Repor
     counts = {s: int(shapely.covered_by(points, g).sum()) for s, g in uats.items()}
     best = max(counts, key=counts.get, default=None)
     if best is None or counts[best] == 0:
-        report.add("error", "outside_uat", "the features lie in none of the UATs of this database")
+        report.add("error", "outside_uat", "the features lie in none of the UATs of this database",
+                   params={"variant": "none"})
         return None
     return best
 
@@ -130,9 +144,12 @@ def _geometry_checks(kind: Kind, layer_name: str, geoms: np.ndarray, boundary, o
         if gtype not in wanted:
             if kind.family == "point" and gtype in FAMILY["polygon"]:
                 out[i] = shapely.point_on_surface(geoms[i])   # an address given as its parcel: its inner point
+                report.add("warning", "polygon_to_point", f"the address is a {gtype}: its inner point was taken "
+                           "as the address point", params={"type": gtype}, **where)
             else:
                 report.add("error", "wrong_type", f"a {gtype} where {kind.name} need "
-                           f"{' or '.join(wanted)} geometries", **where)
+                           f"{' or '.join(wanted)} geometries",
+                           params={"type": gtype, "kind": kind.name, "wanted": " / ".join(wanted)}, **where)
                 out[i] = None
                 continue
         if not valid[i]:
@@ -143,19 +160,20 @@ def _geometry_checks(kind: Kind, layer_name: str, geoms: np.ndarray, boundary, o
                 if polygons:
                     out[i] = shapely.union_all(polygons)
                     report.add("warning", "repaired", f"the outline was not valid ({reason}) and was repaired "
-                               f"(--make-valid): check it", **where)
+                               f"(--make-valid): check it", params={"reason": reason}, **where)
                 else:
                     report.add("error", "invalid_geometry", f"the outline is not valid ({reason}) and cannot be "
-                               "repaired", **where)
+                               "repaired", params={"variant": "unrepairable", "reason": reason}, **where)
                     out[i] = None
                     continue
             else:
                 report.add("error", "invalid_geometry", f"the outline is not valid ({reason}): fix it, or "
-                           "import with --make-valid", **where)
+                           "import with --make-valid", params={"reason": reason}, **where)
                 out[i] = None
                 continue
         if kind.family == "polygon" and shapely.area(out[i]) < rules.min_area_m2:
-            report.add("error", "too_small", f"the polygon covers only {shapely.area(out[i]):.3f} m²", **where)
+            report.add("error", "too_small", f"the polygon covers only {shapely.area(out[i]):.3f} m²",
+                       params={"area": round(float(shapely.area(out[i])), 3)}, **where)
             out[i] = None
             continue
         if not inside[i]:
@@ -195,6 +213,7 @@ def _check_layer(conn, settings: Settings, kind: Kind, layer, uat: int, boundary
         if i % 5000 == 0:
             progress(f"{name}: attributes", i / max(1, len(records)))
     kept = _geometry_checks(kind, name, geoms, boundary, options, rules, report, fids)
+    kind.prepare(conn, uat, attrs, kept, report, name)
     keys: dict[str, list[int]] = {}
     for i, a in enumerate(attrs):
         if a is not None and kept[i] is not None:
@@ -204,14 +223,14 @@ def _check_layer(conn, settings: Settings, kind: Kind, layer, uat: int, boundary
             for i in idxs:
                 others = ", ".join(f"#{j}" for j in idxs if j != i)
                 report.add("error", "duplicate_in_file", f"{key} appears more than once in the file (also {others})",
-                           layer=name, feature=i, fid=key)
+                           params={"key": key, "others": others}, layer=name, feature=i, fid=key)
     # the same outline twice under different keys
     wkb = shapely.to_wkb(kept[[k is not None for k in kept]]) if any(k is not None for k in kept) else []
     seen: dict[bytes, int] = {}
     for i, g in zip([i for i, k in enumerate(kept) if k is not None], wkb, strict=True):
         if g in seen and attrs[i] is not None and attrs[seen[g]] is not None:
             report.add("error", "duplicate_geometry", f"the same geometry as feature #{seen[g]}", layer=name,
-                       feature=i, fid=fids[i])
+                       params={"other": seen[g]}, feature=i, fid=fids[i])
         seen.setdefault(g, i)
     rows = []
     for i, (a, g) in enumerate(zip(attrs, kept, strict=True)):
@@ -221,7 +240,7 @@ def _check_layer(conn, settings: Settings, kind: Kind, layer, uat: int, boundary
                      shapely.to_wkb(shapely.set_srid(g, srid), hex=True, include_srid=True, output_dimension=2)))
     progress(f"{name}: checks in PostGIS", 0.5)
     _load_temp(conn, rows, srid)
-    kind.classify(conn, uat, report, name)
+    kind.classify(conn, uat, report, name, rules)
     kind.checks(conn, uat, report, name, rules)
     return rows
 
@@ -245,12 +264,13 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
         progress("reading", 0.0)
         try:
             layers = read_source(path, options.kind, crs=options.crs, encoding=options.encoding,
-                                 mapping=options.mapping, limits=Limits(), workdir=work)
+                                 mapping=options.mapping, limits=Limits(), workdir=work, dxf_layer=options.dxf_layer)
         except ImportRefused as exc:
             for n in exc.notes:
-                report.add(n.severity, n.code, n.message, feature=n.feature, fid=n.fid)
+                report.add(n.severity, n.code, n.message, params=n.params, feature=n.feature, fid=n.fid)
             if report.ok:
-                report.add("error", "unreadable", str(exc) or "the file cannot be read")
+                report.add("error", "unreadable", str(exc) or "the file cannot be read",
+                           params={"name": path.name, "reason": "-"})
             report.status = "rejected"
             return report, staged
         fault_point("import.read")
@@ -263,19 +283,24 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                 resolved = []
                 for layer in layers:
                     for n in layer.notes:
-                        report.add(n.severity, n.code, n.message, layer=layer.name, feature=n.feature, fid=n.fid)
+                        report.add(n.severity, n.code, n.message, params=n.params, layer=layer.name, feature=n.feature,
+                                   fid=n.fid)
+                    # every layer read is listed, refused or not: the page offers its columns to map
+                    entry = {"name": layer.name, "kind": layer.kind or options.kind, "features": len(layer.frame),
+                             "crs": layer.crs, "reprojected_from": None, "encoding": layer.encoding,
+                             "unmapped": list(layer.unmapped), "columns": list(layer.columns),
+                             "mapped": dict(layer.mapped), "dxf_layers": dict(layer.dxf_layers)}
+                    report.layers.append(entry)
                     if any(n.severity == "error" for n in layer.notes):
                         continue
                     try:
                         layer = resolve_crs(layer, union, get_profile(settings.profile), options.crs)
                     except ImportRefused as exc:
                         for n in exc.notes:
-                            report.add(n.severity, n.code, n.message, layer=layer.name)
+                            report.add(n.severity, n.code, n.message, params=n.params, layer=layer.name)
                         continue
                     resolved.append(layer)
-                    report.layers.append({"name": layer.name, "kind": layer.kind or options.kind,
-                                          "features": len(layer.frame), "crs": layer.crs,
-                                          "encoding": layer.encoding, "unmapped": list(layer.unmapped)})
+                    entry.update(crs=layer.crs, reprojected_from=layer.reprojected_from)
                 _resolution_notes(layers, resolved, report)
                 if not resolved and report.ok:
                     report.add("error", "no_layer", "the file holds no layer that can be imported")
@@ -289,14 +314,15 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                     for layer in [x for x in resolved if (x.kind or options.kind) == kind_name]:
                         if kind_name not in KINDS:
                             report.add("error", "unsupported", f"importing {kind_name} is not supported yet",
+                                       params={"kind": kind_name},
                                        layer=layer.name)
                             continue
                         if uat is None:
                             continue
                         kind = KINDS[kind_name]
                         before = len(report.errors)
-                        _check_layer(conn, settings, kind, layer, uat, boundary, options, rules, report, srid,
-                                     progress)
+                        _check_layer(conn, settings, kind, layer, uat, boundary, options,
+                                     rules.for_layer(layer, options, srid), report, srid, progress)
                         counts = dict(conn.execute(text("SELECT change, count(*) FROM imp GROUP BY 1")).all())
                         report.summary["features"] += len(layer.frame)
                         for change in ("new", "changed", "unchanged", "retired"):
@@ -314,6 +340,7 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
                             fault_point("import.staged")
                             progress(f"{layer.name}: merging", 0.8)
                             kind.merge(conn, uat, srid)
+                _locate(report, resolved, srid)
                 if report.ok and commit:
                     fault_point("import.merged")
                     transaction.commit()
@@ -333,13 +360,32 @@ def analyse_and_merge(settings: Settings, path: Path, options: Options, actor: s
         progress("done", 1.0)
 
 
+def _locate(report: Report, resolved, srid: int) -> None:
+    """Each problem about a feature gets the feature's extent in CRS84, for the review map's zoom."""
+    import pyproj
+
+    frames = {layer.name: layer.frame for layer in resolved}
+    to_lonlat = pyproj.Transformer.from_crs(srid, 4326, always_xy=True)
+    for p in report.problems:
+        frame = frames.get(p.layer)
+        if frame is None or p.feature is None or not 0 <= p.feature < len(frame) or p.bbox is not None:
+            continue
+        geom = frame.geometry.values[p.feature]
+        if geom is None or geom.is_empty:
+            continue
+        x0, y0, x1, y1 = geom.bounds
+        (lon0, lon1), (lat0, lat1) = to_lonlat.transform([x0, x1], [y0, y1])
+        p.bbox = [round(lon0, 7), round(lat0, 7), round(lon1, 7), round(lat1, 7)]
+
+
 def _resolution_notes(layers, resolved, report: Report) -> None:
     """Notes that resolve_crs added (reprojected, swapped axes, assumed Stereo 70, Z dropped)."""
     for layer in resolved:
         known = {(p.code, p.message) for p in report.problems if p.layer == layer.name}
         for n in layer.notes:
             if (n.code, n.message) not in known:
-                report.add(n.severity, n.code, n.message, layer=layer.name, feature=n.feature, fid=n.fid)
+                report.add(n.severity, n.code, n.message, params=n.params, layer=layer.name, feature=n.feature,
+                           fid=n.fid)
 
 
 def _tmp_dir(settings: Settings) -> str:

@@ -43,10 +43,12 @@ def sniff(path: Path) -> str:
 
 
 def read_source(path: Path, kind: str, *, crs: int | None = None, encoding: str | None = None,
-                mapping: dict | None = None, limits: Limits = DEFAULT_LIMITS, workdir: Path) -> list[SourceLayer]:
+                mapping: dict | None = None, limits: Limits = DEFAULT_LIMITS, workdir: Path,
+                dxf_layer: str | None = None) -> list[SourceLayer]:
     path = Path(path)
     if path.stat().st_size > limits.max_upload_bytes:
-        raise ImportRefused(f"the file is larger than {limits.max_upload_bytes // 1024 ** 2} MB", "too_large")
+        raise ImportRefused(f"the file is larger than {limits.max_upload_bytes // 1024 ** 2} MB", "too_large",
+                            params={"mb": limits.max_upload_bytes // 1024 ** 2})
     if path.stat().st_size == 0:
         raise ImportRefused("the file is empty", "empty_file")
     what = sniff(path)
@@ -56,22 +58,22 @@ def read_source(path: Path, kind: str, *, crs: int | None = None, encoding: str 
         others = sorted(p for p in folder.rglob("*") if p.is_file() and sniff(p) in ("gpkg", "geojson", "cgxml", "dxf"))
         if not shapefiles and not others:
             raise ImportRefused("the archive holds no shapefile (.shp with its .shx and .dbf) nor another layer file",
-                                "no_layer")
+                                "no_layer", params={"variant": "archive"})
         layers = [layer for shp in shapefiles for layer in _shapefile(shp, kind, encoding, mapping, folder)]
         for other in others:
             layers += read_source(other, kind, crs=crs, encoding=encoding, mapping=mapping, limits=limits,
-                                  workdir=Path(workdir) / f"inner-{other.stem}")
+                                  workdir=Path(workdir) / f"inner-{other.stem}", dxf_layer=dxf_layer)
         return layers
     if what == "shp":
         return _shapefile(path, kind, encoding, mapping, path.parent)
     if what in ("gpkg", "geojson"):
         return _ogr(path, kind, mapping, what)
     if what == "dxf":
-        return [_dxf(path, mapping)]
+        return [_dxf(path, mapping, dxf_layer)]
     if what == "cgxml":
         return _cgxml(path)
     raise ImportRefused(f"{path.name} is not a format Teritoriu reads (zipped shapefile, GeoPackage, GeoJSON, "
-                        "DXF, CGXML)", "unknown_format")
+                        "DXF, CGXML)", "unknown_format", params={"name": path.name})
 
 
 def _sibling(shp: Path, ext: str) -> Path | None:
@@ -83,13 +85,14 @@ def _sibling(shp: Path, ext: str) -> Path | None:
 
 def _finish(name: str, kind: str | None, frame: gpd.GeoDataFrame, crs: int | None, encoding: str | None,
             mapping: dict | None, notes: list[Note], default_kind: str) -> SourceLayer:
-    frame, unmapped = map_fields(frame, kind or default_kind, mapping)
-    if len(frame) == 0:
-        notes.append(Note("error", "empty_layer", f"the layer {name!r} has no features"))
+    columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+    frame, unmapped, mapped = map_fields(frame, kind or default_kind, mapping)
+    if len(frame) == 0 and not any(n.severity == "error" for n in notes):
+        notes.append(Note("error", "empty_layer", f"the layer {name!r} has no features", params={"layer": name}))
     if unmapped:
         notes.append(Note("info", "unmapped", f"fields not used: {', '.join(unmapped)} (map them with --mapping "
-                          "if they matter)"))
-    return SourceLayer(name, kind, frame, crs, encoding, unmapped, notes)
+                          "if they matter)", params={"fields": ", ".join(unmapped)}))
+    return SourceLayer(name, kind, frame, crs, encoding, unmapped, notes, columns=columns, mapped=mapped)
 
 
 def _shapefile(shp: Path, kind: str, encoding: str | None, mapping: dict | None, root: Path) -> list[SourceLayer]:
@@ -100,7 +103,8 @@ def _shapefile(shp: Path, kind: str, encoding: str | None, mapping: dict | None,
     if missing:
         return [SourceLayer(name, None, gpd.GeoDataFrame(geometry=[]), None, None, [],
                             [Note("error", "incomplete_shapefile", f"{shp.name} comes without its "
-                                  f"{' and '.join(missing)} file: send all the files of the layer")])]
+                                  f"{' and '.join(missing)} file: send all the files of the layer",
+                                  params={"name": shp.name, "missing": " + ".join(missing)})])]
     code = None
     if prj is None:
         notes.append(Note("warning", "prj_missing", "the shapefile has no .prj (coordinate system)"))
@@ -116,7 +120,7 @@ def _shapefile(shp: Path, kind: str, encoding: str | None, mapping: dict | None,
             frame = pyogrio.read_dataframe(shp, encoding=chosen, on_invalid="ignore")
     except (DataSourceError, DataLayerError, UnicodeDecodeError, ValueError) as exc:
         raise ImportRefused(f"{shp.name} cannot be read ({str(exc).splitlines()[0]}): export the layer again",
-                            "unreadable") from None
+                            "unreadable", params={"name": shp.name, "reason": str(exc).splitlines()[0]}) from None
     return [_finish(name, None, frame, code, chosen, mapping, notes, kind)]
 
 
@@ -124,12 +128,14 @@ def _ogr(path: Path, kind: str, mapping: dict | None, what: str) -> list[SourceL
     try:
         listed = pyogrio.list_layers(path)
     except (DataSourceError, DataLayerError) as exc:
-        raise ImportRefused(f"{path.name} cannot be read ({str(exc).splitlines()[0]})", "unreadable") from None
+        raise ImportRefused(f"{path.name} cannot be read ({str(exc).splitlines()[0]})", "unreadable",
+                            params={"name": path.name, "reason": str(exc).splitlines()[0]}) from None
     if what == "geojson":
         try:
             data = json.loads(path.read_text(encoding="utf-8-sig"))
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ImportRefused(f"{path.name} is not valid GeoJSON ({exc})", "unreadable") from None
+            raise ImportRefused(f"{path.name} is not valid GeoJSON ({exc})", "unreadable",
+                                params={"name": path.name, "reason": f"GeoJSON: {exc}"}) from None
         if isinstance(data, dict) and data.get("type") == "FeatureCollection" and not data.get("features"):
             return [_finish(path.stem, None, gpd.GeoDataFrame(geometry=[]), 4326, None, mapping, [], kind)]
     layers = []
@@ -143,7 +149,8 @@ def _ogr(path: Path, kind: str, mapping: dict | None, what: str) -> list[SourceL
                 frame = pyogrio.read_dataframe(path, layer=name, on_invalid="ignore")
         except (DataSourceError, DataLayerError, ValueError) as exc:
             raise ImportRefused(f"{path.name}: the layer {name!r} cannot be read ({str(exc).splitlines()[0]})",
-                                "unreadable") from None
+                                "unreadable", params={"name": f"{path.name}: {name}",
+                                                      "reason": str(exc).splitlines()[0]}) from None
         notes: list[Note] = []
         code = None
         if info.get("crs"):
@@ -156,41 +163,105 @@ def _ogr(path: Path, kind: str, mapping: dict | None, what: str) -> list[SourceL
     return layers
 
 
-def _dxf(path: Path, mapping: dict | None) -> SourceLayer:
-    """Closed polylines become parcels; a text inside a polygon is its cadastral number."""
+# GDAL's DXF driver draws arcs and bulges as chords, one per OGR_ARC_STEPSIZE degrees and no longer
+# than OGR_ARC_MAX_GAP metres. A chord of length c on a radius r is at most c²/8r from its arc, and
+# c ≤ min(r·step, gap), so the worst radius (r = gap/step) gives gap·step/8 = 0.9 m × 0.5° / 8 ≈ 0.98 mm:
+# every arc is densified within the millimetre, whatever its radius.
+DXF_ARCS = {"OGR_ARC_STEPSIZE": "0.5", "OGR_ARC_MAX_GAP": "0.9"}
+
+
+def _arc_handles(path: Path) -> set[str]:
+    """The handles of the polylines that carry arcs (a non-zero bulge, group 42): GDAL reports the
+    polyline by the same handle (EntityHandle), already densified."""
+    lines = path.read_bytes().decode("latin-1").splitlines()
+    found: set[str] = set()
+    entity, handle, owner = None, None, None
+    for i in range(0, len(lines) - 1, 2):
+        code, value = lines[i].strip(), lines[i + 1].strip()
+        if code == "0":
+            entity, handle = value, None
+        elif code == "5":
+            handle = value
+            if entity == "POLYLINE":
+                owner = value               # its VERTEX records follow
+        elif code == "42" and entity in ("LWPOLYLINE", "VERTEX"):
+            try:
+                bulge = float(value)
+            except ValueError:
+                continue
+            if bulge and (handle if entity == "LWPOLYLINE" else owner):
+                found.add(handle if entity == "LWPOLYLINE" else owner)
+    return found
+
+
+def _dxf(path: Path, mapping: dict | None, chosen: str | None = None) -> SourceLayer:
+    """Closed polylines of one drawing layer become parcels; a text inside a polygon is its cadastral
+    number: TEXT, MTEXT (GDAL strips its formatting codes) or a block attribute (INSERT + ATTRIB,
+    which GDAL returns as a text of its own). GDAL's driver rather than ezdxf: the project reads every
+    other format through GDAL (pyogrio) and does not depend on ezdxf."""
+    saved = {k: pyogrio.get_gdal_config_option(k) for k in DXF_ARCS}
     try:
+        pyogrio.set_gdal_config_options(DXF_ARCS)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             raw = pyogrio.read_dataframe(path, on_invalid="ignore")
     except (DataSourceError, DataLayerError, ValueError) as exc:
-        raise ImportRefused(f"{path.name} cannot be read as DXF ({str(exc).splitlines()[0]})", "unreadable") from None
+        raise ImportRefused(f"{path.name} cannot be read as DXF ({str(exc).splitlines()[0]})", "unreadable",
+                            params={"name": path.name, "reason": str(exc).splitlines()[0]}) from None
+    finally:
+        pyogrio.set_gdal_config_options(saved)
     notes: list[Note] = [Note("warning", "prj_missing", "a DXF drawing does not say its coordinate system")]
-    polygons, layers_of = [], []
-    for geom, layer in zip(raw.geometry.values, raw.get("Layer", pd.Series([None] * len(raw))), strict=True):
+    arcs = _arc_handles(path)
+    closed = []  # (polygon, drawing layer, has arcs)
+    for geom, layer, handle in zip(raw.geometry.values, raw.get("Layer", pd.Series([None] * len(raw))),
+                                   raw.get("EntityHandle", pd.Series([None] * len(raw))), strict=True):
         if geom is None:
             continue
         g = shapely.force_2d(geom)
         if g.geom_type == "Polygon":
-            polygons.append(g)
-            layers_of.append(layer)
+            closed.append((g, layer, handle in arcs))
         elif g.geom_type == "LineString" and g.is_closed and len(g.coords) >= 4:
-            polygons.append(shapely.Polygon(g.coords))
-            layers_of.append(layer)
+            closed.append((shapely.Polygon(g.coords), layer, handle in arcs))
+    found: dict[str, int] = {}
+    for _, layer, _ in closed:
+        found[str(layer)] = found.get(str(layer), 0) + 1
+    listing = ", ".join(f"{k} ({v})" for k, v in sorted(found.items()))
+    if found:
+        notes.append(Note("info", "dxf_layers", f"closed polylines by drawing layer: {listing}",
+                          params={"layers": listing}))
+    if chosen is not None:
+        if chosen not in found:
+            notes.append(Note("error", "dxf_layer_unknown", f"the drawing has no closed polyline on the layer "
+                              f"{chosen!r}; its layers with closed polylines: {listing or '-'}",
+                              params={"layer": chosen, "layers": listing or "-"}))
+        closed = [c for c in closed if str(c[1]) == chosen]
+    elif len(found) > 1:
+        notes.append(Note("error", "dxf_choose_layer", f"the drawing has closed polylines on several layers "
+                          f"({listing}): choose the layer of the parcels", params={"layers": listing}))
+        closed = []
     texts = [(shapely.force_2d(g), _plain(t)) for g, t in zip(raw.geometry.values, raw.get("Text", [None] * len(raw)),
                                                              strict=True)
              if g is not None and g.geom_type == "Point" and t]
     numbers: list[str | None] = []
-    for i, poly in enumerate(polygons):
+    for i, (poly, _, curved) in enumerate(closed):
         inside = [t for p, t in texts if poly.contains(p)]
         if len(inside) > 1:
             notes.append(Note("warning", "several_texts", f"the polyline has several texts inside "
-                              f"({', '.join(inside)}); the first was taken as its number", feature=i))
+                              f"({', '.join(inside)}); the first was taken as its number", feature=i,
+                              params={"texts": ", ".join(inside)}))
+        if curved:
+            notes.append(Note("info", "arc_densified", "the outline has arcs: they were drawn as chords no "
+                              "farther than 1 mm from the arc", feature=i, fid=inside[0] if inside else None))
         numbers.append(inside[0] if inside else None)
-    frame = gpd.GeoDataFrame({"cadastral_number": numbers, "dxf_layer": layers_of}, geometry=polygons)
-    if not polygons:
-        notes.append(Note("error", "empty_layer", "the drawing has no closed polyline (a parcel must be closed)"))
+    polygons = [c[0] for c in closed]
+    frame = gpd.GeoDataFrame({"cadastral_number": numbers, "dxf_layer": [c[1] for c in closed]}, geometry=polygons)
+    if not polygons and not any(n.severity == "error" for n in notes):
+        notes.append(Note("error", "empty_layer", "the drawing has no closed polyline (a parcel must be closed)",
+                          params={"variant": "dxf"}))
     out = _finish(path.stem, "parcels", frame, None, None, mapping, notes, "parcels")
     out.unmapped = [c for c in out.unmapped if c != "dxf_layer"]
+    out.notes = [n for n in out.notes if n.code != "unmapped" or out.unmapped]
+    out.dxf_layers = found
     return out
 
 
@@ -234,7 +305,8 @@ def parse_xml(raw: bytes, name: str):
 def _cgxml(path: Path) -> list[SourceLayer]:
     root = parse_xml(path.read_bytes(), path.name)
     if root.tag != "CGXML":
-        raise ImportRefused(f"{path.name} is XML but not CGXML (its root is <{root.tag}>)", "unknown_format")
+        raise ImportRefused(f"{path.name} is XML but not CGXML (its root is <{root.tag}>)", "unknown_format",
+                            params={"name": path.name})
     points: dict[tuple[str, str | None], list[tuple[int, float, float]]] = {}
     for p in root.iter("Points"):
         try:
@@ -243,7 +315,8 @@ def _cgxml(path: Path) -> list[SourceLayer]:
             points.setdefault(key, []).append((int(float(_value(p, "NO") or 0)), float(_value(p, "Y")),
                                                float(_value(p, "X"))))
         except (TypeError, ValueError):
-            raise ImportRefused(f"{path.name}: a Points record has no valid X/Y", "bad_points") from None
+            raise ImportRefused(f"{path.name}: a Points record has no valid X/Y", "bad_points",
+                                params={"name": path.name}) from None
 
     def ring(key) -> shapely.Polygon | None:
         pts = sorted(points.get(key, []))
@@ -261,6 +334,7 @@ def _cgxml(path: Path) -> list[SourceLayer]:
         geom = ring((land_id, None))
         if geom is None:
             notes.append(Note("error", "no_geometry", f"the Land {land_id} has fewer than three points", feature=i,
+                              params={"variant": "cgxml", "land": land_id},
                               fid=_value(land, "CADGENNO")))
         subs = parcels_of.get(land_id, [])
         main = max(subs, key=lambda s: float(_value(s, "MEASUREDAREA") or 0), default=None)
@@ -289,7 +363,8 @@ def _cgxml(path: Path) -> list[SourceLayer]:
         building_geoms.append(geom)
     out = [SourceLayer("Land", "parcels", gpd.GeoDataFrame(lands, geometry=land_geoms), CGXML_SRID, "utf-8", [], notes)]
     if not lands:
-        out[0].notes.append(Note("error", "empty_layer", "the CGXML file has no Land record"))
+        out[0].notes.append(Note("error", "empty_layer", "the CGXML file has no Land record",
+                                 params={"variant": "cgxml"}))
     if buildings:
         out.append(SourceLayer("Building", "buildings", gpd.GeoDataFrame(buildings, geometry=building_geoms),
                                CGXML_SRID, "utf-8", [], []))

@@ -16,6 +16,8 @@ class Problem:
     layer: str | None = None
     feature: int | None = None  # 0-based index in its layer
     fid: str | None = None      # the feature's own id (cadastral number, code)
+    params: dict | None = None  # the values of the catalogue message "import.<code>" (api/messages.py)
+    bbox: list[float] | None = None  # the feature's extent in CRS84 (lon/lat): the page zooms the map to it
 
 
 @dataclass
@@ -31,8 +33,10 @@ class Report:
     retired: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    def add(self, severity: str, code: str, message: str, **where) -> None:
-        self.problems.append(Problem(severity, code, message, **where))
+    def add(self, severity: str, code: str, message: str, params: dict | None = None, **where) -> None:
+        """`message` is the English sentence (JSON, logs); the pages and the CLI say it in the reader's
+        language from the catalogue entry "import.<code>" with `params`."""
+        self.problems.append(Problem(severity, code, message, params=params, **where))
 
     @property
     def errors(self) -> list[Problem]:

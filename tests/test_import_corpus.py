@@ -194,12 +194,12 @@ def test_nested_folders_with_two_layers_are_both_read(tmp_path):
 def test_fields_are_mapped_by_their_usual_names_and_unmapped_ones_listed(tmp_path):
     frame = gpd.GeoDataFrame([{"Nr_Cad": "1", "s_acte": 100.0, "Categorie": "cc", "IE": "x", "Proprietar": "y"}],
                              geometry=[GEOMS[0]])
-    mapped, unmapped = map_fields(frame, "parcels")
+    mapped, unmapped, _ = map_fields(frame, "parcels")
     assert {"cadastral_number", "legal_area", "use_category"} <= set(mapped.columns)
     assert unmapped == ["IE", "Proprietar"], "NR_CAD wins over IE; the rest is listed"
     with pytest.raises(ImportRefused, match="FOO"):
         map_fields(frame, "parcels", {"FOO": "cadastral_number"})
-    remapped, _ = map_fields(frame, "parcels", {"Proprietar": "cadastral_number"})
+    remapped, _, _ = map_fields(frame, "parcels", {"Proprietar": "cadastral_number"})
     assert remapped["cadastral_number"][0] == "y"
 
 

@@ -308,6 +308,32 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
     "Nr. cadastral": ("Cadastral no.", "Hrsz."), "Poziție RA": ("Register entry", "Nyilv. tétel"),
     "Detaliu": ("Detail", "Részlet"),
     "Clic pe o parcelă pentru a o selecta.": ("Click a parcel to select it.", "Kattintson egy parcellára."),
+    # the import pages (templates/_import_report.html, import_review.html, _upload_form.html)
+    "Raport": ("Report", "Jelentés"), "Raport import": ("Import report", "Importjelentés"),
+    "Stare": ("Status", "Állapot"), "obiecte": ("features", "objektum"),
+    "noi": ("new", "új"), "modificate": ("changed", "módosult"), "neschimbate": ("unchanged", "változatlan"),
+    "retrase": ("retired", "megszüntetett"), "erori": ("errors", "hiba"),
+    "avertismente": ("warnings", "figyelmeztetés"),
+    "reproiectat din": ("reprojected from", "átvetítve innen:"), "codare": ("encoding", "kódolás"),
+    "câmpuri neutilizate": ("fields not used", "nem használt mezők"), "Gravitate": ("Severity", "Súlyosság"),
+    "Strat": ("Layer", "Réteg"), "Nr.": ("No.", "Sz."), "Problema": ("Problem", "Probléma"),
+    "în verificare": ("being checked", "ellenőrzés alatt"), "respins (erori)": ("rejected (errors)",
+                                                                              "elutasítva (hibák)"),
+    "verificat (fără erori)": ("checked (no errors)", "ellenőrizve (hiba nélkül)"),
+    "așteaptă aprobarea": ("waiting for approval", "jóváhagyásra vár"), "importat": ("imported", "importálva"),
+    "respins de ofițer": ("discarded by an officer", "ügyintéző elutasította"), "eșuat": ("failed", "sikertelen"),
+    "Importuri": ("Imports", "Importok"),
+    "Corespondența câmpurilor": ("Field mapping", "Mezőmegfeleltetés"),
+    "Coloana din fișier": ("Column of the file", "A fájl oszlopa"), "Câmpul din Teritoriu": ("Teritoriu field",
+                                                                                            "Teritoriu-mező"),
+    "(nefolosită)": ("(not used)", "(nem használt)"),
+    "Stratul de desen cu parcelele": ("Drawing layer of the parcels", "A parcellák rajzrétege"),
+    "Verifică din nou": ("Check again", "Újraellenőrzés"),
+    "Trimiteți un fișier corectat": ("Send a corrected file", "Küldjön javított fájlt"),
+    "acceptă contururile din fișier (reproiectate) în locul celor legale": (
+        "accept the file's (reprojected) outlines instead of the legal ones",
+        "a fájl (átvetített) körvonalainak elfogadása a jogiak helyett"),
+    "Acceptă și importă": ("Accept and import", "Elfogadás és importálás"), "Respinge": ("Discard", "Elutasítás"),
 }
 
 

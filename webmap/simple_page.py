@@ -8,6 +8,7 @@ from markupsafe import Markup
 
 from gis import import_states
 from gis.settings import PROJECT_ROOT
+from webmap.i18n import tr
 from webmap.templating import render
 
 REPORT_SEVERITY = {"error": "Eroare", "warning": "Avertisment", "info": "Notă"}
@@ -30,15 +31,24 @@ def render_page(template: str, status: int = 200, private: bool = False, **conte
     return page_response(render(template, **context), status, private)
 
 
-def report_document(report) -> str:
+def report_document(report, texts: list[str] | None = None, lang: str = "ro") -> str:
     """An import report as a self-contained page to keep as a file (`teritoriu import --report
     x.html`): the one layout with the stylesheet inlined."""
     css = (PROJECT_ROOT / "webmap" / "static" / "css" / "map.css").read_text(encoding="utf-8")
-    return page_html(f"Raport import: {report.source}", report_html(report), css=css)
+    return page_html(f"{tr('Raport import', lang)}: {report.source}", report_html(report, texts, lang), lang=lang,
+                     css=css)
 
 
-def report_html(report) -> Markup:
-    """An import report (importers.report.Report) as a page fragment: templates/_import_report.html."""
+def report_html(report, texts: list[str] | None = None, lang: str = "ro", interactive: bool = False) -> Markup:
+    """An import report (importers.report.Report) as a page fragment: templates/_import_report.html.
+    `texts`: the problems' sentences in `lang` (api/import_texts.py; the report's own otherwise)."""
+    codes: dict[str, int] = {}
+    severities: dict[str, int] = {}
+    for p in report.problems:
+        codes[p.code] = codes.get(p.code, 0) + 1
+        severities[p.severity] = severities.get(p.severity, 0) + 1
     return Markup(render("_import_report.html", report=report, summary=report.to_json()["summary"],
-                         status_label=import_states.LABELS.get(report.status, report.status),
-                         severity_labels=REPORT_SEVERITY))
+                         status_label=tr(import_states.LABELS.get(report.status, report.status), lang),
+                         severity_labels={k: tr(v, lang) for k, v in REPORT_SEVERITY.items()},
+                         texts=texts or [p.message for p in report.problems], t=lambda text: tr(text, lang),
+                         interactive=interactive, codes=sorted(codes.items()), severities=severities))

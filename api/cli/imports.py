@@ -47,8 +47,14 @@ def _mapping(ctx, param, value):
 @click.option("--mapping", callback=_mapping, help='JSON file {"SOURCE_FIELD": "canonical_name"}')
 @click.option("--make-valid", is_flag=True, help="repair invalid outlines (and report each)")
 @click.option("--uat", type=int, help="the UAT (SIRUTA), when the database holds several")
+@click.option("--dxf-layer", help="the DXF drawing layer whose closed polylines are the parcels")
+@click.option("--accept-outlines", is_flag=True,
+              help="a reprojected file's outlines replace the current legal ones (an officer's decision)")
+@click.option("--lang", type=click.Choice(["ro", "en", "hu"]),
+              help="the report's language (default: the locale's, English when it is none of these)")
 def import_(path: Path, kind: str, dry_run: bool, report_path: Path | None, crs: int | None,
-            encoding: str | None, mapping: dict | None, make_valid: bool, uat: int | None) -> None:
+            encoding: str | None, mapping: dict | None, make_valid: bool, uat: int | None,
+            dxf_layer: str | None, accept_outlines: bool, lang: str | None) -> None:
     """Import a surveyor's file (zipped shapefile, GeoPackage, GeoJSON, DXF, CGXML).
 
     Exit 0: imported (or, with --dry-run, clean); 1: rejected, nothing written (see the report);
@@ -56,6 +62,8 @@ def import_(path: Path, kind: str, dry_run: bool, report_path: Path | None, crs:
     import codecs
     import os
 
+    from api.import_texts import cli_language, problem_texts, report_text
+    from api.messages import message
     from importers.pipeline import Options, analyse_and_merge, record_job, sha256
 
     if encoding:
@@ -64,7 +72,9 @@ def import_(path: Path, kind: str, dry_run: bool, report_path: Path | None, crs:
         except LookupError:
             raise click.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
     settings = _settings()
-    options = Options(kind=kind, crs=crs, encoding=encoding, mapping=mapping, make_valid=make_valid, uat=uat)
+    options = Options(kind=kind, crs=crs, encoding=encoding, mapping=mapping, make_valid=make_valid, uat=uat,
+                      dxf_layer=dxf_layer, accept_outlines=accept_outlines)
+    lang = cli_language(lang)
     actor = f"cli:{os.environ.get('USER', 'operator')}"
     bar = None
     if sys.stderr.isatty():
@@ -85,11 +95,12 @@ def import_(path: Path, kind: str, dry_run: bool, report_path: Path | None, crs:
     if report_path and report_path.suffix.lower() in (".html", ".htm"):
         from webmap.simple_page import report_document
 
-        report_path.write_text(report_document(report), encoding="utf-8")
+        report_path.write_text(report_document(report, problem_texts(report, lang, "cli"), lang), encoding="utf-8")
     elif report_path:
         report.write_json(report_path)
-    click.echo(report.text())
+    click.echo(report_text(report, lang))
     if not report.ok:
-        click.echo("Rejected: nothing was written.", err=True)
+        click.echo(message("import.rejected", lang), err=True)
         sys.exit(1)
-    click.echo("Dry run: nothing was written." if dry_run else f"Imported in {report.seconds:.1f} s.")
+    click.echo(message("import.dry_run", lang) if dry_run else message("import.imported", lang,
+                                                                        seconds=f"{report.seconds:.1f}"))

@@ -1,5 +1,6 @@
 /* The review map of a staged import (/office/imports/<id>): what would change, coloured by
-   change (new green, changed orange, retired red). */
+   change (new green, changed orange, retired red); the report's problems filtered by severity and
+   kind, each one's "Arată" zooming the map to its feature. */
 import { config, leafletMap } from "../shared/config.js";
 import { textElement } from "../shared/text.js";
 
@@ -27,6 +28,28 @@ function review(map) {
     });
 }
 
+function problems(map) {
+  const table = document.getElementById("r-problems");
+  if (!table) { return; }
+  const severity = document.getElementById("r-severity");
+  const kind = document.getElementById("r-code");
+  const filter = () => {
+    table.querySelectorAll("tr[data-code]").forEach((row) => {
+      row.hidden = Boolean((severity && severity.value && row.dataset.severity !== severity.value)
+        || (kind && kind.value && row.dataset.code !== kind.value));
+    });
+  };
+  [severity, kind].forEach((select) => { if (select) { select.addEventListener("change", filter); } });
+  table.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-zoom]");
+    if (!button) { return; }
+    const [west, south, east, north] = button.dataset.zoom.split(",").map(Number);
+    map.fitBounds([[south, west], [north, east]], { maxZoom: 20, animate: false });
+    document.body.setAttribute("data-zoomed", button.dataset.zoom);  // for the tests (no eval: CSP)
+  });
+}
+
 const map = leafletMap();
 window.teritoriuMap = map;
 review(map);
+problems(map);
