@@ -25,6 +25,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import text
 
 from api.bodies import MB, body_limit
+from api.messages import message
 from api.staff import csrf_token, current_user, requires, scope_by_uat
 from gis.db import get_engine
 from gis.roles import EDITORS, UPLOADERS
@@ -294,4 +295,6 @@ def review_page(job: int) -> str:
     return review_html(_settings(), row, fragment, csrf_token(), current_user()["role"] in DECIDERS, lang,
                        mapping=mapping if can_recheck else None, dxf_layers=dxf_layers if can_recheck else None,
                        dxf_chosen=(row["options"] or {}).get("dxf_layer"),
-                       show_upload=row["status"] in ("rejected", "failed"), offer_outlines=offer)
+                       show_upload=row["status"] in ("rejected", "failed"), offer_outlines=offer,
+                       accept_says=message("import.accept_says", lang, **{  # what accepting writes
+                           k: report.summary.get(k, 0) if report else 0 for k in ("new", "changed", "unchanged")}))

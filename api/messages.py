@@ -195,6 +195,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     # certificate requests (api/certificates.py, api/requests_page.py, api/staff.py's UAT scope): one
     # answer for an unknown id, a wrong token and a request the account may not read
+    # accepting an import (api/office.py): the officer confirms what it writes
+    "import.confirm_accept": {
+        "ro": "Bifați confirmarea: acceptarea scrie în registre ce arată raportul.",
+        "en": "Tick the confirmation: accepting writes into the registers what the report shows.",
+        "hu": "Jelölje be a megerősítést: az elfogadás a jelentésben látható változásokat írja a nyilvántartásba.",
+    },
+    "import.accept_says": {
+        "ro": "Confirm: se scriu {new} obiecte noi și {changed} modificate; {unchanged} rămân neschimbate.",
+        "en": "I confirm: {new} new and {changed} changed objects are written; {unchanged} stay unchanged.",
+        "hu": "Megerősítem: {new} új és {changed} módosított objektum kerül beírásra; {unchanged} változatlan marad.",
+    },
     "request.not_found": {
         "ro": "Cererea {id} nu a fost găsită. Folosiți adresa completă primită la depunerea cererii.",
         "en": "Certificate request {id} was not found. Use the full address you received when filing it.",

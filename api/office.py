@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from sqlalchemy import text
 
+from api import messages
 from api.bodies import FORM, HTML_FORM, body_limit
 from api.ratelimit import SignInAttempt
 from api.staff import (
@@ -169,6 +170,8 @@ def import_review(job: int):
 def import_decision(job: int, action: str):
     from api.imports import decide
 
+    if action == "accept" and request.form.get("confirm") != "1":  # the review page's tick box
+        abort(400, description=messages.message("import.confirm_accept"))
     decide(job, action == "accept", request.form.get("accept_outlines") == "1")
     return redirect(url_for("office.import_review", job=job), 303)
 

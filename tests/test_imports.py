@@ -288,6 +288,10 @@ def test_upload_review_and_accept_over_http(staff, uat, engine, tmp_path):
     assert 20 < features[0]["geometry"]["coordinates"][0][0][0] < 30, "CRS84 for the map"
     page = officer.get(f"/office/imports/{job}").get_data(as_text=True)
     assert 'data-status="staged"' in page
+    assert "se scriu 2 obiecte noi și 0 modificate" in page  # the accept button says what it writes
+    unconfirmed = officer.post(f"/office/imports/{job}/accept", data={"csrf": oh["X-CSRF-Token"]})
+    assert unconfirmed.status_code == 400 and "Bifați confirmarea" in unconfirmed.get_data(as_text=True)
+    assert current(engine, "910171") is None, "not confirmed: nothing written"
     assert surveyor.post(f"/api/imports/{job}/accept", headers=sh).status_code == 403
     accepted = officer.post(f"/api/imports/{job}/accept", headers=oh)
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "committed"

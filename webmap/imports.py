@@ -26,8 +26,9 @@ class ReviewMap(LocalMap):
 
 def review_html(settings: Settings, job: dict, report_html: str, csrf: str, can_decide: bool, lang: str = "ro",
                 mapping: list[dict] | None = None, dxf_layers: dict | None = None, dxf_chosen: str | None = None,
-                show_upload: bool = False, offer_outlines: bool = False) -> str:
-    """`mapping`: per layer its columns, their current fields and the fields it may carry (the form
+                show_upload: bool = False, offer_outlines: bool = False, accept_says: str = "") -> str:
+    """`accept_says`: the accept button's confirmation (what the import writes); `mapping`: per
+    layer its columns, their current fields and the fields it may carry (the form
     that checks the same file again); `show_upload`: the file was refused, the upload form stays."""
     where = territory(settings)
     m = ReviewMap(location=None, tiles=None, control_scale=True, max_zoom=22, min_zoom=8)
@@ -42,4 +43,4 @@ def review_html(settings: Settings, job: dict, report_html: str, csrf: str, can_
                       report=Markup(report_html), colors=COLORS, legend=LEGEND, decisions=DECISIONS, job=job["id"],
                       csrf=csrf, can_decide=can_decide and job["status"] == "staged", t=lambda text: tr(text, lang),
                       mapping=mapping, dxf_layers=dxf_layers, dxf_chosen=dxf_chosen, show_upload=show_upload,
-                      upload_layers=LAYERS, offer_outlines=offer_outlines)
+                      upload_layers=LAYERS, offer_outlines=offer_outlines, accept_says=accept_says)

@@ -76,6 +76,13 @@ def test_upload_then_accept(browser, live_server, people, upload_file, engine, a
     page = context.new_page()
     browser_sign_in(page, live_server, "p.officer", PASSWORD)
     page.goto(url)
+    says = page.inner_text("label:has(#d-confirm)")
+    assert "2 obiecte noi" in says, says  # what accepting writes, before it is written
+    page.click("#d-accept")  # not confirmed: the browser holds the form, nothing is written
+    with engine.connect() as c:
+        assert c.execute(text("SELECT count(*) FROM cadastre.parcel WHERE cadastral_number IN ('777901', '777902') "
+                              "AND valid_to IS NULL")).scalar_one() == 0
+    page.check("#d-confirm")
     page.click("#d-accept")
     page.wait_for_selector(".t-report[data-status='committed']", timeout=60_000)
     with engine.connect() as c:
