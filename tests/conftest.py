@@ -165,6 +165,8 @@ def _remove_uats(settings, sirutas: list[int]) -> None:
         for t in triggered:
             c.execute(text(f"ALTER TABLE {t} ENABLE TRIGGER USER"))
         c.execute(text("SELECT audit.refresh_feature_counts()"))  # the count triggers were off too
+        # and so was the data revision's: caches keyed on it (tiles, tilesets' limits) must see the change
+        c.execute(text("UPDATE audit.data_revision SET revision = revision + 1, changed_at = now()"))
 
 
 # -- factories: accounts, signed-in staff, UATs, production servers ---------------------------
