@@ -275,8 +275,9 @@ def test_the_officer_hovers_and_clicks_every_staged_feature_and_nothing_runs(bro
             tip.wait_for(state="hidden")
         page.screenshot(path=str(artifacts / f"stored-script-review-{name}.png"))
         assert_nothing_ran(page, watch, f"review of {name}")
-    assert {f"Strada {IMG}", f'Strada {SCRIPT}', "777951", "777952",
-            f"{STREET} 7", f"{STREET} 9"} <= seen, seen
+    # a street's key names its locality too ("Strada …, Poienița": the same name in two villages is two streets)
+    expected = {f"Strada {IMG}", f'Strada {SCRIPT}', "777951", "777952", f"{STREET} 7", f"{STREET} 9"}
+    assert all(any(key == e or key.startswith(e + ", ") for key in seen) for e in expected), seen
     context.close()
 
 
