@@ -26,6 +26,28 @@ DATASETS = [*PUBLIC, "orthophoto"]
 
 
 @pytest.fixture(scope="module")
+def live_server(loaded):
+    """This module's own app over real HTTP: the catalogue is built when the app starts (records are
+    rebuilt at a restart, README), so the app is built after the UATs other modules loaded, and the
+    records and the `city_hall` they name are of the same database."""
+    import dataclasses
+    import socket
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from api import create_app
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = make_server("127.0.0.1", port, create_app(dataclasses.replace(loaded, port=port)), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
 def catalogue(live_server) -> Records:
     return Records(f"{live_server}/ogc")
 
