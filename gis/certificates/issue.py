@@ -39,10 +39,11 @@ class Issued:
 
 
 def draft(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str = "",
-          uat: int | None = None) -> Issued:
+          uat: int | None = None, choices: Choices | None = None) -> Issued:
     """A draft of a certificate nobody asked for yet (watermark PROIECT): nothing is numbered."""
     with get_engine(settings, "app").connect() as conn:
-        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat, profile=settings.profile)
+        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat, profile=settings.profile,
+                                  choices=choices)
         pdf = _pdf(conn, settings, facts, "—", "PROIECT", draft=True)
     return Issued(None, None, facts.issued_on.year, "PROIECT", hashlib.sha256(pdf).hexdigest(), pdf, facts)
 
