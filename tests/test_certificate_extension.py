@@ -129,3 +129,27 @@ def test_a_signed_original_stays_valid_and_the_extension_is_signed_too(loaded, t
     # revision (the issued bytes), and reports that a later revision drew on the page
     assert validate(done.pdf, cert.read_bytes()) and validate(ext.pdf, cert.read_bytes(), index=1)
     assert not validate(ext.pdf, cert.read_bytes(), index=0)
+
+
+def test_the_officer_extends_over_the_api_and_others_cannot(loaded, client, staff_client):
+    done = issue(loaded, "urbanism", ["51222"], "construire", "Pop Ana", "officer:test", unpaid_confirmed=True)
+    body = {"code": done.verification_code, "reference": "cererea nr. 31 din 01.12.2026",
+            "requested_on": done.facts.issued_on.isoformat(), "months": 9}
+    assert client.post("/api/certificates/extensions", json=body).status_code == 401
+    surveyor, surveyor_headers = staff_client("surveyor", username="ext.surveyor")
+    assert surveyor.post("/api/certificates/extensions", json=body, headers=surveyor_headers).status_code == 403
+    officer, headers = staff_client("officer", username="ext.officer")
+    for bad, status in (({**body, "months": "12"}, 400), ({**body, "requested_on": "mâine"}, 400),
+                        ({**body, "reference": ""}, 400), ({**body, "code": "NOPE-NOPE-NOPE-NOPE"}, 404)):
+        answer = officer.post("/api/certificates/extensions", json=bad, headers=headers)
+        assert answer.status_code == status and answer.get_json()["message"], bad
+    made = officer.post("/api/certificates/extensions", json=body, headers=headers)
+    assert made.status_code == 201, made.get_json()
+    got = made.get_json()
+    assert got["registry_number"] == f"{done.registry_number}/{done.year}" and got["months"] == 9
+    assert got["extended_until"] == add_months(add_months(done.facts.issued_on, 24), 9).isoformat()
+    again = officer.post("/api/certificates/extensions", json=body, headers=headers)
+    assert again.status_code == 409 and "o singură dată" in again.get_json()["message"]
+    pdf = officer.get(got["pdf"])
+    assert pdf.status_code == 200 and pdf.data.startswith(done.pdf)
+    assert client.get(got["pdf"]).status_code == 401

@@ -38,6 +38,14 @@ TEMPLATES = Path(__file__).with_name("templates")
 STAMP_MM = (176, 12)   # the mention's box: the top margin of page 1 (base.css: @page margin 16mm, 18mm left)
 
 
+class NoSuchCertificate(CertificateError):
+    """No issued urbanism certificate under that code."""
+
+
+class NotExtendable(CertificateError):
+    """The certificate exists but cannot be extended now (expired, extended, cancelled, too late)."""
+
+
 @dataclass(frozen=True)
 class Extension:
     verification_code: str
@@ -68,8 +76,15 @@ def _original(conn: Connection, code: str):
         WHERE d.verification_code = :c"""), {"c": normalize_code(code)}).one_or_none()
     kind = get_kind(row[1]) if row else None
     if row is None or kind is None or not kind.extendable:
-        raise CertificateError("nu există un certificat de urbanism emis cu acest cod de verificare")
+        raise NoSuchCertificate("nu există un certificat de urbanism emis cu acest cod de verificare")
     return row
+
+
+def certificate_uat(conn: Connection, code: str) -> int | None:
+    """The UAT of the certificate issued under `code` (None: no such document)."""
+    return conn.execute(text("SELECT r.uat_siruta FROM registry.document d JOIN registry.request r "
+                             "ON r.id = d.request_id WHERE d.verification_code = :c"),
+                        {"c": normalize_code(code)}).scalar_one_or_none()
 
 
 def extend(settings: Settings, code: str, reference: str, actor: str, requested_on: date | None = None,
@@ -90,16 +105,16 @@ def extend(settings: Settings, code: str, reference: str, actor: str, requested_
         issued_on = date.fromisoformat(facts["issued_on"])
         valid_until = add_months(issued_on, int(facts["validity_months"]))
         if status == "cancelled":
-            raise CertificateError(f"certificatul de urbanism nr. {label} a fost anulat: nu se poate prelungi")
+            raise NotExtendable(f"certificatul de urbanism nr. {label} a fost anulat: nu se poate prelungi")
         if extended is not None:
-            raise CertificateError(f"certificatul de urbanism nr. {label} a fost prelungit deja, până la "
+            raise NotExtendable(f"certificatul de urbanism nr. {label} a fost prelungit deja, până la "
                                    f"{extended:%d.%m.%Y}; se prelungește o singură dată: solicitați un certificat nou")
         if asked > valid_until:
-            raise CertificateError(f"certificatul de urbanism nr. {label} a expirat la {valid_until:%d.%m.%Y}: "
+            raise NotExtendable(f"certificatul de urbanism nr. {label} a expirat la {valid_until:%d.%m.%Y}: "
                                    "solicitați un certificat nou")
         last_day = date.fromordinal(valid_until.toordinal() - limits["notice_days"])
         if asked > last_day:
-            raise CertificateError(f"prelungirea se cere cu cel puțin {limits['notice_days']} zile înainte de "
+            raise NotExtendable(f"prelungirea se cere cu cel puțin {limits['notice_days']} zile înainte de "
                                    f"expirare ({valid_until:%d.%m.%Y}), deci până la {last_day:%d.%m.%Y}")
         if not 1 <= int(months) <= limits["max_months"]:
             raise CertificateError(f"prelungirea se acordă pentru cel mult {limits['max_months']} luni")
@@ -134,6 +149,13 @@ def extension_of(conn: Connection, code: str) -> tuple[date, str, str] | None:
         JOIN registry.document d ON d.id = e.document_id WHERE d.verification_code = :c"""),
         {"c": normalize_code(code)}).one_or_none()
     return tuple(row) if row else None
+
+
+def extended_pdf(conn: Connection, code: str) -> bytes | None:
+    """The stamped PDF of the certificate's extension, or None."""
+    pdf = conn.execute(text("SELECT e.pdf FROM registry.extension e JOIN registry.document d ON d.id = e.document_id "
+                            "WHERE d.verification_code = :c"), {"c": normalize_code(code)}).scalar_one_or_none()
+    return bytes(pdf) if pdf is not None else None
 
 
 def stamp(pdf: bytes, until: date, reference: str, asked: date, fee: Decimal) -> bytes:
