@@ -120,3 +120,12 @@ def test_the_certificate_prints_the_chosen_validity_and_the_exemption(loaded, tm
     flat = pdf_text(done.pdf, tmp_path)
     assert "valabilitate de 6 luni" in flat and "scutit de taxă" in flat and "art. 476 alin. (1)" in flat
     assert "0,00 lei" in flat
+
+
+def test_a_council_with_its_own_tables_never_falls_back_on_the_samples_years():
+    own = {"certificates": {"fees": {"urbanism": {"2027": {
+        "hcl": "HCL nr. 9/2026", "brackets": [[1000, 20]], "over_1000_lei_per_m2": 0.01, "rural_factor": 0.5,
+        "extension_factor": 0.3}}}}}
+    assert urbanism_fee(500, False, on=date(2027, 2, 1), uat_settings=own, siruta=SAMPLE).amount_lei == Decimal("20.00")
+    with pytest.raises(CertificateError, match="no urbanism fee table for 2026"):
+        urbanism_fee(500, False, on=date(2026, 2, 1), uat_settings=own, siruta=SAMPLE)

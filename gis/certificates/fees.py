@@ -8,7 +8,7 @@ Codul fiscal (Legea 227/2015), Titlul IX, cap. V:
 - art. 476: exemptions (with_choices: no fee, the basis printed);
 - art. 491: the council indexes the amounts yearly; each year's table names its HCL (config.yaml).
 The shipped tables are the sample council's: another UAT without its own tables gets a clear
-refusal instead of somebody else's amounts (council_check).
+refusal instead of somebody else's amounts (council_tables).
 """
 
 from __future__ import annotations
@@ -29,15 +29,20 @@ class Choices:
     county_approval: bool = False
 
 
-def council_check(kind: str, rules: dict, uat_settings: dict | None, siruta: int | None) -> None:
-    """Refuse the shipped (sample council's) fee tables for another UAT that has none of its own."""
+def council_tables(kind: str, rules: dict, uat_settings: dict | None, siruta: int | None) -> dict:
+    """The fee tables by year that apply to the UAT: its own when its settings have them (only
+    those: no year falls back on the sample's), else the shipped ones for the sample council (or
+    when no UAT is named); another UAT without its own gets a clear refusal."""
+    from gis.certificates.rules import _int_keys
+
+    own = (((uat_settings or {}).get("certificates") or {}).get("fees") or {}).get(kind)
+    if own:
+        return _int_keys(own)
     sample = rules.get("sample_council")
-    if sample is None or siruta is None or siruta == sample.get("siruta"):
-        return
-    own = ((uat_settings or {}).get("certificates") or {}).get("fees") or {}
-    if kind not in own:
+    if sample is not None and siruta is not None and siruta != sample.get("siruta"):
         raise CertificateError(f"taxa pentru {kind} nu este stabilită prin hotărârea consiliului local al acestui "
                                "UAT: adăugați tabelul anual (HCL, art. 474 și 491 Codul fiscal) în setările UAT-ului")
+    return rules["fees"][kind]
 
 
 def validity_months(choices: Choices | None, urbanism_rules: dict) -> int:

@@ -81,11 +81,9 @@ class Payment:
 
 def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: dict | None = None,
                siruta: int | None = None) -> dict:
-    from gis.certificates.fees import council_check
+    from gis.certificates.fees import council_tables
 
-    rules = config(profile, uat_settings)
-    council_check(kind, rules, uat_settings, siruta)
-    fees = rules["fees"][kind]
+    fees = council_tables(kind, config(profile, uat_settings), uat_settings, siruta)
     years = sorted(y for y in fees if y <= on.year)
     if not years:
         raise CertificateError(f"no {kind} fee table for {on.year}")
