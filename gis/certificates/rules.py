@@ -79,8 +79,11 @@ class Payment:
     paid_on: date
 
 
-def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: dict | None = None) -> dict:
-    fees = config(profile, uat_settings)["fees"][kind]
+def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: dict | None = None,
+               siruta: int | None = None) -> dict:
+    from gis.certificates.fees import council_tables
+
+    fees = council_tables(kind, config(profile, uat_settings), uat_settings, siruta)
     years = sorted(y for y in fees if y <= on.year)
     if not years:
         raise CertificateError(f"no {kind} fee table for {on.year}")
@@ -88,13 +91,13 @@ def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: di
 
 
 def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date | None = None,
-                 profile: str | None = None, uat_settings: dict | None = None) -> Fee:
+                 profile: str | None = None, uat_settings: dict | None = None, siruta: int | None = None) -> Fee:
     """The profile's rule (its `fee_rule`, amounts per year in its rules file). Romania, Codul
     fiscal art. 474: by area bracket; over 1,000 m² a per-m² supplement. A table with `amount`
     is a flat tariff (Moldova). Rural areas pay `rural_factor`, an extension `extension_factor`
     of the initial fee, where the table has them."""
     prof = profile_of(profile)
-    table = _fee_table("urbanism", on or date.today(), prof.code, uat_settings)
+    table = _fee_table("urbanism", on or date.today(), prof.code, uat_settings, siruta)
     area = Decimal(str(area_m2)).quantize(Decimal("0.01"))
     if "amount" in table:
         return _flat_urbanism_fee(table, area, rural, extension, prof)
@@ -132,8 +135,9 @@ def _flat_urbanism_fee(table: dict, area: Decimal, rural: bool, extension: bool,
     return Fee(amount, f"{prof.fee_rule}; {table['hcl']}; " + "; ".join(notes))
 
 
-def nomenclature_fee(on: date | None = None, profile: str | None = None, uat_settings: dict | None = None) -> Fee:
-    table = _fee_table("nomenclature", on or date.today(), profile, uat_settings)
+def nomenclature_fee(on: date | None = None, profile: str | None = None, uat_settings: dict | None = None,
+                     siruta: int | None = None) -> Fee:
+    table = _fee_table("nomenclature", on or date.today(), profile, uat_settings, siruta)
     return Fee(Decimal(str(table["amount"])).quantize(Decimal("0.01")),
                config(profile)["wording"]["nomenclature_fee"].format(hcl=table["hcl"]))
 
@@ -182,6 +186,7 @@ class CertificateFacts:
     data_vintage: dict = field(default_factory=dict)
     profile: str = ""   # the national profile whose rules and templates apply
     payment: Payment | None = None   # None: no payment recorded (the certificate says so)
+    one_investment: str = ""   # parcels apart, recorded by the officer as one investment (gis.certificates.apart)
 
     @property
     def total_area(self) -> float:
@@ -207,7 +212,7 @@ def _uat(conn: Connection, siruta: int) -> UatInfo:
 
 def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str], purpose: str,
                       applicant: str = "", uat: int | None = None, issued_on: date | None = None,
-                      extension: bool = False, profile: str | None = None) -> CertificateFacts:
+                      extension: bool = False, profile: str | None = None, choices=None) -> CertificateFacts:
     """The facts of a certificate for the selected parcels (all of one UAT), by the rules of
     the national `profile` (default: the deployment's)."""
     from gis.certificates.kinds import Selection, get_kind, names, spelled
@@ -242,14 +247,19 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
         "SELECT ST_NumGeometries(ST_Union(ST_Buffer(geom, :near))) = 1 FROM public_api.parcel "
         "WHERE id = ANY(:ids)"), {"ids": ids, "near": CONTIGUOUS_M}).scalar_one()
     on = issued_on or date.today()
+    if not contiguous and registered.one_property:
+        from gis.certificates.apart import check_apart
+
+        check_apart(registered, parcels, choices, info, prof, on)
     vintage = conn.execute(text(
         "SELECT max(valid_from)::date FROM public_api.parcel WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
     common = dict(kind=registered.name, uat=info, parcels=parcels, purpose=purpose.strip(),
                   applicant=applicant.strip(), issued_on=on, contiguous=bool(contiguous),
-                  data_vintage={"cadastru": vintage.isoformat() if vintage else None}, profile=prof.code)
+                  data_vintage={"cadastru": vintage.isoformat() if vintage else None}, profile=prof.code,
+                  one_investment=(choices.one_investment or "").strip() if choices and not contiguous else "")
     selection = Selection(profile=prof, uat_settings=info.settings, parcel_ids=ids,
                           area_m2=sum(p.reference_area for p in parcels), rural=info.is_rural, issued_on=on,
-                          extension=extension,
+                          extension=extension, uat_siruta=info.siruta, choices=choices,
                           restriction_kinds=frozenset(r.kind for p in parcels for r in p.restrictions))
     return registered.facts(conn, common, selection)
 

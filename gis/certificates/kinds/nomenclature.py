@@ -24,7 +24,8 @@ class Nomenclature(CertificateKind):
     cli_help = "Certificat de nomenclatură stradală și adresă."
 
     def fee(self, selection: Selection) -> Fee:
-        return nomenclature_fee(selection.issued_on, selection.profile.code, selection.uat_settings)
+        return nomenclature_fee(selection.issued_on, selection.profile.code, selection.uat_settings,
+                                selection.uat_siruta)
 
     def facts(self, conn: Connection, common: dict, selection: Selection) -> CertificateFacts:
         return CertificateFacts(fee=self.fee(selection), former_addresses=former_addresses(conn, selection.parcel_ids),
