@@ -47,6 +47,10 @@ class ZoneShare:
     hcl_number: str
     hcl_date: date
     overrides: list[str] = field(default_factory=list)  # documents it takes precedence over here
+    same_level: list[str] = field(default_factory=list)  # other plans of its level overlapping it here
+    restricted_m2: dict[str, float] = field(default_factory=dict)  # restriction kind → m² in this zone
+    nonbuildable_m2: float = 0.0  # the union of the non-buildable kinds asked for, in this zone
+    rules: dict = field(default_factory=dict)  # the RLU's other rules (setbacks, street line, utilities)
 
 
 @dataclass(frozen=True)
@@ -122,8 +126,11 @@ class ParcelFacts:
         return data
 
 
-def _scaled_shares(areas: list[float], parcel_area: float, covered: float) -> list[float]:
-    """Percent of the parcel per piece, to 2 decimals; summing to 100 when fully covered."""
+def _scaled_shares(areas: list[float], parcel_area: float, covered: float, scale: bool = True) -> list[float]:
+    """Percent of the parcel per piece, to 2 decimals; summing to 100 when fully covered (unless
+    `scale` is off: plans of one level overlapping, which the officer resolves, not arithmetic)."""
+    if not scale:
+        covered = 0.0
     raw = [Decimal(a) / Decimal(parcel_area) * 100 for a in areas]
     if covered >= parcel_area - SLIVER_M2 and raw:
         total = sum(raw)
@@ -147,7 +154,10 @@ PARCEL_SQL = text("""
     WHERE p.id = :id
 """)
 
-# Each zone's own piece of the parcel minus the pieces of zones of more detailed plans.
+# Each zone's own piece of the parcel minus the pieces of zones of more detailed plans, among the
+# plans in force on :on (the certificate's issue date, not the day the query runs). Per zone: the
+# area of each restriction kind inside that effective piece, and the plans of the same level whose
+# zones overlap it (two PUZ over one spot: the officer decides, the shares are not scaled over it).
 ZONES_SQL = text("""
     WITH p AS (SELECT geom FROM public_api.parcel WHERE id = :id),
     z AS (
@@ -155,28 +165,46 @@ ZONES_SQL = text("""
                CASE z.document_kind WHEN 'PUD' THEN 3 WHEN 'PUZ' THEN 2 ELSE 1 END AS rank
         FROM public_api.zone z, p
         WHERE ST_Intersects(z.geom, p.geom)
-          AND z.document_valid_from <= current_date
-          AND (z.document_valid_until IS NULL OR z.document_valid_until >= current_date)
-    )
-    SELECT z.code, z.functional_zone, z.name, z.pot_max::float, z.cut_max::float,
-           z.max_height_m::float, z.height_regime, z.min_parcel_area::float, z.allowed_uses,
-           z.conditional_uses, z.forbidden_uses, z.document_kind, z.document_code,
-           z.document_name, z.hcl_number, z.hcl_date,
-           ST_Area(ST_Difference(z.piece, coalesce(
+          AND z.document_valid_from <= CAST(:on AS date)
+          AND (z.document_valid_until IS NULL OR z.document_valid_until >= CAST(:on AS date))
+    ),
+    e AS (
+        SELECT z.*, ST_Difference(z.piece, coalesce(
                (SELECT ST_Union(h.piece) FROM z h WHERE h.rank > z.rank),
-               ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, ST_SRID(z.piece))))) AS effective_area,
-           ST_Area(z.piece) AS own_area,
-           (SELECT array_agg(DISTINCT l.document_code) FROM z l
-            WHERE l.rank < z.rank AND ST_Area(ST_Intersection(l.piece, z.piece)) >= :sliver) AS overrides
-    FROM z
-    ORDER BY z.rank DESC, z.code
+               ST_SetSRID('GEOMETRYCOLLECTION EMPTY'::geometry, ST_SRID(z.piece)))) AS eff
+        FROM z
+    )
+    SELECT e.code, e.functional_zone, e.name, e.pot_max::float, e.cut_max::float,
+           e.max_height_m::float, e.height_regime, e.min_parcel_area::float, e.allowed_uses,
+           e.conditional_uses, e.forbidden_uses, e.document_kind, e.document_code,
+           e.document_name, e.hcl_number, e.hcl_date, e.rules,
+           ST_Area(e.eff) AS effective_area, ST_Area(e.piece) AS own_area,
+           (SELECT array_agg(DISTINCT l.document_code) FROM e l
+            WHERE l.rank < e.rank AND ST_Area(ST_Intersection(l.piece, e.piece)) >= :sliver) AS overrides,
+           (SELECT array_agg(DISTINCT s.document_code) FROM e s
+            WHERE s.rank = e.rank AND s.document_code <> e.document_code
+              AND ST_Area(ST_Intersection(s.piece, e.piece)) >= :sliver) AS same_level,
+           (SELECT jsonb_object_agg(k.kind, k.area) FROM (
+                SELECT r.kind, ST_Area(ST_Intersection(ST_Union(r.geom), e.eff)) AS area
+                FROM public_api.restriction r
+                WHERE ST_Intersects(r.geom, e.eff)
+                  AND (r.valid_from IS NULL OR r.valid_from <= CAST(:on AS date))
+                  AND (r.valid_until IS NULL OR r.valid_until >= CAST(:on AS date))
+                GROUP BY r.kind) k) AS restricted,
+           (SELECT ST_Area(ST_Intersection(ST_Union(r.geom), e.eff)) FROM public_api.restriction r
+            WHERE r.kind = ANY(CAST(:nonbuildable AS text[])) AND ST_Intersects(r.geom, e.eff)
+              AND (r.valid_from IS NULL OR r.valid_from <= CAST(:on AS date))
+              AND (r.valid_until IS NULL OR r.valid_until >= CAST(:on AS date))) AS nonbuildable
+    FROM e
+    ORDER BY e.rank DESC, e.code
 """)
 
 RESTRICTIONS_SQL = text("""
     SELECT r.kind, r.name, r.legal_basis, ST_Area(ST_Intersection(r.geom, p.geom)) AS area
     FROM public_api.restriction r, public_api.parcel p
     WHERE p.id = :id AND ST_Intersects(r.geom, p.geom)
-      AND (r.valid_until IS NULL OR r.valid_until >= current_date)
+      AND (r.valid_from IS NULL OR r.valid_from <= CAST(:on AS date))
+      AND (r.valid_until IS NULL OR r.valid_until >= CAST(:on AS date))
     ORDER BY r.kind, r.name
 """)
 
@@ -190,16 +218,21 @@ BUILT_SQL = text("SELECT coalesce(sum(footprint_area), 0)::float FROM public_api
                  "WHERE parcel_id = :id")
 
 
-def parcel_facts(conn: Connection, parcel_id: int) -> ParcelFacts:
-    """The facts of one current parcel (reads only the public_api views)."""
+def parcel_facts(conn: Connection, parcel_id: int, on: date | None = None,
+                 nonbuildable: tuple[str, ...] = ()) -> ParcelFacts:
+    """The facts of one current parcel (reads only the public_api views) under the plans and
+    restrictions in force `on` (default today); `nonbuildable`: the restriction kinds whose union
+    each zone reports as `nonbuildable_m2` (the certificate's capacity subtracts it)."""
+    params = {"id": parcel_id, "sliver": SLIVER_M2, "on": on or date.today(), "nonbuildable": list(nonbuildable)}
     row = conn.execute(PARCEL_SQL, {"id": parcel_id}).mappings().one_or_none()
     if row is None:
         raise ParcelNotFound(f"no current parcel with id {parcel_id}")
     parcel_area = row["measured_area"]
-    zone_rows = [z for z in conn.execute(ZONES_SQL, {"id": parcel_id, "sliver": SLIVER_M2}).mappings()]
+    zone_rows = [z for z in conn.execute(ZONES_SQL, params).mappings()]
     kept = [z for z in zone_rows if z["effective_area"] >= SLIVER_M2]
     covered = sum(z["effective_area"] for z in kept)
-    shares = _scaled_shares([z["effective_area"] for z in kept], parcel_area, covered)
+    overlapping = any(z["same_level"] for z in kept)
+    shares = _scaled_shares([z["effective_area"] for z in kept], parcel_area, covered, scale=not overlapping)
     zones = [
         ZoneShare(
             code=z["code"], functional_zone=z["functional_zone"], name=z["name"],
@@ -210,14 +243,16 @@ def parcel_facts(conn: Connection, parcel_id: int) -> ParcelFacts:
             forbidden_uses=_split(z["forbidden_uses"]), document_kind=z["document_kind"],
             document_code=z["document_code"], document_name=z["document_name"],
             hcl_number=z["hcl_number"], hcl_date=z["hcl_date"],
-            overrides=sorted(z["overrides"] or []),
+            overrides=sorted(z["overrides"] or []), same_level=sorted(z["same_level"] or []),
+            restricted_m2={k: round(v, 2) for k, v in (z["restricted"] or {}).items()},
+            nonbuildable_m2=round(z["nonbuildable"] or 0.0, 2), rules=z["rules"] or {},
         )
         for z, share in zip(kept, shares, strict=True)
     ]
     restrictions = [
         RestrictionHit(r["kind"], r["name"], r["legal_basis"],
                        round(min(100.0, 100 * r["area"] / parcel_area), 2), round(r["area"], 2))
-        for r in conn.execute(RESTRICTIONS_SQL, {"id": parcel_id}).mappings()
+        for r in conn.execute(RESTRICTIONS_SQL, params).mappings()
         if r["area"] >= SLIVER_M2
     ]
     addresses = [Address(**a) for a in conn.execute(ADDRESSES_SQL, {"id": parcel_id}).mappings()]

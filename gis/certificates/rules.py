@@ -182,6 +182,13 @@ class CertificateFacts:
     data_vintage: dict = field(default_factory=dict)
     profile: str = ""   # the national profile whose rules and templates apply
     payment: Payment | None = None   # None: no payment recorded (the certificate says so)
+    # the urbanism kind's checks (issue 19 items 6, 8, 9, 10: purposes.py, capacity.py, regimes.py)
+    purpose_label: str = ""           # the declared purpose as recognised in the controlled list
+    purpose_verdicts: tuple = ()      # purposes.PurposeVerdict per parcel and UTR
+    purpose_may_use: bool | None = None
+    capacity: tuple = ()              # capacity.ParcelCapacity per parcel
+    regime_notes: tuple[str, ...] = ()  # minimum area, fiscal zone, the RLU's rules
+    plan_flags: tuple[str, ...] = ()    # what the officer resolves before signing
 
     @property
     def total_area(self) -> float:
@@ -232,7 +239,10 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
         if len(found) > 1:
             raise CertificateError(f"cadastral number {n} exists in several UATs; name the UAT")
         ids.append(found[0])
-    parcels = tuple(parcel_facts(conn, i) for i in ids)
+    on = issued_on or date.today()
+    # the plans and restrictions in force on the issue date; the kinds whose area is not buildable
+    nonbuildable = tuple(config(prof.code).get("nonbuildable_restrictions", {}))
+    parcels = tuple(parcel_facts(conn, i, on, nonbuildable) for i in ids)
     uats = {p.uat_siruta for p in parcels}
     if len(uats) > 1:
         raise CertificateError("the selected parcels belong to different UATs; one certificate "
@@ -241,7 +251,6 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
     contiguous = len(ids) == 1 or conn.execute(text(
         "SELECT ST_NumGeometries(ST_Union(ST_Buffer(geom, :near))) = 1 FROM public_api.parcel "
         "WHERE id = ANY(:ids)"), {"ids": ids, "near": CONTIGUOUS_M}).scalar_one()
-    on = issued_on or date.today()
     vintage = conn.execute(text(
         "SELECT max(valid_from)::date FROM public_api.parcel WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
     common = dict(kind=registered.name, uat=info, parcels=parcels, purpose=purpose.strip(),

@@ -1,0 +1,64 @@
+"""The statements of the juridical, economic and technical regime that come from the data
+(issue 19 items 8 and 10): the minimum parcel area of each UTR against the parcel's (HG nr.
+525/1996, art. 30 — parcelling, de verificat — and the UTR's RLU), the fiscal zone from the UAT's settings (Codul
+fiscal art. 453, de verificat: the zones A–D the council sets), the RLU's own rules on street line,
+setbacks and utilities where the zone defines them, and the plans the officer must resolve
+(plans of one level overlapping)."""
+
+from __future__ import annotations
+
+from gis.parcel_facts import ParcelFacts
+
+# keys of planning.zone.rules printed, in this order, with their Romanian titles
+RULE_TITLES = {
+    "street_line": "aliniament", "setback_front_m": "retragere față de aliniament (m)",
+    "setback_side_m": "retragere față de limitele laterale (m)", "setback_rear_m": "retragere față de limita posterioară (m)",
+    "utilities": "echipare tehnico-edilitară", "parking": "parcaje", "green_space_percent": "spații verzi (%)",
+}
+
+
+def _num(value: float) -> str:
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".").removesuffix(",00")
+
+
+def minimum_area(p: ParcelFacts) -> list[str]:
+    """One sentence per UTR with a minimum parcel area: met or not."""
+    out = []
+    for z in p.zones:
+        if not z.min_parcel_area:
+            continue
+        if p.reference_area < z.min_parcel_area:
+            out.append(f"Parcela {p.cadastral_number} are {_num(p.reference_area)} m², sub suprafața minimă de "
+                       f"{_num(z.min_parcel_area)} m² a UTR {z.code}: nu este construibilă conform RLU al UTR "
+                       f"{z.code} decât în condițiile de excepție pe care acesta le prevede.")
+        else:
+            out.append(f"Parcela {p.cadastral_number} ({_num(p.reference_area)} m²) îndeplinește suprafața minimă "
+                       f"de {_num(z.min_parcel_area)} m² a UTR {z.code}.")
+    return out
+
+
+def fiscal_zone(p: ParcelFacts, uat_settings: dict) -> str:
+    """The fiscal zone (A–D) the council set, by locality or for the whole UAT (settings
+    "fiscal_zones": {"<locality>": "A", "*": "C"}); unknown: the sentence says so."""
+    zones = (uat_settings or {}).get("fiscal_zones") or {}
+    letter = zones.get(p.locality or "") or zones.get("*")
+    if letter:
+        return f"Zona de impozitare a parcelei {p.cadastral_number}: {letter} (Codul fiscal art. 453 — zonele stabilite de consiliul local; de verificat: litera)."
+    return (f"Zona de impozitare a parcelei {p.cadastral_number}: nestabilită în setările UAT; se verifică la "
+            "compartimentul de impozite și taxe locale.")
+
+
+def zone_rules(p: ParcelFacts) -> list[str]:
+    out = []
+    for z in p.zones:
+        parts = [f"{title}: {z.rules[key]}" for key, title in RULE_TITLES.items() if z.rules.get(key) not in (None, "")]
+        if parts:
+            out.append(f"UTR {z.code}: " + "; ".join(parts) + ".")
+    return out
+
+
+def plan_flags(p: ParcelFacts) -> list[str]:
+    """What the officer must resolve before signing: plans of one level overlapping on the parcel."""
+    return [f"Parcela {p.cadastral_number}: UTR {z.code} ({z.document_code}) se suprapune cu "
+            f"{', '.join(z.same_level)}, de același nivel; ponderile nu sunt scalate — arhitectul-șef "
+            "stabilește reglementarea aplicabilă." for z in p.zones if z.same_level]
