@@ -12,7 +12,8 @@ from gis.parcel_facts import ParcelFacts
 # keys of planning.zone.rules printed, in this order, with their Romanian titles
 RULE_TITLES = {
     "street_line": "aliniament", "setback_front_m": "retragere față de aliniament (m)",
-    "setback_side_m": "retragere față de limitele laterale (m)", "setback_rear_m": "retragere față de limita posterioară (m)",
+    "setback_side_m": "retragere față de limitele laterale (m)",
+    "setback_rear_m": "retragere față de limita posterioară (m)",
     "utilities": "echipare tehnico-edilitară", "parking": "parcaje", "green_space_percent": "spații verzi (%)",
 }
 
@@ -43,7 +44,8 @@ def fiscal_zone(p: ParcelFacts, uat_settings: dict) -> str:
     zones = (uat_settings or {}).get("fiscal_zones") or {}
     letter = zones.get(p.locality or "") or zones.get("*")
     if letter:
-        return f"Zona de impozitare a parcelei {p.cadastral_number}: {letter} (Codul fiscal art. 453 — zonele stabilite de consiliul local; de verificat: litera)."
+        return (f"Zona de impozitare a parcelei {p.cadastral_number}: {letter} (zonele stabilite prin hotărârea "
+                "consiliului local, Codul fiscal, Legea nr. 227/2015, art. 453).")
     return (f"Zona de impozitare a parcelei {p.cadastral_number}: nestabilită în setările UAT; se verifică la "
             "compartimentul de impozite și taxe locale.")
 
