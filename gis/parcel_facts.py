@@ -5,9 +5,13 @@ zones touching it with their share, the planning document that applies where a P
 overrides the PUG, the restrictions, the addresses and the building capacity. Pages, JSON and
 PDF certificates render this record; none of them computes anything themselves.
 
-Rules (DOMAIN.md): a more detailed plan takes precedence where it exists (PUD > PUZ > PUG);
-intersections under 1 m² are slivers and ignored; shares are of the parcel's area and, where
-the plans cover the whole parcel, scaled so that they sum to exactly 100 %.
+Rules (DOMAIN.md): a more detailed plan takes precedence where it exists (PUD > PUZ > PUG),
+except that a PUD never changes POT and CUT (Legea nr. 350/2001, art. 48 — de verificat: the
+paragraph): a PUD zone's indices are those of the plan under it;
+intersections under a threshold relative to the parcel (0.1 % of its area: 1 m² of a 1,000 m²
+plot, 50 m² of a 5 ha field) are slivers, left out of the shares and listed so the officer sees
+them; shares are of the parcel's area and, where the plans cover the whole parcel, scaled so that
+they sum to exactly 100 %.
 """
 
 from __future__ import annotations
@@ -18,7 +22,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Connection, text
 
-SLIVER_M2 = 1.0
+SLIVER_SHARE = 0.001   # of the parcel's area
+SLIVER_FLOOR_M2 = 0.01  # below this a piece is a rounding artefact whatever the parcel
+
+
+def sliver_m2(parcel_area: float) -> float:
+    """The area under which a zone's piece of this parcel is a sliver."""
+    return max(SLIVER_FLOOR_M2, SLIVER_SHARE * parcel_area)
 PRECEDENCE = {"PUD": 3, "PUZ": 2, "PUG": 1}
 
 
@@ -51,6 +61,15 @@ class ZoneShare:
     restricted_m2: dict[str, float] = field(default_factory=dict)  # restriction kind → m² in this zone
     nonbuildable_m2: float = 0.0  # the union of the non-buildable kinds asked for, in this zone
     rules: dict = field(default_factory=dict)  # the RLU's other rules (setbacks, street line, utilities)
+    indices_from: str | None = None  # a PUD zone: the plan whose POT/CUT apply (a PUD changes neither)
+
+
+@dataclass(frozen=True)
+class Sliver:
+    """A zone's piece of the parcel too small to count (under sliver_m2), shown to the officer."""
+    document_code: str
+    code: str
+    area_m2: float
 
 
 @dataclass(frozen=True)
@@ -92,6 +111,7 @@ class ParcelFacts:
     plan_coverage_percent: float
     built_footprint_m2: float
     bbox_wgs84: list[float]
+    slivers: list[Sliver] = field(default_factory=list)
 
     @property
     def reference_area(self) -> float:
@@ -126,18 +146,19 @@ class ParcelFacts:
         return data
 
 
-def _scaled_shares(areas: list[float], parcel_area: float, covered: float, scale: bool = True) -> list[float]:
+def _scaled_shares(areas: list[float], parcel_area: float, covered: float, scale: bool = True,
+                   sliver: float = SLIVER_FLOOR_M2) -> list[float]:
     """Percent of the parcel per piece, to 2 decimals; summing to 100 when fully covered (unless
     `scale` is off: plans of one level overlapping, which the officer resolves, not arithmetic)."""
     if not scale:
         covered = 0.0
     raw = [Decimal(a) / Decimal(parcel_area) * 100 for a in areas]
-    if covered >= parcel_area - SLIVER_M2 and raw:
+    if covered >= parcel_area - sliver and raw:
         total = sum(raw)
         raw = [r * 100 / total for r in raw]
     cent = Decimal("0.01")
     shares = [r.quantize(cent, ROUND_HALF_UP) for r in raw]
-    if covered >= parcel_area - SLIVER_M2 and shares:
+    if covered >= parcel_area - sliver and shares:
         # put the rounding residue on the largest share so the sum is exactly 100.00
         i = max(range(len(shares)), key=lambda k: shares[k])
         shares[i] += Decimal(100) - sum(shares)
@@ -155,7 +176,8 @@ PARCEL_SQL = text("""
 """)
 
 # Each zone's own piece of the parcel minus the pieces of zones of more detailed plans, among the
-# plans in force on :on (the certificate's issue date, not the day the query runs). Per zone: the
+# plans in force on :on (the certificate's issue date, not the day the query runs) that no plan in
+# force then declares superseded (planning.document.supersedes, migration 0015). Per zone: the
 # area of each restriction kind inside that effective piece, and the plans of the same level whose
 # zones overlap it (two PUZ over one spot: the officer decides, the shares are not scaled over it).
 ZONES_SQL = text("""
@@ -167,6 +189,9 @@ ZONES_SQL = text("""
         WHERE ST_Intersects(z.geom, p.geom)
           AND z.document_valid_from <= CAST(:on AS date)
           AND (z.document_valid_until IS NULL OR z.document_valid_until >= CAST(:on AS date))
+          AND z.document_code NOT IN (SELECT unnest(s.supersedes) FROM public_api.planning_document s
+                                      WHERE s.uat_siruta = z.uat_siruta AND s.valid_from <= CAST(:on AS date)
+                                        AND (s.valid_until IS NULL OR s.valid_until >= CAST(:on AS date)))
     ),
     e AS (
         SELECT z.*, ST_Difference(z.piece, coalesce(
@@ -181,6 +206,9 @@ ZONES_SQL = text("""
            ST_Area(e.eff) AS effective_area, ST_Area(e.piece) AS own_area,
            (SELECT array_agg(DISTINCT l.document_code) FROM e l
             WHERE l.rank < e.rank AND ST_Area(ST_Intersection(l.piece, e.piece)) >= :sliver) AS overrides,
+           (SELECT ARRAY[l.document_code, l.pot_max::text, l.cut_max::text] FROM e l
+            WHERE l.rank < e.rank AND ST_Area(ST_Intersection(l.piece, e.piece)) >= :sliver
+            ORDER BY l.rank DESC, ST_Area(ST_Intersection(l.piece, e.piece)) DESC LIMIT 1) AS under,
            (SELECT array_agg(DISTINCT s.document_code) FROM e s
             WHERE s.rank = e.rank AND s.document_code <> e.document_code
               AND ST_Area(ST_Intersection(s.piece, e.piece)) >= :sliver) AS same_level,
@@ -223,21 +251,25 @@ def parcel_facts(conn: Connection, parcel_id: int, on: date | None = None,
     """The facts of one current parcel (reads only the public_api views) under the plans and
     restrictions in force `on` (default today); `nonbuildable`: the restriction kinds whose union
     each zone reports as `nonbuildable_m2` (the certificate's capacity subtracts it)."""
-    params = {"id": parcel_id, "sliver": SLIVER_M2, "on": on or date.today(), "nonbuildable": list(nonbuildable)}
     row = conn.execute(PARCEL_SQL, {"id": parcel_id}).mappings().one_or_none()
     if row is None:
         raise ParcelNotFound(f"no current parcel with id {parcel_id}")
     parcel_area = row["measured_area"]
+    sliver = sliver_m2(parcel_area)
+    params = {"id": parcel_id, "sliver": sliver, "on": on or date.today(), "nonbuildable": list(nonbuildable)}
     zone_rows = [z for z in conn.execute(ZONES_SQL, params).mappings()]
-    kept = [z for z in zone_rows if z["effective_area"] >= SLIVER_M2]
+    kept = [z for z in zone_rows if z["effective_area"] >= sliver]
+    slivers = [Sliver(z["document_code"], z["code"], round(z["effective_area"], 2)) for z in zone_rows
+               if SLIVER_FLOOR_M2 <= z["effective_area"] < sliver]
     covered = sum(z["effective_area"] for z in kept)
     overlapping = any(z["same_level"] for z in kept)
-    shares = _scaled_shares([z["effective_area"] for z in kept], parcel_area, covered, scale=not overlapping)
+    shares = _scaled_shares([z["effective_area"] for z in kept], parcel_area, covered, scale=not overlapping,
+                            sliver=sliver)
     zones = [
         ZoneShare(
             code=z["code"], functional_zone=z["functional_zone"], name=z["name"],
-            share_percent=share, area_m2=round(z["effective_area"], 2), pot_max=z["pot_max"],
-            cut_max=z["cut_max"], max_height_m=z["max_height_m"], height_regime=z["height_regime"],
+            share_percent=share, area_m2=round(z["effective_area"], 2), **_indices(z),
+            max_height_m=z["max_height_m"], height_regime=z["height_regime"],
             min_parcel_area=z["min_parcel_area"],
             allowed_uses=_split(z["allowed_uses"]), conditional_uses=_split(z["conditional_uses"]),
             forbidden_uses=_split(z["forbidden_uses"]), document_kind=z["document_kind"],
@@ -253,7 +285,7 @@ def parcel_facts(conn: Connection, parcel_id: int, on: date | None = None,
         RestrictionHit(r["kind"], r["name"], r["legal_basis"],
                        round(min(100.0, 100 * r["area"] / parcel_area), 2), round(r["area"], 2))
         for r in conn.execute(RESTRICTIONS_SQL, params).mappings()
-        if r["area"] >= SLIVER_M2
+        if r["area"] >= sliver
     ]
     addresses = [Address(**a) for a in conn.execute(ADDRESSES_SQL, {"id": parcel_id}).mappings()]
     built = conn.execute(BUILT_SQL, {"id": parcel_id}).scalar_one()
@@ -262,10 +294,19 @@ def parcel_facts(conn: Connection, parcel_id: int, on: date | None = None,
         land_book_number=row["land_book_number"], legal_area=row["legal_area"],
         measured_area=round(parcel_area, 2), use_category=row["use_category"],
         intravilan=row["intravilan"], locality=row["locality"], addresses=addresses,
-        zones=zones, restrictions=restrictions,
+        zones=zones, restrictions=restrictions, slivers=slivers,
         plan_coverage_percent=round(min(100.0, 100 * covered / parcel_area), 2),
         built_footprint_m2=round(built, 2), bbox_wgs84=[round(v, 7) for v in row["bbox"]],
     )
+
+
+def _indices(zone) -> dict:
+    """POT and CUT of a zone; of a PUD zone, those of the plan under it (none under: None)."""
+    if zone["document_kind"] != "PUD":
+        return {"pot_max": zone["pot_max"], "cut_max": zone["cut_max"]}
+    code, pot, cut = zone["under"] or (None, None, None)
+    return {"pot_max": float(pot) if pot is not None else None, "cut_max": float(cut) if cut is not None else None,
+            "indices_from": code}
 
 
 def _split(value: str | None) -> list[str]:

@@ -206,3 +206,72 @@ def test_two_plans_of_one_level_overlapping_are_flagged_not_scaled(loaded, conn)
 
     (flag,) = [f for f in plan_flags(facts) if "UTR LX" in f]
     assert "se suprapune cu PUZ-2022-01" in flag and "arhitectul-șef" in flag
+
+
+def _plan(conn, pid: int, code: str, kind: str, valid_from: str, zone_geom: str | None = None,
+          pot: float = 90, cut: float = 5.0, supersedes: tuple[str, ...] = ()) -> None:
+    """A planning document (its extent: the parcel) and, with `zone_geom` (SQL over the parcel `p`),
+    one zone of it; rolled back with the test's connection."""
+    doc = conn.execute(text("""
+        INSERT INTO planning.document (uat_siruta, code, kind, name, hcl_number, hcl_date, valid_from, geom,
+                                       supersedes)
+        SELECT uat_siruta, :code, :kind, 'plan de probă', '9', :vf, :vf, geom, :sup
+        FROM cadastre.parcel WHERE id = :p RETURNING id"""),
+        {"p": pid, "code": code, "kind": kind, "vf": date.fromisoformat(valid_from), "sup": list(supersedes)}
+    ).scalar_one()
+    if zone_geom:
+        conn.execute(text(f"""
+            INSERT INTO planning.zone (uat_siruta, document_id, code, functional_zone, pot_max, cut_max, geom)
+            SELECT p.uat_siruta, :d, :z, 'L', :pot, :cut, ST_Multi({zone_geom})
+            FROM cadastre.parcel p WHERE p.id = :p"""),  # noqa: S608 - zone_geom is the test's own SQL
+            {"d": doc, "p": pid, "z": f"Z-{code}", "pot": pot, "cut": cut})
+
+
+def test_a_pud_never_changes_pot_and_cut(loaded, conn):
+    (pid,) = parcels_by_number(conn, "50103")
+    _plan(conn, pid, "PUD-TEST", "PUD", "2024-03-01", "p.geom", pot=90, cut=5.0)
+    facts = parcel_facts(conn, pid, date(2026, 11, 22))
+    (pud,) = [z for z in facts.zones if z.document_kind == "PUD"]
+    assert pud.share_percent == 100.0  # it governs the plot
+    assert (pud.pot_max, pud.cut_max, pud.indices_from) == (60.0, 2.0, "PUZ-2022-01")  # M2's, not 90 / 5
+    from gis.certificates.regimes import plan_flags
+
+    assert any("UTR Z-PUD-TEST (PUD) — POT și CUT ale PUZ-2022-01; PUD nu modifică" in f for f in plan_flags(facts))
+
+
+def test_a_later_pug_that_says_so_supersedes_the_older_puz(loaded, conn):
+    (pid,) = parcels_by_number(conn, "50103")
+    _plan(conn, pid, "PUG-2026", "PUG", "2026-06-01", supersedes=("PUZ-2022-01",))
+    assert {z.code for z in parcel_facts(conn, pid, date(2026, 5, 31)).zones} == {"CB", "M2"}
+    after = parcel_facts(conn, pid, date(2026, 11, 22))
+    assert {z.code for z in after.zones} == {"CB"} and after.zones[0].share_percent == 100.0
+    from gis.certificates.map_extract import draw
+
+    assert "M2" in {c for c, _, _ in draw(conn, [pid], None, date(2026, 5, 31)).zone_legend}
+    assert "M2" not in {c for c, _, _ in draw(conn, [pid], None, date(2026, 11, 22)).zone_legend}
+
+
+def test_an_expired_plan_is_not_drawn_on_the_extract(loaded, conn):
+    from gis.certificates.map_extract import draw
+
+    (pid,) = parcels_by_number(conn, "50103")
+    assert {"CB", "M2"} <= {c for c, _, _ in draw(conn, [pid], None, date(2026, 11, 22)).zone_legend}
+    assert "M2" not in {c for c, _, _ in draw(conn, [pid], None, date(2028, 1, 10)).zone_legend}
+
+
+def test_the_sliver_threshold_is_relative_to_the_parcel_and_slivers_are_flagged(loaded, conn):
+    from gis.parcel_facts import sliver_m2
+
+    assert sliver_m2(857.0) == pytest.approx(0.857) and sliver_m2(46010.0) == pytest.approx(46.01)
+    (pid,) = parcels_by_number(conn, "50103")
+    # a PUZ zone that reaches 0.2–0.3 m² into the parcel at its first vertex: under 0.1 % of 857 m²
+    _plan(conn, pid, "PUZ-SLIVER", "PUZ", "2024-03-01",
+          "ST_Intersection(p.geom, ST_Buffer(ST_PointN(ST_ExteriorRing(ST_GeometryN(p.geom, 1)), 1), 0.6))")
+    facts = parcel_facts(conn, pid, date(2026, 11, 22))
+    assert "Z-PUZ-SLIVER" not in {z.code for z in facts.zones}
+    (s,) = facts.slivers
+    assert s.code == "Z-PUZ-SLIVER" and 0.01 <= s.area_m2 < 0.857
+    from gis.certificates.regimes import plan_flags
+
+    assert any("UTR Z-PUZ-SLIVER (PUZ-SLIVER) o atinge pe" in f and "sub pragul de 0,1 %" in f
+               for f in plan_flags(facts))

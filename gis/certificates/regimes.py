@@ -7,7 +7,7 @@ setbacks and utilities where the zone defines them, and the plans the officer mu
 
 from __future__ import annotations
 
-from gis.parcel_facts import ParcelFacts
+from gis.parcel_facts import SLIVER_SHARE, ParcelFacts
 
 # keys of planning.zone.rules printed, in this order, with their Romanian titles
 RULE_TITLES = {
@@ -60,7 +60,17 @@ def zone_rules(p: ParcelFacts) -> list[str]:
 
 
 def plan_flags(p: ParcelFacts) -> list[str]:
-    """What the officer must resolve before signing: plans of one level overlapping on the parcel."""
-    return [f"Parcela {p.cadastral_number}: UTR {z.code} ({z.document_code}) se suprapune cu "
-            f"{', '.join(z.same_level)}, de același nivel; ponderile nu sunt scalate — arhitectul-șef "
-            "stabilește reglementarea aplicabilă." for z in p.zones if z.same_level]
+    """What the officer must check before signing: plans of one level overlapping on the parcel,
+    the slivers left out, the PUD zones whose indices come from the plan under them."""
+    out = [f"Parcela {p.cadastral_number}: UTR {z.code} ({z.document_code}) se suprapune cu "
+           f"{', '.join(z.same_level)}, de același nivel; ponderile nu sunt scalate — arhitectul-șef "
+           "stabilește reglementarea aplicabilă." for z in p.zones if z.same_level]
+    threshold = f"{SLIVER_SHARE * 100:g}".replace(".", ",")
+    out += [f"Parcela {p.cadastral_number}: UTR {s.code} ({s.document_code}) o atinge pe {_num(s.area_m2)} m², "
+            f"sub pragul de {threshold} % din suprafața parcelei; nu a fost luată în calcul (de verificat)."
+            for s in p.slivers]
+    out += [f"Parcela {p.cadastral_number}: UTR {z.code} (PUD) — POT și CUT "
+            + (f"ale {z.indices_from}" if z.indices_from else "nereglementate: sub PUD nu este alt plan")
+            + "; PUD nu modifică indicii urbanistici (Legea nr. 350/2001, art. 48)."
+            for z in p.zones if z.document_kind == "PUD"]
+    return out

@@ -168,7 +168,7 @@ def _facts_for(conn: Connection, info: RequestInfo, profile: str | None = None) 
 def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,
          draft: bool) -> bytes:
     extract = draw(conn, [p.id for p in facts.parcels],
-                   settings.orthophoto if settings.orthophoto.exists() else None)
+                   settings.orthophoto if settings.orthophoto.exists() else None, facts.issued_on)
     return render_pdf(facts, extract, label, code, verify_url(settings, code), draft)
 
 
