@@ -275,3 +275,31 @@ def test_the_sliver_threshold_is_relative_to_the_parcel_and_slivers_are_flagged(
 
     assert any("UTR Z-PUZ-SLIVER (PUZ-SLIVER) o atinge pe" in f and "sub pragul de 0,1 %" in f
                for f in plan_flags(facts))
+
+
+@needs_poppler
+def test_the_officer_overrides_the_purpose_verdict_with_a_reason_that_is_recorded(staff_client, client, loaded,
+                                                                                 engine, tmp_path):
+    from gis.certificates.workflow import draft_pdf
+
+    filed = client.post("/api/certificates", json={"type": "urbanism", "parcels": ["50103"],
+                                                   "purpose": "locuință P+1E", "applicant_name": "Ion Verdict"},
+                        environ_base={"REMOTE_ADDR": "10.91.0.1"})
+    assert filed.status_code == 201, filed.data
+    rid = filed.get_json()["id"]
+    desk, headers = staff_client("officer", username="cert.verdict")
+    url = f"/api/certificates/{rid}/purpose-verdict"
+    short = desk.post(url, json={"may_use": True, "reason": "da"}, headers=headers)
+    assert short.status_code == 400 and "motivul este obligatoriu" in short.get_json()["message"]
+    assert desk.post(url, json={"may_use": "da", "reason": "x" * 20}, headers=headers).status_code == 400
+    assert client.post(url, json={"may_use": True, "reason": "x" * 20}).status_code in (401, 403)
+    reason = "Locuința se încadrează în funcțiunea complementară admisă de RLU al UTR CB, art. 2"
+    ok = desk.post(url, json={"may_use": True, "reason": reason}, headers=headers)
+    assert ok.status_code == 200 and ok.get_json()["by"] == "cert.verdict"
+    with engine.connect() as c:
+        stored = c.execute(text("SELECT purpose_override FROM registry.request WHERE id = :i"), {"i": rid}).scalar_one()
+    assert stored["may_use"] is True and stored["reason"] == reason
+    flat = flat_text(draft_pdf(loaded, rid), tmp_path)
+    assert "Verdictul arhitectului-șef: prezentul certificat de urbanism poate fi utilizat în scopul declarat" in flat
+    assert reason in flat and "cert.verdict" in flat
+    assert "utilizarea nu figurează între cele admise de RLU al UTR" in flat  # the computed verdict stays visible

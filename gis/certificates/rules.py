@@ -186,6 +186,7 @@ class CertificateFacts:
     purpose_label: str = ""           # the declared purpose as recognised in the controlled list
     purpose_verdicts: tuple = ()      # purposes.PurposeVerdict per parcel and UTR
     purpose_may_use: bool | None = None
+    purpose_override: dict | None = None  # the officer's verdict and reason (purpose_override.py)
     capacity: tuple = ()              # capacity.ParcelCapacity per parcel
     regime_notes: tuple[str, ...] = ()  # minimum area, fiscal zone, the RLU's rules
     plan_flags: tuple[str, ...] = ()    # what the officer resolves before signing

@@ -162,7 +162,9 @@ def _facts_for(conn: Connection, info: RequestInfo, profile: str | None = None) 
     facts = certificate_facts(conn, info.kind, info.cadastral_numbers, info.purpose,
                               info.applicant_name, info.uat_siruta,
                               extension=info.extends_document_id is not None, profile=profile)
-    return dataclasses.replace(facts, payment=info.payment)
+    from gis.certificates.purpose_override import recorded
+
+    return dataclasses.replace(facts, payment=info.payment, purpose_override=recorded(conn, info.id))
 
 
 def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,
