@@ -116,14 +116,31 @@ def test_51222_is_below_the_minimum_area_of_its_utr(drafts, tmp_path):
 
 
 @needs_poppler
-def test_the_fiscal_zone_comes_from_the_uat_settings(drafts, tmp_path):
+def test_the_fiscal_zone_is_the_assessed_one_unless_the_uat_settings_set_it(drafts, tmp_path, engine):
+    with engine.connect() as c:
+        assessed = c.execute(text("SELECT zone FROM staff_api.parcel_assessment WHERE cadastral_number = '50103' "
+                                  "AND object_kind = 'land' ORDER BY year DESC LIMIT 1")).scalar_one()
+    assert assessed in "ABCD"
     flat = flat_text(drafts["50103"].pdf, tmp_path)
-    assert "Zona de impozitare a parcelei 50103: nestabilită în setările UAT" in flat
+    assert f"Zona de impozitare a parcelei 50103: {assessed} (zonele stabilite prin hotărârea consiliului local" in flat
     from gis.certificates.regimes import fiscal_zone
 
     p = drafts["50103"].facts.parcels[0]
-    assert fiscal_zone(p, {"fiscal_zones": {"*": "C", p.locality: "A"}}).startswith(
+    assert fiscal_zone(p, {"fiscal_zones": {"*": "C", p.locality: "A"}}, [{"zone": "D"}]).startswith(
         "Zona de impozitare a parcelei 50103: A ")
+    assert "nestabilită în setările UAT" in fiscal_zone(p, {}, [])
+
+
+@needs_poppler
+def test_the_property_regime_is_stated_without_the_holders_name(drafts, tmp_path, engine):
+    with engine.connect() as c:
+        holder = c.execute(text("SELECT holders FROM staff_api.parcel_record WHERE cadastral_number = '51222'")
+                           ).scalar_one()
+    assert holder
+    flat = flat_text(drafts["51222"].pdf, tmp_path)
+    assert ("Parcela 51222 — regimul de proprietate (conform extrasului de carte funciară): proprietate privată a "
+            "unei persoane fizice.") in flat
+    assert holder not in flat
 
 
 # -- item 9: capacity net of the non-buildable areas -------------------------------------------

@@ -188,7 +188,9 @@ class CertificateFacts:
     purpose_may_use: bool | None = None
     purpose_override: dict | None = None  # the officer's verdict and reason (purpose_override.py)
     capacity: tuple = ()              # capacity.ParcelCapacity per parcel
-    regime_notes: tuple[str, ...] = ()  # minimum area, fiscal zone, the RLU's rules
+    property_notes: tuple[str, ...] = ()   # regimul juridic: public / private property
+    economic_notes: tuple[str, ...] = ()   # regimul economic: the fiscal zone
+    technical_notes: tuple[str, ...] = ()  # regimul tehnic: minimum area, the RLU's other rules
     plan_flags: tuple[str, ...] = ()    # what the officer resolves before signing
 
     @property
