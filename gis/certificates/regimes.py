@@ -38,7 +38,7 @@ def minimum_area(p: ParcelFacts) -> list[str]:
         if p.reference_area < z.min_parcel_area:
             out.append(f"Parcela {p.cadastral_number} are {_num(p.reference_area)} m², sub suprafața minimă de "
                        f"{_num(z.min_parcel_area)} m² a UTR {z.code}: nu este construibilă conform RLU al UTR "
-                       f"{z.code} decât în condițiile de excepție pe care acesta le prevede.")
+                       f"{z.code}.")
         else:
             out.append(f"Parcela {p.cadastral_number} ({_num(p.reference_area)} m²) îndeplinește suprafața minimă "
                        f"de {_num(z.min_parcel_area)} m² a UTR {z.code}.")
