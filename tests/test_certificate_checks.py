@@ -310,12 +310,21 @@ def test_the_officer_overrides_the_purpose_verdict_with_a_reason_that_is_recorde
     assert short.status_code == 400 and "motivul este obligatoriu" in short.get_json()["message"]
     assert desk.post(url, json={"may_use": "da", "reason": "x" * 20}, headers=headers).status_code == 400
     assert client.post(url, json={"may_use": True, "reason": "x" * 20}).status_code in (401, 403)
+    surveyor, s_headers = staff_client("surveyor", username="cert.verdict.surveyor")
+    assert surveyor.post(url, json={"may_use": True, "reason": "x" * 20}, headers=s_headers).status_code in (403, 404)
+    assert desk.post("/api/certificates/999999/purpose-verdict", json={"may_use": True, "reason": "x" * 20},
+                     headers=headers).status_code == 404
     reason = "Locuința se încadrează în funcțiunea complementară admisă de RLU al UTR CB, art. 2"
     ok = desk.post(url, json={"may_use": True, "reason": reason}, headers=headers)
     assert ok.status_code == 200 and ok.get_json()["by"] == "cert.verdict"
     with engine.connect() as c:
         stored = c.execute(text("SELECT purpose_override FROM registry.request WHERE id = :i"), {"i": rid}).scalar_one()
+        audited = c.execute(text("SELECT count(*) FROM audit.log WHERE table_name = 'registry.request' "
+                                 "AND object_id = :i AND action = 'update' AND actor = 'officer:cert.verdict' "
+                                 "AND after -> 'purpose_override' ->> 'reason' = :r"),
+                            {"i": str(rid), "r": reason}).scalar_one()
     assert stored["may_use"] is True and stored["reason"] == reason
+    assert audited == 1
     flat = flat_text(draft_pdf(loaded, rid), tmp_path)
     assert "Verdictul arhitectului-șef: prezentul certificat de urbanism poate fi utilizat în scopul declarat" in flat
     assert reason in flat and "cert.verdict" in flat
