@@ -329,3 +329,25 @@ def test_the_officer_overrides_the_purpose_verdict_with_a_reason_that_is_recorde
     assert "Verdictul arhitectului-șef: prezentul certificat de urbanism poate fi utilizat în scopul declarat" in flat
     assert reason in flat and "cert.verdict" in flat
     assert "utilizarea nu figurează între cele admise de RLU al UTR" in flat  # the computed verdict stays visible
+
+
+def test_the_facts_json_carries_the_verdicts_and_the_net_capacity(drafts):
+    from gis.certificates.workflow import facts_json
+
+    data = facts_json(drafts["51760"].facts)
+    (cap,) = data["capacity"]
+    assert cap["complete"] is True and cap["footprint_m2"] == drafts["51760"].facts.capacity[0].footprint_m2 > 0
+    assert cap["zones"][0]["subtracted_m2"] > 0 and cap["zones"][0]["net_m2"] < cap["zones"][0]["area_m2"]
+    (verdict,) = data["purpose_verdicts"]
+    assert verdict["verdict"] == "admis" and "poate fi utilizat" in verdict["sentence"]
+    assert data["purpose_may_use"] is True and data["purpose_label"] == "locuință individuală"
+
+
+def test_the_rlu_rules_the_zone_defines_are_stated(loaded, conn):
+    conn.execute(text("""UPDATE planning.zone SET rules = '{"street_line": "existent, la 6 m din axul drumului",
+                         "setback_front_m": 5, "setback_side_m": 2, "utilities": "racord la apă și canalizare"}'
+                         WHERE code = 'L1a-2' AND valid_to IS NULL"""))
+    facts = certificate_facts(conn, "urbanism", ["51760"], "locuință", issued_on=date(2026, 11, 22))
+    assert ("UTR L1a-2: aliniament: existent, la 6 m din axul drumului; retragere față de aliniament (m): 5; "
+            "retragere față de limitele laterale (m): 2; echipare tehnico-edilitară: racord la apă și canalizare."
+            ) in facts.technical_notes

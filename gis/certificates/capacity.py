@@ -6,7 +6,7 @@ then marked partial: a partial sum is never presented as the parcel's capacity."
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from gis.parcel_facts import ParcelFacts
 
@@ -20,47 +20,39 @@ class ZoneCapacity:
     subtracted_by_kind: dict  # kind → m² (they may overlap; their union is subtracted_m2)
     pot_max: float | None
     cut_max: float | None
+    # derived, stored as fields so that the JSON of the facts (dataclasses.asdict) carries them
+    net_m2: float = field(init=False)
+    footprint_m2: float | None = field(init=False)
+    floor_area_m2: float | None = field(init=False)
 
-    @property
-    def net_m2(self) -> float:
-        return round(max(0.0, self.area_m2 - self.subtracted_m2), 2)
-
-    @property
-    def footprint_m2(self) -> float | None:
-        return None if self.pot_max is None else round(self.net_m2 * self.pot_max / 100, 2)
-
-    @property
-    def floor_area_m2(self) -> float | None:
-        return None if self.cut_max is None else round(self.net_m2 * self.cut_max, 2)
+    def __post_init__(self):
+        net = round(max(0.0, self.area_m2 - self.subtracted_m2), 2)
+        object.__setattr__(self, "net_m2", net)
+        object.__setattr__(self, "footprint_m2", None if self.pot_max is None else round(net * self.pot_max / 100, 2))
+        object.__setattr__(self, "floor_area_m2", None if self.cut_max is None else round(net * self.cut_max, 2))
 
 
 @dataclass(frozen=True)
 class ParcelCapacity:
     cadastral_number: str
     zones: tuple[ZoneCapacity, ...]
+    complete: bool = field(init=False)  # every part of the parcel is in a UTR with both POT and CUT
+    unregulated: list[str] = field(init=False)  # the UTRs without POT or CUT
+    subtracted_m2: float = field(init=False)
+    footprint_m2: float | None = field(init=False)  # partial unless `complete`
+    floor_area_m2: float | None = field(init=False)
 
-    @property
-    def complete(self) -> bool:
-        """Every part of the parcel is in a UTR with both POT and CUT."""
-        return bool(self.zones) and all(z.pot_max is not None and z.cut_max is not None for z in self.zones)
+    def __post_init__(self):
+        def total(values):
+            parts = [v for v in values if v is not None]
+            return round(sum(parts), 2) if parts else None
 
-    @property
-    def unregulated(self) -> list[str]:
-        return [z.utr for z in self.zones if z.pot_max is None or z.cut_max is None]
-
-    @property
-    def subtracted_m2(self) -> float:
-        return round(sum(z.subtracted_m2 for z in self.zones), 2)
-
-    @property
-    def footprint_m2(self) -> float | None:
-        parts = [z.footprint_m2 for z in self.zones if z.footprint_m2 is not None]
-        return round(sum(parts), 2) if parts else None
-
-    @property
-    def floor_area_m2(self) -> float | None:
-        parts = [z.floor_area_m2 for z in self.zones if z.floor_area_m2 is not None]
-        return round(sum(parts), 2) if parts else None
+        unregulated = [z.utr for z in self.zones if z.pot_max is None or z.cut_max is None]
+        object.__setattr__(self, "complete", bool(self.zones) and not unregulated)
+        object.__setattr__(self, "unregulated", unregulated)
+        object.__setattr__(self, "subtracted_m2", round(sum(z.subtracted_m2 for z in self.zones), 2))
+        object.__setattr__(self, "footprint_m2", total(z.footprint_m2 for z in self.zones))
+        object.__setattr__(self, "floor_area_m2", total(z.floor_area_m2 for z in self.zones))
 
 
 def parcel_capacity(p: ParcelFacts, nonbuildable: dict[str, str]) -> ParcelCapacity:

@@ -37,9 +37,12 @@ class PurposeVerdict:
     may_use: bool | None          # None: no UTR to judge by; the officer decides
     matched: tuple[str, ...] = ()     # the RLU terms that decided it
     conditions: tuple[str, ...] = field(default=())  # the conditional uses that apply
+    sentence: str = field(init=False)  # as printed (a field, so the facts' JSON carries it)
 
-    @property
-    def sentence(self) -> str:
+    def __post_init__(self):
+        object.__setattr__(self, "sentence", self._sentence())
+
+    def _sentence(self) -> str:
         share = f"{self.share_percent:.2f}".replace(".", ",")
         where = f"în UTR {self.utr} ({self.document_code}, {share} % din parcela {self.cadastral_number})"
         if self.verdict == ADMITTED:
