@@ -174,6 +174,7 @@ def test_an_extravilan_parcel_without_utr_is_not_given_a_capacity(drafts, tmp_pa
     flat = flat_text(drafts["50489"].pdf, tmp_path)
     assert "Nicio UTR: capacitatea de construire este nereglementată" in flat
     assert "verdictul se stabilește de arhitectul-șef" in flat
+    assert "Dacă prezentul certificat de urbanism poate fi utilizat în scopul declarat se stabilește" in flat
 
 
 def test_a_zone_without_pot_makes_the_total_partial():
