@@ -198,6 +198,24 @@ def payment(request_id: int):
     return jsonify(info.to_json())
 
 
+@bp.post("/<int:request_id>/purpose-verdict")
+@requires(*EDITORS)
+def purpose_verdict(request_id: int):
+    """The officer's verdict on the declared purpose (session + X-CSRF-Token): {"may_use": bool, "reason": "…"}."""
+    from gis.certificates.purpose_override import record
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, description="send {may_use, reason} as JSON")
+    actor = f"{current_user()['role']}:{current_user()['username']}"
+    try:
+        return jsonify(record(_settings(), request_id, body.get("may_use"), str(body.get("reason", "")), actor))
+    except RequestNotFound:
+        _no_request(request_id)
+    except CertificateError as exc:
+        abort(409 if "înainte de emitere" in str(exc) else 400, description=str(exc))
+
+
 @bp.get("/<int:request_id>.pdf")
 def pdf(request_id: int):
     """The draft or the issued document. A read changes no state, except the applicant's first

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import math
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 import numpy as np
@@ -68,7 +69,9 @@ def _orthophoto(path, bounds, width_px: int, height_px: int) -> str | None:
         return base64.b64encode(mem.read()).decode()
 
 
-def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapExtract:
+def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None, on: date | None = None) -> MapExtract:
+    """The extract with the plans in force `on` (the issue date; default today): an expired or
+    superseded plan is not drawn (the same rule as gis.parcel_facts)."""
     rows = conn.execute(text("SELECT ST_AsBinary(geom), ST_SRID(geom) FROM public_api.parcel "
                              "WHERE id = ANY(:ids)"), {"ids": parcel_ids}).all()
     sel = [shapely.from_wkb(bytes(r[0])) for r in rows]
@@ -86,11 +89,14 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapEx
     def to_px(x, y):
         return (x - bounds[0]) / m_per_mm * px_per_mm, (bounds[3] - y) / m_per_mm * px_per_mm
 
-    env = {"a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3], "srid": srid}
+    env = {"a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3], "srid": srid, "on": on or date.today()}
     box = "ST_MakeEnvelope(:a, :b, :c, :d, :srid)"
     zones = conn.execute(text(
         f"SELECT code, functional_zone, ST_AsBinary(ST_Intersection(geom, {box})) FROM public_api.zone "  # noqa: S608 - box is the constant envelope above
-        f"WHERE geom && {box} AND document_valid_from <= current_date "
+        f"WHERE geom && {box} AND document_valid_from <= CAST(:on AS date) "
+        "AND (document_valid_until IS NULL OR document_valid_until >= CAST(:on AS date)) "
+        "AND document_code NOT IN (SELECT unnest(s.supersedes) FROM public_api.planning_document s "
+        "WHERE s.valid_from <= CAST(:on AS date) AND (s.valid_until IS NULL OR s.valid_until >= CAST(:on AS date))) "
         "ORDER BY CASE document_kind WHEN 'PUG' THEN 1 WHEN 'PUZ' THEN 2 ELSE 3 END"), env).all()
     neighbours = conn.execute(text(
         f"SELECT id, cadastral_number, ST_AsBinary(geom), ST_X(ST_PointOnSurface(geom)), "  # noqa: S608 - box is the constant envelope above

@@ -65,5 +65,6 @@ def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, 
         facts=facts, extract=extract, number_label=number_label, code=code, verify_url=verify_url,
         draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=rules["signatories"], emblem=emblem,
         wording=rules.get("wording", {}), profile=profile, crs_name=profile.crs_name,
+        nonbuildable=rules.get("nonbuildable_restrictions", {}),
         css=(TEMPLATES / "base.css").read_text(encoding="utf-8"))
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

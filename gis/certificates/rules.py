@@ -187,6 +187,16 @@ class CertificateFacts:
     profile: str = ""   # the national profile whose rules and templates apply
     payment: Payment | None = None   # None: no payment recorded (the certificate says so)
     one_investment: str = ""   # parcels apart, recorded by the officer as one investment (gis.certificates.apart)
+    # the urbanism kind's checks (issue 19 items 6, 8, 9, 10: purposes.py, capacity.py, regimes.py)
+    purpose_label: str = ""           # the declared purpose as recognised in the controlled list
+    purpose_verdicts: tuple = ()      # purposes.PurposeVerdict per parcel and UTR
+    purpose_may_use: bool | None = None
+    purpose_override: dict | None = None  # the officer's verdict and reason (purpose_override.py)
+    capacity: tuple = ()              # capacity.ParcelCapacity per parcel
+    property_notes: tuple[str, ...] = ()   # regimul juridic: public / private property
+    economic_notes: tuple[str, ...] = ()   # regimul economic: the fiscal zone
+    technical_notes: tuple[str, ...] = ()  # regimul tehnic: minimum area, the RLU's other rules
+    plan_flags: tuple[str, ...] = ()    # what the officer resolves before signing
 
     @property
     def total_area(self) -> float:
@@ -237,7 +247,10 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
         if len(found) > 1:
             raise CertificateError(f"cadastral number {n} exists in several UATs; name the UAT")
         ids.append(found[0])
-    parcels = tuple(parcel_facts(conn, i) for i in ids)
+    on = issued_on or date.today()
+    # the plans and restrictions in force on the issue date; the kinds whose area is not buildable
+    nonbuildable = tuple(config(prof.code).get("nonbuildable_restrictions", {}))
+    parcels = tuple(parcel_facts(conn, i, on, nonbuildable) for i in ids)
     uats = {p.uat_siruta for p in parcels}
     if len(uats) > 1:
         raise CertificateError("the selected parcels belong to different UATs; one certificate "
@@ -246,7 +259,6 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
     contiguous = len(ids) == 1 or conn.execute(text(
         "SELECT ST_NumGeometries(ST_Union(ST_Buffer(geom, :near))) = 1 FROM public_api.parcel "
         "WHERE id = ANY(:ids)"), {"ids": ids, "near": CONTIGUOUS_M}).scalar_one()
-    on = issued_on or date.today()
     if not contiguous and registered.one_property:
         from gis.certificates.apart import check_apart
 

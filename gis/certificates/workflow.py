@@ -161,13 +161,15 @@ def _facts_for(conn: Connection, info: RequestInfo, profile: str | None = None) 
                               info.applicant_name, info.uat_siruta,
                               extension=info.extends_document_id is not None, profile=profile,
                               choices=info.choices)
-    return dataclasses.replace(facts, payment=info.payment)
+    from gis.certificates.purpose_override import recorded
+
+    return dataclasses.replace(facts, payment=info.payment, purpose_override=recorded(conn, info.id))
 
 
 def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,
          draft: bool) -> bytes:
     extract = draw(conn, [p.id for p in facts.parcels],
-                   settings.orthophoto if settings.orthophoto.exists() else None)
+                   settings.orthophoto if settings.orthophoto.exists() else None, facts.issued_on)
     return render_pdf(facts, extract, label, code, verify_url(settings, code), draft)
 
 

@@ -32,4 +32,26 @@ class Urbanism(CertificateKind):
         approvals = tuple(rules["approvals"]) + tuple(
             text_ for k, text_ in rules["restriction_approvals"].items() if k in selection.restriction_kinds)
         return CertificateFacts(fee=self.fee(selection), approvals=approvals,
-                                validity_months=validity_months(selection.choices, rules), **common)
+                                validity_months=validity_months(selection.choices, rules), **common,
+                                **checks(conn, common, selection.uat_settings,
+                                         config(selection.profile.code, selection.uat_settings)))
+
+
+def checks(conn, common: dict, uat_settings: dict, rules: dict) -> dict:
+    """The declared purpose per UTR, the capacity net of the non-buildable areas, the regime's
+    statements and the officer's flags (issue 19 items 6, 8, 9, 10)."""
+    from gis.certificates import capacity, purposes, regimes
+
+    parcels, uat = common["parcels"], common["uat"]
+    purpose = purposes.classify(common["purpose"])
+    verdicts = purposes.verdicts(purpose, parcels) if purpose else ()
+    nonbuildable = rules.get("nonbuildable_restrictions", {})
+    held = {p.id: regimes.registers(conn, p, common["issued_on"]) for p in parcels}
+    return dict(
+        purpose_label=purpose.label if purpose else "", purpose_verdicts=verdicts,
+        purpose_may_use=purposes.overall(verdicts),
+        capacity=tuple(capacity.parcel_capacity(p, nonbuildable) for p in parcels),
+        property_notes=tuple(regimes.property_regime(p, held[p.id], uat.name) for p in parcels),
+        economic_notes=tuple(regimes.fiscal_zone(p, uat_settings, held[p.id]) for p in parcels),
+        technical_notes=tuple(s for p in parcels for s in [*regimes.minimum_area(p), *regimes.zone_rules(p)]),
+        plan_flags=tuple(f for p in parcels for f in regimes.plan_flags(p)))
