@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection, text
 
+from gis.certificates.wording import ro_number
 from gis.parcel_facts import ParcelFacts, ParcelNotFound, parcel_facts, parcels_by_number
 from gis.profiles import Profile, get_profile
 from gis.tolerances import CONTIGUOUS_M
@@ -107,8 +108,9 @@ def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date 
         top, lei = table["brackets"][-1]
         over = (area - top).quantize(Decimal("1"), ROUND_HALF_UP)
         amount = Decimal(str(lei)) + over * Decimal(str(table["over_1000_lei_per_m2"]))
-        bracket = f"> {top} m²: {lei} lei + {table['over_1000_lei_per_m2']} lei/m² × {over} m²"
-    notes = [f"suprafață {area} m² ({bracket})"]
+        bracket = (f"> {ro_number(top, 0)} m²: {lei} lei + {ro_number(table['over_1000_lei_per_m2'])} lei/m² "
+                   f"× {ro_number(over, 0)} m²")
+    notes = [f"suprafață {ro_number(area)} m² ({bracket})"]
     if rural:
         amount *= Decimal(str(table["rural_factor"]))
         notes.append(f"mediul rural: {int(Decimal(str(table['rural_factor'])) * 100)} %")
@@ -121,7 +123,7 @@ def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date 
 
 def _flat_urbanism_fee(table: dict, area: Decimal, rural: bool, extension: bool, prof: Profile) -> Fee:
     amount = Decimal(str(table["amount"]))
-    notes = [f"{config(prof.code)['wording']['urbanism_fee']}, suprafață {area} m²"]
+    notes = [f"{config(prof.code)['wording']['urbanism_fee']}, suprafață {ro_number(area)} m²"]
     if rural and "rural_factor" in table:
         amount *= Decimal(str(table["rural_factor"]))
         notes.append(f"mediul rural: {int(Decimal(str(table['rural_factor'])) * 100)} %")
@@ -156,6 +158,12 @@ class UatInfo:
 
         return genitive(self.name)
 
+    @property
+    def name_genitive_in_text(self) -> str:
+        from gis.uats import genitive_in_text
+
+        return genitive_in_text(self.name)
+
 
 @dataclass(frozen=True)
 class FormerAddress:
@@ -182,6 +190,13 @@ class CertificateFacts:
     data_vintage: dict = field(default_factory=dict)
     profile: str = ""   # the national profile whose rules and templates apply
     payment: Payment | None = None   # None: no payment recorded (the certificate says so)
+    # F.6 section 4 and 5 lit. d) (gis.certificates.authorities), the extravilan regime (extravilan.py)
+    environment_obligation: str = ""
+    approval_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    extravilan: tuple = ()
+    request_date: date | None = None     # the request's registration (F.6: "înregistrată la nr. … din …")
+    applicant_domicile: str = ""
+    street_acts: tuple = ()   # nomenclature: the HCL naming each address's street (kinds/nomenclature.py)
 
     @property
     def total_area(self) -> float:
