@@ -106,7 +106,8 @@ def test_a_certificate_names_its_uat_and_numbers_in_it(client, engine, two_uats)
     assert r.get_json()["fee"] == "77.00"  # the UAT's own fee table, not the deployment's
     pdf = client.get(f"/api/certificates/{r.get_json()['id']}.pdf?token={r.get_json()['token']}").data
     if shutil.which("pdftotext"):
-        shown = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        shown = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                                        check=True).stdout.decode().split())  # lines wrap where the text allows
         assert "PRIMAR DOI MERI" in shown and "HCL nr. 3/2026 Doi Meri" in shown and "Comuna Doi Meri" in shown
         images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True).stdout.decode()
         assert re.search(r"\s37\s+43\s", images), images  # the UAT's emblem in the letterhead

@@ -12,9 +12,9 @@ import weasyprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gis import land_use
+from gis.certificates.authorities import signatory_titles
 from gis.certificates.kinds import get_kind
 from gis.certificates.map_extract import MapExtract
-from gis.certificates.authorities import signatory_titles
 from gis.certificates.rules import CertificateFacts, config, profile_of
 from gis.certificates.wording import plan_title, ro_date, ro_number
 
@@ -66,7 +66,8 @@ def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, 
     kind = get_kind(facts.kind)
     html = _env(profile.certificate_templates, kind.templates).get_template(kind.template_name).render(
         facts=facts, extract=extract, number_label=number_label, code=code, verify_url=verify_url,
-        draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=signatory_titles(rules["signatories"], facts.uat.kind),
+        draft=draft, zones=zones, qr_svg=qr_svg(verify_url),
+        signatories=signatory_titles(rules["signatories"], facts.uat.kind),
         # the signatories' names (territory.uat.settings "signatory_names": {"mayor": "…"}), printed under the title
         signatory_names=facts.uat.settings.get("signatory_names", {}), emblem=emblem,
         wording=rules.get("wording", {}), profile=profile, crs_name=profile.crs_name,

@@ -102,7 +102,7 @@ def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date 
     amount = None
     for upper, lei in table["brackets"]:
         if area <= upper:
-            amount, bracket = Decimal(str(lei)), f"≤ {upper} m²"
+            amount, bracket = Decimal(str(lei)), f"≤ {ro_number(upper, 0)} m²"
             break
     if amount is None:
         top, lei = table["brackets"][-1]
