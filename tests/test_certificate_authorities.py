@@ -127,3 +127,35 @@ def test_the_nomenclature_certificate_cites_the_acts_and_former_numbers(loaded, 
                    "Strada Lenin (numărul din acea perioadă nu este înregistrat)"):
         assert needle in flat, needle
     _png(done.pdf, artifacts, "cns-strada-redenumita-50006")
+
+
+@needs_poppler
+def test_the_request_prints_domicile_date_and_the_officers_approvals(client, loaded, tmp_path):
+    from gis.certificates.approval_choice import choose_approvals
+    from gis.certificates.rules import CertificateError
+    from gis.certificates.workflow import draft_pdf, get_request
+
+    r = client.post("/api/certificates", json={
+        "type": "urbanism", "parcels": ["51760"], "purpose": "locuință P+1E", "applicant_name": "Ana Pop",
+        "applicant_domicile": "județul Bihor, comuna Valea Verde, str. Morii nr. 3"},
+        environ_base={"REMOTE_ADDR": "10.77.0.9"})
+    assert r.status_code == 201, r.get_data(as_text=True)
+    request_id = r.get_json()["id"]
+    assert client.post("/api/certificates", json={
+        "type": "urbanism", "parcels": ["51760"], "purpose": "locuință", "applicant_name": "Ana Pop",
+        "applicant_domicile": "x" * 301}, environ_base={"REMOTE_ADDR": "10.77.0.10"}).status_code == 400
+    with pytest.raises(CertificateError, match="aviz necunoscut"):
+        choose_approvals(loaded, request_id, ["d1_gas", "no_such"], "test")
+    assert choose_approvals(loaded, request_id, ["d1_gas", "d2_health", "d4_topo"], "test") == [
+        "d1_gas", "d2_health", "d4_topo"]
+    from gis.db import get_engine
+
+    with get_engine(loaded, "app").connect() as c:
+        info = get_request(c, request_id)
+    flat = _flat(draft_pdf(loaded, request_id), tmp_path)
+    for needle in ("cu domiciliul/sediul în județul Bihor, comuna Valea Verde, str. Morii nr. 3",
+                   f"înregistrată la nr. {info.number_label} din {ro_date(info.request_date)}",
+                   "Aviz de alimentare cu gaze naturale", "Notificare / aviz sanitar (DSP Bihor)",
+                   "Ridicare topografică vizată de OCPI Bihor"):
+        assert needle in flat, needle
+    assert "Studiu geotehnic" not in flat  # a default the officer did not choose

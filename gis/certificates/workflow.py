@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, text
 
+from gis.certificates.approval_choice import with_chosen_approvals
 from gis.certificates.kinds import all_kinds
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
@@ -55,6 +56,9 @@ class RequestInfo:
     verification_code: str | None
     extends_document_id: int | None
     payment: Payment | None = None
+    request_date: date | None = None
+    applicant_domicile: str | None = None
+    chosen_approvals: list[str] | None = None   # the officer's choice for F.6 section 5 d) (approval_choice.py)
 
     @property
     def number_label(self) -> str:
@@ -112,17 +116,19 @@ def get_request(conn: Connection, request_id: int) -> RequestInfo:
                                 WHERE rp.request_id = r.id ORDER BY p.cadastral_number),
                r.access_token, r.cancel_reason,
                (SELECT d.verification_code FROM registry.document d WHERE d.request_id = r.id),
-               r.extends_document_id, r.paid_amount, r.paid_receipt, r.paid_on
+               r.extends_document_id, r.paid_amount, r.paid_receipt, r.paid_on,
+               r.created_at::date, r.applicant_domicile, r.chosen_approvals
         FROM registry.request r WHERE r.id = :id"""), {"id": request_id}).one_or_none()
     if row is None:
         raise RequestNotFound(f"no certificate request {request_id}")
     payment = Payment(row[14], row[15], row[16]) if row[14] is not None else None
-    return RequestInfo(*row[:9], list(row[9]), *row[10:14], payment=payment)
+    return RequestInfo(*row[:9], list(row[9]), *row[10:14], payment=payment, request_date=row[17],
+                       applicant_domicile=row[18], chosen_approvals=row[19])
 
 
 def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str,
                  actor: str, email: str | None = None, uat: int | None = None,
-                 extends_code: str | None = None) -> RequestInfo:
+                 extends_code: str | None = None, domicile: str | None = None) -> RequestInfo:
     """Register a request: validate the selection, give the next registry number."""
     if not applicant or not applicant.strip():
         raise CertificateError("the applicant's name is required")
@@ -147,11 +153,12 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
         fault_point("certificate.numbered")
         request_id = conn.execute(text("""
             INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name,
-                applicant_email, purpose, fee, access_token, extends_document_id, created_by)
-            VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :x, :by) RETURNING id"""),
+                applicant_email, purpose, fee, access_token, extends_document_id, created_by, applicant_domicile)
+            VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :x, :by, :dom) RETURNING id"""),
             {"u": facts.uat.siruta, "y": year, "n": number, "k": facts.kind, "a": applicant.strip(),
              "e": email, "p": facts.purpose, "fee": facts.fee.amount_lei,
-             "t": secrets.token_urlsafe(24), "x": extends, "by": actor}).scalar_one()
+             "t": secrets.token_urlsafe(24), "x": extends, "by": actor,
+             "dom": (domicile or "").strip()[:300] or None}).scalar_one()
         conn.execute(text("INSERT INTO registry.request_parcel (request_id, parcel_id) "
                           "SELECT :r, unnest(CAST(:ids AS bigint[]))"),
                      {"r": request_id, "ids": [p.id for p in facts.parcels]})
@@ -162,7 +169,9 @@ def _facts_for(conn: Connection, info: RequestInfo, profile: str | None = None) 
     facts = certificate_facts(conn, info.kind, info.cadastral_numbers, info.purpose,
                               info.applicant_name, info.uat_siruta,
                               extension=info.extends_document_id is not None, profile=profile)
-    return dataclasses.replace(facts, payment=info.payment)
+    facts = dataclasses.replace(facts, payment=info.payment, request_date=info.request_date,
+                                applicant_domicile=info.applicant_domicile or "")
+    return with_chosen_approvals(facts, info.chosen_approvals)
 
 
 def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,
