@@ -37,6 +37,12 @@ def genitive(name: str) -> str:
     return f"{_GENITIVE[first]} {rest}" if first in _GENITIVE and rest else name
 
 
+def in_text(name: str) -> str:
+    """The name inside a sentence: "situat în comuna Valea Verde"."""
+    first, _, rest = name.partition(" ")
+    return f"{first.lower()} {rest}" if first in _GENITIVE and rest else name
+
+
 def genitive_in_text(name: str) -> str:
     """The genitive inside a sentence: the kind word in lower case ("a comunei Valea Verde")."""
     first, _, rest = genitive(name).partition(" ")

@@ -159,3 +159,21 @@ def test_the_request_prints_domicile_date_and_the_officers_approvals(client, loa
                    "Ridicare topografică vizată de OCPI Bihor"):
         assert needle in flat, needle
     assert "Studiu geotehnic" not in flat  # a default the officer did not choose
+
+
+@needs_poppler
+def test_the_signatories_are_named_when_the_uat_gives_their_names(loaded, tmp_path):
+    import dataclasses
+
+    from gis.certificates.map_extract import MapExtract
+    from gis.certificates.render import render_pdf
+
+    done = draft(loaded, "urbanism", ["50103"], "locuință P+1E", "Popa Ion")
+    assert "(numele și prenumele)" in _flat(done.pdf, tmp_path, "a.pdf")  # no names set: a line to write them on
+    named = dataclasses.replace(done.facts, uat=dataclasses.replace(
+        done.facts.uat, settings={"signatory_names": {"mayor": "Ion Mureșan", "secretary": "Ana Pop",
+                                                      "architect": "Dan Lazăr"}}))
+    pdf = render_pdf(named, MapExtract("<svg/>", 1000, ()), "1/2026", "PROIECT", "http://x/verify/P", True)
+    flat = _flat(pdf, tmp_path, "b.pdf")
+    assert all(n in flat for n in ("Ion Mureșan", "Ana Pop", "Dan Lazăr")) and "(numele și prenumele)" not in flat
+    assert "situat în comuna Valea Verde" in flat

@@ -159,6 +159,12 @@ class UatInfo:
         return genitive(self.name)
 
     @property
+    def name_in_text(self) -> str:
+        from gis.uats import in_text
+
+        return in_text(self.name)
+
+    @property
     def name_genitive_in_text(self) -> str:
         from gis.uats import genitive_in_text
 
