@@ -177,3 +177,41 @@ def test_the_signatories_are_named_when_the_uat_gives_their_names(loaded, tmp_pa
     flat = _flat(pdf, tmp_path, "b.pdf")
     assert all(n in flat for n in ("Ion Mureșan", "Ana Pop", "Dan Lazăr")) and "(numele și prenumele)" not in flat
     assert "situat în comuna Valea Verde" in flat
+
+
+RIGHT_MARGIN_PT = 16 / 25.4 * 72   # base.css @page margin-right: 16 mm
+
+
+def _words_by_page(pdf: bytes, tmp_path) -> list[tuple[float, list[tuple[float, str]]]]:
+    """(page width, [(xMax, word)]) per page, from pdftotext -bbox."""
+    import re
+
+    path = tmp_path / "layout.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    out = []
+    for page in html.split("<page ")[1:]:
+        width = float(re.search(r'width="([\d.]+)"', page).group(1))
+        words = [(float(x), w) for x, w in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)" '
+                                                      r'yMax="[\d.]+">([^<]*)</word>', page)]
+        out.append((width, words))
+    return out
+
+
+@needs_poppler
+def test_nothing_passes_the_right_margin_and_the_regime_header_stays_with_its_rows(loaded, tmp_path):
+    done = draft(loaded, "urbanism", ["51760", "51222"], "locuință", "Popa Ion")
+    pages = _words_by_page(done.pdf, tmp_path)
+    assert len(pages) >= 2
+    for width, words in pages:
+        # the map's neighbour labels are clipped by its frame (pdftotext still lists them): 5-digit numbers;
+        # the watermark's letters are single characters of PROIECT
+        text_words = [(x, w) for x, w in words if not (w.isdigit() and len(w) == 5) and not (len(w) == 1 and w in
+                                                                                                   "PROIECT")]
+        assert text_words
+        worst = max(text_words)
+        assert worst[0] <= width - RIGHT_MARGIN_PT + 1, worst
+    header = next(i for i, (_, words) in enumerate(pages) if "Pondere" in [w for _, w in words])
+    first_row = next(i for i, (_, words) in enumerate(pages) if "(PUG)" in [w for _, w in words])  # "L1a-2 (PUG)"
+    capacity = next(i for i, (_, words) in enumerate(pages) if "Amprentă" in [w for _, w in words])
+    assert header == first_row and capacity >= header
