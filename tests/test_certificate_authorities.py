@@ -29,6 +29,8 @@ def test_every_county_and_bucharest_has_its_bodies():
         assert bodies["isu"].startswith("ISU") and bodies["aba"].startswith("ABA") and bodies["drdp"].startswith("DRDP")
     assert authorities.county_bodies("Cluj")["apm"] == "APM Cluj"
     assert authorities.county_bodies("București")["dsp"] == "DSP a Municipiului București"
+    assert authorities.county_bodies("bistrita-nasaud")["isu"] == authorities.county_bodies("Bistrița-Năsăud")["isu"]
+    assert authorities.county_bodies("Municipiul Bucuresti")["county"] == "București"
     with pytest.raises(authorities.UnknownCounty, match="Atlantida"):
         authorities.county_bodies("Atlantida")
 

@@ -48,9 +48,8 @@ def counties(name: str = "authorities_ro.yaml") -> list[str]:
 
 def county_bodies(county: str, name: str = "authorities_ro.yaml") -> dict[str, str]:
     """The county's bodies by key (isu, apm, dsp, aba, sga, ocpi, djc, drdp, county)."""
-    row = _table(name)["counties"].get(county)
-    if row is None:
-        raise UnknownCounty(f"județul {county!r} nu este în tabelul autorităților ({name})")
+    county = _known(county, name)
+    row = _table(name)["counties"][county]
     if county == "București":  # the capital's deconcentrated services carry the city's name
         bodies = {"apm": "APM București", "dsp": "DSP a Municipiului București", "sga": "SGA Ilfov-București",
                   "ocpi": "OCPI București", "djc": "Direcția pentru Cultură a Municipiului București"}
@@ -58,6 +57,24 @@ def county_bodies(county: str, name: str = "authorities_ro.yaml") -> dict[str, s
         bodies = {"apm": f"APM {county}", "dsp": f"DSP {county}", "sga": f"SGA {county}",
                   "ocpi": f"OCPI {county}", "djc": f"Direcția Județeană pentru Cultură {county}"}
     return {**bodies, "isu": row["isu"], "aba": row["aba"], "drdp": row["drdp"], "county": county}
+
+
+def _plain(value: str) -> str:
+    """Without diacritics (ş/ș, ţ/ț, ă, â, î), case or the words "județul"/"municipiul"."""
+    import unicodedata
+
+    value = unicodedata.normalize("NFKD", value.casefold())
+    value = "".join(c for c in value if not unicodedata.combining(c))
+    return " ".join(w for w in value.replace("-", " ").split() if w not in ("judetul", "municipiul"))
+
+
+def _known(county: str, name: str) -> str:
+    """The table's spelling of a county as stored in territory.uat.county ("Bistrita-Nasaud" too)."""
+    wanted = _plain(county or "")
+    found = next((c for c in _table(name)["counties"] if _plain(c) == wanted), None)
+    if found is None:
+        raise UnknownCounty(f"județul {county!r} nu este în tabelul autorităților ({name})")
+    return found
 
 
 def road_class(restriction_name: str) -> str:
