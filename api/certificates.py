@@ -100,14 +100,19 @@ def validated_request(data: dict, form: bool = False) -> dict:
     uat = data.get("uat")
     if uat is not None and (isinstance(uat, bool) or not isinstance(uat, int) or not 0 < uat <= MAX_UAT_CODE):
         abort(400, description="uat must be a SIRUTA code (a number), needed when the number exists in several UATs")
-    return {"kind": kind.name, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat}
+    domicile = _text(data, "applicant_domicile")  # printed on the certificate (F.6: "cu domiciliul/sediul în")
+    if len(domicile) > 300 or "\x00" in domicile:
+        abort(400, description="applicant_domicile: at most 300 characters")
+    return {"kind": kind.name, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat,
+            "domicile": domicile or None}
 
 
 def create(fields: dict, actor: str):
     try:
         with filing_quota(fields["email"]):  # per address and e-mail, for every worker: 429 beyond
             return file_request(_settings(), fields["kind"], fields["parcels"], fields["purpose"],
-                                fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"))
+                                fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"),
+                                domicile=fields.get("domicile"))
     except ParcelNotFound as exc:
         abort(404, description=str(exc))
     except CertificateError as exc:

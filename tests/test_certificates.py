@@ -82,7 +82,7 @@ def test_the_urbanism_certificate_states_what_the_database_says(loaded, engine, 
     txt = pdf_text(done.pdf, tmp_path)
     flat = " ".join(txt.split())
     for needle in ("CERTIFICAT DE URBANISM", "1. REGIMUL JURIDIC", "2. REGIMUL ECONOMIC",
-                   "3. REGIMUL TEHNIC", "AVIZE ȘI ACORDURI", "În scopul: construire locuință P+1E+M",
+                   "3. REGIMUL TEHNIC", "5. CEREREA DE EMITERE A AUTORIZAȚIEI", "În scopul: construire locuință P+1E+M",
                    f"Nr. {done.registry_number}/{done.year}", done.verification_code, "pagina 1 din",
                    "PRIMAR", "SECRETAR GENERAL", "ARHITECT-ȘEF", "Stereo 70",
                    f"PRIMĂRIA {genitive(facts.uat.name).upper()}"):  # the letterhead is set in capitals

@@ -32,6 +32,7 @@ class MapExtract:
     svg: str
     scale: int
     zone_legend: tuple[tuple[str, str, str], ...]   # (code, label, colour)
+    restriction_legend: tuple[tuple[str, str], ...] = ()   # (label, colour): the restrictions drawn
 
 
 def choose_scale(width_m: float, height_m: float) -> int:
@@ -119,6 +120,7 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None, on: date
         legend[code] = (code, c.label.get("ro", fz), c.fill or "#ddd")
         out.append(f'<path d="{_path(shapely.from_wkb(bytes(wkb)), to_px)}" fill="{c.fill}" '
                    f'fill-opacity="0.35" stroke="{c.stroke}" stroke-width="1.2"/>')
+    restriction_legend = _restrictions(conn, env, box, to_px, out)
     for (wkb,) in buildings:
         out.append(f'<path d="{_path(shapely.from_wkb(bytes(wkb)), to_px)}" fill="#9e9e9e" '
                    'fill-opacity="0.8" stroke="#424242" stroke-width="0.6"/>')
@@ -141,7 +143,27 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None, on: date
     out.append(_scale_bar(scale, px_per_mm, H))
     out.append(_north_arrow(W))
     out.append("</svg>")
-    return MapExtract("".join(out), scale, tuple(legend.values()))
+    return MapExtract("".join(out), scale, tuple(legend.values()), restriction_legend)
+
+
+def _restrictions(conn: Connection, env: dict, box: str, to_px, out: list[str]) -> tuple[tuple[str, str], ...]:
+    """The restrictions in force (road protection zones, corridors, flood zones…) over the zones:
+    hatched in their style's colour with a dashed outline, so the UTR colours stay readable."""
+    rows = conn.execute(text(
+        f"SELECT kind, ST_AsBinary(ST_Intersection(geom, {box})) FROM public_api.restriction "  # noqa: S608 - box is the constant envelope
+        f"WHERE geom && {box} AND (valid_until IS NULL OR valid_until >= current_date) ORDER BY kind"), env).all()
+    style, legend = get_style("restrictions"), {}
+    for kind, wkb in rows:
+        c = style.class_for(kind)
+        pattern = f"hatch-{len(legend)}" if kind not in legend else legend[kind][2]
+        if kind not in legend:
+            legend[kind] = (c.label.get("ro", kind), c.stroke, pattern)
+            out.append(f'<defs><pattern id="{pattern}" width="8" height="8" patternUnits="userSpaceOnUse" '
+                       f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="8" stroke="{c.stroke}" '
+                       'stroke-width="1.2" stroke-opacity="0.6"/></pattern></defs>')
+        out.append(f'<path d="{_path(shapely.from_wkb(bytes(wkb)), to_px)}" fill="url(#{pattern})" '
+                   f'stroke="{c.stroke}" stroke-width="1.4" stroke-dasharray="6,4"/>')
+    return tuple((label, colour) for label, colour, _ in legend.values())
 
 
 def _label(px: float, py: float, value: str, size: float, colour: str, bold: bool = False) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection, text
 
+from gis.certificates.wording import ro_number
 from gis.parcel_facts import ParcelFacts, ParcelNotFound, parcel_facts, parcels_by_number
 from gis.profiles import Profile, get_profile
 from gis.tolerances import CONTIGUOUS_M
@@ -104,14 +105,15 @@ def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date 
     amount = None
     for upper, lei in table["brackets"]:
         if area <= upper:
-            amount, bracket = Decimal(str(lei)), f"≤ {upper} m²"
+            amount, bracket = Decimal(str(lei)), f"≤ {ro_number(upper, 0)} m²"
             break
     if amount is None:
         top, lei = table["brackets"][-1]
         over = (area - top).quantize(Decimal("1"), ROUND_HALF_UP)
         amount = Decimal(str(lei)) + over * Decimal(str(table["over_1000_lei_per_m2"]))
-        bracket = f"> {top} m²: {lei} lei + {table['over_1000_lei_per_m2']} lei/m² × {over} m²"
-    notes = [f"suprafață {area} m² ({bracket})"]
+        bracket = (f"> {ro_number(top, 0)} m²: {lei} lei + {ro_number(table['over_1000_lei_per_m2'])} lei/m² "
+                   f"× {ro_number(over, 0)} m²")
+    notes = [f"suprafață {ro_number(area)} m² ({bracket})"]
     if rural:
         amount *= Decimal(str(table["rural_factor"]))
         notes.append(f"mediul rural: {int(Decimal(str(table['rural_factor'])) * 100)} %")
@@ -124,7 +126,7 @@ def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date 
 
 def _flat_urbanism_fee(table: dict, area: Decimal, rural: bool, extension: bool, prof: Profile) -> Fee:
     amount = Decimal(str(table["amount"]))
-    notes = [f"{config(prof.code)['wording']['urbanism_fee']}, suprafață {area} m²"]
+    notes = [f"{config(prof.code)['wording']['urbanism_fee']}, suprafață {ro_number(area)} m²"]
     if rural and "rural_factor" in table:
         amount *= Decimal(str(table["rural_factor"]))
         notes.append(f"mediul rural: {int(Decimal(str(table['rural_factor'])) * 100)} %")
@@ -159,6 +161,18 @@ class UatInfo:
         from gis.uats import genitive
 
         return genitive(self.name)
+
+    @property
+    def name_in_text(self) -> str:
+        from gis.uats import in_text
+
+        return in_text(self.name)
+
+    @property
+    def name_genitive_in_text(self) -> str:
+        from gis.uats import genitive_in_text
+
+        return genitive_in_text(self.name)
 
 
 @dataclass(frozen=True)
@@ -197,6 +211,13 @@ class CertificateFacts:
     economic_notes: tuple[str, ...] = ()   # regimul economic: the fiscal zone
     technical_notes: tuple[str, ...] = ()  # regimul tehnic: minimum area, the RLU's other rules
     plan_flags: tuple[str, ...] = ()    # what the officer resolves before signing
+    # F.6 section 4 and 5 lit. d) (gis.certificates.authorities), the extravilan regime (extravilan.py)
+    environment_obligation: str = ""
+    approval_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    extravilan: tuple = ()
+    request_date: date | None = None     # the request's registration (F.6: "înregistrată la nr. … din …")
+    applicant_domicile: str = ""
+    street_acts: tuple = ()   # nomenclature: the HCL naming each address's street (kinds/nomenclature.py)
 
     @property
     def total_area(self) -> float:

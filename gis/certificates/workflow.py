@@ -20,6 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, text
 
+from gis.certificates.approval_choice import with_chosen_approvals
 from gis.certificates.fees import Choices
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
@@ -57,6 +58,9 @@ class RequestInfo:
     extends_document_id: int | None
     payment: Payment | None = None
     choices: Choices | None = None   # what the officer recorded (one investment, validity, exemption...)
+    request_date: date | None = None
+    applicant_domicile: str | None = None
+    chosen_approvals: list[str] | None = None   # the officer's choice for F.6 section 5 d) (approval_choice.py)
 
     @property
     def number_label(self) -> str:
@@ -115,17 +119,19 @@ def get_request(conn: Connection, request_id: int) -> RequestInfo:
                r.access_token, r.cancel_reason,
                (SELECT d.verification_code FROM registry.document d WHERE d.request_id = r.id),
                r.extends_document_id, r.paid_amount, r.paid_receipt, r.paid_on,
-               r.one_investment, r.validity_months, r.exemption, r.county_approval
+               r.one_investment, r.validity_months, r.exemption, r.county_approval,
+               r.created_at::date, r.applicant_domicile, r.chosen_approvals
         FROM registry.request r WHERE r.id = :id"""), {"id": request_id}).one_or_none()
     if row is None:
         raise RequestNotFound(f"no certificate request {request_id}")
     payment = Payment(row[14], row[15], row[16]) if row[14] is not None else None
-    return RequestInfo(*row[:9], list(row[9]), *row[10:14], payment=payment, choices=Choices(*row[17:21]))
+    return RequestInfo(*row[:9], list(row[9]), *row[10:14], payment=payment, choices=Choices(*row[17:21]),
+                       request_date=row[21], applicant_domicile=row[22], chosen_approvals=row[23])
 
 
 def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str,
                  actor: str, email: str | None = None, uat: int | None = None,
-                 choices: Choices | None = None) -> RequestInfo:
+                 choices: Choices | None = None, domicile: str | None = None) -> RequestInfo:
     """Register a request: validate the selection with the officer's `choices`, give the next
     registry number. (An extension is no request: gis.certificates.extension.extend.)"""
     if not applicant or not applicant.strip():
@@ -144,12 +150,13 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
         request_id = conn.execute(text("""
             INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name,
                 applicant_email, purpose, fee, access_token, created_by,
-                one_investment, validity_months, exemption, county_approval)
-            VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :by, :oi, :vm, :ex, :ca) RETURNING id"""),
+                one_investment, validity_months, exemption, county_approval, applicant_domicile)
+            VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :by, :oi, :vm, :ex, :ca, :dom) RETURNING id"""),
             {"u": facts.uat.siruta, "y": year, "n": number, "k": facts.kind, "a": applicant.strip(),
              "e": email, "p": facts.purpose, "fee": facts.fee.amount_lei,
              "t": secrets.token_urlsafe(24), "by": actor, "oi": facts.one_investment or None,
-             "vm": chosen.validity_months, "ex": chosen.exemption, "ca": chosen.county_approval}).scalar_one()
+             "vm": chosen.validity_months, "ex": chosen.exemption, "ca": chosen.county_approval,
+             "dom": (domicile or "").strip()[:300] or None}).scalar_one()
         conn.execute(text("INSERT INTO registry.request_parcel (request_id, parcel_id) "
                           "SELECT :r, unnest(CAST(:ids AS bigint[]))"),
                      {"r": request_id, "ids": [p.id for p in facts.parcels]})
@@ -163,7 +170,9 @@ def _facts_for(conn: Connection, info: RequestInfo, profile: str | None = None) 
                               choices=info.choices)
     from gis.certificates.purpose_override import recorded
 
-    return dataclasses.replace(facts, payment=info.payment, purpose_override=recorded(conn, info.id))
+    facts = dataclasses.replace(facts, payment=info.payment, purpose_override=recorded(conn, info.id),
+                                request_date=info.request_date, applicant_domicile=info.applicant_domicile or "")
+    return with_chosen_approvals(facts, info.chosen_approvals)
 
 
 def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,

@@ -4,6 +4,8 @@ the approvals a building permit needs, valid 24 months and extendable once; the 
 
 from __future__ import annotations
 
+from gis.certificates import authorities
+from gis.certificates.extravilan import extravilan_regimes
 from gis.certificates.fees import validity_months, with_choices
 from gis.certificates.kinds import CertificateKind, Selection
 from gis.certificates.rules import CertificateFacts, Fee, _fee_table, config, urbanism_fee
@@ -29,12 +31,15 @@ class Urbanism(CertificateKind):
 
     def facts(self, conn, common: dict, selection: Selection) -> CertificateFacts:
         rules = config(selection.profile.code, selection.uat_settings)["urbanism"]
+        checked = checks(conn, common, selection.uat_settings, config(selection.profile.code, selection.uat_settings))
+        if "authorities" in rules:  # Romania: the county's bodies (F.6 sections 4 and 5)
+            return CertificateFacts(fee=self.fee(selection), validity_months=validity_months(selection.choices, rules),
+                                    **common, **permit_requirements(conn, common, selection.issued_on, rules),
+                                    **checked)
         approvals = tuple(rules["approvals"]) + tuple(
             text_ for k, text_ in rules["restriction_approvals"].items() if k in selection.restriction_kinds)
         return CertificateFacts(fee=self.fee(selection), approvals=approvals,
-                                validity_months=validity_months(selection.choices, rules), **common,
-                                **checks(conn, common, selection.uat_settings,
-                                         config(selection.profile.code, selection.uat_settings)))
+                                validity_months=validity_months(selection.choices, rules), **common, **checked)
 
 
 def checks(conn, common: dict, uat_settings: dict, rules: dict) -> dict:
@@ -55,3 +60,15 @@ def checks(conn, common: dict, uat_settings: dict, rules: dict) -> dict:
         economic_notes=tuple(regimes.fiscal_zone(p, uat_settings, held[p.id]) for p in parcels),
         technical_notes=tuple(s for p in parcels for s in [*regimes.minimum_area(p), *regimes.zone_rules(p)]),
         plan_flags=tuple(f for p in parcels for f in regimes.plan_flags(p)))
+
+
+def permit_requirements(conn, common: dict, on, rules: dict) -> dict:
+    """The approvals by F.6 group (d.1-d.4) from the UAT's county, the environmental obligation and the
+    extravilan regime of parcels outside every UTR."""
+    uat, name = common["uat"], rules["authorities"]
+    restrictions = [(r.kind, r.name) for p in common["parcels"] for r in p.restrictions]
+    chosen = authorities.default_approvals(uat.county, uat.name_genitive_in_text, restrictions, name)
+    groups = tuple((g, tuple(a.text for a in chosen if a.group == g)) for g in ("d.1", "d.2", "d.3", "d.4"))
+    return {"approvals": tuple(a.text for a in chosen), "approval_groups": groups,
+            "environment_obligation": authorities.environment_obligation(uat.county, name),
+            "extravilan": extravilan_regimes(conn, common["parcels"], on, rules["extravilan"])}
