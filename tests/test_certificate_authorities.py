@@ -10,6 +10,7 @@ import subprocess
 import pytest
 
 from gis.certificates import authorities, draft
+from gis.certificates.fees import Choices
 from gis.certificates.wording import plan_title, ro_date, ro_number
 
 needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils: make setup")
@@ -18,6 +19,10 @@ COUNTIES = ("Alba Arad Argeș Bacău Bihor Bistrița-Năsăud Botoșani Brașov 
             "Constanța Covasna Dâmbovița Dolj Galați Giurgiu Gorj Harghita Hunedoara Ialomița Iași Ilfov Maramureș "
             "Mehedinți Mureș Neamț Olt Prahova Satu-Mare Sălaj Sibiu Suceava Teleorman Timiș Tulcea Vaslui Vâlcea "
             "Vrancea").replace("Satu-Mare", "Satu_Mare").split()
+
+
+# the two parcels do not touch: one certificate only when the officer records one investment
+ONE_INVESTMENT = Choices(one_investment="locuință cu anexe pe ambele loturi, aceeași investiție")
 
 
 def test_every_county_and_bucharest_has_its_bodies():
@@ -89,7 +94,7 @@ def test_an_extravilan_parcel_gets_the_pug_extravilan_regime(loaded, tmp_path, a
 
 @needs_poppler
 def test_the_two_parcel_certificate_names_the_county_bodies_and_f6_sections(loaded, tmp_path, artifacts):
-    done = draft(loaded, "urbanism", ["51760", "51222"], "locuință", "Popa Ion")
+    done = draft(loaded, "urbanism", ["51760", "51222"], "locuință", "Popa Ion", choices=ONE_INVESTMENT)
     flat = _flat(done.pdf, tmp_path)
     for needle in ("PRIMĂRIA COMUNEI VALEA VERDE", "SECRETAR GENERAL AL COMUNEI",
                    "4. OBLIGAȚII ALE TITULARULUI CERTIFICATULUI DE URBANISM",
@@ -202,7 +207,7 @@ def _words_by_page(pdf: bytes, tmp_path) -> list[tuple[float, list[tuple[float, 
 
 @needs_poppler
 def test_nothing_passes_the_right_margin_and_the_regime_header_stays_with_its_rows(loaded, tmp_path):
-    done = draft(loaded, "urbanism", ["51760", "51222"], "locuință", "Popa Ion")
+    done = draft(loaded, "urbanism", ["51760", "51222"], "locuință", "Popa Ion", choices=ONE_INVESTMENT)
     pages = _words_by_page(done.pdf, tmp_path)
     assert len(pages) >= 2
     for width, words in pages:
