@@ -10,6 +10,8 @@ workspace and its login (issue 6); until then they are done with `teritoriu cert
     POST /api/certificates/<id>/<draft|review|issue|cancel>  -> an officer's action (session + CSRF);
          issue only from review, {"unpaid_confirmed": true} when no payment is recorded
     POST /api/certificates/<id>/payment {amount, receipt, paid_on}  -> the fee as paid (officer)
+    POST /api/certificates/extensions {code, reference[, months, requested_on]} -> an issued CU extended
+         on the original (officer; gis.certificates.extension); GET .../extensions/<code>.pdf its PDF
 
 Who reads a request: its applicant, with the token and no staff session; officers and admins of
 its UAT, with their session (never a token). Anyone else, a surveyor included, gets the 404 of an
@@ -98,14 +100,19 @@ def validated_request(data: dict, form: bool = False) -> dict:
     uat = data.get("uat")
     if uat is not None and (isinstance(uat, bool) or not isinstance(uat, int) or not 0 < uat <= MAX_UAT_CODE):
         abort(400, description="uat must be a SIRUTA code (a number), needed when the number exists in several UATs")
-    return {"kind": kind.name, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat}
+    domicile = _text(data, "applicant_domicile")  # printed on the certificate (F.6: "cu domiciliul/sediul în")
+    if len(domicile) > 300 or "\x00" in domicile:
+        abort(400, description="applicant_domicile: at most 300 characters")
+    return {"kind": kind.name, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat,
+            "domicile": domicile or None}
 
 
 def create(fields: dict, actor: str):
     try:
         with filing_quota(fields["email"]):  # per address and e-mail, for every worker: 429 beyond
             return file_request(_settings(), fields["kind"], fields["parcels"], fields["purpose"],
-                                fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"))
+                                fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"),
+                                domicile=fields.get("domicile"))
     except ParcelNotFound as exc:
         abort(404, description=str(exc))
     except CertificateError as exc:
@@ -196,6 +203,24 @@ def payment(request_id: int):
     return jsonify(info.to_json())
 
 
+@bp.post("/<int:request_id>/purpose-verdict")
+@requires(*EDITORS)
+def purpose_verdict(request_id: int):
+    """The officer's verdict on the declared purpose (session + X-CSRF-Token): {"may_use": bool, "reason": "…"}."""
+    from gis.certificates.purpose_override import record
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        abort(400, description="send {may_use, reason} as JSON")
+    actor = f"{current_user()['role']}:{current_user()['username']}"
+    try:
+        return jsonify(record(_settings(), request_id, body.get("may_use"), str(body.get("reason", "")), actor))
+    except RequestNotFound:
+        _no_request(request_id)
+    except CertificateError as exc:
+        abort(409 if "înainte de emitere" in str(exc) else 400, description=str(exc))
+
+
 @bp.get("/<int:request_id>.pdf")
 def pdf(request_id: int):
     """The draft or the issued document. A read changes no state, except the applicant's first
@@ -219,3 +244,60 @@ def pdf(request_id: int):
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"',
                              "Cache-Control": "private, no-store"})
+
+
+@bp.post("/extensions")
+@requires(*EDITORS)
+def extension():
+    """Extend an issued urbanism certificate (session + X-CSRF-Token): 201, or 404 (no such CU),
+    409 (expired, already extended, cancelled, asked too late), 400 (bad input)."""
+    from datetime import date
+
+    from api.staff import require_uat
+    from gis.certificates.extension import NoSuchCertificate, NotExtendable, certificate_uat, extend
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("code"), str):
+        abort(400, description="send {code, reference[, months, requested_on]} as JSON")
+    months = body.get("months")
+    if months is not None and (not isinstance(months, int) or isinstance(months, bool)):
+        abort(400, description="months: un număr întreg de luni (cel mult 12)")
+    try:
+        asked = date.fromisoformat(str(body["requested_on"])) if body.get("requested_on") else None
+    except ValueError:
+        abort(400, description="requested_on: o dată (AAAA-LL-ZZ)")
+    with get_engine(_settings(), "app").connect() as conn:
+        uat = certificate_uat(conn, body["code"][:40])
+    if uat is not None:
+        require_uat(uat)
+    actor = f"{current_user()['role']}:{current_user()['username']}"
+    try:
+        done = extend(_settings(), body["code"][:40], str(body.get("reference", "")), actor, asked, months)
+    except NoSuchCertificate as exc:
+        abort(404, description=str(exc))
+    except NotExtendable as exc:
+        abort(409, description=str(exc))
+    except CertificateError as exc:
+        abort(400, description=str(exc))
+    return jsonify({"code": done.verification_code, "registry_number": done.number_label,
+                    "reference": done.reference, "valid_until": done.valid_until.isoformat(),
+                    "extended_until": done.extended_until.isoformat(), "months": done.months,
+                    "fee": str(done.fee_lei), "fee_basis": done.fee_basis, "sha256": done.sha256,
+                    "pdf": url_for(".extension_pdf", code=done.verification_code)}), 201
+
+
+@bp.get("/extensions/<code>.pdf")
+@requires(*EDITORS)
+def extension_pdf(code: str):
+    """The extended certificate: the original's bytes with the mention (officer)."""
+    from api.staff import require_uat
+    from gis.certificates.extension import certificate_uat, extended_pdf
+
+    with get_engine(_settings(), "app").connect() as conn:
+        uat = certificate_uat(conn, code[:40])
+        pdf = extended_pdf(conn, code[:40])
+    if uat is not None:
+        require_uat(uat)
+    if pdf is None:
+        abort(404, description="certificatul nu a fost prelungit")
+    return Response(pdf, mimetype="application/pdf")

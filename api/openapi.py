@@ -72,6 +72,8 @@ def document() -> dict:
                         "purpose": {"type": "string", "minLength": 3, "maxLength": 500},
                         "applicant_name": {"type": "string", "minLength": 3, "maxLength": 200},
                         "applicant_email": {"type": "string", "format": "email"},
+                        "applicant_domicile": {"type": "string", "maxLength": 300,
+                                               "description": "printed on the certificate (domiciliul/sediul)"},
                         "uat": {"type": "integer", "minimum": 1,
                                 "description": "SIRUTA, when a number exists in several UATs"},
                         **{f: schema for k in kinds.values() for f, schema in k.request_fields.items()}}}}}},

@@ -11,6 +11,7 @@ from api.bodies import KB, UPLOAD, body_limit
 from api.messages import request_language, verify_texts
 from api.ratelimit import verify_quota
 from gis.certificates import lookup, stored_pdf
+from gis.certificates.extension import extension_of
 from gis.certificates.kinds import get_kind
 from gis.db import get_engine
 from webmap.simple_page import render_page
@@ -43,6 +44,7 @@ def verify(code: str):
     with get_engine(settings, "app").connect() as conn:
         found = lookup(conn, code)
         pdf = stored_pdf(conn, code) if found and request.method == "POST" else None
+        extended = extension_of(conn, code) if found else None  # the original stamped "prelungit până la …"
     if found is None:
         return _page(None, status=404)
     kind = get_kind(found.kind)  # the certificate kinds: gis.certificates.kinds
@@ -60,11 +62,15 @@ def verify(code: str):
             (texts["parcels"], ", ".join(found.cadastral_numbers)),
             (texts["sha256"], found.sha256),
             (texts["status"], texts["cancelled"].format(**void) if void else texts["valid"])]
+    if extended:
+        rows.append((texts["extended"], texts["extended_value"].format(
+            until=extended[0].strftime("%d.%m.%Y"), reference=extended[1], sha=extended[2])))
     if request.method != "POST":
         return _page(rows, void=void)
     upload = request.files.get("pdf")
     data = upload.read(MAX_UPLOAD + 1) if upload else b""
     if not data or len(data) > MAX_UPLOAD:
         return _page(rows, "missing", 400, void=void)
-    same = pdf is not None and hashlib.sha256(data).hexdigest() == found.sha256 and data == pdf
+    digest = hashlib.sha256(data).hexdigest()
+    same = (pdf is not None and digest == found.sha256 and data == pdf) or bool(extended and digest == extended[2])
     return _page(rows, "genuine" if same else "different", void=void)

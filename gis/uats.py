@@ -37,6 +37,18 @@ def genitive(name: str) -> str:
     return f"{_GENITIVE[first]} {rest}" if first in _GENITIVE and rest else name
 
 
+def in_text(name: str) -> str:
+    """The name inside a sentence: "situat în comuna Valea Verde"."""
+    first, _, rest = name.partition(" ")
+    return f"{first.lower()} {rest}" if first in _GENITIVE and rest else name
+
+
+def genitive_in_text(name: str) -> str:
+    """The genitive inside a sentence: the kind word in lower case ("a comunei Valea Verde")."""
+    first, _, rest = genitive(name).partition(" ")
+    return f"{first.lower()} {rest}" if name.partition(" ")[0] in _GENITIVE and rest else name
+
+
 def read_boundary(path: Path, storage_srid: int):
     """The boundary in a file (any format GDAL reads), as one valid MultiPolygon in the storage CRS."""
     import geopandas as gpd

@@ -1,5 +1,5 @@
 """The request workflow over HTTP and in the registry: numbers, drafts, issue, download,
-cancellation, extension; bad requests refused with a message and nothing written."""
+cancellation; bad requests refused with a message and nothing written."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from gis.certificates.rules import CertificateError
-from gis.certificates.workflow import cancel, file_request, issue_request, send_to_review
+from gis.certificates.workflow import cancel, issue_request, send_to_review
 
 
 @pytest.fixture(scope="module")
@@ -81,17 +81,6 @@ def test_a_cancelled_request_needs_a_reason_and_gives_no_pdf(loaded, client, num
     assert r.status_code == 409 and "retrasă" in r.get_json()["message"]
     with pytest.raises(CertificateError):
         issue_request(loaded, a["id"], "officer:test")
-
-
-def test_an_extension_pays_thirty_percent(loaded, client, number):
-    a = post(client, parcels=[number]).get_json()
-    send_to_review(loaded, a["id"], "officer:test")
-    info, _ = issue_request(loaded, a["id"], "officer:test", unpaid_confirmed=True)
-    extension = file_request(loaded, "urbanism", [number], "prelungire", "Ion Pop", "officer:test",
-                             extends_code=info.verification_code)
-    assert extension.fee == (Decimal(a["fee"]) * Decimal("0.3")).quantize(Decimal("0.01"))
-    with pytest.raises(CertificateError, match="extended"):
-        file_request(loaded, "urbanism", [number], "prelungire", "Ion Pop", "t", extends_code="NOPE")
 
 
 @pytest.mark.parametrize("fields,status,words", [

@@ -82,7 +82,7 @@ def test_the_urbanism_certificate_states_what_the_database_says(loaded, engine, 
     txt = pdf_text(done.pdf, tmp_path)
     flat = " ".join(txt.split())
     for needle in ("CERTIFICAT DE URBANISM", "1. REGIMUL JURIDIC", "2. REGIMUL ECONOMIC",
-                   "3. REGIMUL TEHNIC", "AVIZE ȘI ACORDURI", "În scopul: construire locuință P+1E+M",
+                   "3. REGIMUL TEHNIC", "5. CEREREA DE EMITERE A AUTORIZAȚIEI", "În scopul: construire locuință P+1E+M",
                    f"Nr. {done.registry_number}/{done.year}", done.verification_code, "pagina 1 din",
                    "PRIMAR", "SECRETAR GENERAL", "ARHITECT-ȘEF", "Stereo 70",
                    f"PRIMĂRIA {genitive(facts.uat.name).upper()}"):  # the letterhead is set in capitals
@@ -134,12 +134,19 @@ def test_a_draft_is_watermarked_and_numbers_nothing(loaded, engine, chosen, tmp_
         assert c.execute(text("SELECT count(*) FROM registry.document")).scalar_one() == before
 
 
-def test_several_parcels_warn_when_not_contiguous(engine, chosen):
+def test_parcels_apart_are_refused_unless_the_officer_records_one_investment(engine, chosen):
+    """Issue 19 item 5 (gis/certificates/apart.py); the sample pair 51760+51222: test_certificate_fees.py."""
+    from gis.certificates.fees import Choices
+
     with engine.connect() as c:
         together = certificate_facts(c, "urbanism", [chosen["number"], chosen["neighbour"]], "x")
-        apart = certificate_facts(c, "urbanism", [chosen["number"], chosen["far"]], "x")
-    assert together.contiguous and together.warnings == []
-    assert not apart.contiguous and "nu sunt alăturate" in apart.warnings[0]
+        with pytest.raises(CertificateError, match="nu sunt alăturate") as refused:
+            certificate_facts(c, "urbanism", [chosen["number"], chosen["far"]], "x")
+        apart = certificate_facts(c, "urbanism", [chosen["number"], chosen["far"]], "x",
+                                  choices=Choices(one_investment="aceeași rețea de irigații"))
+    assert together.contiguous and together.one_investment == "" and together.warnings == []
+    assert chosen["number"] in str(refused.value) and chosen["far"] in str(refused.value)
+    assert not apart.contiguous and apart.one_investment == "aceeași rețea de irigații"
     assert apart.total_area == pytest.approx(sum(p.reference_area for p in apart.parcels))
 
 

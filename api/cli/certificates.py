@@ -16,11 +16,13 @@ class KindCommands(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         from gis.certificates.kinds import names
 
-        return names()
+        return [*names(), "extend"]
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         from gis.certificates.kinds import get_kind
 
+        if name == "extend":
+            return extend
         kind = get_kind(name)
         return _command(kind) if kind is not None and kind.name == name else None
 
@@ -32,7 +34,7 @@ def certificate() -> None:
 
 def _certificate(kind: str, parcels: tuple[str, ...], purpose: str, applicant: str, out: Path,
                  is_draft: bool, uat: int | None, receipt: str | None = None, paid_on: str | None = None,
-                 unpaid: bool = False) -> None:
+                 unpaid: bool = False, choices=None) -> None:
     from gis.certificates import CertificateError, draft, issue
     from gis.parcel_facts import ParcelNotFound
 
@@ -42,10 +44,10 @@ def _certificate(kind: str, parcels: tuple[str, ...], purpose: str, applicant: s
                                "or --unpaid to issue it without a recorded payment")
     try:
         if is_draft:
-            done = draft(settings, kind, list(parcels), purpose, applicant, uat)
+            done = draft(settings, kind, list(parcels), purpose, applicant, uat, choices=choices)
         else:
             done = issue(settings, kind, list(parcels), purpose, applicant, "cli:certificate", uat,
-                         receipt=(receipt, paid_on) if receipt else None, unpaid_confirmed=unpaid)
+                         receipt=(receipt, paid_on) if receipt else None, unpaid_confirmed=unpaid, choices=choices)
     except (CertificateError, ParcelNotFound) as exc:
         raise click.ClickException(str(exc)) from None
     out.write_bytes(done.pdf)
@@ -66,8 +68,12 @@ def _command(kind) -> click.Command:
         purpose = click.Option(["--purpose"], default=kind.default_purpose, show_default=True,
                                help="În scopul (what the certificate is for).")
 
-    def run(parcels, purpose, applicant, uat, is_draft, out, receipt, paid_on, unpaid) -> None:
-        _certificate(kind.name, parcels, purpose, applicant, out, is_draft, uat, receipt, paid_on, unpaid)
+    def run(parcels, purpose, applicant, uat, is_draft, out, receipt, paid_on, unpaid, one_investment,
+            validity_months, exemption, county_approval) -> None:
+        from gis.certificates.fees import Choices
+
+        _certificate(kind.name, parcels, purpose, applicant, out, is_draft, uat, receipt, paid_on, unpaid,
+                     Choices(one_investment, validity_months, exemption, county_approval))
 
     return click.Command(kind.name, callback=run, help=kind.cli_help or f"{kind.label('ro')}.", params=[
         click.Option(["--parcel", "parcels"], multiple=True, required=True,
@@ -80,4 +86,30 @@ def _command(kind) -> click.Command:
         click.Option(["--receipt"], default=None, help="The fee's receipt number (printed on the certificate)."),
         click.Option(["--paid-on"], default=None, help="The receipt's date, YYYY-MM-DD."),
         click.Option(["--unpaid"], is_flag=True, help="Issue with no payment recorded (where the UAT allows it)."),
+        click.Option(["--one-investment"], default=None,
+                     help="Why parcels that do not touch form one investment (else they are refused)."),
+        click.Option(["--validity-months"], type=int, default=None, help="Validity chosen (urbanism: 6-24)."),
+        click.Option(["--exemption"], default=None, help="An art. 476 exemption key (config.yaml: exemptions)."),
+        click.Option(["--county-approval"], is_flag=True, help="County approval (art. 474 alin. 4)."),
     ])
+
+
+@click.command("extend", help="Extend an issued urbanism certificate once (the original, stamped; 30 % fee).")
+@click.argument("code")
+@click.option("--reference", required=True, help="The act it is extended by, e.g. 'cererea nr. 812 din 10.11.2028'.")
+@click.option("--months", type=int, default=None, help="At most 12 (the default).")
+@click.option("--requested-on", default=None, help="The extension request's date, YYYY-MM-DD (default today).")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def extend(code: str, reference: str, months: int | None, requested_on: str | None, out: Path) -> None:
+    from datetime import date
+
+    from gis.certificates.extension import extend as extend_certificate
+
+    try:
+        asked = date.fromisoformat(requested_on) if requested_on else None
+        done = extend_certificate(_settings(), code, reference, "cli:certificate", asked, months)
+    except ValueError as exc:   # a refusal (CertificateError) or a date that is not one
+        raise click.ClickException(str(exc)) from None
+    out.write_bytes(done.pdf)
+    click.echo(f"nr. {done.number_label} prelungit până la {done.extended_until:%d.%m.%Y} prin {done.reference}; "
+               f"taxa {done.fee_lei} lei ({done.fee_basis}); SHA-256 {done.sha256[:16]}…; written to {out}")

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
+from gis.certificates.fees import Choices
 from gis.certificates.rules import CertificateFacts, certificate_facts
 from gis.certificates.workflow import (
     _pdf,
@@ -38,21 +39,22 @@ class Issued:
 
 
 def draft(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str = "",
-          uat: int | None = None) -> Issued:
+          uat: int | None = None, choices: Choices | None = None) -> Issued:
     """A draft of a certificate nobody asked for yet (watermark PROIECT): nothing is numbered."""
     with get_engine(settings, "app").connect() as conn:
-        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat, profile=settings.profile)
+        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat, profile=settings.profile,
+                                  choices=choices)
         pdf = _pdf(conn, settings, facts, "—", "PROIECT", draft=True)
     return Issued(None, None, facts.issued_on.year, "PROIECT", hashlib.sha256(pdf).hexdigest(), pdf, facts)
 
 
 def issue(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str,
           actor: str, uat: int | None = None, receipt: tuple[str, str] | None = None,
-          unpaid_confirmed: bool = False) -> Issued:
+          unpaid_confirmed: bool = False, choices: Choices | None = None) -> Issued:
     """File a request and issue it at once (an officer at the counter, who reviews it there):
     `receipt` (number, date) records the fee as paid; without one, `unpaid_confirmed` is the
     officer's confirmation that it is issued unpaid (gis.certificates.workflow.issue_request)."""
-    filed = file_request(settings, kind, parcels, purpose, applicant or "—", actor, uat=uat)
+    filed = file_request(settings, kind, parcels, purpose, applicant or "—", actor, uat=uat, choices=choices)
     fault_point("certificate.filed")
     if receipt is not None:
         record_payment(settings, filed.id, str(filed.fee), receipt[0], receipt[1], actor)
@@ -60,7 +62,7 @@ def issue(settings: Settings, kind: str, parcels: list[str], purpose: str, appli
     info, pdf = issue_request(settings, filed.id, actor, unpaid_confirmed)
     with get_engine(settings, "app").connect() as conn:
         facts = certificate_facts(conn, kind, info.cadastral_numbers, purpose, applicant, info.uat_siruta,
-                                  profile=settings.profile)
+                                  profile=settings.profile, choices=choices)
     return Issued(info.id, info.registry_number, info.year, info.verification_code,
                   hashlib.sha256(pdf).hexdigest(), pdf, facts)
 

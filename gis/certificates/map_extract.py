@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import math
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 import numpy as np
@@ -31,6 +32,7 @@ class MapExtract:
     svg: str
     scale: int
     zone_legend: tuple[tuple[str, str, str], ...]   # (code, label, colour)
+    restriction_legend: tuple[tuple[str, str], ...] = ()   # (label, colour): the restrictions drawn
 
 
 def choose_scale(width_m: float, height_m: float) -> int:
@@ -68,7 +70,9 @@ def _orthophoto(path, bounds, width_px: int, height_px: int) -> str | None:
         return base64.b64encode(mem.read()).decode()
 
 
-def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapExtract:
+def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None, on: date | None = None) -> MapExtract:
+    """The extract with the plans in force `on` (the issue date; default today): an expired or
+    superseded plan is not drawn (the same rule as gis.parcel_facts)."""
     rows = conn.execute(text("SELECT ST_AsBinary(geom), ST_SRID(geom) FROM public_api.parcel "
                              "WHERE id = ANY(:ids)"), {"ids": parcel_ids}).all()
     sel = [shapely.from_wkb(bytes(r[0])) for r in rows]
@@ -86,11 +90,14 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapEx
     def to_px(x, y):
         return (x - bounds[0]) / m_per_mm * px_per_mm, (bounds[3] - y) / m_per_mm * px_per_mm
 
-    env = {"a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3], "srid": srid}
+    env = {"a": bounds[0], "b": bounds[1], "c": bounds[2], "d": bounds[3], "srid": srid, "on": on or date.today()}
     box = "ST_MakeEnvelope(:a, :b, :c, :d, :srid)"
     zones = conn.execute(text(
         f"SELECT code, functional_zone, ST_AsBinary(ST_Intersection(geom, {box})) FROM public_api.zone "  # noqa: S608 - box is the constant envelope above
-        f"WHERE geom && {box} AND document_valid_from <= current_date "
+        f"WHERE geom && {box} AND document_valid_from <= CAST(:on AS date) "
+        "AND (document_valid_until IS NULL OR document_valid_until >= CAST(:on AS date)) "
+        "AND document_code NOT IN (SELECT unnest(s.supersedes) FROM public_api.planning_document s "
+        "WHERE s.valid_from <= CAST(:on AS date) AND (s.valid_until IS NULL OR s.valid_until >= CAST(:on AS date))) "
         "ORDER BY CASE document_kind WHEN 'PUG' THEN 1 WHEN 'PUZ' THEN 2 ELSE 3 END"), env).all()
     neighbours = conn.execute(text(
         f"SELECT id, cadastral_number, ST_AsBinary(geom), ST_X(ST_PointOnSurface(geom)), "  # noqa: S608 - box is the constant envelope above
@@ -113,6 +120,7 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapEx
         legend[code] = (code, c.label.get("ro", fz), c.fill or "#ddd")
         out.append(f'<path d="{_path(shapely.from_wkb(bytes(wkb)), to_px)}" fill="{c.fill}" '
                    f'fill-opacity="0.35" stroke="{c.stroke}" stroke-width="1.2"/>')
+    restriction_legend = _restrictions(conn, env, box, to_px, out)
     for (wkb,) in buildings:
         out.append(f'<path d="{_path(shapely.from_wkb(bytes(wkb)), to_px)}" fill="#9e9e9e" '
                    'fill-opacity="0.8" stroke="#424242" stroke-width="0.6"/>')
@@ -135,7 +143,27 @@ def draw(conn: Connection, parcel_ids: list[int], orthophoto_path=None) -> MapEx
     out.append(_scale_bar(scale, px_per_mm, H))
     out.append(_north_arrow(W))
     out.append("</svg>")
-    return MapExtract("".join(out), scale, tuple(legend.values()))
+    return MapExtract("".join(out), scale, tuple(legend.values()), restriction_legend)
+
+
+def _restrictions(conn: Connection, env: dict, box: str, to_px, out: list[str]) -> tuple[tuple[str, str], ...]:
+    """The restrictions in force (road protection zones, corridors, flood zones…) over the zones:
+    hatched in their style's colour with a dashed outline, so the UTR colours stay readable."""
+    rows = conn.execute(text(
+        f"SELECT kind, ST_AsBinary(ST_Intersection(geom, {box})) FROM public_api.restriction "  # noqa: S608 - box is the constant envelope
+        f"WHERE geom && {box} AND (valid_until IS NULL OR valid_until >= current_date) ORDER BY kind"), env).all()
+    style, legend = get_style("restrictions"), {}
+    for kind, wkb in rows:
+        c = style.class_for(kind)
+        pattern = f"hatch-{len(legend)}" if kind not in legend else legend[kind][2]
+        if kind not in legend:
+            legend[kind] = (c.label.get("ro", kind), c.stroke, pattern)
+            out.append(f'<defs><pattern id="{pattern}" width="8" height="8" patternUnits="userSpaceOnUse" '
+                       f'patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="8" stroke="{c.stroke}" '
+                       'stroke-width="1.2" stroke-opacity="0.6"/></pattern></defs>')
+        out.append(f'<path d="{_path(shapely.from_wkb(bytes(wkb)), to_px)}" fill="url(#{pattern})" '
+                   f'stroke="{c.stroke}" stroke-width="1.4" stroke-dasharray="6,4"/>')
+    return tuple((label, colour) for label, colour, _ in legend.values())
 
 
 def _label(px: float, py: float, value: str, size: float, colour: str, bold: bool = False) -> str:

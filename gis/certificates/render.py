@@ -12,9 +12,11 @@ import weasyprint
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gis import land_use
+from gis.certificates.authorities import signatory_titles
 from gis.certificates.kinds import get_kind
 from gis.certificates.map_extract import MapExtract
 from gis.certificates.rules import CertificateFacts, config, profile_of
+from gis.certificates.wording import plan_title, ro_date, ro_number
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -37,7 +39,8 @@ def _env(folder: str | None, own: Path | None = None) -> Environment:
     (if it has one), then the common ones."""
     paths = ([TEMPLATES / folder] if folder else []) + ([own] if own else []) + [TEMPLATES]
     env = Environment(loader=FileSystemLoader(paths), autoescape=select_autoescape(["html"]))
-    env.globals.update(fmt=fmt, money=money, category=land_use.name)
+    env.globals.update(fmt=fmt, money=money, category=land_use.name, m2=ro_number, ro_date=ro_date,
+                       plan_title=plan_title)
     return env
 
 
@@ -63,7 +66,11 @@ def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, 
     kind = get_kind(facts.kind)
     html = _env(profile.certificate_templates, kind.templates).get_template(kind.template_name).render(
         facts=facts, extract=extract, number_label=number_label, code=code, verify_url=verify_url,
-        draft=draft, zones=zones, qr_svg=qr_svg(verify_url), signatories=rules["signatories"], emblem=emblem,
+        draft=draft, zones=zones, qr_svg=qr_svg(verify_url),
+        signatories=signatory_titles(rules["signatories"], facts.uat.kind),
+        # the signatories' names (territory.uat.settings "signatory_names": {"mayor": "…"}), printed under the title
+        signatory_names=facts.uat.settings.get("signatory_names", {}), emblem=emblem,
         wording=rules.get("wording", {}), profile=profile, crs_name=profile.crs_name,
+        nonbuildable=rules.get("nonbuildable_restrictions", {}),
         css=(TEMPLATES / "base.css").read_text(encoding="utf-8"))
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from sqlalchemy import Connection, text
 
+from gis.certificates.wording import ro_number
 from gis.parcel_facts import ParcelFacts, ParcelNotFound, parcel_facts, parcels_by_number
 from gis.profiles import Profile, get_profile
 from gis.tolerances import CONTIGUOUS_M
@@ -79,8 +80,11 @@ class Payment:
     paid_on: date
 
 
-def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: dict | None = None) -> dict:
-    fees = config(profile, uat_settings)["fees"][kind]
+def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: dict | None = None,
+               siruta: int | None = None) -> dict:
+    from gis.certificates.fees import council_tables
+
+    fees = council_tables(kind, config(profile, uat_settings), uat_settings, siruta)
     years = sorted(y for y in fees if y <= on.year)
     if not years:
         raise CertificateError(f"no {kind} fee table for {on.year}")
@@ -88,27 +92,28 @@ def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: di
 
 
 def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date | None = None,
-                 profile: str | None = None, uat_settings: dict | None = None) -> Fee:
+                 profile: str | None = None, uat_settings: dict | None = None, siruta: int | None = None) -> Fee:
     """The profile's rule (its `fee_rule`, amounts per year in its rules file). Romania, Codul
     fiscal art. 474: by area bracket; over 1,000 m² a per-m² supplement. A table with `amount`
     is a flat tariff (Moldova). Rural areas pay `rural_factor`, an extension `extension_factor`
     of the initial fee, where the table has them."""
     prof = profile_of(profile)
-    table = _fee_table("urbanism", on or date.today(), prof.code, uat_settings)
+    table = _fee_table("urbanism", on or date.today(), prof.code, uat_settings, siruta)
     area = Decimal(str(area_m2)).quantize(Decimal("0.01"))
     if "amount" in table:
         return _flat_urbanism_fee(table, area, rural, extension, prof)
     amount = None
     for upper, lei in table["brackets"]:
         if area <= upper:
-            amount, bracket = Decimal(str(lei)), f"≤ {upper} m²"
+            amount, bracket = Decimal(str(lei)), f"≤ {ro_number(upper, 0)} m²"
             break
     if amount is None:
         top, lei = table["brackets"][-1]
         over = (area - top).quantize(Decimal("1"), ROUND_HALF_UP)
         amount = Decimal(str(lei)) + over * Decimal(str(table["over_1000_lei_per_m2"]))
-        bracket = f"> {top} m²: {lei} lei + {table['over_1000_lei_per_m2']} lei/m² × {over} m²"
-    notes = [f"suprafață {area} m² ({bracket})"]
+        bracket = (f"> {ro_number(top, 0)} m²: {lei} lei + {ro_number(table['over_1000_lei_per_m2'])} lei/m² "
+                   f"× {ro_number(over, 0)} m²")
+    notes = [f"suprafață {ro_number(area)} m² ({bracket})"]
     if rural:
         amount *= Decimal(str(table["rural_factor"]))
         notes.append(f"mediul rural: {int(Decimal(str(table['rural_factor'])) * 100)} %")
@@ -121,7 +126,7 @@ def urbanism_fee(area_m2: float, rural: bool, extension: bool = False, on: date 
 
 def _flat_urbanism_fee(table: dict, area: Decimal, rural: bool, extension: bool, prof: Profile) -> Fee:
     amount = Decimal(str(table["amount"]))
-    notes = [f"{config(prof.code)['wording']['urbanism_fee']}, suprafață {area} m²"]
+    notes = [f"{config(prof.code)['wording']['urbanism_fee']}, suprafață {ro_number(area)} m²"]
     if rural and "rural_factor" in table:
         amount *= Decimal(str(table["rural_factor"]))
         notes.append(f"mediul rural: {int(Decimal(str(table['rural_factor'])) * 100)} %")
@@ -132,8 +137,9 @@ def _flat_urbanism_fee(table: dict, area: Decimal, rural: bool, extension: bool,
     return Fee(amount, f"{prof.fee_rule}; {table['hcl']}; " + "; ".join(notes))
 
 
-def nomenclature_fee(on: date | None = None, profile: str | None = None, uat_settings: dict | None = None) -> Fee:
-    table = _fee_table("nomenclature", on or date.today(), profile, uat_settings)
+def nomenclature_fee(on: date | None = None, profile: str | None = None, uat_settings: dict | None = None,
+                     siruta: int | None = None) -> Fee:
+    table = _fee_table("nomenclature", on or date.today(), profile, uat_settings, siruta)
     return Fee(Decimal(str(table["amount"])).quantize(Decimal("0.01")),
                config(profile)["wording"]["nomenclature_fee"].format(hcl=table["hcl"]))
 
@@ -155,6 +161,18 @@ class UatInfo:
         from gis.uats import genitive
 
         return genitive(self.name)
+
+    @property
+    def name_in_text(self) -> str:
+        from gis.uats import in_text
+
+        return in_text(self.name)
+
+    @property
+    def name_genitive_in_text(self) -> str:
+        from gis.uats import genitive_in_text
+
+        return genitive_in_text(self.name)
 
 
 @dataclass(frozen=True)
@@ -182,6 +200,24 @@ class CertificateFacts:
     data_vintage: dict = field(default_factory=dict)
     profile: str = ""   # the national profile whose rules and templates apply
     payment: Payment | None = None   # None: no payment recorded (the certificate says so)
+    one_investment: str = ""   # parcels apart, recorded by the officer as one investment (gis.certificates.apart)
+    # the urbanism kind's checks (issue 19 items 6, 8, 9, 10: purposes.py, capacity.py, regimes.py)
+    purpose_label: str = ""           # the declared purpose as recognised in the controlled list
+    purpose_verdicts: tuple = ()      # purposes.PurposeVerdict per parcel and UTR
+    purpose_may_use: bool | None = None
+    purpose_override: dict | None = None  # the officer's verdict and reason (purpose_override.py)
+    capacity: tuple = ()              # capacity.ParcelCapacity per parcel
+    property_notes: tuple[str, ...] = ()   # regimul juridic: public / private property
+    economic_notes: tuple[str, ...] = ()   # regimul economic: the fiscal zone
+    technical_notes: tuple[str, ...] = ()  # regimul tehnic: minimum area, the RLU's other rules
+    plan_flags: tuple[str, ...] = ()    # what the officer resolves before signing
+    # F.6 section 4 and 5 lit. d) (gis.certificates.authorities), the extravilan regime (extravilan.py)
+    environment_obligation: str = ""
+    approval_groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    extravilan: tuple = ()
+    request_date: date | None = None     # the request's registration (F.6: "înregistrată la nr. … din …")
+    applicant_domicile: str = ""
+    street_acts: tuple = ()   # nomenclature: the HCL naming each address's street (kinds/nomenclature.py)
 
     @property
     def total_area(self) -> float:
@@ -207,7 +243,7 @@ def _uat(conn: Connection, siruta: int) -> UatInfo:
 
 def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str], purpose: str,
                       applicant: str = "", uat: int | None = None, issued_on: date | None = None,
-                      extension: bool = False, profile: str | None = None) -> CertificateFacts:
+                      extension: bool = False, profile: str | None = None, choices=None) -> CertificateFacts:
     """The facts of a certificate for the selected parcels (all of one UAT), by the rules of
     the national `profile` (default: the deployment's)."""
     from gis.certificates.kinds import Selection, get_kind, names, spelled
@@ -232,7 +268,10 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
         if len(found) > 1:
             raise CertificateError(f"cadastral number {n} exists in several UATs; name the UAT")
         ids.append(found[0])
-    parcels = tuple(parcel_facts(conn, i) for i in ids)
+    on = issued_on or date.today()
+    # the plans and restrictions in force on the issue date; the kinds whose area is not buildable
+    nonbuildable = tuple(config(prof.code).get("nonbuildable_restrictions", {}))
+    parcels = tuple(parcel_facts(conn, i, on, nonbuildable) for i in ids)
     uats = {p.uat_siruta for p in parcels}
     if len(uats) > 1:
         raise CertificateError("the selected parcels belong to different UATs; one certificate "
@@ -241,15 +280,19 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
     contiguous = len(ids) == 1 or conn.execute(text(
         "SELECT ST_NumGeometries(ST_Union(ST_Buffer(geom, :near))) = 1 FROM public_api.parcel "
         "WHERE id = ANY(:ids)"), {"ids": ids, "near": CONTIGUOUS_M}).scalar_one()
-    on = issued_on or date.today()
+    if not contiguous and registered.one_property:
+        from gis.certificates.apart import check_apart
+
+        check_apart(registered, parcels, choices, info, prof, on)
     vintage = conn.execute(text(
         "SELECT max(valid_from)::date FROM public_api.parcel WHERE id = ANY(:ids)"), {"ids": ids}).scalar_one()
     common = dict(kind=registered.name, uat=info, parcels=parcels, purpose=purpose.strip(),
                   applicant=applicant.strip(), issued_on=on, contiguous=bool(contiguous),
-                  data_vintage={"cadastru": vintage.isoformat() if vintage else None}, profile=prof.code)
+                  data_vintage={"cadastru": vintage.isoformat() if vintage else None}, profile=prof.code,
+                  one_investment=(choices.one_investment or "").strip() if choices and not contiguous else "")
     selection = Selection(profile=prof, uat_settings=info.settings, parcel_ids=ids,
                           area_m2=sum(p.reference_area for p in parcels), rural=info.is_rural, issued_on=on,
-                          extension=extension,
+                          extension=extension, uat_siruta=info.siruta, choices=choices,
                           restriction_kinds=frozenset(r.kind for p in parcels for r in p.restrictions))
     return registered.facts(conn, common, selection)
 

@@ -87,8 +87,9 @@ def _in_own_thread(fn):
         return pool.submit(fn).result()
 
 
-def sign(settings: Settings, pdf: bytes, reason: str, location: str) -> bytes:
-    """The PDF with a PAdES baseline signature, or unchanged when no certificate is configured."""
+def sign(settings: Settings, pdf: bytes, reason: str, location: str, field: str = FIELD) -> bytes:
+    """The PDF with a PAdES baseline signature in `field` (an extension signs its own), or unchanged
+    when no certificate is configured."""
     if not configured(settings):
         return pdf
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -96,15 +97,16 @@ def sign(settings: Settings, pdf: bytes, reason: str, location: str) -> bytes:
 
     key, cert = paths(settings)
     signer = signers.SimpleSigner.load(str(key), str(cert))
-    meta = signers.PdfSignatureMetadata(field_name=FIELD, reason=reason, location=location,
+    meta = signers.PdfSignatureMetadata(field_name=field, reason=reason, location=location,
                                         subfilter=fields.SigSeedSubFilter.PADES, md_algorithm="sha256")
     out = _in_own_thread(lambda: signers.sign_pdf(IncrementalPdfFileWriter(io.BytesIO(pdf)), meta,
                                                   signer=signer))
     return out.getvalue()
 
 
-def validate(pdf: bytes, cert_pem: bytes) -> bool:
-    """True when the PDF's signature is intact and chains to `cert_pem`."""
+def validate(pdf: bytes, cert_pem: bytes, index: int = 0) -> bool:
+    """True when the PDF's signature (the `index`-th: an extended certificate carries a second one,
+    gis.certificates.extension) is intact, covers what follows it, and chains to `cert_pem`."""
     import tempfile
 
     from pyhanko.keys import load_cert_from_pemder
@@ -119,6 +121,6 @@ def validate(pdf: bytes, cert_pem: bytes) -> bool:
     reader = PdfFileReader(io.BytesIO(pdf))
     if not reader.embedded_signatures:
         return False
-    status = _in_own_thread(lambda: validate_pdf_signature(reader.embedded_signatures[0],
+    status = _in_own_thread(lambda: validate_pdf_signature(reader.embedded_signatures[index],
                                                            ValidationContext(trust_roots=[root])))
     return bool(status.intact and status.valid and status.bottom_line)

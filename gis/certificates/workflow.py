@@ -1,5 +1,6 @@
 """The request workflow: request → registry number → draft (PROIECT) → review → issued →
-downloaded, or cancelled with a reason; an urbanism certificate may be extended once.
+downloaded, or cancelled with a reason; an urbanism certificate may be extended once, by an act on
+the original (gis.certificates.extension), never by a new request.
 
 The registry number is given when the request is filed: the counter row is updated in the same
 transaction that stores the request, so a failed request consumes no number and concurrent
@@ -19,7 +20,8 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import Connection, text
 
-from gis.certificates.kinds import all_kinds
+from gis.certificates.approval_choice import with_chosen_approvals
+from gis.certificates.fees import Choices
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
 from gis.certificates.rules import CertificateError, CertificateFacts, Payment, certificate_facts
@@ -55,6 +57,10 @@ class RequestInfo:
     verification_code: str | None
     extends_document_id: int | None
     payment: Payment | None = None
+    choices: Choices | None = None   # what the officer recorded (one investment, validity, exemption...)
+    request_date: date | None = None
+    applicant_domicile: str | None = None
+    chosen_approvals: list[str] | None = None   # the officer's choice for F.6 section 5 d) (approval_choice.py)
 
     @property
     def number_label(self) -> str:
@@ -112,33 +118,29 @@ def get_request(conn: Connection, request_id: int) -> RequestInfo:
                                 WHERE rp.request_id = r.id ORDER BY p.cadastral_number),
                r.access_token, r.cancel_reason,
                (SELECT d.verification_code FROM registry.document d WHERE d.request_id = r.id),
-               r.extends_document_id, r.paid_amount, r.paid_receipt, r.paid_on
+               r.extends_document_id, r.paid_amount, r.paid_receipt, r.paid_on,
+               r.one_investment, r.validity_months, r.exemption, r.county_approval,
+               r.created_at::date, r.applicant_domicile, r.chosen_approvals
         FROM registry.request r WHERE r.id = :id"""), {"id": request_id}).one_or_none()
     if row is None:
         raise RequestNotFound(f"no certificate request {request_id}")
     payment = Payment(row[14], row[15], row[16]) if row[14] is not None else None
-    return RequestInfo(*row[:9], list(row[9]), *row[10:14], payment=payment)
+    return RequestInfo(*row[:9], list(row[9]), *row[10:14], payment=payment, choices=Choices(*row[17:21]),
+                       request_date=row[21], applicant_domicile=row[22], chosen_approvals=row[23])
 
 
 def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str,
                  actor: str, email: str | None = None, uat: int | None = None,
-                 extends_code: str | None = None) -> RequestInfo:
-    """Register a request: validate the selection, give the next registry number."""
+                 choices: Choices | None = None, domicile: str | None = None) -> RequestInfo:
+    """Register a request: validate the selection with the officer's `choices`, give the next
+    registry number. (An extension is no request: gis.certificates.extension.extend.)"""
     if not applicant or not applicant.strip():
         raise CertificateError("the applicant's name is required")
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
-        extends = None
-        if extends_code:
-            extends = conn.execute(text(
-                "SELECT d.id FROM registry.document d JOIN registry.request r ON r.id = d.request_id "
-                "WHERE d.verification_code = :c AND d.kind = ANY(:extendable) AND r.status <> 'cancelled'"),
-                {"c": normalize_code(extends_code),
-                 "extendable": [k.name for k in all_kinds().values() if k.extendable]}).scalar_one_or_none()
-            if extends is None:
-                raise CertificateError("only an issued, valid certificate of urbanism can be extended")
-        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat,
-                                  extension=extends is not None, profile=settings.profile)
+        facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat, profile=settings.profile,
+                                  choices=choices)
+        chosen = choices or Choices()
         year = facts.issued_on.year
         number = conn.execute(text("""
             INSERT INTO registry.counter (uat_siruta, year, last_number) VALUES (:u, :y, 1)
@@ -147,11 +149,14 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
         fault_point("certificate.numbered")
         request_id = conn.execute(text("""
             INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name,
-                applicant_email, purpose, fee, access_token, extends_document_id, created_by)
-            VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :x, :by) RETURNING id"""),
+                applicant_email, purpose, fee, access_token, created_by,
+                one_investment, validity_months, exemption, county_approval, applicant_domicile)
+            VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :by, :oi, :vm, :ex, :ca, :dom) RETURNING id"""),
             {"u": facts.uat.siruta, "y": year, "n": number, "k": facts.kind, "a": applicant.strip(),
              "e": email, "p": facts.purpose, "fee": facts.fee.amount_lei,
-             "t": secrets.token_urlsafe(24), "x": extends, "by": actor}).scalar_one()
+             "t": secrets.token_urlsafe(24), "by": actor, "oi": facts.one_investment or None,
+             "vm": chosen.validity_months, "ex": chosen.exemption, "ca": chosen.county_approval,
+             "dom": (domicile or "").strip()[:300] or None}).scalar_one()
         conn.execute(text("INSERT INTO registry.request_parcel (request_id, parcel_id) "
                           "SELECT :r, unnest(CAST(:ids AS bigint[]))"),
                      {"r": request_id, "ids": [p.id for p in facts.parcels]})
@@ -161,14 +166,19 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
 def _facts_for(conn: Connection, info: RequestInfo, profile: str | None = None) -> CertificateFacts:
     facts = certificate_facts(conn, info.kind, info.cadastral_numbers, info.purpose,
                               info.applicant_name, info.uat_siruta,
-                              extension=info.extends_document_id is not None, profile=profile)
-    return dataclasses.replace(facts, payment=info.payment)
+                              extension=info.extends_document_id is not None, profile=profile,
+                              choices=info.choices)
+    from gis.certificates.purpose_override import recorded
+
+    facts = dataclasses.replace(facts, payment=info.payment, purpose_override=recorded(conn, info.id),
+                                request_date=info.request_date, applicant_domicile=info.applicant_domicile or "")
+    return with_chosen_approvals(facts, info.chosen_approvals)
 
 
 def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: str, code: str,
          draft: bool) -> bytes:
     extract = draw(conn, [p.id for p in facts.parcels],
-                   settings.orthophoto if settings.orthophoto.exists() else None)
+                   settings.orthophoto if settings.orthophoto.exists() else None, facts.issued_on)
     return render_pdf(facts, extract, label, code, verify_url(settings, code), draft)
 
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from gis.certificates.fees import Choices
     from gis.certificates.rules import CertificateFacts, Fee
     from gis.profiles import Profile
 
@@ -46,6 +47,8 @@ class Selection:
     issued_on: date
     extension: bool
     restriction_kinds: frozenset[str]
+    uat_siruta: int | None = None
+    choices: Choices | None = None   # what the officer recorded on the request (gis.certificates.fees)
 
 
 class CertificateKind:
@@ -62,6 +65,7 @@ class CertificateKind:
     purpose_required: ClassVar[bool] = True      # a request must say what for ("în scopul")
     default_purpose: ClassVar[str] = ""          # the purpose when it need not be given
     extendable: ClassVar[bool] = False           # an issued certificate may be extended once
+    one_property: ClassVar[bool] = False         # parcels that do not touch need the officer's "one investment"
     request_text: ClassVar[str] = ""             # the catalogue's key for "Request a ..." (webmap.i18n)
     cli_help: ClassVar[str] = ""
     # extra request fields (JSON schema properties) beyond the common ones
