@@ -113,6 +113,9 @@ def create_ogc_blueprint(settings: Settings) -> Blueprint:
                                             for p in resource.get("providers", [])):
             return _not_found(f"{collection_id[:80]} is a coverage, not a set of features: its data is at "
                               f"/ogc/collections/{collection_id[:80]}/coverage")
+        if (resource is not None and any(p.get("type") == "record" for p in resource.get("providers", []))
+                and request.args.get("f", "json") not in ("json", "html")):  # pygeoapi's CSV of records: a 500
+            return _bad_request("metadata records are offered as f=json or f=html")
         try:  # before `uat=` is rewritten: the page's links repeat the query as the client sent it
             g.items_page = check_items_args(request.args, *items_limits(config, collection_id))
         except ItemsParameterError as exc:

@@ -3,6 +3,9 @@ restore, the audit trail, and who may do it."""
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import pytest
 from sqlalchemy import text
 
@@ -152,6 +155,10 @@ def test_renaming_a_street_keeps_the_former_name_with_its_hcl(officer, engine, l
     client, headers = officer
     old, number = "Vechea", "700099"
     with engine.begin() as c:  # a street of the test UAT (the sample must stay as loaded)
+        # its council's CNS fee (a UAT without its own table is refused: gis/certificates/fees.py)
+        c.execute(text("UPDATE territory.uat SET settings = settings || CAST(:s AS jsonb) WHERE siruta = :u"),
+                  {"u": UAT, "s": json.dumps({"certificates": {"fees": {"nomenclature": {
+                      str(date.today().year): {"hcl": "HCL nr. 1/2026 (test)", "amount": 10}}}}})})
         c.execute(text(f"INSERT INTO territory.locality (siruta, uat_siruta, name, rank, geom) VALUES "
                        f"({UAT + 1}, {UAT}, 'Satu Test', 5, "
                        f"ST_Multi(ST_MakeEnvelope({X0}, {Y0}, {X0 + 1000}, {Y0 + 1000}, 3844)))"))
