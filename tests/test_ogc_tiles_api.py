@@ -99,9 +99,9 @@ def test_the_tilesets_list_and_the_tileset_follow_the_standard(client, parcel_ti
         # the turned box reaches past the parcels by a share of their span (~4 %: tan 2.5°), at least 300 m
         span = max(r1 - r0, c1 - c0) * size
         assert (extra - 1) * size < 300 + 0.05 * span, (z, extra)
-    r0, r1, c0, c1 = parcel_tiles[15]  # the loaded UATs' parcels, not the country
-    assert limits["15"]["maxTileCol"] - limits["15"]["minTileCol"] <= (c1 - c0) + 2
-    assert limits["15"]["maxTileRow"] - limits["15"]["minTileRow"] <= (r1 - r0) + 2
+    r0, r1, c0, c1 = parcel_tiles[15]  # the loaded UATs' parcels (and the turned box's few %), not the country
+    assert limits["15"]["maxTileCol"] - limits["15"]["minTileCol"] <= 1.1 * (c1 - c0) + 2
+    assert limits["15"]["maxTileRow"] - limits["15"]["minTileRow"] <= 1.1 * (r1 - r0) + 2
     assert tileset["layers"][0]["propertiesSchema"]["properties"] == {"cadastral_number": {"type": "string"}}
 
 
