@@ -30,7 +30,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, url
 from api.bodies import FORM, JSON, body_limit
 from api.messages import message
 from api.ratelimit import filing_quota, rate_limited
-from api.staff import current_user, requires, scope_by_uat
+from api.staff import current_user, requires, scope_by_uat, staff_actor
 from gis.certificates.kinds import get_kind, names, spelled
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (
@@ -136,7 +136,7 @@ def _owned(request_id: int) -> Reader:
     REQUEST_READERS) of the request's UAT read it, and the read is logged (it shows personal data);
     surveyors and other UATs' staff do not. Without a staff session, the request's token opens it."""
     from api.auth import record_staff_read
-    from api.staff import current_user, user_uats
+    from api.staff import user_uats
 
     with get_engine(_settings(), "app").connect() as conn:
         try:
@@ -192,7 +192,7 @@ def payment(request_id: int):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, description="send {amount, receipt, paid_on} as JSON")
-    actor = f"{current_user()['role']}:{current_user()['username']}"
+    actor = staff_actor()
     try:
         info = record_payment(_settings(), request_id, str(body.get("amount", "")), str(body.get("receipt", "")),
                               str(body.get("paid_on", "")), actor)
@@ -212,7 +212,7 @@ def purpose_verdict(request_id: int):
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, description="send {may_use, reason} as JSON")
-    actor = f"{current_user()['role']}:{current_user()['username']}"
+    actor = staff_actor()
     try:
         return jsonify(record(_settings(), request_id, body.get("may_use"), str(body.get("reason", "")), actor))
     except RequestNotFound:
@@ -270,7 +270,7 @@ def extension():
         uat = certificate_uat(conn, body["code"][:40])
     if uat is not None:
         require_uat(uat)
-    actor = f"{current_user()['role']}:{current_user()['username']}"
+    actor = staff_actor()
     try:
         done = extend(_settings(), body["code"][:40], str(body.get("reference", "")), actor, asked, months)
     except NoSuchCertificate as exc:

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from sqlalchemy import text
 
 from api import messages
-from api.staff import csrf_token, current_user, requires, scope_by_uat, uat_filter_sql
+from api.staff import csrf_token, current_user, requires, scope_by_uat, staff_actor, uat_filter_sql
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (
     RequestNotFound,
@@ -91,7 +91,7 @@ def act(request_id: int, action: str, reason: str = "", unpaid_confirmed: bool =
     """An officer's action on a request: 404 unknown, 409 not allowed in its state (or an
     unpaid request issued without the officer's confirmation)."""
     settings = _settings()
-    actor = f"{current_user()['role']}:{current_user()['username']}"
+    actor = staff_actor()
     try:
         if action == "draft":  # the officer's explicit action: viewing the draft changes nothing
             return start_draft(settings, request_id, actor)
@@ -140,7 +140,7 @@ def issue(request_id: int):
 def payment(request_id: int):
     """The fee as paid: amount, receipt number and date (printed on the certificate)."""
     form = {k: request.form.get(k, "")[:60] for k in ("amount", "receipt", "paid_on")}
-    actor = f"{current_user()['role']}:{current_user()['username']}"
+    actor = staff_actor()
     try:
         record_payment(_settings(), request_id, form["amount"], form["receipt"], form["paid_on"], actor)
     except RequestNotFound:

@@ -33,7 +33,7 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import text
 
-from api.staff import current_user, requires, scope_by_uat, user_uats
+from api.staff import requires, scope_by_uat, staff_actor, user_uats
 from gis import editing
 from gis.crs import transform_geojson
 from gis.db import get_engine
@@ -51,11 +51,6 @@ def _settings():
 
 def _srid() -> int:
     return get_profile(_settings().profile).storage_srid
-
-
-def _actor() -> str:
-    user = current_user()
-    return f"{user['role']}:{user['username']}"
 
 
 def _body() -> dict:
@@ -154,7 +149,7 @@ def validate():
 def create():
     data = _body()
     uat, fields = _uat(data), _parcel_fields(data, False)
-    answer = _saved(lambda: editing.create(_settings(), uat, fields, _actor(), _srid(),
+    answer = _saved(lambda: editing.create(_settings(), uat, fields, staff_actor(), _srid(),
                                            bool(data.get("accept_warnings")), bool(data.get("snap")), **_flags(data)))
     return (answer, 201) if not isinstance(answer, tuple) and not _flags(data)["preview"] else answer
 
@@ -166,7 +161,7 @@ def update(parcel_id: int):
     if not isinstance(data.get("version"), int):
         abort(400, description="version (the one you edited) is required")
     fields = _parcel_fields(data, True)
-    return _saved(lambda: editing.update(_settings(), parcel_id, data["version"], fields, _actor(),
+    return _saved(lambda: editing.update(_settings(), parcel_id, data["version"], fields, staff_actor(),
                                          _srid(), bool(data.get("accept_warnings")), bool(data.get("snap")),
                                          sketch=data.get("crs") == "EPSG:4326", **_flags(data)))
 
@@ -177,7 +172,7 @@ def retire(parcel_id: int):
     version = request.args.get("version", "")
     if not version.isdigit():
         abort(400, description="version (the one you saw) is required")
-    return _saved(lambda: (editing.retire(_settings(), parcel_id, int(version), _actor()), [], []))
+    return _saved(lambda: (editing.retire(_settings(), parcel_id, int(version), staff_actor()), [], []))
 
 
 @bp.get("/parcels/<int:parcel_id>/history")
@@ -197,7 +192,7 @@ def split(parcel_id: int):
     if not isinstance(data.get("version"), int):
         abort(400, description="version (the one you edited) is required")
     line = _geometry(data, "line")
-    return _saved(lambda: editing.split(_settings(), parcel_id, data["version"], line, _actor(), _srid(),
+    return _saved(lambda: editing.split(_settings(), parcel_id, data["version"], line, staff_actor(), _srid(),
                                         _pieces(data), **_flags(data)))
 
 
@@ -238,7 +233,7 @@ def merge():
     if not all(isinstance(v, str) or v is None for v in fields.values()):
         abort(400, description="cadastral_number, land_book_number and use_category are text")
     return _saved(lambda: editing.merge(_settings(), [(p["id"], p["version"]) for p in parts], fields,
-                                        _actor(), _srid(), bool(data.get("accept_warnings")), **_flags(data)))
+                                        staff_actor(), _srid(), bool(data.get("accept_warnings")), **_flags(data)))
 
 
 def _float_arg(name: str) -> float:
@@ -360,7 +355,7 @@ def add_address_point():
     fields = {"street_id": data["street_id"], "number": number, "suffix": suffix, "postal_code": postal,
               "geometry": point, "parcel_id": data.get("parcel_id") if isinstance(data.get("parcel_id"), int) else None}
     try:
-        row, problems = editing.add_address_point(_settings(), uat, fields, _actor(), _srid())
+        row, problems = editing.add_address_point(_settings(), uat, fields, staff_actor(), _srid())
     except editing.NotFound as exc:
         abort(404, description=str(exc))
     except editing.ValidationFailed as exc:
@@ -375,7 +370,7 @@ def restore(parcel_id: int):
     version = data.get("version")
     if not isinstance(version, int):
         abort(400, description="version to restore is required")
-    return _saved(lambda: editing.restore(_settings(), parcel_id, version, _actor(), _srid(),
+    return _saved(lambda: editing.restore(_settings(), parcel_id, version, staff_actor(), _srid(),
                                           preview=_flags(data)["preview"]))
 
 
@@ -390,7 +385,7 @@ def rename_street(street_id: int):
         abort(400, description="hcl_date must be a date (YYYY-MM-DD)")
     try:
         row = editing.rename_street(_settings(), street_id, str(data.get("street_type") or "Strada"),
-                                    str(data.get("name", "")), str(data.get("hcl_number", "")), when, _actor())
+                                    str(data.get("name", "")), str(data.get("hcl_number", "")), when, staff_actor())
     except editing.NotFound as exc:
         abort(404, description=str(exc))
     except ValueError as exc:

@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from api.bodies import MB, body_limit
 from api.messages import message
-from api.staff import csrf_token, current_user, requires, scope_by_uat
+from api.staff import csrf_token, current_user, requires, scope_by_uat, staff_actor
 from gis.db import get_engine
 from gis.roles import EDITORS, UPLOADERS
 from importers.fields import targets
@@ -51,11 +51,6 @@ _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def _settings():
     return current_app.extensions["teritoriu.settings"]
-
-
-def _actor() -> str:
-    user = current_user()
-    return f"{user['role']}:{user['username']}"
 
 
 def folder(settings, job: int) -> Path:
@@ -138,7 +133,7 @@ def upload():
         abort(400, description="send the file as multipart field 'file'")
     options = options_from_form(request.form)
     dry_run = request.form.get("dry_run") in ("1", "true", "on")
-    actor = _actor()
+    actor = staff_actor()
     name = _SAFE.sub("_", Path(upload.filename).name)[:120] or "upload"
     job = _start(settings, name, options, actor, dry_run, upload.save)
     return jsonify(id=job, status="running", url=f"/api/imports/{job}"), 202
@@ -178,7 +173,7 @@ def recheck(job: int, mapping: dict | None, dxf_layer: str | None) -> int:
         abort(400, description=f"mapping targets must be among {', '.join(sorted(known))}")
     options = Options(**{**row["options"], "mapping": mapping or None, "dxf_layer": dxf_layer or None})
     source = files[0]
-    new = _start(settings, source.name, options, _actor(), row["status"] == "checked",
+    new = _start(settings, source.name, options, staff_actor(), row["status"] == "checked",
                  lambda path: shutil.move(source, path))
     shutil.rmtree(folder(settings, job), ignore_errors=True)
     return new
@@ -207,7 +202,7 @@ def _job(job: int) -> dict:
     if row is None:
         abort(404, description=f"no import {job}")
     user = current_user()
-    if user["role"] not in DECIDERS and row["created_by"] != _actor():
+    if user["role"] not in DECIDERS and row["created_by"] != staff_actor():
         abort(403, description="only the surveyor who uploaded it and officers may see an import")
     out = dict(row)
     for k in ("created_at", "decided_at"):
@@ -242,7 +237,7 @@ def decide(job: int, accept: bool, accept_outlines: bool = False) -> dict:
     row = _job(job)
     if row["status"] != "staged":
         abort(409, description=f"the import is {row['status']}, not waiting for a decision")
-    actor = _actor()
+    actor = staff_actor()
     if not accept:
         update_job(settings, job, "discarded", decided_by=actor)
     else:

@@ -73,6 +73,12 @@ def _signed_in() -> SignedIn | None:
     return found
 
 
+def staff_actor() -> str:
+    """How the audit trail and the registers name the signed-in person: "role:username"."""
+    user = current_user()
+    return f"{user['role']}:{user['username']}"
+
+
 def current_user() -> dict | None:
     signed_in = _signed_in()
     if signed_in is None:
