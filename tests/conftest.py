@@ -293,3 +293,16 @@ def bring_request_to(loaded, engine):
             cancel(loaded, request_id, reason, "officer:test")
 
     return bring
+
+
+@pytest.fixture(scope="module")
+def parcel(engine):
+    """The OGC tests' sample parcel (the first by number): id, cadastral number, a point on it in
+    3844 (x=E, y=N) and in lon/lat. A module with a parcel fixture of its own overrides it."""
+    with engine.connect() as c:
+        row = c.execute(text("""
+            SELECT id, cadastral_number, ST_X(p) AS e, ST_Y(p) AS n,
+                   ST_X(ST_Transform(p, 4326)) AS lon, ST_Y(ST_Transform(p, 4326)) AS lat
+            FROM (SELECT id, cadastral_number, ST_PointOnSurface(geom) AS p
+                  FROM public_api.parcel ORDER BY cadastral_number LIMIT 1) s""")).one()
+    return row._asdict()

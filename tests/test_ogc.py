@@ -16,18 +16,6 @@ from layers.registry import load_layers
 EPSG3844 = "http://www.opengis.net/def/crs/EPSG/0/3844"
 
 
-@pytest.fixture(scope="module")
-def parcel(engine):
-    """One sample parcel: id, cadastral number, a point on it in 3844 (x=E, y=N) and in lon/lat."""
-    with engine.connect() as c:
-        row = c.execute(text("""
-            SELECT id, cadastral_number, ST_X(p) AS e, ST_Y(p) AS n,
-                   ST_X(ST_Transform(p, 4326)) AS lon, ST_Y(ST_Transform(p, 4326)) AS lat
-            FROM (SELECT id, cadastral_number, ST_PointOnSurface(geom) AS p
-                  FROM public_api.parcel ORDER BY cadastral_number LIMIT 1) s""")).one()
-    return row._asdict()
-
-
 def test_collections_are_the_public_layers_of_the_registry(client):
     body = client.get("/ogc/collections?f=json").get_json()
     ids = {c["id"] for c in body["collections"]}

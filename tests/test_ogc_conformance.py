@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from sqlalchemy import text
 
 from layers.registry import load_layers
@@ -82,17 +81,6 @@ TESTS: dict[str, list[str]] = {
 
 def _links(doc: dict, rel: str) -> list[dict]:
     return [link for link in doc["links"] if link["rel"] == rel]
-
-
-@pytest.fixture(scope="module")
-def parcel(engine):
-    with engine.connect() as c:
-        row = c.execute(text("""
-            SELECT id, cadastral_number, ST_X(p) AS e, ST_Y(p) AS n,
-                   ST_X(ST_Transform(p, 4326)) AS lon, ST_Y(ST_Transform(p, 4326)) AS lat
-            FROM (SELECT id, cadastral_number, ST_PointOnSurface(geom) AS p
-                  FROM public_api.parcel ORDER BY cadastral_number LIMIT 1) s""")).one()
-    return row._asdict()
 
 
 def test_declared_classes_are_the_table(client):
