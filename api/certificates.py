@@ -30,6 +30,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request, url
 from api.bodies import FORM, JSON, body_limit
 from api.messages import message
 from api.ratelimit import filing_quota, rate_limited
+from api.refusals import refuse
 from api.staff import current_user, requires, scope_by_uat, staff_actor
 from gis.certificates.kinds import get_kind, names, spelled
 from gis.certificates.rules import CertificateError
@@ -116,7 +117,7 @@ def create(fields: dict, actor: str):
     except ParcelNotFound as exc:
         abort(404, description=str(exc))
     except CertificateError as exc:
-        abort(400, description=str(exc))
+        refuse(exc)
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def payment(request_id: int):
     except RequestNotFound:
         _no_request(request_id)
     except CertificateError as exc:
-        abort(409 if "înainte de emitere" in str(exc) else 400, description=str(exc))
+        refuse(exc)
     return jsonify(info.to_json())
 
 
@@ -218,7 +219,7 @@ def purpose_verdict(request_id: int):
     except RequestNotFound:
         _no_request(request_id)
     except CertificateError as exc:
-        abort(409 if "înainte de emitere" in str(exc) else 400, description=str(exc))
+        refuse(exc)
 
 
 @bp.get("/<int:request_id>.pdf")
@@ -239,8 +240,8 @@ def pdf(request_id: int):
         else:
             data = draft_pdf(_settings(), request_id)
             name = f"proiect-{info.kind}-{info.registry_number}-{info.year}.pdf"
-    except CertificateError as exc:
-        abort(409, description=str(exc))
+    except CertificateError as exc:  # a read sends no input: what refuses it is the request's state
+        refuse(exc, 409)
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{name}"',
                              "Cache-Control": "private, no-store"})
@@ -254,7 +255,7 @@ def extension():
     from datetime import date
 
     from api.staff import require_uat
-    from gis.certificates.extension import NoSuchCertificate, NotExtendable, certificate_uat, extend
+    from gis.certificates.extension import certificate_uat, extend
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
@@ -273,12 +274,8 @@ def extension():
     actor = staff_actor()
     try:
         done = extend(_settings(), body["code"][:40], str(body.get("reference", "")), actor, asked, months)
-    except NoSuchCertificate as exc:
-        abort(404, description=str(exc))
-    except NotExtendable as exc:
-        abort(409, description=str(exc))
-    except CertificateError as exc:
-        abort(400, description=str(exc))
+    except CertificateError as exc:  # NoSuchCertificate 404, NotExtendable 409, bad input 400
+        refuse(exc)
     return jsonify({"code": done.verification_code, "registry_number": done.number_label,
                     "reference": done.reference, "valid_until": done.valid_until.isoformat(),
                     "extended_until": done.extended_until.isoformat(), "months": done.months,

@@ -1,7 +1,12 @@
 """/office/requests: the request desk. The list, each request's page (its draft, its payment,
 the officer's actions, and once issued its registry number, verification code and signed PDF),
 and the actions themselves. Issuing is confirmed on the request's page (a required tick box; a
-second one when no payment is recorded), so it never happens from a stray click in the list."""
+second one when no payment is recorded), so it never happens from a stray click in the list.
+The page also holds the forms for what the rules let the officer decide (issue 19): the approvals
+chosen from the county's list (approval_choice), the verdict on the declared purpose with its
+reason (purpose_override) and, once issued, the extension (extension). A refusal's HTTP status is
+the rule's own (CertificateError.status: 400 input, 409 state, 404 unknown); its text is shown on
+the page in the officer's language (webmap.i18n.tr of the rule's Romanian template)."""
 
 from __future__ import annotations
 
@@ -9,11 +14,11 @@ from flask import Blueprint, abort, current_app, redirect, request, url_for
 from sqlalchemy import text
 
 from api import messages
+from api.refusals import refuse, said
 from api.staff import csrf_token, current_user, requires, scope_by_uat, staff_actor, uat_filter_sql
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (
     RequestNotFound,
-    UnpaidNeedsConfirmation,
     cancel,
     get_request,
     issue_request,
@@ -25,6 +30,7 @@ from gis.certificates.workflow import (
 from gis.db import get_engine
 from gis.request_states import CLOSED, ISSUED, LABELS, allows
 from gis.roles import EDITORS, reads_requests
+from webmap.i18n import tr
 from webmap.simple_page import render_page
 
 bp = Blueprint("desk", __name__, url_prefix="/office/requests")
@@ -77,6 +83,7 @@ def page(request_id: int, error: str = "", status: int = 200, form: dict | None 
     info, policy = _info(request_id)
     paid = info.payment is not None or not info.fee
     kind = get_kind(info.kind)
+    lang = messages.request_language()
     return render_page("office_request.html", status, private=True, title=f"Cererea nr. {info.number_label}",
                        user=current_user(), csrf=csrf_token(), info=info, state=LABELS.get(info.status, info.status),
                        draft=info.status not in CLOSED, issued=info.status in ISSUED, paid=paid, policy=policy,
@@ -84,7 +91,23 @@ def page(request_id: int, error: str = "", status: int = 200, form: dict | None 
                        issuable=allows(info.status, "issue"), cancellable=allows(info.status, "cancel"),
                        kind=kind.label("ro") if kind else info.kind, money=money,
                        error=error, form=form or {}, verify=url_for("verify.verify", code=info.verification_code)
-                       if info.verification_code else None)
+                       if info.verification_code else None, **decisions(info, kind), lang=lang,
+                       t=lambda text_, **values: tr(text_, lang, **values))
+
+
+def decisions(info, kind) -> dict:
+    """What the officer's decision forms show: the approvals offered (with the current choice), the
+    purpose verdict recorded, and for an issued certificate that may be extended, its extension."""
+    from gis.certificates import approval_choice, purpose_override
+    from gis.certificates.extension import extension_of
+
+    with get_engine(_settings(), "app").connect() as conn:
+        open_ = info.status not in CLOSED
+        return {"approvals": approval_choice.options(conn, info, _settings().profile) if open_ else [],
+                "verdict": purpose_override.recorded(conn, info.id) if info.kind == "urbanism" else None,
+                "verdict_form": open_ and info.kind == "urbanism",
+                "extension": extension_of(conn, info.verification_code) if info.verification_code else None,
+                "extendable": bool(kind and kind.extendable and info.status in ISSUED)}
 
 
 def act(request_id: int, action: str, reason: str = "", unpaid_confirmed: bool = False):
@@ -102,10 +125,8 @@ def act(request_id: int, action: str, reason: str = "", unpaid_confirmed: bool =
         return cancel(settings, request_id, reason, actor)
     except RequestNotFound:
         abort(404, description=messages.message("request.not_found", id=request_id))
-    except UnpaidNeedsConfirmation as exc:
-        abort(409, description=str(exc))
-    except CertificateError as exc:
-        abort(400 if "reason" in str(exc) else 409, description=str(exc))
+    except CertificateError as exc:  # UnpaidNeedsConfirmation too: a 409 like every state conflict
+        refuse(exc)
 
 
 @bp.post("/<int:request_id>/<any(review, cancel, draft):action>")
@@ -146,5 +167,60 @@ def payment(request_id: int):
     except RequestNotFound:
         abort(404, description=messages.message("request.not_found", id=request_id))
     except CertificateError as exc:
-        return page(request_id, str(exc), 400, form)
+        return page(request_id, said(exc), exc.status, form)
     return redirect(url_for("desk.page", request_id=request_id), 303)
+
+
+def _decided(request_id: int, decide, form: dict | None = None):
+    """Run an officer's decision; a refusal is shown on the request's page with the rule's status."""
+    try:
+        decide(staff_actor())
+    except RequestNotFound:
+        abort(404, description=messages.message("request.not_found", id=request_id))
+    except CertificateError as exc:
+        return page(request_id, said(exc), exc.status, form)
+    return redirect(url_for("desk.page", request_id=request_id), 303)
+
+
+@bp.post("/<int:request_id>/approvals")
+@requires(*EDITORS)
+def approvals(request_id: int):
+    """The approvals of F.6 section 5 lit. d) the officer ticked from the county's list."""
+    from gis.certificates.approval_choice import choose_approvals
+
+    keys = [k[:200] for k in request.form.getlist("approval")][:100]
+    return _decided(request_id, lambda actor: choose_approvals(_settings(), request_id, keys, actor))
+
+
+@bp.post("/<int:request_id>/purpose-verdict")
+@requires(*EDITORS)
+def purpose_verdict(request_id: int):
+    """The officer's verdict on the declared purpose ("poate" / "nu poate") and its reason."""
+    from gis.certificates.purpose_override import record
+
+    form = {k: request.form.get(k, "")[:600] for k in ("may_use", "reason")}
+    may_use = {"1": True, "0": False}.get(form["may_use"])  # anything else: the rule's own 400
+    return _decided(request_id, lambda actor: record(_settings(), request_id, may_use, form["reason"], actor), form)
+
+
+@bp.post("/<int:request_id>/extension")
+@requires(*EDITORS)
+def extension(request_id: int):
+    """Extend the issued certificate on the holder's request (its registration and date, the months)."""
+    from datetime import date
+
+    from gis.certificates.extension import extend
+
+    form = {k: request.form.get(k, "")[:120] for k in ("reference", "requested_on", "months")}
+    info, _policy = _info(request_id)
+    lang = messages.request_language()
+    try:
+        asked = date.fromisoformat(form["requested_on"]) if form["requested_on"] else None
+        months = int(form["months"]) if form["months"] else None
+    except ValueError:
+        return page(request_id, tr("data cererii trebuie să fie o dată, iar durata un număr de luni", lang), 400,
+                    form)
+    if not info.verification_code:
+        return page(request_id, tr("numai un certificat emis se prelungește", lang), 409, form)
+    return _decided(request_id, lambda actor: extend(_settings(), info.verification_code, form["reference"], actor,
+                                                     asked, months), form)

@@ -110,7 +110,7 @@ def test_a_paid_request_is_issued_and_the_certificate_prints_the_receipt(officer
     assert f"conform chitanței nr. CH-4521 din {paid_on.strftime('%d.%m.%Y')}" in words
     late = desk.post(f"/office/requests/{rid}/payment",
                      data={"csrf": token, "amount": fee, "receipt": "X", "paid_on": paid_on})
-    assert late.status_code == 400 and "înainte de emitere" in late.get_data(as_text=True)
+    assert late.status_code == 409 and "înainte de emitere" in late.get_data(as_text=True)
 
 
 def test_an_unpaid_request_issued_with_confirmation_says_so_and_a_uat_may_refuse_it(officer, client, engine,

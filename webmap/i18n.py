@@ -334,6 +334,87 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
         "accept the file's (reprojected) outlines instead of the legal ones",
         "a fájl (átvetített) körvonalainak elfogadása a jogiak helyett"),
     "Acceptă și importă": ("Accept and import", "Elfogadás és importálás"), "Respinge": ("Discard", "Elutasítás"),
+    # --- branch cert ---
+    "Avize și acorduri (F.6, secțiunea 5 lit. d)": ("Approvals and agreements (F.6, section 5 d)",
+                                                    "Engedélyek és hozzájárulások (F.6, 5. szakasz d)"),
+    "Bifați avizele pe care le cere certificatul; lista este a județului și a restricțiilor care afectează imobilul.": (
+        "Tick the approvals the certificate asks for; the list is the county's and the restrictions' on the property.",
+        "Jelölje be a tanúsítvány által előírt engedélyeket; a lista a megyéé és az ingatlant érintő korlátozásoké."),
+    "Salvează avizele": ("Save the approvals", "Engedélyek mentése"),
+    "Verdictul privind scopul declarat": ("Verdict on the declared purpose", "Döntés a bejelentett célról"),
+    "Terenul": ("The land", "A telek"),
+    "poate fi utilizat în scopul declarat": ("may be used for the declared purpose",
+                                             "a bejelentett célra használható"),
+    "nu poate fi utilizat în scopul declarat": ("may not be used for the declared purpose",
+                                                "a bejelentett célra nem használható"),
+    "Motivul (se tipărește pe certificat)": ("Reason (printed on the certificate)", "Indoklás (a tanúsítványra kerül)"),
+    "Înregistrează verdictul": ("Record the verdict", "Döntés rögzítése"),
+    "Prelungire": ("Extension", "Meghosszabbítás"),
+    "prelungit până la {until} prin {reference}": ("extended until {until} by {reference}",
+                                                   "meghosszabbítva {until}-ig: {reference}"),
+    "Exemplarul prelungit (PDF)": ("The extended copy (PDF)", "A meghosszabbított példány (PDF)"),
+    "Cererea de prelungire (nr. și data înregistrării)": ("Extension request (registry no. and date)",
+                                                          "Meghosszabbítási kérelem (iktatószám és dátum)"),
+    "Depusă la data": ("Filed on", "Benyújtva"),
+    "Durata (luni)": ("Duration (months)", "Időtartam (hónap)"),
+    "Prelungește": ("Extend", "Meghosszabbítás"),
+    "data cererii trebuie să fie o dată, iar durata un număr de luni": (
+        "the request's date must be a date and the duration a number of months",
+        "a kérelem dátuma dátum, az időtartam hónapok száma legyen"),
+    "numai un certificat emis se prelungește": ("only an issued certificate can be extended",
+                                                "csak kiadott tanúsítvány hosszabbítható meg"),
+    # the rules' refusals (gis.certificates: CertificateError templates) shown on the desk
+    "avizele se aleg înainte de emitere": ("the approvals are chosen before issuing",
+                                           "az engedélyeket a kiadás előtt kell kiválasztani"),
+    "certificatul nu are o listă de avize de ales": ("this certificate has no list of approvals to choose from",
+                                                     "ennek a tanúsítványnak nincs választható engedélylistája"),
+    "aviz necunoscut pentru acest județ: {keys}": ("an approval unknown for this county: {keys}",
+                                                   "ismeretlen engedély ebben a megyében: {keys}"),
+    "verdictul (may_use) trebuie să fie true (poate) sau false (nu poate)": (
+        "choose whether the land may or may not be used for the declared purpose",
+        "válassza ki, hogy a telek használható-e a bejelentett célra"),
+    "motivul este obligatoriu ({low}–{high} caractere)": ("the reason is required ({low}–{high} characters)",
+                                                         "az indoklás kötelező ({low}–{high} karakter)"),
+    "cererea este {state}: verdictul se modifică înainte de emitere": (
+        "the request is {state}: the verdict is changed before issuing",
+        "a kérelem állapota {state}: a döntés csak a kiadás előtt módosítható"),
+    "verdictul privind scopul declarat se dă numai certificatului de urbanism": (
+        "a verdict on the declared purpose belongs to an urbanism certificate only",
+        "a bejelentett célról csak településrendezési bizonyítványban lehet dönteni"),
+    "cererea este {state}: plata se înregistrează înainte de emitere": (
+        "the request is {state}: the payment is recorded before issuing",
+        "a kérelem állapota {state}: a befizetést a kiadás előtt kell rögzíteni"),
+    "cererea se emite numai după verificare: trimiteți-o întâi la verificare": (
+        "a request is issued only after review: send it to review first",
+        "a kérelem csak ellenőrzés után adható ki: először küldje ellenőrzésre"),
+    "o cerere {state} nu poate deveni {to}": ("a request that is {state} cannot become {to}",
+                                              "{state} állapotú kérelem nem lehet {to}"),
+    "nu se poate emite: plata taxei nu este înregistrată (setarea UAT-ului)": (
+        "cannot issue: no payment of the fee is recorded (the UAT's setting)",
+        "nem adható ki: a díj befizetése nincs rögzítve (a UAT beállítása)"),
+    "indicați actul prin care se prelungește (de ex. cererea nr. … din …)": (
+        "name the act that extends it (e.g. request no. … of …)",
+        "adja meg a meghosszabbító iratot (pl. … számú, … keltű kérelem)"),
+    "nu există un certificat de urbanism emis cu acest cod de verificare": (
+        "no urbanism certificate was issued under this verification code",
+        "ezzel az ellenőrző kóddal nem adtak ki településrendezési bizonyítványt"),
+    "certificatul de urbanism nr. {label} a fost anulat: nu se poate prelungi": (
+        "urbanism certificate no. {label} was cancelled: it cannot be extended",
+        "a(z) {label} számú bizonyítványt érvénytelenítették: nem hosszabbítható meg"),
+    "certificatul de urbanism nr. {label} a fost prelungit deja, până la {until}; se prelungește o singură dată: "
+    "solicitați un certificat nou": (
+        "urbanism certificate no. {label} was already extended, until {until}; it is extended once only: "
+        "ask for a new certificate",
+        "a(z) {label} számú bizonyítványt már meghosszabbították ({until}-ig); csak egyszer hosszabbítható: "
+        "kérjen új bizonyítványt"),
+    "certificatul de urbanism nr. {label} a expirat la {expiry}: solicitați un certificat nou": (
+        "urbanism certificate no. {label} expired on {expiry}: ask for a new certificate",
+        "a(z) {label} számú bizonyítvány {expiry}-én lejárt: kérjen új bizonyítványt"),
+    "prelungirea se cere cu cel puțin {days} zile înainte de expirare ({expiry}), deci până la {last}": (
+        "an extension is asked for at least {days} days before expiry ({expiry}), so by {last}",
+        "a meghosszabbítást legalább {days} nappal a lejárat ({expiry}) előtt, azaz {last}-ig kell kérni"),
+    "prelungirea se acordă pentru cel mult {months} luni": ("an extension is granted for {months} months at most",
+                                                           "a meghosszabbítás legfeljebb {months} hónap"),
 }
 
 

@@ -11,7 +11,7 @@ import dataclasses
 from sqlalchemy import text
 
 from gis.certificates import authorities
-from gis.certificates.rules import CertificateError, CertificateFacts, config
+from gis.certificates.rules import CertificateError, CertificateFacts, StateConflict, config
 from gis.db import get_engine, set_actor
 from gis.request_states import CLOSED
 from gis.settings import Settings
@@ -51,14 +51,32 @@ def choose_approvals(settings: Settings, request_id: int, keys: list[str], actor
         set_actor(conn, actor)
         info = get_request(conn, request_id)
         if info.status in CLOSED:
-            raise CertificateError("avizele se aleg înainte de emitere")
+            raise StateConflict("avizele se aleg înainte de emitere")
         facts = _facts_for(conn, dataclasses.replace(info, chosen_approvals=None), settings.profile)
         offered = offered_keys(facts)
         if not offered:
             raise CertificateError("certificatul nu are o listă de avize de ales")
         unknown = [k for k in keys if k not in offered]
         if unknown:
-            raise CertificateError(f"aviz necunoscut pentru acest județ: {', '.join(unknown)}")
+            raise CertificateError("aviz necunoscut pentru acest județ: {keys}", keys=", ".join(unknown))
         conn.execute(text("UPDATE registry.request SET chosen_approvals = :k WHERE id = :id"),
                      {"k": list(dict.fromkeys(keys)), "id": request_id})
         return list(dict.fromkeys(keys))
+
+
+def options(conn, info, profile: str | None) -> list[tuple[authorities.Approval, bool]]:
+    """What the desk's form offers for a request: each approval of the county's list with whether
+    it is chosen now (the officer's stored choice, else the defaults); empty where there is no list."""
+    from gis.certificates.workflow import _facts_for
+
+    if info.kind != "urbanism":
+        return []
+    facts = _facts_for(conn, dataclasses.replace(info, chosen_approvals=None), profile)
+    rules = config(facts.profile or None, facts.uat.settings)["urbanism"]
+    if "authorities" not in rules:
+        return []
+    restrictions = [(r.kind, r.name) for p in facts.parcels for r in p.restrictions]
+    pairs = authorities.offered(facts.uat.county, facts.uat.name_genitive_in_text, restrictions,
+                                rules["authorities"])
+    chosen = set(info.chosen_approvals) if info.chosen_approvals is not None else None
+    return [(a, a.key in chosen if chosen is not None else default) for a, default in pairs]

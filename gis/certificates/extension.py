@@ -28,7 +28,7 @@ from sqlalchemy import Connection, text
 
 from gis.certificates.fees import extension_fee, lei
 from gis.certificates.kinds import get_kind
-from gis.certificates.rules import CertificateError, config
+from gis.certificates.rules import CertificateError, NotFound, StateConflict, config
 from gis.certificates.signing import sign
 from gis.certificates.workflow import normalize_code
 from gis.db import get_engine, set_actor
@@ -38,11 +38,11 @@ TEMPLATES = Path(__file__).with_name("templates")
 STAMP_MM = (176, 12)   # the mention's box: the top margin of page 1 (base.css: @page margin 16mm, 18mm left)
 
 
-class NoSuchCertificate(CertificateError):
+class NoSuchCertificate(NotFound):
     """No issued urbanism certificate under that code."""
 
 
-class NotExtendable(CertificateError):
+class NotExtendable(StateConflict):
     """The certificate exists but cannot be extended now (expired, extended, cancelled, too late)."""
 
 
@@ -105,19 +105,21 @@ def extend(settings: Settings, code: str, reference: str, actor: str, requested_
         issued_on = date.fromisoformat(facts["issued_on"])
         valid_until = add_months(issued_on, int(facts["validity_months"]))
         if status == "cancelled":
-            raise NotExtendable(f"certificatul de urbanism nr. {label} a fost anulat: nu se poate prelungi")
+            raise NotExtendable("certificatul de urbanism nr. {label} a fost anulat: nu se poate prelungi", label=label)
         if extended is not None:
-            raise NotExtendable(f"certificatul de urbanism nr. {label} a fost prelungit deja, până la "
-                                   f"{extended:%d.%m.%Y}; se prelungește o singură dată: solicitați un certificat nou")
+            raise NotExtendable("certificatul de urbanism nr. {label} a fost prelungit deja, până la {until}; se "
+                                "prelungește o singură dată: solicitați un certificat nou",
+                                label=label, until=f"{extended:%d.%m.%Y}")
         if asked > valid_until:
-            raise NotExtendable(f"certificatul de urbanism nr. {label} a expirat la {valid_until:%d.%m.%Y}: "
-                                   "solicitați un certificat nou")
+            raise NotExtendable("certificatul de urbanism nr. {label} a expirat la {expiry}: solicitați un certificat "
+                                "nou", label=label, expiry=f"{valid_until:%d.%m.%Y}")
         last_day = date.fromordinal(valid_until.toordinal() - limits["notice_days"])
         if asked > last_day:
-            raise NotExtendable(f"prelungirea se cere cu cel puțin {limits['notice_days']} zile înainte de "
-                                   f"expirare ({valid_until:%d.%m.%Y}), deci până la {last_day:%d.%m.%Y}")
+            raise NotExtendable("prelungirea se cere cu cel puțin {days} zile înainte de expirare ({expiry}), deci "
+                                "până la {last}", days=limits["notice_days"], expiry=f"{valid_until:%d.%m.%Y}",
+                                last=f"{last_day:%d.%m.%Y}")
         if not 1 <= int(months) <= limits["max_months"]:
-            raise CertificateError(f"prelungirea se acordă pentru cel mult {limits['max_months']} luni")
+            raise CertificateError("prelungirea se acordă pentru cel mult {months} luni", months=limits["max_months"])
         until = add_months(valid_until, int(months))
         factor = _extension_factor(rules, issued_on)
         charged = extension_fee(paid if paid is not None else (fee or Decimal("0")), paid is not None, factor)

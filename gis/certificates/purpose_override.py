@@ -11,7 +11,7 @@ from datetime import date
 
 from sqlalchemy import Connection, text
 
-from gis.certificates.rules import CertificateError
+from gis.certificates.rules import CertificateError, StateConflict
 from gis.db import get_engine, set_actor
 from gis.request_states import CLOSED, LABELS
 from gis.settings import Settings
@@ -33,13 +33,14 @@ def record(settings: Settings, request_id: int, may_use, reason: str, actor: str
         raise CertificateError("verdictul (may_use) trebuie să fie true (poate) sau false (nu poate)")
     reason = " ".join(str(reason or "").split())
     if not REASON_MIN <= len(reason) <= REASON_MAX:
-        raise CertificateError(f"motivul este obligatoriu ({REASON_MIN}–{REASON_MAX} caractere)")
+        raise CertificateError("motivul este obligatoriu ({low}–{high} caractere)", low=REASON_MIN, high=REASON_MAX)
     value = {"may_use": may_use, "reason": reason, "by": actor.split(":", 1)[-1], "on": date.today().isoformat()}
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         info = get_request(conn, request_id)
         if info.status in CLOSED:
-            raise CertificateError(f"cererea este {LABELS[info.status]}: verdictul se modifică înainte de emitere")
+            raise StateConflict("cererea este {state}: verdictul se modifică înainte de emitere",
+                                state=LABELS[info.status])
         if info.kind != "urbanism":
             raise CertificateError("verdictul privind scopul declarat se dă numai certificatului de urbanism")
         conn.execute(text("UPDATE registry.request SET purpose_override = CAST(:v AS jsonb) WHERE id = :i"),

@@ -24,7 +24,32 @@ HERE = Path(__file__).parent
 
 
 class CertificateError(ValueError):
-    """A selection or request that cannot give a certificate; the message says why."""
+    """A selection or request that cannot give a certificate; the message says why.
+
+    Raised with a Romanian template and its values (``CertificateError("… {n} …", n=3)``): str()
+    is the Romanian sentence, ``template``/``values`` let a page say it in the officer's language
+    (webmap.i18n.tr). ``status`` is the HTTP answer the routes give (one mapping, api.refusals):
+    the request's input is wrong (400, this class) or it conflicts with the state of the request or
+    certificate (409, StateConflict) or there is nothing under that name (404, NotFound)."""
+
+    status = 400
+
+    def __init__(self, template: str, **values) -> None:
+        self.template, self.values = template, values
+        super().__init__(template.format(**values) if values else template)
+
+
+class StateConflict(CertificateError):
+    """The input is fine but the request or certificate is past the point where it applies
+    (issued, cancelled, expired, extended already, paid already…)."""
+
+    status = 409
+
+
+class NotFound(CertificateError):
+    """No request or certificate under the name given."""
+
+    status = 404
 
 
 def profile_of(code: str | None) -> Profile:
@@ -218,6 +243,9 @@ class CertificateFacts:
     request_date: date | None = None     # the request's registration (F.6: "înregistrată la nr. … din …")
     applicant_domicile: str = ""
     street_acts: tuple = ()   # nomenclature: the HCL naming each address's street (kinds/nomenclature.py)
+    # Moldova (gis.certificates.urbanism_md): "informativ" or "proiectare", the simplified procedure's mention
+    variant: str = ""
+    procedure_note: str = ""
 
     @property
     def total_area(self) -> float:
@@ -297,5 +325,5 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
     return registered.facts(conn, common, selection)
 
 
-__all__ = ["CertificateError", "CertificateFacts", "Fee", "ParcelNotFound", "certificate_facts",
-           "nomenclature_fee", "urbanism_fee"]
+__all__ = ["CertificateError", "CertificateFacts", "Fee", "NotFound", "ParcelNotFound", "StateConflict",
+           "certificate_facts", "nomenclature_fee", "urbanism_fee"]

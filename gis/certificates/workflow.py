@@ -24,7 +24,7 @@ from gis.certificates.approval_choice import with_chosen_approvals
 from gis.certificates.fees import Choices
 from gis.certificates.map_extract import draw
 from gis.certificates.render import render_pdf
-from gis.certificates.rules import CertificateError, CertificateFacts, Payment, certificate_facts
+from gis.certificates.rules import CertificateError, CertificateFacts, Payment, StateConflict, certificate_facts
 from gis.certificates.signing import sign
 from gis.db import get_engine, set_actor
 from gis.faults import fault_point
@@ -36,7 +36,7 @@ class RequestNotFound(LookupError):
     pass
 
 
-class UnpaidNeedsConfirmation(CertificateError):
+class UnpaidNeedsConfirmation(StateConflict):
     """Issuing a request with no payment recorded: the officer confirms it explicitly."""
 
 
@@ -185,9 +185,9 @@ def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: s
 def _move(conn: Connection, info: RequestInfo, to: str, reason: str | None = None) -> None:
     if not can_move(info.status, to):
         if to == "issued" and info.status in ("received", "draft"):
-            raise CertificateError("cererea se emite numai după verificare: trimiteți-o întâi la verificare")
-        raise CertificateError(f"o cerere {LABELS.get(info.status, info.status)} nu poate deveni "
-                               f"{LABELS.get(to, to)}")
+            raise StateConflict("cererea se emite numai după verificare: trimiteți-o întâi la verificare")
+        raise StateConflict("o cerere {state} nu poate deveni {to}", state=LABELS.get(info.status, info.status),
+                            to=LABELS.get(to, to))
     conn.execute(text("UPDATE registry.request SET status = :s, cancel_reason = coalesce(:r, cancel_reason) "
                       "WHERE id = :id"), {"s": to, "r": reason, "id": info.id})
 
@@ -201,7 +201,7 @@ def draft_pdf(settings: Settings, request_id: int) -> bytes:
     with get_engine(settings, "app").connect() as conn:
         info = get_request(conn, request_id)
         if info.status in CLOSED:
-            raise CertificateError(f"the request is {info.status}: there is no draft any more")
+            raise StateConflict("the request is {status}: there is no draft any more", status=info.status)
         facts = _facts_for(conn, info, settings.profile)  # tens of ms; the PDF with its map, a second
         revision = conn.execute(text("SELECT revision FROM public_api.data_revision")).scalar()
         # the request's own token: a database built again reuses ids and revisions, never tokens
@@ -260,7 +260,8 @@ def record_payment(settings: Settings, request_id: int, amount: str, receipt: st
         set_actor(conn, actor)
         info = get_request(conn, request_id)
         if info.status in CLOSED:
-            raise CertificateError(f"cererea este {LABELS[info.status]}: plata se înregistrează înainte de emitere")
+            raise StateConflict("cererea este {state}: plata se înregistrează înainte de emitere",
+                                state=LABELS[info.status])
         if info.fee is not None and value < info.fee:
             raise CertificateError(f"suma achitată ({value} lei) este mai mică decât taxa ({info.fee} lei)")
         conn.execute(text("UPDATE registry.request SET paid_amount = :a, paid_receipt = :r, paid_on = :d "
@@ -281,7 +282,7 @@ def _check_payment(conn: Connection, info: RequestInfo, unpaid_confirmed: bool) 
     if info.payment is not None or not info.fee:
         return
     if unpaid_policy(conn, info.uat_siruta) == "refuse":
-        raise CertificateError("nu se poate emite: plata taxei nu este înregistrată (setarea UAT-ului)")
+        raise StateConflict("nu se poate emite: plata taxei nu este înregistrată (setarea UAT-ului)")
     if not unpaid_confirmed:
         raise UnpaidNeedsConfirmation(f"plata taxei de {info.fee} lei nu este înregistrată: "
                                       "confirmați emiterea fără plată sau înregistrați chitanța")
@@ -336,7 +337,7 @@ def _stored(conn: Connection, request_id: int) -> bytes:
                        {"r": request_id}).scalar_one_or_none()
     if pdf is None:
         info = get_request(conn, request_id)
-        raise CertificateError(f"the request is {info.status}: nothing has been issued yet")
+        raise StateConflict("the request is {status}: nothing has been issued yet", status=info.status)
     return bytes(pdf)
 
 

@@ -1,0 +1,23 @@
+"""A rule's refusal (gis.certificates.rules.CertificateError) as the routes answer it: the one
+mapping from the refusal's type to the HTTP status (its `status`: 400 bad input, 409 a conflict
+with the request's or certificate's state, 404 nothing under that name), and its text in the
+reader's language (the Romanian template through the staff catalogue, webmap.i18n.tr)."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from flask import abort
+
+from api.messages import request_language
+from gis.certificates.rules import CertificateError
+from webmap.i18n import tr
+
+
+def said(exc: CertificateError) -> str:
+    return tr(exc.template, request_language(), **exc.values)
+
+
+def refuse(exc: CertificateError, status: int | None = None) -> NoReturn:
+    """Abort with the refusal's own status (or `status`, for a route whose every refusal is one kind)."""
+    abort(status or exc.status, description=said(exc))
