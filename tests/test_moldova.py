@@ -5,8 +5,10 @@ certificates with the Moldovan wording, and the public map speaks Russian."""
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import re
 import shutil
 import subprocess
 
@@ -233,16 +235,77 @@ def test_the_urbanism_certificate_has_the_moldovan_wording(md, built, tmp_path, 
     done = issue(md, "urbanism", [built], "construirea unei case de locuit P+1E", "Rusu Ion", "test",
                  unpaid_confirmed=True)
     flat = pdf_text(done.pdf, tmp_path)
-    for needle in ("CERTIFICAT DE URBANISM PENTRU PROIECTARE", "Legea nr. 163/2010",
-                   "privind autorizarea executării lucrărilor de construcție", "1. REGIMUL JURIDIC",
-                   "3. REGIMUL TEHNIC", "MOLDREF99 / Moldova TM", "CUATM 4599000", built,
+    for needle in ("CERTIFICAT DE URBANISM PENTRU PROIECTARE", "Codul urbanismului și construcțiilor nr. 434/2023",
+                   "(formularul: Codul urbanismului și construcțiilor nr. 434/2023, anexa nr. 2)",
+                   "1. REGIMUL JURIDIC", "2. REGIMUL ECONOMIC", "3. REGIMUL TEHNIC",
+                   "4. AVIZE ȘI ACORDURI NECESARE PENTRU AUTORIZAREA CONSTRUIRII", "Studiu geotehnic",
+                   "valabil 24 de luni", "MOLDREF99 / Moldova TM", "CUATM 4599000", built,
                    f"Nr. {done.registry_number}/{done.year}", done.verification_code,
                    "150,00 lei", "decizia consiliului local nr.", "SECRETAR AL CONSILIULUI LOCAL"):
         assert needle in flat, needle
     assert "REPUBLICA MOLDOVA" in flat.upper() and "RAIONUL FĂLEȘTI" in flat.upper()
-    for romanian in ("Stereo 70", "Legea nr. 50/1991", "Codul fiscal", "Carte funciară", "SIRUTA", "Județul"):
-        assert romanian not in flat, romanian
+    for gone in ("Stereo 70", "Legea nr. 50/1991", "Codul fiscal", "Carte funciară", "SIRUTA", "Județul",
+                 "163/2010", "835/1996", "INFORMATIV", "procedura simplificată"):
+        assert gone not in flat, gone
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", flat)  # dates as dd.mm.yyyy, the footer's too
     (artifacts / "certificat-urbanism-md.pdf").write_bytes(done.pdf)
+    page_one_png(done.pdf, artifacts, "md-cu-proiectare")
+
+
+def page_one_png(pdf: bytes, artifacts, name: str) -> None:
+    """Page 1 at 60 dpi in var/artifacts/ (to look at)."""
+    path = artifacts / f"{name}.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", str(path),
+                    str(artifacts / name)], check=True)
+    assert (artifacts / f"{name}.png").stat().st_size > 10_000
+
+
+@pytest.fixture
+def small_settlement(md_engine):
+    """The sample commune with 2,150 inhabitants in its settings (the simplified procedure's
+    threshold is 3,000); the settings are put back afterwards."""
+    with md_engine.begin() as c:
+        before = c.execute(text("SELECT settings FROM territory.uat WHERE siruta = :u"), {"u": MD_UAT}).scalar_one()
+        c.execute(text("UPDATE territory.uat SET settings = coalesce(settings, '{}'::jsonb) || "
+                       "'{\"population\": 2150}'::jsonb WHERE siruta = :u"), {"u": MD_UAT})
+    yield 2150
+    with md_engine.begin() as c:
+        c.execute(text("UPDATE territory.uat SET settings = CAST(:s AS jsonb) WHERE siruta = :u"),
+                  {"s": json.dumps(before), "u": MD_UAT})
+
+
+@needs_poppler
+def test_the_informative_urbanism_certificate_of_a_small_settlement(md, built, small_settlement, tmp_path,
+                                                                    artifacts):
+    """Codul urbanismului și construcțiilor nr. 434/2023: a purpose that only asks to know the regime
+    gets the certificat de urbanism informativ (request form: anexa nr. 1), its own tariff and no
+    approvals; a settlement of up to 3,000 inhabitants is told the simplified procedure applies."""
+    done = issue(md, "urbanism", [built], "informare privind regimul juridic al terenului", "Rusu Ana", "test",
+                 unpaid_confirmed=True)
+    flat = pdf_text(done.pdf, tmp_path)
+    for needle in ("CERTIFICAT DE URBANISM INFORMATIV", "Codul urbanismului și construcțiilor nr. 434/2023",
+                   "(formularul: Codul urbanismului și construcțiilor nr. 434/2023, anexa nr. 1)",
+                   "1. REGIMUL JURIDIC", "2. REGIMUL ECONOMIC", "3. REGIMUL TEHNIC", "4. MENȚIUNI",
+                   "nu poate fi folosit pentru elaborarea documentației de proiect", "valabil 12 de luni",
+                   "50,00 lei", "certificat de urbanism informativ", "până la 3.000 de locuitori",
+                   "procedura simplificată", "Populația: 2.150 locuitori", built):
+        assert needle in flat, needle
+    for gone in ("PENTRU PROIECTARE", "AVIZE ȘI ACORDURI", "Studiu geotehnic", "163/2010", "835/1996"):
+        assert gone not in flat, gone
+    page_one_png(done.pdf, artifacts, "md-cu-informativ")
+
+
+def test_the_variant_follows_the_purpose_and_the_threshold_the_population():
+    from gis.certificates.rules import config
+    from gis.certificates.urbanism_md import simplified_procedure, variant
+
+    rules = config("MD")["urbanism"]
+    assert variant("Informare: vânzarea terenului", rules) == "informativ"
+    assert variant("construirea unei case de locuit P+1E", rules) == "proiectare"
+    assert variant("reinformare", rules) == "proiectare"  # whole words only
+    assert "3.000" in simplified_procedure({"population": 3000}, rules)
+    assert simplified_procedure({"population": 3001}, rules) == simplified_procedure({}, rules) == ""
 
 
 @needs_poppler
@@ -257,11 +320,17 @@ def test_the_address_certificate_has_the_moldovan_wording(md, md_engine, tmp_pat
     done = issue(md, "nomenclature", [number], "înregistrarea în Registrul bunurilor imobile", "Ceban Maria", "test",
                  unpaid_confirmed=True)
     flat = pdf_text(done.pdf, tmp_path)
-    for needle in ("CERTIFICAT PRIVIND ADRESA BUNULUI IMOBIL", "Legea nr. 436/2006", f"{street} nr. {house}",
+    for needle in ("CERTIFICAT PRIVIND ADRESA BUNULUI IMOBIL", "Legea nr. 151/2017 cu privire la sistemul de adrese",
+                   "Legea nr. 436/2006", "planul de adrese",
+                   "datelor din Registrul de stat al unităților administrativ-teritoriale și al adreselor",
+                   "HG nr. 1518/2003", "„Cadastrul Bunurilor Imobile”", f"{street} nr. {house}",
                    former[0], f"decizia consiliului local nr. {former[1]}", "50,00 lei", "MOLDREF99 / Moldova TM"):
         assert needle in flat, needle
-    assert "HCL" not in flat and "Stereo 70" not in flat
+    # the address comes from the address register, not from the real-estate register
+    for gone in ("HCL", "Stereo 70", "datelor din Registrul bunurilor imobile", "1543/1998"):
+        assert gone not in flat, gone
     (artifacts / "certificat-adresa-md.pdf").write_bytes(done.pdf)
+    page_one_png(done.pdf, artifacts, "md-certificat-adresa")
 
 
 def test_the_public_map_offers_russian(md_client):

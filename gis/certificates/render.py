@@ -71,6 +71,7 @@ def render_pdf(facts: CertificateFacts, extract: MapExtract, number_label: str, 
         # the signatories' names (territory.uat.settings "signatory_names": {"mayor": "…"}), printed under the title
         signatory_names=facts.uat.settings.get("signatory_names", {}), emblem=emblem,
         wording=rules.get("wording", {}), profile=profile, crs_name=profile.crs_name,
+        variants=rules.get("urbanism", {}).get("variants", {}),  # Moldova's two CUs (urbanism_md.py)
         nonbuildable=rules.get("nonbuildable_restrictions", {}),
         css=(TEMPLATES / "base.css").read_text(encoding="utf-8"))
     return weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()

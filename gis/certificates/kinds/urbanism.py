@@ -38,6 +38,14 @@ class Urbanism(CertificateKind):
                                     **checked)
         approvals = tuple(rules["approvals"]) + tuple(
             text_ for k, text_ in rules["restriction_approvals"].items() if k in selection.restriction_kinds)
+        if "variants" in rules:  # Moldova: informativ or pentru proiectare (gis.certificates.urbanism_md)
+            from gis.certificates import urbanism_md
+
+            table = _fee_table("urbanism", selection.issued_on, selection.profile.code, selection.uat_settings)
+            chosen = selection.choices.validity_months if selection.choices else None
+            return CertificateFacts(**common, **checked, **urbanism_md.facts(
+                common, rules, self.fee(selection), table, approvals,
+                validity_months(selection.choices, rules) if chosen else None, selection.uat_settings))
         return CertificateFacts(fee=self.fee(selection), approvals=approvals,
                                 validity_months=validity_months(selection.choices, rules), **common, **checked)
 
