@@ -217,3 +217,109 @@ def test_the_audit_page_shows_each_change_in_words(officer, client, engine, load
     assert "fișier de" in documents and "\\x2550" not in documents and "{'" not in documents
     assert re.search(r"\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}", page) and "T" not in re.findall(r"<td>[\d.: T]+</td>",
                                                                                           page)[0]
+
+
+# -- the officer's decisions at the desk (issue 19: approvals, purpose verdict, extension) --------------
+def urbanism_request(client, number: str = "51760", purpose: str = "locuință P+1E") -> int:
+    r = client.post("/api/certificates", json={"type": "urbanism", "parcels": [number], "purpose": purpose,
+                                               "applicant_name": "Ana Decizie"},
+                    environ_base={"REMOTE_ADDR": next(ADDRESSES)})
+    assert r.status_code == 201, r.data
+    return r.get_json()["id"]
+
+
+def audit_rows(engine, request_id: int, column: str) -> list:
+    """The audit log's record of `column` after each change of the request (newest last)."""
+    with engine.connect() as c:
+        return c.execute(text("SELECT actor, after -> :col FROM audit.log WHERE table_name = 'registry.request' "
+                              "AND object_id = :i AND action = 'update' ORDER BY id"),
+                         {"col": column, "i": str(request_id)}).all()
+
+
+def test_the_officer_chooses_the_approvals_from_the_countys_list(officer, client, engine):
+    desk, token = officer
+    rid = urbanism_request(client)
+    page = desk.get(f"/office/requests/{rid}").get_data(as_text=True)
+    offered = re.findall(r'name="approval" value="([^"]+)"( checked)?', page)
+    assert len(offered) >= 13 and ("d1_gas", "") in offered and ("d4_geotech", " checked") in offered
+    assert any(k.startswith("road_protection:") and c for k, c in offered)  # 51760 lies by a county road
+    assert "DRDP" in page or "Consiliul Județean" in page
+    no_csrf = desk.post(f"/office/requests/{rid}/approvals", data={"approval": ["d1_gas"]})
+    assert no_csrf.status_code == 403
+    unknown = desk.post(f"/office/requests/{rid}/approvals", data={"csrf": token, "approval": ["d1_gas", "d9_x"]})
+    assert unknown.status_code == 400 and "aviz necunoscut pentru acest județ: d9_x" in unknown.get_data(as_text=True)
+    hungarian = desk.post(f"/office/requests/{rid}/approvals?lang=hu", data={"csrf": token, "approval": ["d9_x"]})
+    assert hungarian.status_code == 400 and "ismeretlen engedély ebben a megyében: d9_x" in \
+        hungarian.get_data(as_text=True)
+    ok = desk.post(f"/office/requests/{rid}/approvals", data={"csrf": token, "approval": ["d1_gas", "d4_topo"]})
+    assert ok.status_code == 303
+    with engine.connect() as c:
+        assert c.execute(text("SELECT chosen_approvals FROM registry.request WHERE id = :i"),
+                         {"i": rid}).scalar_one() == ["d1_gas", "d4_topo"]
+    page = desk.get(f"/office/requests/{rid}").get_data(as_text=True)
+    assert set(re.findall(r'name="approval" value="([^"]+)" checked', page)) == {"d1_gas", "d4_topo"}
+    actor, chosen = audit_rows(engine, rid, "chosen_approvals")[-1]
+    assert actor.endswith("desk.officer") and chosen == ["d1_gas", "d4_topo"]
+
+
+def test_the_officer_overrides_the_purpose_verdict_on_the_page(officer, client, engine):
+    desk, token = officer
+    rid = urbanism_request(client, "50103")
+    page = desk.get(f"/office/requests/{rid}").get_data(as_text=True)
+    assert 'id="verdict-form"' in page and 'for="verdict-reason"' in page
+    short = desk.post(f"/office/requests/{rid}/purpose-verdict", data={"csrf": token, "may_use": "1", "reason": "da"})
+    assert short.status_code == 400 and "motivul este obligatoriu (10–500 caractere)" in short.get_data(as_text=True)
+    english = desk.post(f"/office/requests/{rid}/purpose-verdict", data={"csrf": token, "reason": "x" * 20},
+                        headers={"Accept-Language": "en"})
+    assert english.status_code == 400 and "choose whether the land may or may not be used" in \
+        english.get_data(as_text=True) and '<html lang="en">' in english.get_data(as_text=True)
+    reason = "Locuința este funcțiune complementară admisă de RLU, art. 2"
+    ok = desk.post(f"/office/requests/{rid}/purpose-verdict", data={"csrf": token, "may_use": "1", "reason": reason})
+    assert ok.status_code == 303
+    page = desk.get(f"/office/requests/{rid}").get_data(as_text=True)
+    assert re.search(r'id="verdict">poate fi utilizat în scopul declarat — ' + re.escape(reason), page)
+    actor, recorded = audit_rows(engine, rid, "purpose_override")[-1]
+    assert actor.endswith("desk.officer") and recorded["reason"] == reason and recorded["may_use"] is True
+    from gis.certificates.workflow import issue_request, send_to_review
+
+    settings = desk.application.extensions["teritoriu.settings"]
+    send_to_review(settings, rid, "officer:test")
+    issue_request(settings, rid, "officer:test", True)
+    late = desk.post(f"/office/requests/{rid}/purpose-verdict", data={"csrf": token, "may_use": "0",
+                                                                      "reason": "x" * 20})
+    assert late.status_code == 409 and "verdictul se modifică înainte de emitere" in late.get_data(as_text=True)
+    assert 'id="verdict-form"' not in desk.get(f"/office/requests/{rid}").get_data(as_text=True)
+
+
+def test_the_officer_extends_an_issued_certificate_once_on_the_page(officer, client, engine):
+    from gis.certificates.workflow import issue_request, send_to_review
+
+    desk, token = officer
+    rid = urbanism_request(client, "50103", "construire locuință P+1E")
+    assert 'id="extension-form"' not in desk.get(f"/office/requests/{rid}").get_data(as_text=True)
+    settings = desk.application.extensions["teritoriu.settings"]
+    send_to_review(settings, rid, "officer:test")
+    issue_request(settings, rid, "officer:test", True)
+    assert 'id="extension-form"' in desk.get(f"/office/requests/{rid}").get_data(as_text=True)
+    url = f"/office/requests/{rid}/extension"
+    today = date.today().isoformat()
+    bad_date = desk.post(url, data={"csrf": token, "reference": "cererea nr. 5", "requested_on": "ieri"})
+    assert bad_date.status_code == 400 and "trebuie să fie o dată" in bad_date.get_data(as_text=True)
+    too_long = desk.post(url, data={"csrf": token, "reference": "cererea nr. 5", "requested_on": today, "months": "13"})
+    assert too_long.status_code == 400 and "cel mult 12 luni" in too_long.get_data(as_text=True)
+    no_reference = desk.post(url, data={"csrf": token, "reference": " ", "requested_on": today})
+    assert no_reference.status_code == 400 and "indicați actul" in no_reference.get_data(as_text=True)
+    done = desk.post(url, data={"csrf": token, "reference": "cererea nr. 77 din azi", "requested_on": today,
+                                "months": "6"})
+    assert done.status_code == 303
+    page = desk.get(f"/office/requests/{rid}").get_data(as_text=True)
+    with engine.connect() as c:
+        until, months, by = c.execute(text(
+            "SELECT e.extended_until, e.months, e.created_by FROM registry.extension e JOIN registry.document d "
+            "ON d.id = e.document_id WHERE d.request_id = :i"), {"i": rid}).one()
+        audited = c.execute(text("SELECT count(*) FROM audit.log WHERE table_name = 'registry.extension' "
+                                 "AND action = 'insert' AND actor LIKE '%desk.officer'")).scalar_one()
+    assert months == 6 and by.endswith("desk.officer") and audited >= 1
+    assert f"prelungit până la {until:%d.%m.%Y} prin cererea nr. 77 din azi" in page and 'id="extended-pdf"' in page
+    again = desk.post(url, data={"csrf": token, "reference": "cererea nr. 78", "requested_on": today})
+    assert again.status_code == 409 and "se prelungește o singură dată" in again.get_data(as_text=True)
