@@ -222,3 +222,16 @@ def test_nothing_passes_the_right_margin_and_the_regime_header_stays_with_its_ro
     first_row = next(i for i, (_, words) in enumerate(pages) if "(PUG)" in [w for _, w in words])  # "L1a-2 (PUG)"
     capacity = next(i for i, (_, words) in enumerate(pages) if "Amprentă" in [w for _, w in words])
     assert header == first_row and capacity >= header
+
+
+def test_the_checked_bodies_are_the_published_ones():
+    """What the sources confirmed (authorities_ro.yaml cites them): DRDP Cluj's seven counties, DRDP
+    Buzău's four (since 30.12.2021), ISU „Unirea” Alba and ISU „Crișana” Bihor."""
+    from gis.certificates.authorities import county_bodies
+
+    for county in ("Cluj", "Bistrița-Năsăud", "Bihor", "Maramureș", "Alba", "Satu Mare", "Sălaj"):
+        assert county_bodies(county)["drdp"] == "DRDP Cluj", county
+    for county in ("Buzău", "Brăila", "Galați", "Vrancea"):
+        assert county_bodies(county)["drdp"] == "DRDP Buzău", county
+    assert county_bodies("Alba")["isu"] == "ISU „Unirea” al județului Alba"
+    assert county_bodies("Bihor")["isu"] == "ISU „Crișana” al județului Bihor"

@@ -129,3 +129,24 @@ def test_a_council_with_its_own_tables_never_falls_back_on_the_samples_years():
     assert urbanism_fee(500, False, on=date(2027, 2, 1), uat_settings=own, siruta=SAMPLE).amount_lei == Decimal("20.00")
     with pytest.raises(CertificateError, match="no urbanism fee table for 2026"):
         urbanism_fee(500, False, on=date(2026, 2, 1), uat_settings=own, siruta=SAMPLE)
+
+
+# Codul fiscal art. 474 alin. (1)-(4) (checked: fisc.ro, "Taxa eliberare certificat de urbanism"): the
+# range of each urban bracket in lei, the rural and extension shares, the cap of the county's approval
+LAW_LIMITS = {"brackets": [(150, 5, 6), (250, 6, 7), (500, 7, 9), (750, 9, 12), (1000, 12, 14)],
+              "over_1000_lei_per_m2": 0.01, "rural_factor": 0.5, "extension_factor": 0.3, "county_approval_max": 15}
+
+
+def test_every_shipped_fee_table_lies_within_the_laws_limits():
+    from gis.certificates.rules import config
+
+    tables = config("RO")["fees"]["urbanism"]
+    assert len(tables) >= 2
+    for year, table in tables.items():
+        rows = [(upper, float(lei)) for upper, lei in table["brackets"]]
+        assert [u for u, _ in rows] == [u for u, _, _ in LAW_LIMITS["brackets"]], year
+        for (_upper, lei), (_, low, high) in zip(rows, LAW_LIMITS["brackets"], strict=True):
+            assert low <= lei <= high, (year, lei)
+        for key in ("over_1000_lei_per_m2", "rural_factor", "extension_factor"):
+            assert table[key] == LAW_LIMITS[key], (year, key)
+        assert 0 < table["county_approval_lei"] <= LAW_LIMITS["county_approval_max"], year
