@@ -287,7 +287,7 @@ def test_the_informative_urbanism_certificate_of_a_small_settlement(md, built, s
     for needle in ("CERTIFICAT DE URBANISM INFORMATIV", "Codul urbanismului și construcțiilor nr. 434/2023",
                    "(formularul: Codul urbanismului și construcțiilor nr. 434/2023, anexa nr. 1)",
                    "1. REGIMUL JURIDIC", "2. REGIMUL ECONOMIC", "3. REGIMUL TEHNIC", "4. MENȚIUNI",
-                   "nu poate fi folosit pentru elaborarea documentației de proiect", "valabil 12 de luni",
+                   "nu poate fi folosit pentru elaborarea documentației de proiect", "valabil 12 luni",
                    "50,00 lei", "certificat de urbanism informativ", "până la 3.000 de locuitori",
                    "procedura simplificată", "Populația: 2.150 locuitori", built):
         assert needle in flat, needle
