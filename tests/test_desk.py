@@ -323,3 +323,16 @@ def test_the_officer_extends_an_issued_certificate_once_on_the_page(officer, cli
     assert f"prelungit până la {until:%d.%m.%Y} prin cererea nr. 77 din azi" in page and 'id="extended-pdf"' in page
     again = desk.post(url, data={"csrf": token, "reference": "cererea nr. 78", "requested_on": today})
     assert again.status_code == 409 and "se prelungește o singură dată" in again.get_data(as_text=True)
+
+
+def test_a_refusals_status_is_its_type_not_its_wording():
+    """One mapping (api.refusals): 400 bad input, 409 a conflict with the state, 404 nothing there."""
+    from gis.certificates.extension import NoSuchCertificate, NotExtendable
+    from gis.certificates.rules import CertificateError, NotFound, StateConflict
+    from gis.certificates.workflow import UnpaidNeedsConfirmation
+
+    kinds = (CertificateError, StateConflict, NotFound, NotExtendable, NoSuchCertificate, UnpaidNeedsConfirmation)
+    assert [k("înainte de emitere, reason").status for k in kinds] == [400, 409, 404, 409, 404, 409]
+    refused = StateConflict("cererea este {state}: plata se înregistrează înainte de emitere", state="emisă")
+    assert str(refused) == "cererea este emisă: plata se înregistrează înainte de emitere"
+    assert refused.template.startswith("cererea este {state}") and refused.values == {"state": "emisă"}
