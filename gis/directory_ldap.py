@@ -93,13 +93,23 @@ def _bind(settings: Settings, dn: str, password: str):
         if conn.bind():
             return conn
     except LDAPException as exc:
-        conn.unbind()
+        _close(conn)
         raise DirectoryUnavailable(f"{type(exc).__name__}: {exc}") from None
     result = conn.result or {}
-    conn.unbind()
+    _close(conn)
     if result.get("result") == 49:  # invalidCredentials
         return None
     raise DirectoryUnavailable(f"bind refused: {result.get('description')}")
+
+
+def _close(conn) -> None:
+    """Unbind, whatever state the connection is in (a failed StartTLS leaves no socket)."""
+    from ldap3.core.exceptions import LDAPException
+
+    try:
+        conn.unbind()
+    except LDAPException:
+        pass
 
 
 def _service(settings: Settings):
@@ -161,11 +171,11 @@ def authenticate(settings: Settings, username: str, password: str) -> Verdict:
         person = _bind(settings, found[0]["dn"], password)
         if person is None:
             return Verdict("credentials")
-        person.unbind()
+        _close(person)
         name = _first(found[0].get("attributes", {}), settings.ldap_username_attribute) or username
         return _judge(settings, service, found[0], name)
     finally:
-        service.unbind()
+        _close(service)
 
 
 def recheck(settings: Settings, dn: str, username: str) -> Verdict:
@@ -180,4 +190,4 @@ def recheck(settings: Settings, dn: str, username: str) -> Verdict:
             return Verdict("gone", dn)
         return _judge(settings, service, found[0], username)
     finally:
-        service.unbind()
+        _close(service)
