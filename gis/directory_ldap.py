@@ -53,7 +53,7 @@ def normalise_dn(dn: str) -> str:
     from ldap3.utils.dn import parse_dn
 
     try:
-        return ",".join(f"{attr.lower()}={value.lower()}" for attr, value, _ in parse_dn(dn))
+        return ",".join(f"{attr.lower()}={value.lower()}" for attr, value, _ in parse_dn(dn, strip=True))
     except Exception:  # noqa: BLE001 - a malformed DN matches nothing
         return dn.strip().lower()
 

@@ -376,3 +376,16 @@ def test_a_certificate_from_another_ca_is_refused(loaded, directory, sample_uat,
     app = create_app(dataclasses.replace(_ldap_settings(loaded, directory, sample_uat),
                                          ldap_ca_file=str(tmp_path / "ca.pem")))
     assert _sign_in(app.test_client(), "ana.pop").status_code == 503
+
+
+def test_group_dns_compare_as_the_directory_compares_them(loaded):
+    """AD writes DNs in any case and spacing: the mapping matches them all; the highest role wins."""
+    from gis.directory_ldap import grants
+
+    settings = dataclasses.replace(loaded, ldap_group_roles=((OFFICERS, "officer"), (ADMINS, "admin"),
+                                                             (OTHERS, "citizen")),
+                                   ldap_group_uats=((UAT_GROUP, (26564, 26565)),))
+    spaced = OFFICERS.upper().replace(",", ", ")
+    assert grants(settings, [spaced]) == ("officer", None)
+    assert grants(settings, [spaced, ADMINS.lower(), UAT_GROUP]) == ("admin", (26564, 26565))
+    assert grants(settings, [OTHERS]) == (None, None)  # a mapping to a role that is not staff: no access
