@@ -172,7 +172,9 @@ def authenticate(settings: Settings, username: str, password: str) -> Verdict:
         if person is None:
             return Verdict("credentials")
         _close(person)
-        name = _first(found[0].get("attributes", {}), settings.ldap_username_attribute) or username
+        # the directory's spelling of the name when it is one Teritoriu can hold, else the one typed
+        name = _first(found[0].get("attributes", {}), settings.ldap_username_attribute)
+        name = name if USERNAME.match(name) else username
         return _judge(settings, service, found[0], name)
     finally:
         _close(service)

@@ -143,7 +143,8 @@ def identity(settings: Settings, claims: dict) -> Identity:
     if not USERNAME.match(username):
         raise OidcError("invalid", f"the claim {settings.oidc_username_claim!r} is not a user name here")
     return Identity("oidc", f"{settings.oidc_issuer} {claims['sub']}", username,
-                    str(claims.get("name") or username)[:200], claims.get("email"), roles[-1], uats)
+                    str(claims.get("name") or username)[:200],
+                    str(claims["email"])[:320] if isinstance(claims.get("email"), str) else None, roles[-1], uats)
 
 
 def logout_url(settings: Settings, id_token: str | None, after: str) -> str | None:

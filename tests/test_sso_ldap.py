@@ -356,15 +356,22 @@ def test_a_directory_account_cannot_use_the_local_form(ldap_app, clear_throttles
     assert _sign_in(ldap_app.test_client(), "ion.sef", method="local").status_code == 401
 
 
-def test_directory_down_is_a_clear_503(loaded, directory, sample_uat, clear_throttles):
+def test_directory_down_is_a_clear_503(loaded, directory, sample_uat, clear_throttles, caplog):
     from api import create_app
 
     clear_throttles()
     app = create_app(dataclasses.replace(_ldap_settings(loaded, directory, sample_uat),
                                          ldap_url=f"ldap://127.0.0.1:{_free_port()}", ldap_timeout_s=2))
-    answer = _sign_in(app.test_client(), "ana.pop")
+    with caplog.at_level("DEBUG"):
+        answer = _sign_in(app.test_client(), "ana.pop")
     assert answer.status_code == 503
     assert "nu răspunde" in answer.get_data(as_text=True) and answer.headers["Retry-After"]
+    assert "directory unavailable" in caplog.text and PASSWORD not in caplog.text  # logged, without the password
+    client = app.test_client()
+    english = client.post("/office/login", headers={"Accept-Language": "en"},
+                          data={"csrf": csrf_token(client), "username": "ana.pop", "password": PASSWORD,
+                                "method": "ldap"})
+    assert english.status_code == 503 and "is not answering" in english.get_data(as_text=True)
 
 
 def test_a_certificate_from_another_ca_is_refused(loaded, directory, sample_uat, tmp_path, clear_throttles):
