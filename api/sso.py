@@ -15,7 +15,7 @@ import time
 
 from flask import Blueprint, Response, abort, current_app, redirect, request, session, url_for
 
-from api.bodies import FORM, HTML_FORM, body_limit
+from api.bodies import FORM, body_limit
 from api.messages import message, request_language
 from api.ratelimit import SignInAttempt
 from api.staff import check_csrf, csrf_token, safe_next, start_session
@@ -117,7 +117,7 @@ def totp_form(error: str = "", status: int = 200):
 
 
 @bp.post("/totp")
-@body_limit(FORM, *HTML_FORM)
+@body_limit(FORM)  # any type: without a pending sign-in the answer is 401 first
 def totp_check():
     check_csrf()
     pending = _pending()
@@ -156,7 +156,7 @@ def enrol_form(error: str = "", status: int = 200):
 
 
 @bp.post("/totp/enrol")
-@body_limit(FORM, *HTML_FORM)
+@body_limit(FORM)  # any type: without a pending sign-in the answer is 401 first
 def enrol_confirm():
     check_csrf()
     pending = _pending()
