@@ -230,7 +230,9 @@ def _account(engine, username: str):
 
 def test_the_sign_in_page_offers_the_directory(ldap_app):
     page = ldap_app.test_client().get("/office/login").get_data(as_text=True)
-    assert 'name="method" value="ldap"' in page and "Active Directory" in page
+    assert 'name="method" value="ldap"' in page and "Cont de domeniu" in page and "Parola" in page
+    english = ldap_app.test_client().get("/office/login?lang=en").get_data(as_text=True)
+    assert "Domain account (Active Directory / LDAP)" in english and ">Password<" in english
 
 
 def test_sign_in_with_the_directory_gives_the_groups_role(ldap_app, engine, directory, clear_throttles):

@@ -335,6 +335,7 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
         "a fájl (átvetített) körvonalainak elfogadása a jogiak helyett"),
     "Acceptă și importă": ("Accept and import", "Elfogadás és importálás"), "Respinge": ("Discard", "Elutasítás"),
     # --- branch sso ---
+    "Utilizator": ("User name", "Felhasználónév"), "Parola": ("Password", "Jelszó"), "Intrare": ("Sign in", "Belépés"),
     "Tipul contului": ("Account type", "Fiók típusa"),
     "Cont local Teritoriu": ("Teritoriu local account", "Helyi Teritoriu-fiók"),
     "Cont de domeniu (Active Directory / LDAP)": ("Domain account (Active Directory / LDAP)",
