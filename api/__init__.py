@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.public import create_public_blueprint
     from api.requests_page import bp as requests_page_bp
     from api.search import bp as search_bp
+    from api.sso import bp as sso_bp
     from api.styles import bp as styles_bp
     from api.vector_tiles import create_vector_tiles_blueprint
     from api.verify import bp as verify_bp
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(verify_bp)
     app.register_blueprint(certificates_bp)
     app.register_blueprint(office_bp)
+    app.register_blueprint(sso_bp)
     app.register_blueprint(desk_bp)
     app.register_blueprint(editing_bp)
     app.register_blueprint(checks_bp)

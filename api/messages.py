@@ -700,6 +700,53 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "import.bad_zip": {"ro": "arhiva zip este deteriorată sau incompletă: trimiteți-o din nou",
                        "en": "the zip archive is damaged or cut short: send it again",
                        "hu": "a zip-archívum sérült vagy hiányos: küldje újra"},
+    # --- branch sso ---
+    "sso.wrong_credentials": {"ro": "Nume de utilizator sau parolă greșită.", "en": "Wrong user name or password.",
+                              "hu": "Hibás felhasználónév vagy jelszó."},
+    "sso.directory_unavailable": {
+        "ro": "Directorul instituției (LDAP / Active Directory) nu răspunde; reîncercați în câteva minute.",
+        "en": "The city hall's directory (LDAP / Active Directory) is not answering; retry in a few minutes.",
+        "hu": "Az intézmény címtára (LDAP / Active Directory) nem válaszol; próbálja újra néhány perc múlva."},
+    "sso.disabled": {"ro": "Contul este dezactivat în directorul instituției.",
+                     "en": "The account is disabled in the city hall's directory.",
+                     "hu": "A fiók le van tiltva az intézmény címtárában."},
+    "sso.no_group": {"ro": "Contul nu face parte din niciun grup cu acces la Teritoriu.",
+                     "en": "The account is in no group with access to Teritoriu.",
+                     "hu": "A fiók egyetlen Teritoriu-hozzáférésű csoportnak sem tagja."},
+    "sso.inactive": {"ro": "Contul a fost dezactivat în Teritoriu; adresați-vă administratorului.",
+                     "en": "The account was deactivated in Teritoriu; ask the administrator.",
+                     "hu": "A fiókot a Teritoriuban letiltották; forduljon az adminisztrátorhoz."},
+    "sso.name_taken": {"ro": "Numele de utilizator aparține deja unui alt cont din Teritoriu; adresați-vă "
+                             "administratorului.",
+                       "en": "The user name belongs to another Teritoriu account already; ask the administrator.",
+                       "hu": "A felhasználónév már egy másik Teritoriu-fiókhoz tartozik; forduljon az "
+                             "adminisztrátorhoz."},
+    "sso.no_uat": {"ro": "Grupurile contului numesc UAT-uri care nu există în Teritoriu.",
+                   "en": "The account's groups name UATs that do not exist in Teritoriu.",
+                   "hu": "A fiók csoportjai olyan UAT-okat neveznek meg, amelyek nem léteznek a Teritoriuban."},
+    "sso.method_off": {"ro": "Această metodă de autentificare nu este configurată aici.",
+                       "en": "This sign-in method is not configured here.",
+                       "hu": "Ez a bejelentkezési mód itt nincs beállítva."},
+    "sso.oidc_unavailable": {"ro": "Furnizorul de identitate nu răspunde; reîncercați în câteva minute.",
+                             "en": "The identity provider is not answering; retry in a few minutes.",
+                             "hu": "Az identitásszolgáltató nem válaszol; próbálja újra néhány perc múlva."},
+    "sso.oidc_invalid": {"ro": "Autentificarea prin furnizorul de identitate nu a putut fi verificată; "
+                               "încercați din nou.",
+                         "en": "The sign-in through the identity provider could not be verified; try again.",
+                         "hu": "Az identitásszolgáltatón keresztüli bejelentkezés nem ellenőrizhető; "
+                               "próbálja újra."},
+    "sso.oidc_no_role": {"ro": "Contul nu are un rol de personal în Teritoriu.",
+                         "en": "The account has no staff role in Teritoriu.",
+                         "hu": "A fióknak nincs munkatársi szerepköre a Teritoriuban."},
+    "totp.wrong_code": {"ro": "Cod greșit sau deja folosit; așteptați codul următor.",
+                        "en": "Wrong or already used code; wait for the next one.",
+                        "hu": "Hibás vagy már felhasznált kód; várja meg a következőt."},
+    "totp.wrong_recovery": {"ro": "Cod de recuperare greșit sau deja folosit.",
+                            "en": "Wrong or already used recovery code.",
+                            "hu": "Hibás vagy már felhasznált helyreállítási kód."},
+    "totp.expired": {"ro": "Pasul de autentificare a expirat; introduceți din nou parola.",
+                     "en": "The sign-in step expired; enter your password again.",
+                     "hu": "A bejelentkezési lépés lejárt; adja meg újra a jelszavát."},
 }
 
 

@@ -17,8 +17,6 @@ from api.staff import (
     requires,
     safe_next,
     scope_by_uat,
-    sign_in,
-    start_session,
     uat_filter_sql,
     user_uats,
 )
@@ -40,8 +38,13 @@ def _page(template: str, title: str, status: int = 200, **context) -> Response:
 @bp.get("/login")
 def login_form(message: str = "", status: int = 200):
     # `next`: the workspace page the officer was going to (api.staff.requires), kept through the form
-    return _page("office_login.html", "Teritoriu — personal", status, message=message,
-                 next=safe_next(request.values.get("next")) or "")
+    from api.sso import methods
+    from webmap.i18n import tr
+
+    lang = messages.request_language()
+    return _page("office_login.html", "Teritoriu — personal", status, message=message, lang=lang,
+                 next=safe_next(request.values.get("next")) or "", methods=methods(current_app.extensions[
+                     "teritoriu.settings"]), t=lambda text, **v: tr(text, lang, **v))
 
 
 # Sign-in attempts are counted per client address and per account name from that address, in
@@ -57,19 +60,26 @@ def login():
         response = login_form(attempt.message, 429)
         response.headers["Retry-After"] = str(attempt.retry_after)
         return response
-    user, message = sign_in(username, request.form.get("password", ""))
+    from api.sso import after_password, password_sign_in
+
+    user, message, opened_with = password_sign_in(request.form.get("method", "local"), username,
+                                                  request.form.get("password", ""))
     if user is None:
         return login_form(message, 401)
     attempt.succeeded()
-    start_session(user)
-    return redirect(safe_next(request.form.get("next")) or url_for("office.home"), 303)
+    return after_password(user, opened_with, safe_next(request.form.get("next")))
 
 
 @bp.post("/logout")
 def logout():
+    from flask import session
+
+    from api.sso import logout_redirect
+
     check_csrf()
+    id_token = session.get("oidc_id_token")
     end_session("logout")
-    return redirect(url_for("office.login_form"), 303)
+    return redirect(logout_redirect(id_token) or url_for("office.login_form"), 303)
 
 
 @bp.get("")

@@ -67,6 +67,10 @@ def _signed_in() -> SignedIn | None:
         settings = current_app.extensions["teritoriu.settings"]
         with get_engine(settings, "app").begin() as conn:
             found = look_up(conn, token)
+        if found is not None and found.source == "ldap":  # the directory is asked again now and then
+            from api.sso import still_in_directory
+
+            found = found if still_in_directory(settings, found) else None
         if found is None:
             session.pop("sid", None)
     g.teritoriu_signed_in = found
@@ -124,12 +128,11 @@ def sign_in(username: str, password: str) -> tuple[dict | None, str]:
     with session_scope(settings, actor=f"login:{username[:64]}") as db:
         user = db.scalar(select(User).where(User.username == username.strip().lower()))
         generic = "wrong user name or password"
-        if user is None or not user.active:
+        if user is None or not user.active or user.source != "local":  # directory accounts: their own form
             spend_verification(password)
             return None, generic
         if not verify_password(password, user.password_hash):
             return None, generic
-        audit.record(db, user.username, "login", "auth.user", str(user.id))
         if user.role not in STAFF:
             return None, "this account is not a staff account"
         uats = db.execute(text("SELECT uat_siruta FROM auth.user_uat WHERE user_id = :i ORDER BY 1"),
@@ -137,12 +140,16 @@ def sign_in(username: str, password: str) -> tuple[dict | None, str]:
         return {"id": user.id, "username": user.username, "role": user.role, "uats": list(uats) or None}, ""
 
 
-def start_session(user: dict) -> None:
+def start_session(user: dict, opened_with: str = "password") -> None:
     """Open a session (auth.session) for the account that signed in; the cookie carries only
-    its token."""
+    its token. The audit trail records how it was opened (gis.sessions.OPENED_WITH)."""
+    import json
+
     settings = current_app.extensions["teritoriu.settings"]
     with session_scope(settings, actor=f"login:{user['username']}") as db:
-        token = open_session(db, user["id"], "password")
+        token = open_session(db, user["id"], opened_with)
+        audit.record(db, user["username"], "login", "auth.user", str(user["id"]),
+                     after=json.dumps({"opened_with": opened_with}))
     session.clear()
     session["sid"] = token
     session.permanent = True

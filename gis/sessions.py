@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 LIFETIME = timedelta(hours=8)        # from sign-in; the cookie lives as long (api/__init__.py)
 SEEN_EVERY = timedelta(minutes=1)    # last_seen_at is written at most this often per session
-OPENED_WITH = ("password",)          # how a session may be opened: the sign-in form
+# how a session may be opened: the sign-in form's password (with a TOTP code, or a recovery code,
+# for a local admin: gis/totp.py), the directory (gis/directory_ldap.py), an OpenID provider (gis/oidc.py)
+OPENED_WITH = ("password", "password+totp", "password+recovery-code", "ldap", "oidc")
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class SignedIn:
     username: str
     role: str
     uats: tuple[int, ...] | None     # None: every UAT
+    source: str = "local"            # where the account comes from (auth.user.source)
 
 
 def session_id(token: str) -> str:
@@ -53,18 +56,18 @@ def look_up(conn: Connection, token: str | None) -> SignedIn | None:
         return None
     row = conn.execute(text("""
         WITH hit AS (
-            SELECT s.id, u.id AS user_id, u.username, u.role, s.last_seen_at < now() - :seen AS stale,
+            SELECT s.id, u.id AS user_id, u.username, u.role, u.source, s.last_seen_at < now() - :seen AS stale,
                    ARRAY(SELECT uat_siruta FROM auth.user_uat WHERE user_id = u.id ORDER BY 1) AS uats
             FROM auth.session s JOIN auth.user u ON u.id = s.user_id
             WHERE s.id = :id AND s.revoked_at IS NULL AND u.active AND s.created_at > now() - :life
         ), seen AS (
             UPDATE auth.session SET last_seen_at = now() WHERE id = (SELECT id FROM hit WHERE stale)
         )
-        SELECT id, user_id, username, role, uats FROM hit"""),
+        SELECT id, user_id, username, role, uats, source FROM hit"""),
         {"id": session_id(token), "seen": SEEN_EVERY, "life": LIFETIME}).one_or_none()
     if row is None:
         return None
-    return SignedIn(row.id, row.user_id, row.username, row.role, tuple(row.uats) or None)
+    return SignedIn(row.id, row.user_id, row.username, row.role, tuple(row.uats) or None, row.source)
 
 
 def revoke(db: Connection | Session, token: str | None, reason: str) -> bool:

@@ -6,6 +6,7 @@ Precedence: explicit keyword arguments > environment > TOML file (TERITORIU_CONF
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -83,6 +84,44 @@ class Settings:
     edit_gap_width_m: float = tolerances.EDIT_GAP_WIDTH_M
     snap_tolerance_m: float = tolerances.SNAP_M
     snap_pixels: int = 12
+    # -- Staff sign-in methods (issue 22; README "Staff sign-in: directory, OpenID Connect, TOTP").
+    # Local accounts always sign in with their password; an admin's also with a TOTP code (admin_totp).
+    admin_totp: bool = True
+    # LDAP / Active Directory (gis/directory_ldap.py): off while ldap_url is empty. ldaps://host or
+    # ldap://host with ldap_start_tls (never a password in clear); ldap_ca_file: the CA of the
+    # directory's certificate (empty: the system's). The service account only searches.
+    ldap_url: str = ""
+    ldap_start_tls: bool = True
+    ldap_ca_file: str = ""
+    ldap_bind_dn: str = ""
+    ldap_bind_password: str = ""
+    ldap_user_base: str = ""
+    # {username} is replaced by the escaped name typed in the form
+    ldap_user_filter: str = "(&(objectClass=user)(sAMAccountName={username}))"
+    ldap_username_attribute: str = "sAMAccountName"
+    # an entry this filter matches is disabled (AD: userAccountControl bit 2, ACCOUNTDISABLE)
+    ldap_disabled_filter: str = "(userAccountControl:1.2.840.113556.1.4.803:=2)"
+    # group DN -> role, and group DN -> SIRUTA codes (TOML tables, or JSON in the environment);
+    # the highest role of the user's mapped groups wins; UATs: those of the user's groups (none: every UAT)
+    ldap_group_roles: tuple[tuple[str, str], ...] = ()
+    ldap_group_uats: tuple[tuple[str, tuple[int, ...]], ...] = ()
+    # open sessions of a directory account are checked against the directory again after this
+    # many seconds (on the next request); 0: on every request
+    ldap_revalidate_s: int = 300
+    ldap_timeout_s: int = 5
+    # OpenID Connect (gis/oidc.py, api/oidc_routes.py): off while oidc_issuer is empty.
+    oidc_issuer: str = ""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_label: str = "OpenID Connect"
+    oidc_scopes: str = "openid profile email"
+    oidc_username_claim: str = "preferred_username"
+    # claim listing the person's groups or roles, and its values -> role (a value that is a
+    # Teritoriu role name counts as itself); claim listing SIRUTA codes (absent: every UAT)
+    oidc_roles_claim: str = "roles"
+    oidc_role_values: tuple[tuple[str, str], ...] = ()
+    oidc_uats_claim: str = "uats"
+    oidc_timeout_s: int = 5
 
     @property
     def uses_local_cluster(self) -> bool:
@@ -95,6 +134,10 @@ class Settings:
 
 def _coerce(name: str, raw):
     ftype = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    if ftype in ("bool", bool):
+        return raw if isinstance(raw, bool) else str(raw).strip().lower() in ("1", "true", "yes", "on")
+    if ftype.startswith("tuple[tuple"):
+        return _mapping(name, raw)
     if ftype in ("int", int):
         return int(raw)
     if ftype in ("float", float):
@@ -106,6 +149,24 @@ def _coerce(name: str, raw):
     if ftype.startswith("tuple"):
         return tuple(raw)
     return raw
+
+
+def _mapping(name: str, raw) -> tuple:
+    """A mapping setting (a TOML table, or JSON text from the environment) kept as sorted pairs, so
+    that the settings stay hashable; a list value becomes a tuple (group DN -> SIRUTA codes)."""
+    if isinstance(raw, str):
+        try:
+            raw = json.loads(raw) if raw.strip() else {}
+        except ValueError as exc:
+            raise ValueError(f"{name}: expected a JSON object ({exc})") from None
+    if not raw:
+        return ()
+    if isinstance(raw, tuple):
+        return raw
+    if not isinstance(raw, dict):
+        raise ValueError(f"{name}: expected a table of key = value")
+    return tuple(sorted((str(k), tuple(int(x) for x in v) if isinstance(v, list) else str(v))
+                        for k, v in raw.items()))
 
 
 def load_settings(**overrides) -> Settings:
@@ -124,15 +185,22 @@ def load_settings(**overrides) -> Settings:
         env = os.environ.get(f"TERITORIU_{key.upper()}")
         if env is not None and env != "":
             values[key] = _coerce(key, env)
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    values.update({k: _coerce(k, v) if isinstance(v, dict) else v for k, v in overrides.items() if v is not None})
     return Settings(**values)
 
 
 def settings_to_dict(settings: Settings) -> dict:
     """Plain values, for configuration written as data (e.g. pygeoapi processes)."""
-    return {f.name: (list(v) if isinstance(v := getattr(settings, f.name), tuple) else
+    return {f.name: (_plain(v) if isinstance(v := getattr(settings, f.name), tuple) else
                      str(v) if isinstance(v, Path) else v)
             for f in dataclasses.fields(Settings)}
+
+
+def _plain(value: tuple):
+    """A tuple setting as plain data: a mapping's pairs as a dict (lists for tuples of codes)."""
+    if value and all(isinstance(x, tuple) for x in value):
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in value}
+    return list(value)
 
 
 def settings_from_dict(values: dict) -> Settings:

@@ -15,6 +15,7 @@ PACKAGES=(
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0   # WeasyPrint (PDF certificates)
   fonts-dejavu-core fonts-liberation2         # fonts with Romanian diacritics (ș ț)
   poppler-utils                               # pdftoppm/pdftotext to look at the PDFs
+  slapd ldap-utils                            # a real OpenLDAP directory, started by tests/test_sso_ldap.py
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -56,4 +57,8 @@ fi
 # -- Web assets (npm, pinned by webmap/package-lock.json) ------------------------------------
 if [ -x scripts/install-web-assets.sh ]; then
   scripts/install-web-assets.sh
+fi
+# the OpenID provider tests/test_sso_oidc.py starts (oidc-provider, pinned by its package-lock.json)
+if [ ! -d tests/clients/oidc/node_modules ] || [ tests/clients/oidc/package-lock.json -nt tests/clients/oidc/node_modules ]; then
+  (cd tests/clients/oidc && npm ci --no-audit --no-fund --loglevel=error && touch node_modules)
 fi

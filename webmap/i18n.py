@@ -415,6 +415,33 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
         "a meghosszabbítást legalább {days} nappal a lejárat ({expiry}) előtt, azaz {last}-ig kell kérni"),
     "prelungirea se acordă pentru cel mult {months} luni": ("an extension is granted for {months} months at most",
                                                            "a meghosszabbítás legfeljebb {months} hónap"),
+    # --- branch sso ---
+    "Utilizator": ("User name", "Felhasználónév"), "Parola": ("Password", "Jelszó"), "Intrare": ("Sign in", "Belépés"),
+    "Tipul contului": ("Account type", "Fiók típusa"),
+    "Cont local Teritoriu": ("Teritoriu local account", "Helyi Teritoriu-fiók"),
+    "Cont de domeniu (Active Directory / LDAP)": ("Domain account (Active Directory / LDAP)",
+                                                  "Tartományi fiók (Active Directory / LDAP)"),
+    "Intrare cu {label}": ("Sign in with {label}", "Belépés ezzel: {label}"),
+    "A doua etapă de autentificare": ("Second sign-in step", "Második bejelentkezési lépés"),
+    "Codul din aplicația de autentificare (6 cifre)": ("The code from the authenticator app (6 digits)",
+                                                       "A hitelesítő alkalmazás kódja (6 számjegy)"),
+    "sau un cod de recuperare": ("or a recovery code", "vagy egy helyreállítási kód"),
+    "Verifică": ("Verify", "Ellenőrzés"),
+    "Conturile de administrator folosesc un al doilea factor. Scanați codul QR cu o aplicație de autentificare "
+    "(de exemplu FreeOTP, Aegis, Google Authenticator) sau introduceți cheia de mai jos, apoi scrieți codul afișat.": (
+        "Administrator accounts use a second factor. Scan the QR code with an authenticator app (for example "
+        "FreeOTP, Aegis, Google Authenticator) or type the key below, then enter the code it shows.",
+        "Az adminisztrátori fiókok második tényezőt használnak. Olvassa be a QR-kódot egy hitelesítő alkalmazással "
+        "(például FreeOTP, Aegis, Google Authenticator), vagy írja be az alábbi kulcsot, majd adja meg a kódot."),
+    "Cheia secretă (afișată o singură dată)": ("Secret key (shown only once)", "Titkos kulcs (csak egyszer látható)"),
+    "Coduri de recuperare": ("Recovery codes", "Helyreállítási kódok"),
+    "Păstrați aceste coduri într-un loc sigur: fiecare deschide o singură sesiune dacă pierdeți telefonul. "
+    "Nu vor mai fi afișate.": (
+        "Keep these codes in a safe place: each opens one session if you lose your phone. They will not be shown "
+        "again.",
+        "Tartsa biztonságos helyen ezeket a kódokat: mindegyik egy munkamenetet nyit meg, ha elveszíti a telefonját. "
+        "Többé nem jelennek meg."),
+    "Continuă": ("Continue", "Tovább"),
 }
 
 

@@ -112,3 +112,37 @@ def user_sign_out(username: str) -> None:
 
     _change("signed out everywhere", username,
             lambda: sign_out_everywhere(_settings(), username, actor="cli:user-sign-out"))
+
+
+@user.command("list")
+def user_list() -> None:
+    """Every account: name, role, source (local, ldap, oidc), active, UATs."""
+    from sqlalchemy import text
+
+    from gis.db import get_engine
+
+    with get_engine(_settings(), "app").connect() as conn:
+        rows = conn.execute(text("SELECT username, role, source, active, ARRAY(SELECT uat_siruta FROM auth.user_uat "
+                                 "WHERE user_id = u.id ORDER BY 1) AS uats FROM auth.user u ORDER BY username")).all()
+    click.echo(f"{'username':<32} {'role':<9} {'source':<6} {'active':<6} uats")
+    for r in rows:
+        uats = ",".join(map(str, r.uats)) or "all"
+        click.echo(f"{r.username:<32} {r.role:<9} {r.source:<6} {'yes' if r.active else 'no':<6} {uats}")
+
+
+@user.command("reset-totp")
+@click.argument("username")
+def user_reset_totp(username: str) -> None:
+    """Forget a local admin's TOTP secret and recovery codes (a lost phone): enrols again at sign-in."""
+    from sqlalchemy import select
+
+    from gis import totp
+    from gis.db import session_scope
+    from gis.models import User
+
+    with session_scope(_settings(), actor="cli:user-reset-totp") as db:
+        account = db.scalar(select(User).where(User.username == username.strip().lower()))
+        if account is None:
+            raise click.ClickException(f"no account {username!r}")
+        done = totp.reset(db, account.id)
+    click.echo(f"account {username}: {'TOTP reset' if done else 'had no TOTP secret'}")

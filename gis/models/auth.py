@@ -27,6 +27,10 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False,
                                                  server_default=func.now())
+    # where the account comes from (migration 0018): 'local', or 'ldap' / 'oidc' (no usable password here)
+    source: Mapped[str] = mapped_column(Text, nullable=False, server_default="local")
+    external_id: Mapped[str | None] = mapped_column(Text)
+    directory_checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class UserUat(Base):
