@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 
 import numpy
 import pytest
+from factories import browser_sign_in, request_history
 from sqlalchemy import text
 
 from gis.db import get_engine
-from factories import browser_sign_in, request_history
 
 YEAR = 2025
 ALFA, BETA, GAMA = 990231, 990232, 990233   # GAMA: no history, for the live beacons
@@ -47,10 +47,10 @@ def expected(written: dict, uats: list[int]) -> dict:
         per: dict = {p: Counter() for p in [f"{YEAR}-{m:02d}" for m in range(1, 13)] + ["year"]}
         taken: dict = {p: [] for p in per}
 
-        def bump(period: str, key: str, n: int = 1) -> None:
+        def bump(period: str, key: str, n: int = 1, per: dict = per) -> None:
             if period[:4] == str(YEAR):
                 per[period][key] += n
-                per["year"][key] += n  # noqa: B023 - used at once
+                per["year"][key] += n
 
         for day, u, kind, n in written["use"]:
             if u == uat:
