@@ -237,5 +237,67 @@ def test_screenshot_of_the_page(history, browser, live_server, make_user, artifa
     page.goto(f"{live_server}/office/indicatori?year={YEAR}")
     page.wait_for_function("document.getElementById('chart-kinds').width > 0")
     assert page.evaluate("Object.keys(window.Chart.instances).length") == 3
-    page.screenshot(path=str(artifacts / "indicators.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "indicators.png"))
+    # the page scrolls inside its panel: the whole of it in a viewport as tall as its content
+    page.set_viewport_size({"width": 1366, "height": page.evaluate("document.querySelector('main').scrollHeight + 80")})
+    page.screenshot(path=str(artifacts / "indicators-all.png"))
     page.close()
+
+
+def test_edits_and_agency_keys_of_this_year(history, loaded, staff_client, client, engine):
+    """What the audit trail holds: edits by kind per UAT, OGC API uses per agency key (deployment)."""
+    from gis.apikeys import create_key
+    from gis.db import session_scope
+
+    this_year = datetime.now(ZONE).year
+    with engine.begin() as c:
+        c.execute(text("SELECT set_config('teritoriu.actor', 'officer:test', true)"))
+        for number, x in (("G1", 310100), ("G2", 310200)):
+            c.execute(text("INSERT INTO cadastre.parcel (uat_siruta, cadastral_number, use_category, intravilan, geom) "
+                           "VALUES (:u, :n, 'CC', true, ST_Multi(ST_MakeEnvelope(:x, 600100, :x + 50, 600150, 3844)))"),
+                      {"u": GAMA, "n": number, "x": x})
+        c.execute(text("UPDATE cadastre.parcel SET land_book_number = '12345' "
+                       "WHERE uat_siruta = :u AND cadastral_number = 'G1'"), {"u": GAMA})
+    with session_scope(loaded, actor="test") as s:
+        row, key = create_key(s, "Agenția Indicatori", ["agri_plots"])
+        prefix = row.prefix
+    for _ in range(2):
+        answer = client.get("/ogc/collections/agri_plots/items?f=json&limit=1", headers={"X-API-Key": key})
+        assert answer.status_code == 200
+    admin, _ = staff_client("admin")
+    got = admin.get(f"/office/indicatori.json?year={this_year}").get_json()
+    gama = got["values"][str(GAMA)]["year"]
+    assert gama["edits:cadastre.parcel"] == 3 and gama["edits"] == 3     # two parcels added, one changed
+    assert got["ogc_by_key"][f"Agenția Indicatori ({prefix})"]["year"] == 2
+    page = admin.get(f"/office/indicatori?year={this_year}").get_data(as_text=True)
+    assert f"Agenția Indicatori ({prefix})" in page and "editări: parcelă" in page
+
+
+@pytest.mark.e2e
+def test_the_public_map_in_a_browser_counts_a_session_and_a_search(history, app, browser, live_server, engine, parcel):
+    """Chromium opens the public map (one session beacon), searches a parcel and picks it (one search
+    beacon, one sheet served): the counts grow by exactly that, and no cookie comes back."""
+    with engine.connect() as c:
+        uat = c.execute(text("SELECT uat_siruta FROM cadastre.parcel WHERE id = :i"), {"i": parcel["id"]}).scalar()
+
+    def counts() -> dict:
+        app.extensions["teritoriu.map_use"].flush()
+        with engine.connect() as c:
+            return dict(c.execute(text("SELECT kind, sum(n) FROM audit.use_count WHERE uat_siruta = :u GROUP BY 1"),
+                                  {"u": uat}).all())
+
+    before = counts()
+    context = browser.new_context()
+    page = context.new_page()
+    finished = lambda kind: lambda r: f"/api/usage/{kind}" in r.url  # noqa: E731
+    with page.expect_event("requestfinished", finished("session")):
+        page.goto(f"{live_server}/u/{uat}/")
+    page.fill("#t-search", parcel["cadastral_number"])
+    page.wait_for_selector("#t-suggestions li")
+    with page.expect_event("requestfinished", finished("search")):
+        page.keyboard.press("Enter")
+    page.wait_for_selector("#t-panel:not([hidden])")
+    after = counts()
+    assert [after.get(k, 0) - before.get(k, 0) for k in ("session", "search", "sheet")] == [1, 1, 1]
+    assert not [c for c in context.cookies() if c["name"] != "lang"]
+    context.close()

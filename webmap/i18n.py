@@ -356,6 +356,7 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
                                                                                   "90. percentilis (nap)"),
     "peste termen": ("past the deadline", "határidőn túl"), "neachitate": ("unpaid", "kifizetetlen"),
     "termen legal (zile)": ("legal deadline (days)", "törvényes határidő (nap)"),
+    "celelalte tipuri": ("the other types", "a többi típus"),
     "importuri": ("imports", "importok"), "importuri finalizate": ("imports committed", "véglegesített importok"),
     "editări": ("edits", "szerkesztések"), "utilizări": ("uses", "használatok"),
     "Descarcă CSV": ("Download CSV", "CSV letöltése"), "Descarcă JSON": ("Download JSON", "JSON letöltése"),

@@ -4,6 +4,7 @@ Every chart has its table beside it (the figures for screen readers and for prin
 
 from __future__ import annotations
 
+from gis.certificates.kinds import get_kind
 from gis.indicators import Indicators
 from webmap.audit_view import TABLES
 from webmap.i18n import tr
@@ -28,6 +29,9 @@ def label(indicator: str, lang: str) -> str:
     base, _, detail = indicator.partition(":")
     if base == "edits":
         detail = TABLES.get(detail, detail)
+    elif base == "requests":
+        kind = get_kind(detail)
+        detail = kind.label(lang) if kind is not None else detail
     return f"{tr(NAMES.get(base, base), lang)}: {detail}"
 
 
@@ -61,4 +65,6 @@ def indicators_html(found: Indicators, lang: str, languages: list[tuple[str, str
                   found=found, total=total, columns=columns, label=lambda i: label(i, lang),
                   glance=GLANCE, kinds=kinds, channels=channels, detail=detail, times=TIMES,
                   use_table=_table(found, total, MAP_USE), requests_table=_table(found, total, REQUESTS),
-                  charts=charts, deadlines=found.deadline_days)
+                  charts=charts, deadlines=[(label(f"requests:{k}", lang).partition(": ")[2] if k != "*"
+                                             else t("celelalte tipuri"), days)
+                                            for k, days in found.deadline_days.items()])

@@ -12,7 +12,7 @@ function draw(id, chart) {
       labels: chart.labels,
       datasets: chart.series.map((s, i) => ({
         label: s.label, data: s.data, borderColor: COLOURS[i % COLOURS.length],
-        backgroundColor: COLOURS[i % COLOURS.length], tension: 0.2, fill: false,
+        backgroundColor: COLOURS[i % COLOURS.length], tension: 0, fill: false,
       })),
     },
     options: {
