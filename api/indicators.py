@@ -33,12 +33,11 @@ def count_use(kind: str, uat: int | None) -> None:
     current_app.extensions["teritoriu.map_use"].count(kind, uat)
 
 
-@bp.post("/api/usage/<kind>")
+# sheets are counted where they are served (api/parcels.py), not reported by the page
+@bp.post("/api/usage/<any(session, search):kind>")
 @rate_limited("lookups")
 def usage(kind: str):
     """A beacon from the public map (no body, no cookie read): 204."""
-    if kind not in ("session", "search"):  # sheets are counted where they are served (api/parcels.py)
-        abort(400, description=message("usage.kind", kinds="session, search"))
     uat = request.args.get("uat")
     if uat not in (None, "") and not is_uat_code(uat):
         abort(400, description=message("usage.uat"))

@@ -704,8 +704,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "indicators.year": {"ro": "anul trebuie să fie un număr între {low} și {high}",
                         "en": "year must be a number between {low} and {high}",
                         "hu": "az év {low} és {high} közötti szám legyen"},
-    "usage.kind": {"ro": "se numără doar: {kinds}", "en": "only these are counted: {kinds}",
-                   "hu": "csak ezek számolhatók: {kinds}", "ru": "учитываются только: {kinds}"},
     "usage.uat": {"ro": "uat trebuie să fie un cod SIRUTA (cifre)", "en": "uat must be a SIRUTA code (digits)",
                   "hu": "az uat SIRUTA-kód legyen (számjegyek)", "ru": "uat должен быть кодом SIRUTA (цифры)"},
 }

@@ -208,7 +208,7 @@ def test_the_use_counter_keeps_no_visitor(history, app, client, engine):
         canary = c.execute(text("SELECT count(*) FROM audit.use_count WHERE "
                                 "concat_ws(' ', day, uat_siruta, kind, n) ~ '203\\.0\\.113|Canar'")).scalar()
         assert canary == 0
-    assert client.post("/api/usage/visitor").status_code == 400
+    assert client.post("/api/usage/visitor").status_code == 404
     assert client.post("/api/usage/session?uat=abc").status_code == 400
     assert client.post("/api/usage/session?uat=987654321").status_code == 204  # unknown UAT: dropped at flush
     app.extensions["teritoriu.map_use"].flush()
