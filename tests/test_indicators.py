@@ -18,6 +18,7 @@ from factories import browser_sign_in, request_history
 from sqlalchemy import text
 
 from gis.db import get_engine
+from gis.settings import PROJECT_ROOT
 
 YEAR = 2025
 ALFA, BETA, GAMA = 990231, 990232, 990233   # GAMA: no history, for the live beacons
@@ -237,6 +238,13 @@ def test_screenshot_of_the_page(history, browser, live_server, make_user, artifa
     page.goto(f"{live_server}/office/indicatori?year={YEAR}")
     page.wait_for_function("document.getElementById('chart-kinds').width > 0")
     assert page.evaluate("Object.keys(window.Chart.instances).length") == 3
+    # accessible: no serious axe-core violation (the page's CSP: axe is evaluated through the driver)
+    axe = PROJECT_ROOT / "webmap" / "node_modules" / "axe-core" / "axe.min.js"
+    page.evaluate(axe.read_text(encoding="utf-8") + "\n;true")
+    result = page.evaluate("axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'best-practice']})")
+    serious = [(v["id"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
     page.screenshot(path=str(artifacts / "indicators.png"))
     # the page scrolls inside its panel: the whole of it in a viewport as tall as its content
     page.set_viewport_size({"width": 1366, "height": page.evaluate("document.querySelector('main').scrollHeight + 80")})
