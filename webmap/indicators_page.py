@@ -55,7 +55,10 @@ def indicators_html(found: Indicators, lang: str, languages: list[tuple[str, str
         "requests": {"type": "line", "labels": found.months, "series": [
             {"label": label(i, lang), "data": [found.values[total][m].get(i, 0) for m in found.months]}
             for i in REQUESTS]},
-        "kinds": {"type": "bar", "labels": [label(i, lang) for i in kinds + channels], "series": [
+        # the bars' labels without "requests registered: " (the chart's title says it)
+        "kinds": {"type": "bar",
+                  "labels": [label(i, lang).partition(": ")[2] or label(i, lang) for i in kinds + channels],
+                  "series": [
             {"label": name, "data": [found.values[key]["year"].get(i, 0) for i in kinds + channels]}
             for key, name in columns]},
     }
