@@ -11,8 +11,8 @@ What is counted, and in which month (the profile's civil time, gis.profiles.Prof
   the closest ranks, like PostgreSQL's percentile_cont): by month of issue;
 - `cancelled`: by month of cancellation;
 - `imports`, `imports:<kind>`, `imports_committed`: import jobs (importing.job) by month started;
-- `edits`, `edits:<table>`: audit rows (insert, update, retire) on the territorial layers, by month:
-  the officers' edits and the rows an import committed alike;
+- `edits`, `edits:<table>`: audit rows (insert, update, retire) on the territorial layers, by month,
+  whoever wrote them (an officer's edit or an import's commit);
 - OGC API use by agency key (audit rows the key's checks write, gis/apikeys.record_use): keys are not
   tied to a UAT, so this is given for the whole deployment only (`uats=None`).
 
