@@ -14,7 +14,8 @@ No address, user agent, cookie or identifier is kept, not even in memory: a coun
 (day, UAT, kind) → n. Counting costs a dictionary increment under a lock in the request (5-6 µs
 here, against 6-8 ms for one committed UPSERT per event: python -m bench.map_use); the counts are
 written by a background thread of the process every FLUSH_S seconds as one UPSERT per (day, UAT,
-kind), at exit, and before the indicators are read in this process. A process killed hard loses at most FLUSH_S seconds of counts.
+kind), at exit, and before the indicators are read in this process. A process killed hard loses
+at most FLUSH_S seconds of counts.
 """
 
 from __future__ import annotations
