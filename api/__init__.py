@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from api.export import bp as export_bp
     from api.health import bp as health_bp
     from api.imports import bp as imports_bp
+    from api.indicators import bp as indicators_bp
     from api.office import bp as office_bp
     from api.ogc import create_ogc_blueprint
     from api.ogc_tiles import create_ogc_tiles_blueprint
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(editing_bp)
     app.register_blueprint(checks_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(indicators_bp)
     app.register_blueprint(create_ogc_blueprint(settings))
     app.register_blueprint(create_vector_tiles_blueprint(settings))
     app.register_blueprint(create_ogc_tiles_blueprint(settings))

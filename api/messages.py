@@ -747,6 +747,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "totp.expired": {"ro": "Pasul de autentificare a expirat; introduceți din nou parola.",
                      "en": "The sign-in step expired; enter your password again.",
                      "hu": "A bejelentkezési lépés lejárt; adja meg újra a jelszavát."},
+    # --- branch indicators ---
+    "indicators.year": {"ro": "anul trebuie să fie un număr între {low} și {high}",
+                        "en": "year must be a number between {low} and {high}",
+                        "hu": "az év {low} és {high} közötti szám legyen"},
+    "usage.uat": {"ro": "uat trebuie să fie un cod SIRUTA (cifre)", "en": "uat must be a SIRUTA code (digits)",
+                  "hu": "az uat SIRUTA-kód legyen (számjegyek)", "ru": "uat должен быть кодом SIRUTA (цифры)"},
 }
 
 

@@ -62,6 +62,11 @@ def document() -> dict:
                 _path("cadastral_number", number),
                 _query("uat", {"type": "string", "pattern": "^[0-9]{1,9}$"}, "SIRUTA of the UAT")],
                 _json("the parcel sheet"), 400, 404, 409, 429),
+            "/api/usage/{kind}": {"post": {  # the public map's beacons (gis/map_use.py)
+                "summary": "Count one session or search of the public map (no cookie, address or identifier kept)",
+                "parameters": [_path("kind", {"type": "string", "enum": ["session", "search"]}),
+                               _query("uat", {"type": "string", "pattern": "^[0-9]{1,9}$"}, "SIRUTA of the UAT")],
+                "responses": {"204": {"description": "counted"}, **{str(c): ERROR for c in (400, 404, 429)}}}},
             "/api/certificates": {"post": {
                 "summary": f"File a certificate request ({spelled([k.summary or k.name for k in kinds.values()])})",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {

@@ -10,6 +10,7 @@ import math
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from api.indicators import count_use
 from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound, parcel_at, parcel_facts, parcels_by_number
@@ -62,6 +63,7 @@ def at_point():
             facts = parcel_facts(conn, parcel_at(conn, x, y, srid, storage))
         except ParcelNotFound as exc:
             abort(404, description=str(exc))
+    count_use("sheet", facts.uat_siruta)
     return jsonify(facts.to_json())
 
 
@@ -78,4 +80,6 @@ def by_number(cadastral_number: str):
             abort(404, description=str(exc))
         if len(ids) > 1:
             abort(409, description="this cadastral number exists in several UATs; add ?uat=<SIRUTA>")
-        return jsonify(parcel_facts(conn, ids[0]).to_json())
+        facts = parcel_facts(conn, ids[0])
+    count_use("sheet", facts.uat_siruta)
+    return jsonify(facts.to_json())

@@ -41,6 +41,8 @@ class Profile:
     fee_rule: str = ""
     # CRS84 extent of the country: the map's extent while the database is still empty.
     bbox: tuple[float, float, float, float] = (20.2, 43.6, 29.8, 48.3)
+    # The civil time of the country: the days and months the indicators count in (gis/indicators.py).
+    time_zone: str = "Europe/Bucharest"
     # Identifier formats (whole-value regular expressions): postal codes, a person's and a
     # company's identifier. Migration 0005 wrote them into the schema's CHECK constraints
     # (tests/test_profiles.py holds the two equal).
@@ -124,7 +126,7 @@ PROFILES = {
         cadastral_spellings=_MD_SPELLINGS, cadastral_example="0300.201.123",
         certificate_config="config_md.yaml", certificate_templates="md",
         fee_rule="tarif aprobat prin decizia consiliului local (Legea nr. 436/2006, art. 14)",
-        bbox=(26.6, 45.4, 30.2, 48.5),
+        bbox=(26.6, 45.4, 30.2, 48.5), time_zone="Europe/Chisinau",
         # MD-dddd postal codes; IDNP of a person (13 digits); IDNO of a company (13 digits, 1…)
         postal_code_pattern=r"MD-[0-9]{4}", postal_code_example="MD-3101",
         person_id_pattern=r"[0-9]{13}", company_id_pattern=r"1[0-9]{12}"),

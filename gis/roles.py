@@ -56,3 +56,8 @@ REQUEST_READERS = ("officer", "admin")
 
 def reads_requests(role: str | None) -> bool:
     return role in REQUEST_READERS
+
+
+# -- Indicators (/office/indicatori): the service's numbers, no personal data, for those who answer for
+# the service; a scoped account sees its own UATs (side by side for a region).
+INDICATOR_READERS = ("officer", "admin")

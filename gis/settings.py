@@ -122,6 +122,11 @@ class Settings:
     oidc_role_values: tuple[tuple[str, str], ...] = ()
     oidc_uats_claim: str = "uats"
     oidc_timeout_s: int = 5
+    # Legal deadlines for answering a certificate request, in calendar days from registration, per
+    # kind ("*": every other kind); TERITORIU_REQUEST_DEADLINE_DAYS="urbanism=15,*=30". The indicators
+    # compare processing times with them. Urbanism: Legea 50/1991 art. 6^1 (15 days in the amended text,
+    # 30 in older ones: check the text in force); the rest: OG 27/2002 on petitions (30 days).
+    request_deadline_days: tuple[str, ...] = ("urbanism=15", "*=30")
 
     @property
     def uses_local_cluster(self) -> bool:

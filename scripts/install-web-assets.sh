@@ -30,4 +30,6 @@ cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules
    node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css static/vendor/markercluster/
 cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
    node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/favicon-32x32.png static/vendor/swagger-ui/
+# Chart.js (the UMD bundle, no dependencies at run time): the charts of /office/indicatori
+mkdir -p static/vendor/chartjs && cp node_modules/chart.js/dist/chart.umd.min.js static/vendor/chartjs/
 touch "$stamp"

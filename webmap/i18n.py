@@ -442,6 +442,37 @@ OFFICE: dict[str, tuple[str, str]] = {  # ro: (en, hu)
         "Tartsa biztonságos helyen ezeket a kódokat: mindegyik egy munkamenetet nyit meg, ha elveszíti a telefonját. "
         "Többé nem jelennek meg."),
     "Continuă": ("Continue", "Tovább"),
+    # --- branch indicators ---
+    "Indicatori": ("Indicators", "Mutatók"),
+    "Indicatori de serviciu": ("Service indicators", "Szolgáltatási mutatók"),
+    "Anul": ("Year", "Év"), "Luna": ("Month", "Hónap"),
+    "Indicator": ("Indicator", "Mutató"), "Total": ("Total", "Összesen"), "Anual": ("Year", "Éves"),
+    "Pe scurt, pe UAT": ("At a glance, by UAT", "Áttekintés, közigazgatási egységenként"),
+    "Harta publică pe luni": ("The public map by month", "A nyilvános térkép havonta"),
+    "Cereri pe luni": ("Requests by month", "Kérelmek havonta"),
+    "Cereri pe tip și canal": ("Requests by type and channel", "Kérelmek típus és csatorna szerint"),
+    "Timpi de soluționare": ("Processing times", "Ügyintézési idők"),
+    "Importuri și editări": ("Imports and edits", "Importok és szerkesztések"),
+    "Utilizarea API OGC pe chei de instituție": ("OGC API use by agency key",
+                                                 "OGC API-használat intézményi kulcsonként"),
+    "sesiuni": ("sessions", "munkamenetek"), "căutări": ("searches", "keresések"),
+    "fișe de parcelă deschise": ("parcel sheets opened", "megnyitott parcella-adatlapok"),
+    "cereri înregistrate": ("requests registered", "iktatott kérelmek"),
+    "emise": ("issued", "kiadva"), "anulate": ("cancelled", "visszavonva"),
+    "online": ("online", "online"), "la ghișeu": ("at the counter", "ügyfélszolgálaton"),
+    "mediana (zile)": ("median (days)", "medián (nap)"), "percentila 90 (zile)": ("90th percentile (days)",
+                                                                                  "90. percentilis (nap)"),
+    "peste termen": ("past the deadline", "határidőn túl"), "neachitate": ("unpaid", "kifizetetlen"),
+    "termen legal (zile)": ("legal deadline (days)", "törvényes határidő (nap)"),
+    "celelalte tipuri": ("the other types", "a többi típus"),
+    "importuri": ("imports", "importok"), "importuri finalizate": ("imports committed", "véglegesített importok"),
+    "editări": ("edits", "szerkesztések"), "utilizări": ("uses", "használatok"),
+    "Descarcă CSV": ("Download CSV", "CSV letöltése"), "Descarcă JSON": ("Download JSON", "JSON letöltése"),
+    "Nicio utilizare cu cheie API în acest an.": ("No use with an API key this year.",
+                                                  "Ebben az évben nem volt API-kulcsos használat."),
+    "Sesiunile și căutările se numără fără cookie-uri și fără a păstra adrese sau identificatori.": (
+        "Sessions and searches are counted without cookies and without keeping addresses or identifiers.",
+        "A munkameneteket és kereséseket sütik nélkül, címek és azonosítók tárolása nélkül számoljuk."),
 }
 
 

@@ -6,6 +6,7 @@ import { layerSwitcher } from "../shared/overlays.js";
 import { setupSearch } from "../shared/search.js";
 import { closePanel, openParcel } from "./sheet.js";
 import { state, status, T, track, watchIdle } from "./state.js";
+import { countUse } from "./usage.js";
 
 const map = state.map;
 layerSwitcher({ map: map, track: track, failed: (title) => { status(T.load_error + ": " + title); } },
@@ -18,7 +19,8 @@ map.on("click", (e) => {
 document.getElementById("t-panel-close").addEventListener("click", closePanel);
 setupSearch(map, T.no_results, (hit) => {
   openParcel("/api/parcels/" + encodeURIComponent(hit.cadastral_number) + (hit.uat ? "?uat=" + hit.uat : ""));
-});
+}, (hit) => { countUse("search", hit.uat); });
+countUse("session");
 const wanted = new URLSearchParams(location.search).get("parcel");
 if (wanted) { openParcel("/api/parcels/" + encodeURIComponent(wanted) + (config.uat ? "?uat=" + config.uat : "")); }
 window.teritoriuMap = map;

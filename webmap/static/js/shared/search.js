@@ -1,10 +1,10 @@
 /* The search box: suggestions from /api/search as a combobox (arrows, Enter, Escape); a choice
    of a parcel or an address goes to the page's `openParcel(hit)` (the public sheet, the officer's
-   selection), a street or locality moves the map to it. */
+   selection; `chosen(hit)`: told of every choice), a street or locality moves the map to it. */
 import { config } from "./config.js";
 import { textElement } from "./text.js";
 
-export function setupSearch(map, noResults, openParcel) {
+export function setupSearch(map, noResults, openParcel, chosen) {
   const input = document.getElementById("t-search");
   const list = document.getElementById("t-suggestions");
   let items = [], active = -1, timer = null, lastQuery = "";
@@ -45,6 +45,7 @@ export function setupSearch(map, noResults, openParcel) {
     if (!hit) { return; }
     input.value = hit.label;
     close();
+    if (chosen) { chosen(hit); }
     if (hit.cadastral_number) {
       openParcel(hit);
     } else if (hit.bbox) {
