@@ -9,7 +9,7 @@
   visitor can be recognised or followed from one day to the next. uat_siruta NULL: the overview map
   of every UAT (no UAT chosen).
 
-Revision ID: 0018
+Revision ID: 0019
 Revises: 0017
 """
 
