@@ -10,7 +10,7 @@
   of every UAT (no UAT chosen).
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 """
 
 from alembic import op
