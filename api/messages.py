@@ -700,6 +700,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "import.bad_zip": {"ro": "arhiva zip este deteriorată sau incompletă: trimiteți-o din nou",
                        "en": "the zip archive is damaged or cut short: send it again",
                        "hu": "a zip-archívum sérült vagy hiányos: küldje újra"},
+    # --- branch phone ---
+    # a cadastral number no current parcel carries, but a retired one did (api/parcels.py, gis/retired.py)
+    "parcel.retired": {
+        "ro": "Numărul cadastral {n} a fost retras la {date}; a devenit: {became}.",
+        "en": "Cadastral number {n} was retired on {date}; it became: {became}.",
+        "hu": "A(z) {n} helyrajzi szám {date} napon megszűnt; ebből lett: {became}.",
+        "ru": "Кадастровый номер {n} упразднён {date}; стал: {became}."},
+    "parcel.retired_alone": {
+        "ro": "Numărul cadastral {n} a fost retras la {date}; nicio parcelă nu l-a înlocuit.",
+        "en": "Cadastral number {n} was retired on {date}; no parcel replaced it.",
+        "hu": "A(z) {n} helyrajzi szám {date} napon megszűnt; nem lépett a helyébe parcella.",
+        "ru": "Кадастровый номер {n} упразднён {date}; другим участком не заменён."},
 }
 
 
