@@ -784,6 +784,10 @@ VERIFY_TEXTS: dict[str, dict[str, str]] = {
     "upload": {"ro": "Verificați un fișier PDF primit:", "en": "Check a PDF file you received:",
                "hu": "Ellenőrizzen egy kapott PDF-fájlt:"},
     "check": {"ro": "Verifică", "en": "Check", "hu": "Ellenőrzés"},
+    # --- branch phone ---
+    "verdict_genuine": {"ro": "Document autentic", "en": "Authentic document", "hu": "Hiteles dokumentum"},
+    "verdict_different": {"ro": "Verificare eșuată", "en": "Check failed", "hu": "Sikertelen ellenőrzés"},
+    "verdict_cancelled": {"ro": "Document anulat", "en": "Cancelled document", "hu": "Érvénytelenített dokumentum"},
 }
 
 
