@@ -31,7 +31,6 @@ export function sheetState() { return panel().dataset.sheet; }
 export function setSheet(state) {
   const p = panel();
   p.dataset.sheet = state;
-  p.classList.remove("t-dragging");
   p.style.height = isPhone() ? heights()[state] + "px" : "";
   p.querySelectorAll(".t-sheet-size").forEach((b) => {
     b.setAttribute("aria-pressed", b.dataset.size === state ? "true" : "false");
@@ -58,7 +57,6 @@ function drag(bar) {
   bar.addEventListener("pointerdown", (e) => {
     if (!isPhone() || e.target.closest("button")) { return; }
     start = { y: e.clientY, height: panel().getBoundingClientRect().height, moved: 0 };
-    panel().classList.add("t-dragging");
     bar.setPointerCapture(e.pointerId);
   });
   bar.addEventListener("pointermove", (e) => {
