@@ -334,6 +334,9 @@ def test_verify_fits_a_phone_and_a_failure_looks_unlike_a_success(phone, issued,
                              " document.querySelector('.t-verdict-icon').textContent]")
     assert bad_look[0] != ok_look[0] and bad_look[1] != ok_look[1] and page.inner_text(".t-verdict h2") != ok_heading
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    # the page scrolls as a whole: nothing clipped inside its panel
+    assert page.evaluate("(() => { const m = document.querySelector('main');"
+                         " return m.scrollHeight - m.clientHeight; })()") <= 1
     page.screenshot(path=str(shots / f"verify-different-{lang}.png"), full_page=True)
     assert page.errors == []
 
@@ -353,6 +356,8 @@ def test_screenshots_of_the_sheet_form_and_status_in_each_language(browser, live
                            ("status", f"/cereri/{request_id}?token={token}&lang={lang}")):
             page.goto(live_server + path, wait_until="load")
             assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+            assert page.evaluate("(() => { const m = document.querySelector('main');"
+                                 " return m.scrollHeight - m.clientHeight; })()") <= 1
             page.screenshot(path=str(shots / f"{name}-{device}-{lang}.png"), full_page=True)
         context.close()
     assert len(list(shots.glob(f"*-{lang}.png"))) >= 6
