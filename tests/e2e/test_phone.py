@@ -371,7 +371,7 @@ def test_a_retired_number_says_what_it_became(phone, staff_client, engine, make_
     with engine.begin() as c:
         make_uat(c, RETIRED_UAT, "Test Fișă Retrasă", (X0, Y0, X0 + 1000, Y0 + 1000))
     client, headers = staff_client("officer", username="phone.officer")
-    ring = [[X0 + 100, Y0 + 100], [X0 + 140, Y0 + 100], [X0 + 140, Y0 + 140], [X0 + 100, Y0 + 140], [X0 + 100, Y0 + 100]]
+    ring = [[X0 + 100 + dx, Y0 + 100 + dy] for dx, dy in ((0, 0), (40, 0), (40, 40), (0, 40), (0, 0))]
     made = client.post("/api/office/parcels", headers=headers, json={
         "uat": RETIRED_UAT, "cadastral_number": "840001", "geometry": {"type": "Polygon", "coordinates": [ring]},
         "use_category": "A", "intravilan": False})
