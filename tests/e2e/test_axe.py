@@ -23,7 +23,8 @@ def site(loaded, app, engine, staff_client, make_user):
     number = a_parcel(engine)
     request_id, token = filed_request(app.test_client(), number)
     with engine.connect() as c:
-        uat = c.execute(text("SELECT siruta FROM public_api.uat ORDER BY siruta")).scalar_one()
+        uat = c.execute(text("SELECT uat_siruta FROM public_api.parcel WHERE cadastral_number = :n"),
+                        {"n": number}).scalar_one()
     make_user("axe.officer", "officer")
     return pages(number, request_id, token, issued_certificate(loaded, number).verification_code,
                  import_job(staff_client), uat)
