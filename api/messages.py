@@ -753,6 +753,18 @@ CATALOGUE: dict[str, dict[str, str]] = {
                         "hu": "az év {low} és {high} közötti szám legyen"},
     "usage.uat": {"ro": "uat trebuie să fie un cod SIRUTA (cifre)", "en": "uat must be a SIRUTA code (digits)",
                   "hu": "az uat SIRUTA-kód legyen (számjegyek)", "ru": "uat должен быть кодом SIRUTA (цифры)"},
+    # --- branch phone ---
+    # a cadastral number no current parcel carries, but a retired one did (api/parcels.py, gis/retired.py)
+    "parcel.retired": {
+        "ro": "Numărul cadastral {n} a fost retras la {date}; a devenit: {became}.",
+        "en": "Cadastral number {n} was retired on {date}; it became: {became}.",
+        "hu": "A(z) {n} helyrajzi szám {date} napon megszűnt; ebből lett: {became}.",
+        "ru": "Кадастровый номер {n} упразднён {date}; стал: {became}."},
+    "parcel.retired_alone": {
+        "ro": "Numărul cadastral {n} a fost retras la {date}; nicio parcelă nu l-a înlocuit.",
+        "en": "Cadastral number {n} was retired on {date}; no parcel replaced it.",
+        "hu": "A(z) {n} helyrajzi szám {date} napon megszűnt; nem lépett a helyébe parcella.",
+        "ru": "Кадастровый номер {n} упразднён {date}; другим участком не заменён."},
 }
 
 
@@ -825,6 +837,10 @@ VERIFY_TEXTS: dict[str, dict[str, str]] = {
     "upload": {"ro": "Verificați un fișier PDF primit:", "en": "Check a PDF file you received:",
                "hu": "Ellenőrizzen egy kapott PDF-fájlt:"},
     "check": {"ro": "Verifică", "en": "Check", "hu": "Ellenőrzés"},
+    # --- branch phone ---
+    "verdict_genuine": {"ro": "Document autentic", "en": "Authentic document", "hu": "Hiteles dokumentum"},
+    "verdict_different": {"ro": "Verificare eșuată", "en": "Check failed", "hu": "Sikertelen ellenőrzés"},
+    "verdict_cancelled": {"ro": "Document anulat", "en": "Cancelled document", "hu": "Érvénytelenített dokumentum"},
 }
 
 

@@ -11,10 +11,12 @@ import math
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from api.indicators import count_use
+from api.messages import message
 from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound, parcel_at, parcel_facts, parcels_by_number
 from gis.profiles import get_profile
+from gis.retired import Retired, retired_parcel
 from gis.uats import is_uat_code
 
 bp = Blueprint("parcels", __name__, url_prefix="/api/parcels")
@@ -67,6 +69,14 @@ def at_point():
     return jsonify(facts.to_json())
 
 
+def retired_answer(gone: Retired):
+    """404 that says when the number was retired and what it became, in the request's language."""
+    values = {"n": gone.cadastral_number, "date": gone.retired_at.strftime("%d.%m.%Y"),
+              "became": ", ".join(gone.became)}
+    said = message("parcel.retired" if gone.became else "parcel.retired_alone", **values)
+    return jsonify(code=404, error="Not Found", message=said, retired=gone.to_json()), 404
+
+
 @bp.get("/<path:cadastral_number>")  # a split piece is 51082/1: werkzeug decodes %2F before routing
 @rate_limited("lookups")
 def by_number(cadastral_number: str):
@@ -77,6 +87,8 @@ def by_number(cadastral_number: str):
         try:
             ids = parcels_by_number(conn, cadastral_number, int(uat) if uat else None)
         except ParcelNotFound as exc:
+            if (gone := retired_parcel(conn, cadastral_number, int(uat) if uat else None)) is not None:
+                return retired_answer(gone)  # "retired on …, it became …" (issue 21)
             abort(404, description=str(exc))
         if len(ids) > 1:
             abort(409, description="this cadastral number exists in several UATs; add ?uat=<SIRUTA>")

@@ -65,7 +65,9 @@ def search(conn: Connection, raw: str, limit: int = 8, uat: int | None = None) -
         return _parcels(conn, raw.strip(), limit, uat)
     if len(query.words) < 2:
         return []
-    conn.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, true)"),
+    # for the session, not the transaction: the public engine runs in autocommit, where a local
+    # setting ends with its own statement and `<%` fell back to pg_trgm's 0.6 ("Poenita" found nothing)
+    conn.execute(text("SELECT set_config('pg_trgm.word_similarity_threshold', :t, false)"),
                  {"t": SIMILARITY})
     if query.number is not None:
         found = _addresses(conn, query, limit, uat)

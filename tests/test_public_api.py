@@ -65,6 +65,14 @@ def test_search_a_locality_and_a_street(client):
     assert any(r["kind"] == "locality" and r["label"] == "Poienița" for r in results)
 
 
+@pytest.mark.parametrize("typed", ["Poenita", "poenița", "Poieniţa"])
+def test_search_tolerates_a_typo_in_a_short_name(client, typed):
+    # the threshold of the trigram match holds on the public role's autocommit connections (issue 21)
+    for _ in range(2):  # the second request on the pooled connection too
+        results = client.get("/api/search", query_string={"q": typed}).get_json()["results"]
+        assert [r["label"] for r in results if r["kind"] == "locality"] == ["Poienița"]
+
+
 @pytest.mark.parametrize("q,status", [("x" * 101, 400), ("a\x00b", 400)])
 def test_bad_search_queries_are_400(client, q, status):
     r = client.get("/api/search", query_string={"q": q})

@@ -120,6 +120,26 @@ TEXTS: dict[str, dict[str, str]] = {
     "address_labels": {"ro": "Numere administrative", "en": "House numbers", "hu": "Házszámok", "ru": "Номера домов"},
     "back_to_map": {"ro": "Înapoi la hartă", "en": "Back to the map", "hu": "Vissza a térképhez",
                     "ru": "Вернуться к карте"},
+    # --- branch phone ---
+    "search_min_chars": {"ro": "Scrieți cel puțin 2 caractere.", "en": "Type at least 2 characters.",
+                         "hu": "Írjon be legalább 2 karaktert.", "ru": "Введите не менее 2 символов."},
+    "zoom_hint": {"ro": "Apropiați harta pentru a vedea parcelele", "en": "Zoom in to see the parcels",
+                  "hu": "Nagyítson rá a parcellák megjelenítéséhez", "ru": "Приблизьте карту, чтобы увидеть участки"},
+    "sheet_size": {"ro": "Înălțimea fișei", "en": "Sheet height", "hu": "Az adatlap magassága",
+                   "ru": "Высота карточки"},
+    "sheet_peek": {"ro": "Restrânge fișa", "en": "Collapse the sheet", "hu": "Adatlap összecsukása",
+                   "ru": "Свернуть карточку"},
+    "sheet_half": {"ro": "Fișa pe jumătate de ecran", "en": "Sheet on half the screen", "hu": "Adatlap félképernyőn",
+                   "ru": "Карточка на пол-экрана"},
+    "sheet_full": {"ro": "Fișa pe tot ecranul", "en": "Sheet on the whole screen", "hu": "Adatlap teljes képernyőn",
+                   "ru": "Карточка на весь экран"},
+    "legend": {"ro": "Legendă", "en": "Legend", "hu": "Jelmagyarázat", "ru": "Легенда"},
+    "legend_intravilan": {"ro": "Limita intravilanului", "en": "Built-up area (intravilan) limit",
+                          "hu": "Belterületi határ", "ru": "Граница населённого пункта (intravilan)"},
+    "legend_uat": {"ro": "Limita UAT", "en": "Administrative unit boundary", "hu": "Közigazgatási egység határa",
+                   "ru": "Граница административной единицы"},
+    "printed_on": {"ro": "tipărit la", "en": "printed on", "hu": "nyomtatva:", "ru": "напечатано"},
+    "north": {"ro": "Nord", "en": "North", "hu": "Észak", "ru": "Север"},
 }
 
 USE_CATEGORIES = CATEGORIES  # the land-use categories and their names: gis/land_use.py

@@ -31,7 +31,7 @@ def review_html(settings: Settings, job: dict, report_html: str, csrf: str, can_
     layer its columns, their current fields and the fields it may carry (the form
     that checks the same file again); `show_upload`: the file was refused, the upload form stays."""
     where = territory(settings)
-    m = ReviewMap(location=None, tiles=None, control_scale=True, max_zoom=22, min_zoom=8)
+    m = ReviewMap(location=None, tiles=None, control_scale=False, max_zoom=22, min_zoom=8)  # metric: review.js
     folium.TileLayer(tiles="/api/tiles/orthophoto/{z}/{x}/{y}.png", attr="Ortofotoplan", name="Ortofotoplan",
                      max_zoom=22, max_native_zoom=19, control=False,
                      bounds=leaflet_bounds(settings.orthophoto)).add_to(m)

@@ -32,7 +32,7 @@ class OfficeMap(LocalMap):
 def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: str = "ro") -> str:
     where = territory(settings)
     profile = get_profile(settings.profile)
-    m = OfficeMap(location=None, tiles=None, control_scale=True, max_zoom=22, min_zoom=8)
+    m = OfficeMap(location=None, tiles=None, control_scale=False, max_zoom=22, min_zoom=8)  # metric: overlays.js
     basemap = folium.TileLayer(tiles="/api/tiles/orthophoto/{z}/{x}/{y}.png", attr="Ortofotoplan",
                                name="Ortofotoplan", max_zoom=22, max_native_zoom=19, control=False,
                                bounds=leaflet_bounds(settings.orthophoto))
@@ -44,7 +44,7 @@ def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: st
     tile_bounds = current_bounds(settings)  # no vector tile asked outside its tileset (a 404)
     # the public map's layers, search and legend (shared/overlays.js, shared/search.js), in the officer's language
     map_texts = {k: page_texts[k] for k in ("orthophoto", "load_error", "no_results", "search_label",
-                                           "search_placeholder", "zone_legend")}
+                                           "search_placeholder", "zone_legend", "search_min_chars")}
     config = {"ogc": "/ogc", "bbox": b, "limit": 10000, "locale": LOCALES[lang], "map_texts": map_texts,
               **overlays_config(OFFICE_OVERLAYS, lang, tile_bounds),
               "csrf": csrf, "uat": uat, "year": year, "srid": profile.storage_srid,

@@ -18,6 +18,7 @@ from layers.registry import load_layers
 from layers.tilesets import current_bounds
 from styles import load_styles
 from webmap.i18n import LANGUAGE_NAMES, LOCALES, t, texts
+from webmap.legend import layer_legend
 from webmap.templating import NONCE_SLOT, csp_nonce, folium_parts, render
 
 # Leaflet and its plugins: classic scripts folium puts in the head; the pages' own scripts are ES
@@ -94,12 +95,14 @@ def territory(settings: Settings, uat: int | None = None) -> dict | None:
             " AS e FROM public_api.uat WHERE CAST(:u AS integer) IS NULL OR siruta = :u) s"), {"u": uat}).one()
         kinds = set(conn.execute(text("SELECT DISTINCT functional_zone FROM public_api.zone"
                                       " WHERE CAST(:u AS integer) IS NULL OR uat_siruta = :u"), {"u": uat}).scalars())
+        restriction_kinds = set(conn.execute(text("SELECT DISTINCT kind FROM public_api.restriction")).scalars())
     names = dict(uats)
     if uat is not None and uat not in names:
         return None
     name = names[uat] if uat is not None else (uats[0][1] if len(uats) == 1 else "")
     bbox = [round(v, 6) for v in row] if row[0] is not None else [20.2, 43.6, 29.8, 48.3]
-    return {"name": name, "bbox": bbox, "zone_kinds": kinds, "uat": uat, "uats": [list(u) for u in uats]}
+    return {"name": name, "bbox": bbox, "zone_kinds": kinds, "uat": uat, "uats": [list(u) for u in uats],
+            "restriction_kinds": restriction_kinds}
 
 
 def legend(lang: str, kinds: set[str]) -> list[dict]:
@@ -126,7 +129,7 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     if lang not in profile.languages:
         lang = profile.languages[0]
     title = f"{t('public_map_title', lang)} — {where['name']}" if where["name"] else t("public_map_title", lang)
-    m = LocalMap(location=None, tiles=None, control_scale=True, zoom_control=True,
+    m = LocalMap(location=None, tiles=None, control_scale=False, zoom_control=True,  # metric scale: overlays.js
                  max_zoom=21, min_zoom=8, prefer_canvas=False)
     basemap = folium.TileLayer(
         tiles="/api/tiles/orthophoto/{z}/{x}/{y}.png", attr=t("fictional", lang),
@@ -149,13 +152,16 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     }
     # on a county's or region's overview: the UATs, each leading to its own map
     uats = where["uats"] if where["uat"] is None and len(where["uats"]) >= 2 else []
-    text_keys = ("search_label", "search_placeholder", "tap_hint", "close", "zone_legend", "uat_list")
+    text_keys = ("search_label", "search_placeholder", "tap_hint", "close", "zone_legend", "uat_list",
+                 "zoom_hint", "sheet_size", "legend")
     return render_map("public_map.html", m, config, ["/static/js/public/main.js"], NONCE_SLOT,
                       folium_names={"basemap": basemap},
                       title=title, map_label=title, lang=lang, text={k: t(k, lang) for k in text_keys},
                       language_label=t("language", lang),
                       languages=[(code, LANGUAGE_NAMES[code]) for code in profile.languages],
-                      legend=legend(lang, where["zone_kinds"]), uats=uats)
+                      legend=legend(lang, where["zone_kinds"]), uats=uats,
+                      layer_legend=layer_legend(lang, where["restriction_kinds"]),
+                      sheet_sizes=[(s, t(f"sheet_{s}", lang)) for s in ("peek", "half", "full")])
 
 
 __all__ = ["LANGUAGE_NAMES", "LocalMap", "legend", "overlays_config", "public_map_html", "render_map", "territory"]

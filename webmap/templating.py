@@ -58,18 +58,20 @@ ENV.filters["page_config"] = page_config
 
 
 _SCRIPT_TAG = re.compile(r"<script(?=[\s>])")
+# folium's own viewport forbids pinch-zoom (maximum-scale=1, user-scalable=no): the layout's is used instead
+_VIEWPORT = re.compile(r"<meta name=\"viewport\"[^>]*>\s*")
 
 
 def folium_parts(m: folium.Map, nonce: str | None = None) -> dict[str, Markup]:
     """The folium map as the three pieces the layout places: `head` (its stylesheets, Leaflet
-    scripts and the map's CSS), `body` (the map's div) and `script` (the inline code that builds
+    scripts and the map's CSS; not its viewport), `body` (the map's div) and `script` (the inline code that builds
     the map as the global `window[<map name>]`). Every `<script>` gets the page's nonce."""
     root = m.get_root()
     for child in root._children.values():  # what Figure.render does first: fills header and script
         child.render()
 
     def part(element) -> Markup:
-        html = element.render()
+        html = _VIEWPORT.sub("", element.render())
         if nonce:
             html = _SCRIPT_TAG.sub(f'<script nonce="{nonce}"', html)
         return Markup(html)

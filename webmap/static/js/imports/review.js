@@ -50,6 +50,7 @@ function problems(map) {
 }
 
 const map = leafletMap();
+L.control.scale({ imperial: false }).addTo(map);  // metres only (folium's own scale adds feet)
 window.teritoriuMap = map;
 review(map);
 problems(map);

@@ -13,7 +13,7 @@ export function setupLayers() {
   const texts = config.map_texts;
   layerSwitcher({ map: S.map, track: (p) => p, failed: (title) => { say(texts.load_error + ": " + title, "warning"); } },
                 folium(config.basemap), texts.orthophoto, [[S.layers.parcels, T("Parcele (editabile)")]]);
-  setupSearch(S.map, texts.no_results, (hit) => {
+  setupSearch(S.map, { no_results: texts.no_results, min_chars: texts.search_min_chars }, (hit) => {
     const at = L.latLng(hit.lat, hit.lon);
     S.map.setView(at, Math.max(S.map.getZoom(), 18));
     selectAt(at);

@@ -2,6 +2,8 @@
    restrictions, and the buttons that lead to the certificate requests. */
 import { config } from "../shared/config.js";
 import { esc, num as fmt } from "../shared/text.js";
+import { isPhone, setSheet, sheetState, visibleHeight, visiblePadding } from "./bottomsheet.js";
+import { setParcel } from "./permalink.js";
 import { clearHighlight, state, status, T } from "./state.js";
 
 function row(label, value) {
@@ -64,14 +66,25 @@ function sheet(p) {
 
 function showPanel(html) {
   const panel = document.getElementById("t-panel");
+  const opening = panel.hidden;
   document.getElementById("t-panel-body").innerHTML = html;
   panel.hidden = false;
   document.body.classList.add("t-panel-open");
   const print = document.getElementById("t-print");
   if (print) { print.addEventListener("click", () => { window.print(); }); }
-  const title = document.getElementById("t-panel-title");
-  if (title) { title.focus(); }
   state.map.invalidateSize();  // the panel took its width from the map (no transition: the layout is final)
+  if (opening || isPhone()) { setSheet(opening ? "half" : sheetState()); }
+  const title = document.getElementById("t-panel-title");
+  if (title) { title.focus({ preventScroll: true }); }
+}
+
+// a retired number: when and what it became (the API's message), each successor a link to its sheet
+function retiredSheet(body) {
+  const links = body.retired.became.map((n) => (
+    '<li><a class="t-link" href="/?parcel=' + encodeURIComponent(n) + "&lang=" + config.lang + '">' + esc(n) + "</a></li>"));
+  return '<h2 id="t-panel-title" tabindex="-1">' + esc(T.panel_title) + " " + esc(body.retired.cadastral_number) +
+         '</h2><p class="t-note" data-retired="true">' + esc(body.message) + "</p>" +
+         (links.length ? '<ul class="t-became">' + links.join("") + "</ul>" : "");
 }
 
 function highlightParcel(number, uat) {
@@ -86,36 +99,53 @@ function highlightParcel(number, uat) {
     });
 }
 
+/* The selected parcel in the part of the map the sheet leaves visible (on a phone: above it).
+   how: "fit" (a search, a permalink: as close as zoom 18), "tap" (recentre, zooming out only if it
+   does not fit), "keep" (the view the address named). Resolves once the map has moved. */
+export function fitParcel(how) {
+  const map = state.map;
+  if (!state.highlight || how === "keep" || visibleHeight(map) < 80) { return Promise.resolve(); }
+  const bounds = state.highlight.getBounds();
+  if (!bounds.isValid()) { return Promise.resolve(); }
+  return new Promise((resolve) => {
+    map.once("moveend", () => { resolve(); });  // fitBounds always ends with one (animated or not)
+    map.fitBounds(bounds, { ...visiblePadding(map), maxZoom: how === "tap" ? Math.max(map.getZoom(), 15) : 18 });
+  });
+}
+
+function withLanguage(url) { return url + (url.indexOf("?") >= 0 ? "&" : "?") + "lang=" + config.lang; }
+
 // the parcel from `url` (/api/parcels/at?… or /api/parcels/<number>) in the panel, outlined on the map
-export function openParcel(url, keepView) {
+export function openParcel(url, how) {
   status(T.loading);
   document.body.removeAttribute("data-parcel-shown");
-  return fetch(url).then((r) => r.json().then((body) => ({ ok: r.ok, body: body }))).then((res) => {
+  return fetch(withLanguage(url)).then((r) => r.json().then((body) => ({ ok: r.ok, body: body }))).then((res) => {
     status("");
     if (!res.ok) {
       clearHighlight();
-      showPanel('<h2 id="t-panel-title" tabindex="-1">' + esc(T.panel_title) + "</h2><p>" + esc(T.no_parcel) + "</p>");
+      showPanel(res.body && res.body.retired ? retiredSheet(res.body) :
+        '<h2 id="t-panel-title" tabindex="-1">' + esc(T.panel_title) + "</h2><p>" + esc(T.no_parcel) + "</p>");
       return;
     }
     const p = res.body;
     showPanel(sheet(p));
-    history.replaceState(null, "", "?parcel=" + encodeURIComponent(p.cadastral_number) + "&lang=" + config.lang);
+    setParcel(p.cadastral_number, state.map);
     // body[data-parcel-shown] once the outline is drawn and the map has moved to it
-    const shown = () => { document.body.setAttribute("data-parcel-shown", p.cadastral_number); };
-    highlightParcel(p.cadastral_number, p.uat_siruta).then((bounds) => {
-      if (!keepView && bounds.isValid()) {
-        state.map.once("moveend", shown);  // fitBounds always ends with one (animated or not)
-        state.map.fitBounds(bounds, { maxZoom: 18, padding: [20, 20] });
-      } else { shown(); }
+    highlightParcel(p.cadastral_number, p.uat_siruta).then(() => fitParcel(how)).then(() => {
+      document.body.setAttribute("data-parcel-shown", p.cadastral_number);
     });
   }).catch(() => { status(T.load_error); });
 }
 
 export function closePanel() {
-  document.getElementById("t-panel").hidden = true;
+  const panel = document.getElementById("t-panel");
+  if (panel.hidden) { return; }
+  panel.hidden = true;
+  panel.style.height = "";
   document.body.classList.remove("t-panel-open");
   clearHighlight();
   document.body.removeAttribute("data-parcel-shown");
+  setParcel(null, state.map);
   document.getElementById("t-search").focus();
   state.map.invalidateSize();
 }

@@ -14,6 +14,14 @@ function paneFor(map, def, index) {
   return name;
 }
 
+/* Leaflet listens for focus on every shape with a tooltip, and Chromium makes such an SVG shape a Tab
+   stop: dozens of invisible stops before the zoom buttons. Shapes leave the Tab order (a parcel is
+   reached from the keyboard through the search). */
+function outOfTabOrder(layer) {
+  const el = layer.getElement && layer.getElement();
+  if (el) { el.setAttribute("tabindex", "-1"); }
+}
+
 function geojsonLayer(def, index, ctx) {
   const styler = styleFor(def.style), pane = paneFor(ctx.map, def, index);
   const group = L.geoJSON(null, {
@@ -39,6 +47,7 @@ function geojsonLayer(def, index, ctx) {
         group.addData(data);
         group.eachLayer((l) => {
           if (l.getElement && l.getElement()) { l.getElement().setAttribute("data-layer", def.id); }
+          outOfTabOrder(l);
         });
       })
       .catch(() => { ctx.failed(def.title); }));
@@ -85,13 +94,35 @@ function labelLayer(def, ctx) {
             lyr.bindTooltip(textElement(f.properties[def.label]), {
               permanent: true, direction: "center", className: "t-label t-label-" + def.id });
           }
-        }).addTo(group);
+        }).addTo(group).eachLayer(outOfTabOrder);
+        declutter(map);
       })
       .catch(() => { /* a newer view replaced this one */ }));
   }
   map.on("moveend", refresh);
   group.on("add", refresh);
   return group;
+}
+
+/* Labels that would overlap an earlier one are hidden (street names first, then house numbers, then
+   cadastral numbers; within a kind, the first placed wins): two crossing streets never print their
+   names over each other ("St Strada Viilor lă"). Hidden ones carry data-overlap. */
+const LABEL_RANK = { streets: 0, address_points: 1, parcels: 2 };
+
+function declutter(map) {
+  const rank = (el) => {
+    const kind = Object.keys(LABEL_RANK).find((k) => el.classList.contains("t-label-" + k));
+    return kind ? LABEL_RANK[kind] : 9;
+  };
+  const labels = Array.from(map.getPane("tooltipPane").querySelectorAll(".t-label"))
+    .sort((a, b) => rank(a) - rank(b));
+  const kept = [];
+  labels.forEach((el) => {
+    const r = el.getBoundingClientRect();
+    const overlaps = kept.some((k) => r.left < k.right && r.right > k.left && r.top < k.bottom && r.bottom > k.top);
+    el.toggleAttribute("data-overlap", overlaps);
+    if (!overlaps) { kept.push(r); }
+  });
 }
 
 export function overlay(def, index, ctx) {
@@ -120,5 +151,6 @@ export function layerSwitcher(ctx, basemap, basemapName, extra) {
     return div;
   };
   legend.addTo(ctx.map);
+  L.control.scale({ imperial: false }).addTo(ctx.map);  // metres and kilometres only
   return control;
 }
