@@ -31,10 +31,11 @@ HBA_REPLICATION = "local replication all trust"
 class LocalReplica:
     primary: LocalCluster
     port: int = REPLICA_PORT
+    folder: str = "replica"  # under the primary's var/
 
     @property
     def standby(self) -> LocalCluster:
-        settings = dataclasses.replace(self.primary.settings, var_dir=self.primary.settings.var_dir / "replica",
+        settings = dataclasses.replace(self.primary.settings, var_dir=self.primary.settings.var_dir / self.folder,
                                        db_listen=f":{self.port}")
         return LocalCluster(settings)
 
@@ -62,7 +63,7 @@ class LocalReplica:
         standby.settings.var_dir.mkdir(parents=True, exist_ok=True)
         standby._own(standby.socket_dir)
         standby._own(standby.data_dir)
-        if not self.primary.psql(f"SELECT 1 FROM pg_replication_slots WHERE slot_name = '{self.slot}'").strip():
+        if not self.primary.psql(f"SELECT 1 FROM pg_replication_slots WHERE slot_name = '{self.slot}'").strip():  # noqa: S608 - our hex name
             self.primary.psql(f"SELECT pg_create_physical_replication_slot('{self.slot}')")
         standby._run([PG_BIN / "pg_basebackup", "-h", self.primary.socket_dir, "-p", self.primary.port,
                       "-U", "postgres", "-D", standby.data_dir, "-X", "stream", "-S", self.slot, "-R",
@@ -101,8 +102,8 @@ class LocalReplica:
 
     def _drop_slot(self) -> None:
         if self.primary.status() == "running":
-            self.primary.psql("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots "
-                              f"WHERE slot_name = '{self.slot}' AND NOT active")
+            where = f"slot_name = '{self.slot}' AND NOT active"  # our own hex name
+            self.primary.psql(f"SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE {where}")  # noqa: S608
 
     def _allow_replication(self) -> None:
         hba = self.primary.data_dir / "pg_hba.conf"
@@ -144,6 +145,18 @@ def replay_lsn(standby: Engine) -> str | None:
         return conn.execute(text("SELECT pg_last_wal_replay_lsn()::text")).scalar_one()
 
 
+def wait_replayed(standby: Engine, lsn: str, timeout: float = 60) -> None:
+    """Return once the standby has replayed the WAL up to `lsn` (a condition, polled; TimeoutError
+    if it does not within `timeout` seconds: a standby that stopped streaming)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while (replayed := replay_lsn(standby)) is None or lsn_diff(replayed, lsn) < 0:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the standby replayed up to {replayed}, not {lsn}, within {timeout:.0f} s")
+        time.sleep(0.02)
+
+
 def lsn_diff(a: str, b: str) -> int:
     """a - b in bytes (LSNs are 'hi/lo' hexadecimal pairs)."""
     def value(lsn: str) -> int:
@@ -157,8 +170,8 @@ def lag(primary: Engine | None, standby: Engine) -> Lag:
     """The standby's lag behind the primary (lag_bytes None without a reachable primary)."""
     with standby.connect() as conn:
         recovering, replayed, last, seconds = conn.execute(_STANDBY).one()
-    if not recovering:
-        return Lag(False, None, 0, 0.0, None)
+    if not recovering:  # promoted: nothing to replay, no primary to follow
+        return Lag(False, None, None, None, None)
     behind = None
     if primary is not None and replayed is not None:
         try:
