@@ -21,7 +21,7 @@ from gis.replica import LocalReplica, lag, primary_lsn, replay_lsn, wait_replaye
 pytestmark = pytest.mark.slow  # a second PostgreSQL cluster, copied with pg_basebackup
 
 UAT = 999811
-X0, Y0 = 320000, 720000
+X0, Y0 = 350000, 750000  # away from the other modules' test UATs
 
 
 def _free_port() -> int:
