@@ -12,6 +12,7 @@ The lag functions take engines, not clusters: the same code measures an external
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 from dataclasses import dataclass
@@ -99,6 +100,8 @@ class LocalReplica:
     def destroy(self) -> None:
         self.standby.destroy()
         self._drop_slot()
+        with contextlib.suppress(OSError):  # the folder itself, once empty
+            self.standby.settings.var_dir.rmdir()
 
     def _drop_slot(self) -> None:
         if self.primary.status() == "running":
