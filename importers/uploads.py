@@ -16,7 +16,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-LOCK_SPACE = 24_001  # the first key of the two-key advisory locks on import jobs (the second: the job)
+from importers.pipeline import JOB_LOCK
+
+DECISION_LOCK = JOB_LOCK + 1  # first key of a decision's advisory lock (the second: the job), beside the check's
 
 
 def keep(engine: Engine, job: int, path: Path) -> None:
@@ -53,5 +55,5 @@ def deciding(engine: Engine, job: int) -> Iterator[None]:
     """Held while one decision on `job` runs, by every worker of every server."""
     with engine.connect() as conn, conn.begin():
         conn.execute(text("SELECT pg_advisory_xact_lock(:space, CAST(:job AS integer))"),
-                     {"space": LOCK_SPACE, "job": job})
+                     {"space": DECISION_LOCK, "job": job})
         yield

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import json
+import os
 import socket
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 import requests
@@ -118,6 +123,16 @@ def test_the_public_side_reads_the_standby_and_health_reports_its_lag(public, re
     # the standby refuses writes: staff cannot be working on it
     with pytest.raises(Exception, match="read-only"), standby_engine.begin() as c:
         c.execute(text("CREATE TABLE public.nope (i int)"))
+
+
+def test_the_cli_reports_the_streaming_standby_and_its_lag(replica, loaded):
+    env = {**os.environ, "TERITORIU_DB_NAME": loaded.db_name,
+           "TERITORIU_DATABASE_PUBLIC_URL": replica.url().render_as_string(hide_password=False)}
+    out = subprocess.run([str(Path(sys.executable).parent / "teritoriu"), "db", "replica", "status", "--json"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    report = json.loads(out)
+    assert report["standby"]["in_recovery"] is True and report["standby"]["lag_bytes"] >= 0
+    assert "streaming" in {sender["state"] for sender in report["senders"]}  # pg_stat_replication on the primary
 
 
 def test_an_edit_on_the_primary_reaches_the_public_side_and_its_tiles(public, officer, engine, standby_engine):
