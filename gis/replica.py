@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import json
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -151,8 +153,6 @@ def replay_lsn(standby: Engine) -> str | None:
 def wait_replayed(standby: Engine, lsn: str, timeout: float = 60) -> None:
     """Return once the standby has replayed the WAL up to `lsn` (a condition, polled; TimeoutError
     if it does not within `timeout` seconds: a standby that stopped streaming)."""
-    import time
-
     deadline = time.monotonic() + timeout
     while (replayed := replay_lsn(standby)) is None or lsn_diff(replayed, lsn) < 0:
         if time.monotonic() > deadline:
@@ -190,6 +190,4 @@ def senders(primary: LocalCluster) -> list[dict]:
                        "'state', state, 'sent_lsn', sent_lsn::text, 'replay_lsn', replay_lsn::text, "
                        "'lag_bytes', pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn), "
                        "'replay_lag_s', EXTRACT(EPOCH FROM replay_lag))), '[]') FROM pg_stat_replication")
-    import json
-
     return json.loads(out)
