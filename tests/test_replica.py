@@ -17,11 +17,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from factories import csrf_token, sign_in
+from factories import STAFF_PASSWORD, csrf_token, sign_in
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
+from gis.cluster import LocalCluster
+from gis.db import get_engine
+from gis.migrate import upgrade
+from gis.passwords import hash_password
 from gis.replica import LocalReplica, lag, primary_lsn, replay_lsn, wait_replayed
+from gis.settings import load_settings
 
 pytestmark = pytest.mark.slow  # a second PostgreSQL cluster, copied with pg_basebackup
 
@@ -40,15 +45,37 @@ def square(x, y, w=20, h=40):
 
 
 @pytest.fixture(scope="module")
-def replica(cluster, loaded, engine, make_uat, remove_uats):
-    with engine.begin() as c:  # before the copy: the UAT is on both servers
-        make_uat(c, UAT, "Test Replica", (X0, Y0, X0 + 1000, Y0 + 1000))
-    standby = LocalReplica(cluster, port=_free_port(), folder="replica-test")
-    standby.destroy()  # a previous run's, interrupted
+def primary(tmp_path_factory):
+    """A primary of its own (the checkout's cluster may hold large benchmark databases, and a
+    base backup copies every database): migrated, with a UAT and an officer."""
+    settings = load_settings(var_dir=tmp_path_factory.mktemp("replica") / "var", db_name="replica_primary")
+    cluster = LocalCluster(settings)
+    cluster.start()
+    upgrade(settings)
+    with get_engine(settings, "app").begin() as c:
+        c.execute(text("SELECT set_config('teritoriu.actor', 'test', true)"))
+        c.execute(text("INSERT INTO territory.uat (siruta, name, county, geom) VALUES (:s, 'Test Replica', 'Bihor', "
+                       "ST_Multi(ST_MakeEnvelope(:x0, :y0, :x1, :y1, 3844)))"),
+                  {"s": UAT, "x0": X0, "y0": Y0, "x1": X0 + 1000, "y1": Y0 + 1000})
+        c.execute(text("INSERT INTO auth.user (username, full_name, role, password_hash) "
+                       "VALUES ('replica.officer', 'Ofițer Replica', 'officer', :h)"),
+                  {"h": hash_password(STAFF_PASSWORD)})
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(scope="module")
+def engine(primary):
+    """The primary's application role (this module's own database, not the shared test database)."""
+    return get_engine(primary.settings, "app")
+
+
+@pytest.fixture(scope="module")
+def replica(primary):
+    standby = LocalReplica(primary, port=_free_port(), folder="standby")
     standby.create()
     yield standby
     standby.destroy()
-    remove_uats([UAT])
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +86,11 @@ def standby_engine(replica):
 
 
 @pytest.fixture(scope="module")
-def public_app(loaded, replica, tmp_path_factory):
+def public_app(primary, replica, tmp_path_factory):
     from api import create_app
 
-    settings = dataclasses.replace(loaded, database_public_url=replica.url().render_as_string(hide_password=False),
-                                   tile_cache_dir=str(tmp_path_factory.mktemp("tiles")))
+    settings = dataclasses.replace(primary.settings, tile_cache_dir=str(tmp_path_factory.mktemp("tiles")),
+                                   database_public_url=replica.url().render_as_string(hide_password=False))
     app = create_app(settings)
     app.testing = True
     return app
@@ -81,9 +108,8 @@ def public(public_app):
 
 
 @pytest.fixture(scope="module")
-def officer(public_app, make_user):
+def officer(public_app):
     """Staff, on the same app: their work goes to the primary (the standby refuses writes)."""
-    make_user("replica.officer", "officer")
     client = public_app.test_client()
     assert sign_in(client, "replica.officer").status_code == 303
     return client, {"X-CSRF-Token": csrf_token(client, "/office")}
@@ -125,8 +151,9 @@ def test_the_public_side_reads_the_standby_and_health_reports_its_lag(public, re
         c.execute(text("CREATE TABLE public.nope (i int)"))
 
 
-def test_the_cli_reports_the_streaming_standby_and_its_lag(replica, loaded):
-    env = {**os.environ, "TERITORIU_DB_NAME": loaded.db_name,
+def test_the_cli_reports_the_streaming_standby_and_its_lag(primary, replica):
+    env = {**os.environ, "TERITORIU_DB_NAME": primary.settings.db_name,
+           "TERITORIU_VAR_DIR": str(primary.settings.var_dir),
            "TERITORIU_DATABASE_PUBLIC_URL": replica.url().render_as_string(hide_password=False)}
     out = subprocess.run([str(Path(sys.executable).parent / "teritoriu"), "db", "replica", "status", "--json"],
                          env=env, capture_output=True, text=True, check=True).stdout
