@@ -1,6 +1,6 @@
 """/api/health: is the service up, and on which database; with a standby for the public reads
-(TERITORIU_DATABASE_PUBLIC_URL), its lag behind the primary (gis/replica.py), or 503 while it is
-unreachable."""
+(TERITORIU_DATABASE_PUBLIC_URL), its lag behind the primary (gis/replica.py), "degraded" while it
+follows no primary, 503 while it is unreachable."""
 
 from __future__ import annotations
 
@@ -26,7 +26,11 @@ def health():
     if separate:
         from gis.replica import lag
 
-        body["replica"] = lag(get_engine(settings, "app"), get_engine(settings, "public")).as_dict()
+        standby = lag(get_engine(settings, "app"), get_engine(settings, "public"))
+        body["database"], body["replica"] = _state(get_engine(settings, "app")), standby.as_dict()
+        # the public side answers still, from data older with every edit; staff work waits for the primary
+        if body["database"] != "ok" or (standby.in_recovery and not standby.receiving):
+            body["status"] = "degraded"
     return jsonify(body)
 
 

@@ -126,9 +126,13 @@ class Lag:
     lag_bytes: int | None        # primary's current WAL position minus the standby's replayed one
     lag_seconds: float | None    # 0 while nothing waits to be replayed; else since the last replayed commit
     last_replay: datetime | None
+    # a WAL receiver runs (connected to its primary, or trying again): False means the standby no longer
+    # follows anything and answers with what it has, older with every edit
+    receiving: bool | None = None
 
     def as_dict(self) -> dict:
-        return {"in_recovery": self.in_recovery, "replay_lsn": self.replay_lsn, "lag_bytes": self.lag_bytes,
+        return {"in_recovery": self.in_recovery, "receiving": self.receiving, "replay_lsn": self.replay_lsn,
+                "lag_bytes": self.lag_bytes,
                 "lag_seconds": None if self.lag_seconds is None else round(self.lag_seconds, 3),
                 "last_replay": self.last_replay.isoformat() if self.last_replay else None}
 
@@ -136,7 +140,9 @@ class Lag:
 _STANDBY = text("""
     SELECT pg_is_in_recovery(), pg_last_wal_replay_lsn()::text, pg_last_xact_replay_timestamp(),
            CASE WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
-                ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END""")
+                ELSE EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()) END,
+           -- any role sees the receiver's row (its details only with pg_read_all_stats)
+           EXISTS (SELECT FROM pg_stat_wal_receiver WHERE pid IS NOT NULL)""")
 
 
 def primary_lsn(primary: Engine) -> str:
@@ -172,7 +178,7 @@ def lsn_diff(a: str, b: str) -> int:
 def lag(primary: Engine | None, standby: Engine) -> Lag:
     """The standby's lag behind the primary (lag_bytes None without a reachable primary)."""
     with standby.connect() as conn:
-        recovering, replayed, last, seconds = conn.execute(_STANDBY).one()
+        recovering, replayed, last, seconds, receiving = conn.execute(_STANDBY).one()
     if not recovering:  # promoted: nothing to replay, no primary to follow
         return Lag(False, None, None, None, None)
     behind = None
@@ -181,7 +187,7 @@ def lag(primary: Engine | None, standby: Engine) -> Lag:
             behind = max(0, lsn_diff(primary_lsn(primary), replayed))
         except Exception:  # the primary down: the standby still answers, its byte lag is unknown
             behind = None
-    return Lag(True, replayed, behind, None if seconds is None else float(seconds), last)
+    return Lag(True, replayed, behind, None if seconds is None else float(seconds), last, receiving)
 
 
 def senders(primary: LocalCluster) -> list[dict]:

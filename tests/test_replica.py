@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -224,6 +225,28 @@ def _parcel_id(engine, number: str) -> int:
     with engine.connect() as c:
         return c.execute(text("SELECT id FROM cadastre.parcel WHERE cadastral_number = :n AND valid_to IS NULL"),
                          {"n": number}).scalar_one()
+
+
+def test_a_standby_cut_off_from_its_primary_is_degraded_in_health(public, primary, replica):
+    """The public side keeps answering from a standby whose primary is gone; /api/health says that
+    its data no longer follows (a WAL receiver's row, visible to the public role)."""
+    def health_until(condition) -> dict:
+        deadline = time.monotonic() + 60  # only turns a hang into a failure
+        while not condition(body := requests.get(f"{public}/api/health", timeout=30).json()):
+            assert time.monotonic() < deadline, body
+            time.sleep(0.1)
+        return body
+
+    health_until(lambda b: b["status"] == "ok" and b["replica"]["receiving"] is True)
+    primary.stop()
+    try:
+        cut_off = health_until(lambda b: b["replica"]["receiving"] is False)
+        assert cut_off["status"] == "degraded" and cut_off["database"] == "unreachable"
+        assert cut_off["replica"]["lag_bytes"] is None  # no primary to measure it against
+        assert requests.get(f"{public}/ogc/collections/parcels/items?limit=1", timeout=30).status_code == 200
+    finally:
+        primary.start()
+    health_until(lambda b: b["status"] == "ok" and b["replica"]["receiving"] is True)
 
 
 def test_the_standby_catches_up_after_its_stop_and_can_be_promoted(public, replica, engine, standby_engine):
