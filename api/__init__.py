@@ -180,7 +180,9 @@ def _error_handlers(app: Flask) -> None:
         g.error_logged = True
         message = ("Baza de date nu răspunde; reîncercați în câteva secunde. "
                    "(The database is not reachable; retry in a few seconds.)")
-        response = (jsonify(code=503, error="Service Unavailable", message=message) if _wants_json()
+        response = (jsonify(code="ServiceUnavailable", type="ServiceUnavailable", description=message)
+                    if request.path.startswith("/ogc")  # OGC API exceptions
+                    else jsonify(code=503, error="Service Unavailable", message=message) if _wants_json()
                     else app.response_class(message, 503, mimetype="text/plain"))
         response.status_code = 503
         response.headers["Retry-After"] = "5"

@@ -8,8 +8,9 @@
                                        accept_outlines=1: a reprojected file's outlines replace the legal ones
     POST /api/imports/<id>/reject      officer: discard
     POST /api/imports/<id>/recheck     the same file checked again with mapping (JSON) / dxf_layer → 202 {id}
-The check runs in a background thread; the uploaded file is kept under var/imports/<id>/ until
-the officer decides, so that the commit reads exactly what was checked; a refused or checked file
+The check runs in a background thread; the uploaded file is kept under var/imports/<id>/ and in the
+database (importers/uploads.py: any app server may take the decision) until the officer decides, so
+that the commit reads exactly what was checked; a refused or checked file
 stays there until it is checked again (it then moves to the new job).
 """
 
@@ -29,6 +30,7 @@ from api.messages import message
 from api.staff import csrf_token, current_user, requires, scope_by_uat, staff_actor
 from gis.db import get_engine
 from gis.roles import EDITORS, UPLOADERS
+from importers import uploads
 from importers.fields import targets
 from importers.kinds import LAYER_KINDS
 from importers.pipeline import (
@@ -114,6 +116,7 @@ def _check(settings, job: int, path: Path, options: Options, actor: str, dry_run
     finally:
         if status_is_final(settings, job):
             shutil.rmtree(folder(settings, job), ignore_errors=True)
+            uploads.forget(get_engine(settings, "app"), job)
 
 
 def status_is_final(settings, job: int) -> bool:
@@ -150,6 +153,7 @@ def _start(settings, name: str, options: Options, actor: str, dry_run: bool, put
     put(path)
     with get_engine(settings, "app").begin() as conn:
         conn.execute(text("UPDATE importing.job SET file_sha256 = :s WHERE id = :id"), {"s": sha256(path), "id": job})
+    uploads.keep(get_engine(settings, "app"), job, path)  # for the server that will take the decision
     threading.Thread(target=_check_in_background, args=(settings, job, path, options, actor, dry_run),
                      daemon=True, name=f"import-{job}").start()
     return job
@@ -162,8 +166,8 @@ def recheck(job: int, mapping: dict | None, dxf_layer: str | None) -> int:
     row = _job(job)
     if row["status"] not in ("rejected", "checked"):
         abort(409, description=f"the import is {row['status']}; only a refused or checked file is checked again")
-    files = [p for p in folder(settings, job).glob("*") if p.is_file()]
-    if not files:
+    source = uploads.local_file(get_engine(settings, "app"), job, folder(settings, job))
+    if source is None:
         abort(409, description="the uploaded file is no longer there; upload it again")
     if mapping is not None and (not isinstance(mapping, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in mapping.items())):
@@ -172,10 +176,10 @@ def recheck(job: int, mapping: dict | None, dxf_layer: str | None) -> int:
     if mapping and not set(mapping.values()) <= known:
         abort(400, description=f"mapping targets must be among {', '.join(sorted(known))}")
     options = Options(**{**row["options"], "mapping": mapping or None, "dxf_layer": dxf_layer or None})
-    source = files[0]
     new = _start(settings, source.name, options, staff_actor(), row["status"] == "checked",
                  lambda path: shutil.move(source, path))
     shutil.rmtree(folder(settings, job), ignore_errors=True)
+    uploads.forget(get_engine(settings, "app"), job)
     return new
 
 
@@ -234,20 +238,23 @@ def decide(job: int, accept: bool, accept_outlines: bool = False) -> dict:
     """An officer's decision on a staged import; accepting commits it after checking it again.
     `accept_outlines`: a reprojected file's outlines replace the current legal ones."""
     settings = _settings()
-    row = _job(job)
-    if row["status"] != "staged":
-        abort(409, description=f"the import is {row['status']}, not waiting for a decision")
-    actor = staff_actor()
-    if not accept:
-        update_job(settings, job, "discarded", decided_by=actor)
-    else:
-        files = [p for p in folder(settings, job).glob("*") if p.is_file()]
-        if not files:
-            abort(409, description="the uploaded file is no longer there; upload it again")
-        options = Options(**{**row["options"], "accept_outlines": accept_outlines})
-        report, _ = analyse_and_merge(settings, files[0], options, actor, commit=True)
-        update_job(settings, job, report.status if report.ok else "rejected", report, decided_by=actor)
+    engine = get_engine(settings, "app")
+    with uploads.deciding(engine, job):  # once, whichever server or worker is asked (importers/uploads.py)
+        row = _job(job)
+        if row["status"] != "staged":
+            abort(409, description=f"the import is {row['status']}, not waiting for a decision")
+        actor = staff_actor()
+        if not accept:
+            update_job(settings, job, "discarded", decided_by=actor)
+        else:
+            path = uploads.local_file(engine, job, folder(settings, job))
+            if path is None:
+                abort(409, description="the uploaded file is no longer there; upload it again")
+            options = Options(**{**row["options"], "accept_outlines": accept_outlines})
+            report, _ = analyse_and_merge(settings, path, options, actor, commit=True)
+            update_job(settings, job, report.status if report.ok else "rejected", report, decided_by=actor)
     shutil.rmtree(folder(settings, job), ignore_errors=True)
+    uploads.forget(engine, job)
     return _job(job)
 
 

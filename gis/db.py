@@ -23,17 +23,23 @@ Role = Literal["owner", "app", "public"]
 
 
 def database_url(settings: Settings, role: Role = "app") -> URL:
-    if settings.uses_local_cluster:
+    if settings.uses_local_cluster and not (role == "public" and settings.database_public_url):
         return LocalCluster(settings).url(f"teritoriu_{role}")
     chosen = {
         "app": settings.database_url,
         "owner": settings.database_owner_url or settings.database_url,
         "public": settings.database_public_url or settings.database_url,
-    }[role]
+    }[role]  # the public URL may name a standby of the local cluster too (gis/replica.py)
     url = make_url(chosen)
     if url.drivername in ("postgresql", "postgres"):
         url = url.set(drivername="postgresql+psycopg")
     return url
+
+
+def public_is_separate(settings: Settings) -> bool:
+    """Whether the public reads go to another server than the staff's (a standby)."""
+    public, app = database_url(settings, "public"), database_url(settings, "app")
+    return (public.host, public.port, public.query) != (app.host, app.port, app.query)
 
 
 @cache

@@ -34,7 +34,7 @@ from pygeofilter.backends.sqlalchemy import filters as cql_filters
 from pygeofilter.backends.sqlalchemy.evaluate import SQLAlchemyFilterEvaluator
 from sqlalchemy import JSON, LargeBinary, Text, and_, bindparam, cast, column, func, literal, null, select, table, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DataError, DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from sqlalchemy.sql.elements import ColumnElement
 
 from gis.bbox import crs_of
@@ -291,6 +291,8 @@ class PostGISProvider(BaseProvider):
         except DataError:
             raise ProviderInvalidQueryError(
                 user_msg="a value in the query is not valid for its property (or contains NUL)") from None
+        except OperationalError:
+            raise  # the database unreachable (a stopped standby): the app's 503, not a query error
         except DBAPIError as exc:
             LOGGER.error("query on %s failed: %s", self.table_name, exc)
             raise ProviderQueryError(user_msg="the database could not answer this query") from None

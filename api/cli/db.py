@@ -8,6 +8,7 @@ import click
 
 from api.cli.common import cluster as _cluster
 from api.cli.common import settings as _settings
+from api.cli.replica import replica
 
 
 @click.group()
@@ -70,3 +71,6 @@ def reset(yes: bool) -> None:
     cluster.ensure_database(cluster.settings.db_name)
     upgrade(cluster.settings)
     click.echo("database recreated")
+
+
+db.add_command(replica)
