@@ -2,14 +2,14 @@
 accept may reach another app server than the one that took the upload (several servers behind a load
 balancer, each with its own disk), and that server re-reads the file to commit it.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0021
+Revises: 0020
 """
 
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0021"
+down_revision = "0020"
 
 
 def upgrade(settings) -> None:
