@@ -125,6 +125,7 @@ class Lag:
     replay_lsn: str | None
     lag_bytes: int | None        # primary's current WAL position minus the standby's replayed one
     lag_seconds: float | None    # 0 while nothing waits to be replayed; else since the last replayed commit
+    #                              (None: WAL waits and no commit was replayed since the standby started)
     last_replay: datetime | None
     # a WAL receiver runs (connected to its primary, or trying again): False means the standby no longer
     # follows anything and answers with what it has, older with every edit
