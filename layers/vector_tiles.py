@@ -96,6 +96,7 @@ class TileCache:
             except FileNotFoundError:
                 if attempt:
                     return  # not cached this time
+        os.fchmod(fd, 0o644)  # public data; nginx (another user) reads it behind X-Accel-Redirect (mkstemp: 0600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
