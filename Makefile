@@ -46,6 +46,7 @@ test-fast: setup  ## the inner loop: no browser, no extra cluster or server, no 
 	@$(T) db start
 	@$(VENV)/pytest -m "not e2e and not slow" $(PYTEST_ARGS)
 
+BENCH_ARGS ?= --peers
 bench: db         ## performance benchmarks (see bench/)
 	@$(VENV)/python -m bench $(BENCH_ARGS)
 

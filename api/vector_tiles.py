@@ -11,15 +11,10 @@ from api.messages import message
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
+from layers.revision_watch import RevisionWatch
 from layers.tile_budget import budget
 from layers.tilesets import catalogue_for
-from layers.vector_tiles import (
-    TileAddress,
-    TileCache,
-    TileRequestError,
-    data_revision,
-    render_tile,
-)
+from layers.vector_tiles import TileAddress, TileCache, TileRequestError, render_tile
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS = "WebMercatorQuad"
@@ -46,6 +41,7 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
     catalogue = catalogue_for(settings)  # the tilesets' limits, as advertised (layers/tilesets.py)
     revisions: set[int] = set()
     tiled = catalogue.layers
+    watch = bp.revision_watch = RevisionWatch(engine)  # by NOTIFY: a warm tile asks the database nothing
 
     def layer_or_404(collection_id: str):
         layer = tiled.get(collection_id)
@@ -68,7 +64,9 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
         # beyond the tileset (tileMatrixSetLimits, the territory): refused, never rendered nor cached
         if not min_zoom <= z <= max_zoom:
             abort(404, description=message("tiles.zoom", z=z, tileset=layer.id, min_zoom=min_zoom, max_zoom=max_zoom))
-        revision = data_revision(engine)
+        # a revalidation gets the database's own answer (a 304 is a promise); a plain request the
+        # revision as notified (layers/revision_watch.py: stale at most until the NOTIFY arrives)
+        revision = watch.current(confirm="If-None-Match" in request.headers)
         if revision not in revisions:  # an older revision's tiles leave the disk cache
             revisions.add(revision)
             cache().prune(revision)
@@ -90,8 +88,13 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
                 packed = gzip.compress(data, 6) if data else b""
                 cache().put(revision, layer.id, address, packed)
             gzipped = bool(packed) and "gzip" in request.headers.get("Accept-Encoding", "").lower()
-            response = make_response(packed if gzipped else gzip.decompress(packed) if packed else b"",
-                                     200 if packed else 204)
+            if gzipped and settings.tiles_accel_redirect:  # nginx sends the file (README: reverse proxy)
+                response = make_response("", 200)
+                response.headers["X-Accel-Redirect"] = cache().accel_path(settings.tiles_accel_redirect, revision,
+                                                                          layer.id, address)
+            else:
+                response = make_response(packed if gzipped else gzip.decompress(packed) if packed else b"",
+                                         200 if packed else 204)
             response.headers["Content-Type"] = MVT
             if gzipped:
                 response.headers["Content-Encoding"] = "gzip"

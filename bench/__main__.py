@@ -501,6 +501,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--qgis", action="store_true", help="also measure QGIS Server (bench/qgis_server.py)")
+    parser.add_argument("--peers", action="store_true", help="also Teritoriu, QGIS Server and tipg interleaved "
+                        "on each size (bench/peers.py)")
     parser.add_argument("--no-import", action="store_true", help="skip the 100,000-parcel import")
     parser.add_argument("--uats", help="instead: databases of these many UATs (e.g. 1,100), one UAT's queries")
     parser.add_argument("--parcels-per-uat", type=int, default=10_000, help="with --uats")
@@ -523,6 +525,11 @@ def main() -> None:
         (BENCH_DIR / f"results-{size}.json").write_text(json.dumps(result, indent=2))
         tables.append(markdown(result))
         print(tables[-1], flush=True)
+        if args.peers:
+            from bench.peers import run_peers
+
+            tables.append(run_peers(size, args.seed, workers=args.workers))
+            print(tables[-1], flush=True)
     if not args.no_import:
         from bench.imports import bench_import
 

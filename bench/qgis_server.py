@@ -27,8 +27,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def compare(settings, item_series: dict) -> dict | None:
-    """For each of our items series (name → {"urls": [...]}) the same requests to QGIS Server."""
+def start(settings) -> tuple[subprocess.Popen, str] | None:
+    """QGIS Server on the database's `public_api.parcel`, answering; (process, items URL) or None
+    when it is not installed."""
     if not shutil.which("qgis_mapserver"):
         print("QGIS Server is not installed: run scripts/setup-qgis-server.sh", flush=True)
         return None
@@ -42,20 +43,36 @@ def compare(settings, item_series: dict) -> dict | None:
     server = subprocess.Popen(["qgis_mapserver", "-p", str(project), f"127.0.0.1:{port}"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}/wfs3/collections/parcels/items.json"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "?limit=1", timeout=10).ok:
+                break
+        except requests.RequestException:
+            time.sleep(0.3)
+    return server, base
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def items_url(base: str, ours: str) -> str:
+    """Our items URL's query asked of QGIS Server."""
+    return base + "?" + ours.split("?", 1)[1].replace("f=json&", "")
+
+
+def compare(settings, item_series: dict) -> dict | None:
+    """For each of our items series (name → {"urls": [...]}) the same requests to QGIS Server."""
+    started = start(settings)
+    if started is None:
+        return None
+    server, base = started
     http = requests.Session()
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if http.get(base + "?limit=1", timeout=10).ok:
-                    break
-            except requests.RequestException:
-                time.sleep(0.3)
-        out = {}
-        for name, ours in item_series.items():
-            urls = [base + "?" + u.split("?", 1)[1].replace("f=json&", "") for u in ours["urls"]]
-            out[name] = series(http, urls, check=lambda r: bool(r.json().get("features")))
-        return out
+        return {name: series(http, [items_url(base, u) for u in ours["urls"]],
+                             check=lambda r: bool(r.json().get("features")))
+                for name, ours in item_series.items()}
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop(server)

@@ -47,6 +47,9 @@ class Settings:
     # and are pruned to tile_cache_mb megabytes (0 = no cap).
     tile_cache_dir: str = ""
     tile_cache_mb: int = 512
+    # Behind nginx: the internal location that serves tile_cache_dir (e.g. "/_tiles/"); a cached
+    # vector tile is then answered with X-Accel-Redirect and nginx sends the file (README).
+    tiles_accel_redirect: str = ""
     # Web pages of other sites that may read, with an API key or credentials, what /ogc keeps behind
     # one (restricted collections, processes): exact origins, comma-separated
     # ("https://harta.cj.ro,https://geoportal.example"). Public data answers every origin (api/cors.py).

@@ -256,6 +256,9 @@ class PostGISProvider(BaseProvider):
                 where = self._bbox_condition(bindparam("box", type_=LargeBinary))
             stmt = self._page(self._feature(out_crs, skip_geometry, select_properties), where,
                               self._order_by([]), bindparam("limit"), bindparam("offset"))
+            if with_bbox:  # the page and its numberMatched in one round trip (the count: a cheap GiST probe)
+                count = select(func.count()).select_from(self._table).where(where)
+                stmt = select(stmt.scalar_subquery(), count.scalar_subquery())
             compiled = stmt.compile(dialect=self.engine.dialect)
             sql = _PLAIN_PAGES[key] = (compiled.string, {k: v for k, v in compiled.params.items() if v is not None})
         return sql
@@ -281,13 +284,17 @@ class PostGISProvider(BaseProvider):
                         if bbox:
                             params["box"] = self._box_wkb(bbox)
                         sql, constants = self._plain_page_sql(out_crs, skip_geometry, select_properties, bool(bbox))
-                        response["features"] = conn.exec_driver_sql(sql, {**constants, **params}).scalar_one()
+                        row = conn.exec_driver_sql(sql, {**constants, **params}).one()
+                        response["features"] = row[0]
+                        if bbox:
+                            response["numberMatched"] = row[1]
                     else:
                         feature = self._feature(out_crs, skip_geometry, select_properties)
                         stmt = self._page(feature, where, self._order_by(sortby), int(limit), int(offset))
                         response["features"] = conn.execute(stmt).scalar_one()
                 uat_only = self._uat_only(properties) if not bbox and filterq is None else False
-                response["numberMatched"] = self._number_matched(conn, where, uat_only)
+                if "numberMatched" not in response:
+                    response["numberMatched"] = self._number_matched(conn, where, uat_only)
         except DataError:
             raise ProviderInvalidQueryError(
                 user_msg="a value in the query is not valid for its property (or contains NUL)") from None

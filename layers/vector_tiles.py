@@ -76,6 +76,10 @@ class TileCache:
     def _path(self, revision: int, layer_id: str, a: TileAddress) -> Path:
         return self.root / str(revision) / layer_id / str(a.z) / str(a.x) / f"{a.y}.mvt.gz"
 
+    def accel_path(self, prefix: str, revision: int, layer_id: str, a: TileAddress) -> str:
+        """The tile's file under nginx's internal location `prefix`, which aliases the tiles folder."""
+        return prefix.rstrip("/") + "/" + self._path(revision, layer_id, a).relative_to(self.root.parent).as_posix()
+
     def get(self, revision: int, layer_id: str, a: TileAddress) -> bytes | None:
         try:
             return self._path(revision, layer_id, a).read_bytes()
@@ -92,6 +96,7 @@ class TileCache:
             except FileNotFoundError:
                 if attempt:
                     return  # not cached this time
+        os.fchmod(fd, 0o644)  # public data; nginx (another user) reads it behind X-Accel-Redirect (mkstemp: 0600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
