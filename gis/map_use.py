@@ -21,6 +21,7 @@ at most FLUSH_S seconds of counts.
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 from collections import Counter
 from datetime import datetime
@@ -31,6 +32,8 @@ from sqlalchemy import text
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.settings import Settings
+
+log = logging.getLogger(__name__)
 
 KINDS = ("session", "search", "sheet")
 FLUSH_S = 10.0
@@ -64,7 +67,7 @@ class UseCounter:
             if self._thread is None:  # started on first use: after a server's fork, in the worker
                 self._thread = threading.Thread(target=self._run, name="teritoriu-use-count", daemon=True)
                 self._thread.start()
-                atexit.register(self.flush)
+                atexit.register(self._last_flush)
 
     def flush(self) -> int:
         """Write what is pending (one transaction); returns the number of counter rows written. On a
@@ -82,6 +85,14 @@ class UseCounter:
                     self._pending.update(batch)
                 raise
             return len(batch)
+
+    def _last_flush(self) -> None:
+        """At exit: write what is left; with the database away the last seconds' counts are lost (said
+        in the log, not as a traceback on the way out)."""
+        try:
+            self.flush()
+        except Exception as exc:  # noqa: BLE001 - any database error: nothing left to retry with
+            log.warning("use counts of the last seconds not written at exit: %s", type(exc).__name__)
 
     def _run(self) -> None:
         while not self._wake.wait(FLUSH_S):

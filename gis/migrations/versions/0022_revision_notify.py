@@ -4,14 +4,14 @@ Every change of `audit.data_revision` (the triggers on the published tables, or 
 such as the test fixture's) sends `NOTIFY teritoriu_data_revision, '<revision>'` at commit;
 layers/revision_watch.py listens, so a cached tile is served without asking the database.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0022
+Revises: 0021
 """
 
 from alembic import op
 
-revision = "0018"
-down_revision = "0017"
+revision = "0022"
+down_revision = "0021"
 
 
 def upgrade(settings) -> None:
