@@ -29,6 +29,22 @@ def request_language() -> str:
     return "ro"
 
 
+def page_language(languages: tuple[str, ...] = LANGUAGES) -> str:
+    """A page's language: `lang=`, then the `lang` cookie, among `languages`; Romanian otherwise. Unlike
+    messages, pages ignore Accept-Language: the reader chooses with the language switch."""
+    for asked in (request.args.get("lang"), request.cookies.get("lang")) if has_request_context() else ():
+        if asked and asked.strip().lower() in languages:
+            return asked.strip().lower()
+    return "ro"
+
+
+def remember_language(response, lang: str):
+    """The `lang` cookie when the page was asked for with `lang=` (the next pages keep the language)."""
+    if has_request_context() and request.args.get("lang") == lang:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="Lax")
+    return response
+
+
 def message(code: str, lang: str | None = None, **values) -> str:
     """The message `code` in `lang` (else the request's language), formatted with `values`."""
     return text("message", code, lang or request_language()).format(**values)

@@ -22,19 +22,18 @@ from api.staff import (
     uat_filter_sql,
     user_uats,
 )
+from api.staff_pages import staff_page
 from gis import import_states
 from gis.db import get_engine
 from gis.roles import EDITORS, STAFF, reads_requests
 from importers.pipeline import fail_interrupted_jobs
-from webmap.simple_page import render_page
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 scope_by_uat(bp)
 
 
 def _page(template: str, title: str, status: int = 200, **context) -> Response:
-    """A staff page from its template (templates/office_*.html: the signed-in user in the header)."""
-    return render_page(template, status, private=True, title=title, user=current_user(), csrf=csrf_token(), **context)
+    return staff_page(template, title, status, **context)
 
 
 @bp.get("/login")

@@ -22,7 +22,7 @@ import datetime as dt
 from functools import cache, lru_cache
 from pathlib import Path
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
@@ -88,3 +88,10 @@ def date(value: dt.date | dt.datetime | str | None, lang: str | None) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     return format_date(value, "short", locale=_locale(lang))
+
+
+def moment(value: dt.datetime | None, lang: str | None) -> str:
+    """A date and time the way `lang` writes them short (ro 01.12.2026, 20:13); "—" for None."""
+    if value is None:
+        return "—"
+    return format_datetime(value, "short", locale=_locale(lang))

@@ -18,6 +18,7 @@ from layers.registry import load_layers
 from layers.tilesets import current_bounds
 from styles import load_styles
 from webmap.i18n import LANGUAGE_NAMES, LOCALES, t, texts
+from webmap.simple_page import official_note
 from webmap.templating import NONCE_SLOT, csp_nonce, folium_parts, render
 
 # Leaflet and its plugins: classic scripts folium puts in the head; the pages' own scripts are ES
@@ -102,6 +103,11 @@ def territory(settings: Settings, uat: int | None = None) -> dict | None:
     return {"name": name, "bbox": bbox, "zone_kinds": kinds, "uat": uat, "uats": [list(u) for u in uats]}
 
 
+def leaflet_texts(lang: str) -> dict[str, str]:
+    """The titles of Leaflet's own controls (shared/overlays.js), which Leaflet writes in English."""
+    return {k: t(k, lang) for k in ("zoom_in", "zoom_out", "layers")}
+
+
 def legend(lang: str, kinds: set[str]) -> list[dict]:
     """The zone colours of styles.yaml, for the kinds of zone this territory has."""
     zones = load_styles()["zones"]
@@ -140,6 +146,7 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
         "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang, "uat": uat,
         "locale": LOCALES[lang],
         "texts": page_texts,
+        "leaflet_texts": leaflet_texts(lang),
         "categories": land_use.names(lang),
         # the certificate kinds a citizen may request (gis.certificates.kinds): the sheet's buttons,
         # worded as the national profile words them
@@ -152,7 +159,8 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
     text_keys = ("search_label", "search_placeholder", "tap_hint", "close", "zone_legend", "uat_list")
     return render_map("public_map.html", m, config, ["/static/js/public/main.js"], NONCE_SLOT,
                       folium_names={"basemap": basemap},
-                      title=title, map_label=title, lang=lang, text={k: t(k, lang) for k in text_keys},
+                      title=title, map_label=title, lang=lang,
+                      text={**{k: t(k, lang) for k in text_keys}, "official_data_note": official_note(lang)},
                       language_label=t("language", lang),
                       languages=[(code, LANGUAGE_NAMES[code]) for code in profile.languages],
                       legend=legend(lang, where["zone_kinds"]), uats=uats)
