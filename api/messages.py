@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import has_request_context, request
 
-from gis.texts import entries, text
+from gis.texts import entries, has, text
 
 LANGUAGES = ("ro", "en", "hu")
 
@@ -48,6 +48,15 @@ def remember_language(response, lang: str):
 def message(code: str, lang: str | None = None, **values) -> str:
     """The message `code` in `lang` (else the request's language), formatted with `values`."""
     return text("message", code, lang or request_language()).format(**values)
+
+
+def described(exc: Exception, lang: str | None = None) -> str:
+    """The message of an exception that carries a catalogue `code` and its `values` (the core raises
+    them with an English text for the logs); the exception's own text otherwise."""
+    code = getattr(exc, "code", "")
+    if isinstance(code, str) and code and has("message", code):
+        return message(code, lang, **getattr(exc, "values", {}))
+    return str(exc)
 
 
 def catalogue() -> dict[str, dict[str, str]]:

@@ -10,6 +10,7 @@ import math
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
+from api.messages import described, message
 from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound, parcel_at, parcel_facts, parcels_by_number
@@ -61,7 +62,7 @@ def at_point():
         try:
             facts = parcel_facts(conn, parcel_at(conn, x, y, srid, storage))
         except ParcelNotFound as exc:
-            abort(404, description=str(exc))
+            abort(404, description=described(exc))
     return jsonify(facts.to_json())
 
 
@@ -75,7 +76,7 @@ def by_number(cadastral_number: str):
         try:
             ids = parcels_by_number(conn, cadastral_number, int(uat) if uat else None)
         except ParcelNotFound as exc:
-            abort(404, description=str(exc))
+            abort(404, description=described(exc))
         if len(ids) > 1:
-            abort(409, description="this cadastral number exists in several UATs; add ?uat=<SIRUTA>")
+            abort(409, description=message("parcel.several_uats"))
         return jsonify(parcel_facts(conn, ids[0]).to_json())

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from babel.dates import format_date, format_datetime
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 
 from gis.profiles import LOCALES
 
@@ -73,6 +73,11 @@ def number(value: float | int | None, lang: str | None, digits: int | None = Non
         return "—"
     pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def percent(share: float | None, lang: str | None) -> str:
+    """A share (0.02) as a percentage the way `lang` writes it ("2 %", "2%")."""
+    return "—" if share is None else format_percent(share, locale=_locale(lang))
 
 
 def date(value: dt.date | dt.datetime | str | None, lang: str | None) -> str:

@@ -85,12 +85,12 @@ def entries(text: str, block: str | None = None) -> list[tuple[str, str, dict[st
     return out
 
 
-def po_path(lang: str) -> Path:
-    return LOCALES / lang / "LC_MESSAGES" / "messages.po"
+def po_path(lang: str, locales: Path = LOCALES) -> Path:
+    return locales / lang / "LC_MESSAGES" / "messages.po"
 
 
-def load(lang: str) -> Catalog:
-    path = po_path(lang)
+def load(lang: str, locales: Path = LOCALES) -> Catalog:
+    path = po_path(lang, locales)
     if path.exists():
         with path.open("rb") as f:
             return read_po(f, locale=lang)
@@ -98,18 +98,19 @@ def load(lang: str) -> Catalog:
                    "tests/test_i18n_catalogue.py checks them.")
 
 
-def save(catalog: Catalog, lang: str) -> None:
-    path = po_path(lang)
+def save(catalog: Catalog, lang: str, locales: Path = LOCALES) -> None:
+    path = po_path(lang, locales)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write_po(f, catalog, width=0, omit_header=False, sort_output=False)
 
 
-def port(found: list[tuple[str, str, dict[str, str]]], replace: bool = False, check: bool = False) -> list[str]:
+def port(found: list[tuple[str, str, dict[str, str]]], replace: bool = False, check: bool = False,
+         locales: Path = LOCALES) -> list[str]:
     """Put the entries into the catalogues; the conflicts (and, with `check`, every change) as lines."""
     notes: list[str] = []
     for lang in LANGUAGES:
-        catalog, changed = load(lang), False
+        catalog, changed = load(lang, locales), False
         for context, msgid, langs in found:
             text = langs.get(lang)
             if not text:
@@ -124,7 +125,7 @@ def port(found: list[tuple[str, str, dict[str, str]]], replace: bool = False, ch
             catalog.add(msgid, text, context=context)
             changed = True
         if changed and not check:
-            save(catalog, lang)
+            save(catalog, lang, locales)
     return notes
 
 
@@ -134,12 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--block", help="only the entries after `# --- branch BLOCK ---`")
     parser.add_argument("--replace", action="store_true", help="overwrite an entry that has another text")
     parser.add_argument("--check", action="store_true", help="write nothing, only say what would change")
+    parser.add_argument("--locales", type=Path, default=LOCALES, help="the catalogues' folder (gis/locales)")
     args = parser.parse_args(argv)
     found = [e for source in args.sources for e in entries(read_source(source), args.block)]
     if not found:
         print("no entries found" + (f" after `# --- branch {args.block} ---`" if args.block else ""))
         return 1
-    notes = port(found, replace=args.replace, check=args.check)
+    notes = port(found, replace=args.replace, check=args.check, locales=args.locales)
     print("\n".join(notes) or "nothing to change")
     print(f"{len(found)} entries read")
     return 2 if any(n.startswith("conflict") for n in notes) else 0
