@@ -22,11 +22,12 @@ from api.staff import (
     uat_filter_sql,
     user_uats,
 )
-from api.staff_pages import staff_page
+from api.staff_pages import staff_languages, staff_page
 from gis import import_states
 from gis.db import get_engine
 from gis.roles import EDITORS, STAFF, reads_requests
 from importers.pipeline import fail_interrupted_jobs
+from webmap.i18n import tr
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 scope_by_uat(bp)
@@ -131,8 +132,9 @@ def audit_page():
         names = tables(conn)
     from webmap.audit_view import TABLES, describe
 
-    return _page("office_audit.html", "Teritoriu — jurnal de audit", entries=[describe(e) for e in entries],
-                 tables=[(t, TABLES.get(t, t)) for t in names], args=a, actions=ACTIONS)
+    lang = messages.page_language(staff_languages())
+    return _page("office_audit.html", "Teritoriu — jurnal de audit", entries=[describe(e, lang) for e in entries],
+                 tables=[(t, tr(TABLES[t], lang) if t in TABLES else t) for t in names], args=a, actions=ACTIONS)
 
 
 @bp.get("/imports")
