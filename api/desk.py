@@ -83,7 +83,7 @@ def page(request_id: int, error: str = "", status: int = 200, form: dict | None 
                        draft=info.status not in CLOSED, issued=info.status in ISSUED, paid=paid, policy=policy,
                        actions=[(a, ACTION_LABELS[a]) for a in ("draft", "review") if allows(info.status, a)],
                        issuable=allows(info.status, "issue"), cancellable=allows(info.status, "cancel"),
-                       kind=kind.label("ro") if kind else info.kind, money=money,
+                       kind=kind.label(messages.page_language()) if kind else info.kind, money=money,
                        error=error, form=form or {}, verify=url_for("verify.verify", code=info.verification_code)
                        if info.verification_code else None)
 

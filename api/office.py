@@ -105,7 +105,7 @@ def edit_map():
 
 
 ACTIONS = {"insert": "adăugare", "update": "modificare", "retire": "retragere", "delete": "ștergere",
-           "view": "consultare", "bulk-load": "încărcare în bloc"}
+           "view": "consultare", "bulk-load": "încărcare în bloc", "login": "autentificare"}
 
 
 @bp.get("/audit")

@@ -22,7 +22,7 @@ TABLES = {
     "registry.request": "cerere de certificat", "registry.document": "document emis",
     "registry.request_parcel": "imobil din cerere", "registry.counter": "registru (numerotare)",
     "territory.uat": "UAT", "territory.locality": "localitate", "auth.user": "cont", "auth.api_key": "cheie API",
-    "auth.session": "sesiune", "importing.job": "import",
+    "auth.session": "sesiune", "importing.job": "import", "samples": "date demonstrative",
 }
 
 FIELDS = {
@@ -44,6 +44,12 @@ FIELDS = {
     "facts": "conținutul certificatului", "username": "utilizator", "full_name": "nume", "email": "e-mail",
     "role": "rol", "password_hash": "parola", "active": "activ", "settings": "setări", "area": "suprafață",
     "amount": "sumă", "paid": "achitat", "declared_area": "suprafață declarată", "holder_id": "deținător (id)",
+    # what a bulk load (the samples) counted, by kind of object
+    "uat": "UAT", "zones": "zone UTR", "parcels": "parcele", "streets": "străzi", "buildings": "construcții",
+    "taxpayers": "contribuabili", "agri_plots": "parcele agricole", "localities": "localități",
+    "restrictions": "restricții", "street_names": "denumiri de străzi", "address_points": "puncte de adresă",
+    "tax_assessments": "impuneri", "planning_documents": "documentații de urbanism", "path": "adresa cererii",
+    "failed_logins": "autentificări eșuate", "locked_until": "blocat până la",
 }
 DECIMALS = {"fee", "paid_amount", "legal_area", "measured_area", "area", "amount", "declared_area", "pot_max",
             "cut_max", "max_height_m"}  # printed in the officer's locale: 1.234,5
