@@ -243,3 +243,18 @@ def test_the_check_catches_a_romanian_text_on_an_english_page(app, filed, phrase
     ro = app.test_client().get("/cereri/noua?lang=ro").get_data(as_text=True)
     wrong = ro.replace("</form>", '<p role="alert">wrong user name or password</p></form>')
     assert {"wrong", "password"} <= set(foreign(visible_texts(wrong), "ro", phrases, data_words))
+
+
+def test_every_audited_column_and_table_has_a_label_in_the_catalogue(engine):
+    """The audit page names each changed column and table in the officer's language, whatever the tests
+    before this one happened to write into the trail."""
+    from webmap.audit_view import FIELDS, TABLES
+
+    with engine.connect() as c:
+        columns = c.execute(text(
+            "SELECT DISTINCT column_name FROM information_schema.columns WHERE table_schema || '.' || table_name"
+            " = ANY(:t) AND column_name NOT IN ('id', 'geom')"), {"t": list(TABLES)}).scalars().all()
+    assert len(columns) > 100
+    assert sorted(set(columns) - set(FIELDS)) == []
+    office = {ro for (ctx, ro) in catalogue() if ctx == "office"}
+    assert sorted((set(FIELDS.values()) | set(TABLES.values())) - office) == []
