@@ -30,6 +30,7 @@ from gis.passwords import spend_verification, verify_password
 from gis.roles import STAFF
 from gis.sessions import SignedIn, look_up, open_session, revoke
 from gis.uats import is_uat_code
+from webmap.i18n import OFFICE_LANGUAGES
 
 
 def csrf_token() -> str:
@@ -124,7 +125,8 @@ def sign_in(username: str, password: str) -> tuple[dict | None, str]:
     settings = current_app.extensions["teritoriu.settings"]
     with session_scope(settings, actor=f"login:{username[:64]}") as db:
         user = db.scalar(select(User).where(User.username == username.strip().lower()))
-        generic = messages.message("auth.wrong_password", messages.page_language())  # the sign-in page's
+        lang = messages.page_language(OFFICE_LANGUAGES)  # the sign-in page's
+        generic = messages.message("auth.wrong_password", lang)
         if user is None or not user.active:
             spend_verification(password)
             return None, generic
@@ -132,7 +134,7 @@ def sign_in(username: str, password: str) -> tuple[dict | None, str]:
             return None, generic
         audit.record(db, user.username, "login", "auth.user", str(user.id))
         if user.role not in STAFF:
-            return None, messages.message("auth.not_staff", messages.page_language())
+            return None, messages.message("auth.not_staff", lang)
         uats = db.execute(text("SELECT uat_siruta FROM auth.user_uat WHERE user_id = :i ORDER BY 1"),
                           {"i": user.id}).scalars().all()
         return {"id": user.id, "username": user.username, "role": user.role, "uats": list(uats) or None}, ""

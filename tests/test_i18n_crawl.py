@@ -13,8 +13,9 @@ import string
 from html.parser import HTMLParser
 
 import pytest
-from factories import csrf_token
+from factories import STAFF_PASSWORD, csrf_token, sign_in
 from sqlalchemy import text
+from test_moldova import md  # noqa: F401 - the Moldovan profile's database (a module fixture)
 
 from api.messages import message
 from gis.certificates.kinds import all_kinds
@@ -79,7 +80,7 @@ def phrases():
     labels, the certificate kinds' names)."""
     out = {}
     styles = load_styles()
-    for lang in LANGS:
+    for lang in (*LANGS, "ru"):
         found = set()
         for langs in catalogue().values():
             if lang in langs:
@@ -97,6 +98,10 @@ def data_words(engine, filed, staff_client):
     the audit trail's (read after each staff account has signed in: the sign-ins are in the trail)."""
     for role in ("surveyor", "officer", "admin"):
         staff_client(role)
+    return words_of_data(engine)
+
+
+def words_of_data(engine) -> set[str]:
     tables = ("territory.uat", "territory.locality", "streets.street", "planning.zone", "planning.document",
               "planning.restriction", "registry.request", "auth.user", "importing.job")
     queries = [f"SELECT value FROM {table} t, jsonb_each_text(to_jsonb(t) - 'geom' - 'report' - 'facts')"
@@ -258,3 +263,39 @@ def test_every_audited_column_and_table_has_a_label_in_the_catalogue(engine):
     assert sorted(set(columns) - set(FIELDS)) == []
     office = {ro for (ctx, ro) in catalogue() if ctx == "office"}
     assert sorted((set(FIELDS.values()) | set(TABLES.values())) - office) == []
+
+
+def test_the_moldovan_profiles_staff_pages_speak_romanian_and_russian(md, phrases):  # noqa: F811 - md: a fixture
+    """TERITORIU_PROFILE=MD: the staff workspace offers ro, ru and en (the profile's languages), and its
+    pages hold only the catalogue's Russian (or Romanian) and the Moldovan data."""
+    from api import create_app
+    from gis.db import get_engine
+    from gis.passwords import hash_password
+
+    engine = get_engine(md, "app")
+    with engine.begin() as c:
+        c.execute(text("SELECT set_config('teritoriu.actor', 'test', true)"))
+        c.execute(text("INSERT INTO auth.user (username, full_name, role, password_hash) VALUES "
+                       "('md.officer', 'Ofițer MD', 'officer', :h) ON CONFLICT (username) DO NOTHING"),
+                  {"h": hash_password(STAFF_PASSWORD)})
+    app = create_app(md)
+    app.testing = True
+    client = app.test_client()
+    assert sign_in(client, "md.officer").status_code == 303
+    words = words_of_data(engine)
+    for lang in ("ro", "ru"):
+        seen = {}
+        for url in (f"/office?lang={lang}", f"/office/imports?lang={lang}", f"/office/audit?lang={lang}",
+                    f"/office/map?lang={lang}"):
+            seen[url] = check_page(client, url, lang, phrases, words)
+            page = client.get(url).get_data(as_text=True)
+            assert 'hreflang="ru"' in page and 'hreflang="hu"' not in page  # the profile's languages
+        assert min(seen.values()) >= 5, seen
+    assert "Журнал аудита" in client.get("/office?lang=ru").get_data(as_text=True)
+    anonymous = app.test_client()
+    token = csrf_token(anonymous, "/office/login?lang=ru")
+    refused = anonymous.post("/office/login?lang=ru", data={"csrf": token, "username": "md.nimeni",
+                                                           "password": "greșită-123456"},
+                             environ_base={"REMOTE_ADDR": "10.92.0.1"})
+    assert refused.status_code == 401 and "неверное имя пользователя или пароль" in refused.get_data(as_text=True)
+    check_page(anonymous, "/office/login?lang=ru", "ru", phrases, words)

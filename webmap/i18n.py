@@ -12,7 +12,7 @@ from gis.texts import entries, text
 
 LANGUAGES = ("ro", "en", "hu", "ru")   # the catalogue's; a page offers its profile's
 LANGUAGE_NAMES = {"ro": "Română", "en": "English", "hu": "Magyar", "ru": "Русский"}
-OFFICE_LANGUAGES = ("ro", "en", "hu")  # the staff workspace's
+OFFICE_LANGUAGES = ("ro", "en", "hu", "ru")  # the staff workspace's (a profile offers its own: MD ro/ru/en)
 
 USE_CATEGORIES = CATEGORIES  # the land-use categories and their names: gis/land_use.py
 
