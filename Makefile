@@ -51,7 +51,7 @@ bench: db         ## performance benchmarks (see bench/)
 	@$(VENV)/python -m bench $(BENCH_ARGS)
 
 lint: setup       ## ruff on the Python, ESLint (webmap/eslint.config.js) on the map scripts; CI runs it
-	@status=0; $(VENV)/ruff check gis layers api webmap importers styles tests bench || status=1; \
+	@status=0; $(VENV)/ruff check gis layers api webmap importers styles tests bench tools || status=1; \
 	 (cd webmap && npx --no-install eslint static/js) || status=1; \
 	 exit $$status
 

@@ -28,7 +28,7 @@ from typing import NoReturn
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from api.bodies import FORM, JSON, body_limit
-from api.messages import message
+from api.messages import described, message
 from api.ratelimit import filing_quota, rate_limited
 from api.refusals import refuse
 from api.staff import current_user, requires, scope_by_uat, staff_actor
@@ -115,7 +115,7 @@ def create(fields: dict, actor: str):
                                 fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"),
                                 domicile=fields.get("domicile"))
     except ParcelNotFound as exc:
-        abort(404, description=str(exc))
+        abort(404, description=described(exc))
     except CertificateError as exc:
         refuse(exc)
 

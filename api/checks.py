@@ -16,11 +16,13 @@ from flask import Blueprint, Response, abort, current_app, jsonify, request
 from sqlalchemy import text
 
 from api.auth import PERSONAL_DATA_REFUSED
+from api.messages import message, request_language
 from api.staff import current_user, requires, scope_by_uat
 from gis import audit
 from gis.db import get_engine, set_actor
 from gis.registers import discrepancies, fiscal_view
 from gis.roles import FISCAL_VIEW, PERSONAL_DATA_READERS, STAFF, may_read
+from gis.texts import has, number
 from gis.tolerances import CHECK_GAP_WIDTH_M
 from gis.topology import check_layer
 from layers.export import GPKG_OPTIONS
@@ -98,13 +100,21 @@ def topology():
     return jsonify(problems=problems, count=len(problems))
 
 
+def _detail(d, lang: str) -> str:
+    """A discrepancy's detail in the reader's language (numbers in its locale; the year stays a year)."""
+    values = {k: number(v, lang, 2) if isinstance(v, float) else v for k, v in d.values.items()}
+    return message(f"registers.{d.kind}", lang, **values) if has("message", f"registers.{d.kind}") else d.detail
+
+
 @bp.get("/discrepancies")
 @requires(*PERSONAL_DATA_READERS)  # the agricultural register's plots and the tax records: not for surveyors
 def report():
     uat, year = _int_arg("uat"), _int_arg("year", date.today().year)
     kind = request.args.get("kind")
     with get_engine(_settings(), "app").connect() as conn:
-        rows = [d.to_json() for d in discrepancies(conn, uat, year) if not kind or d.kind == kind]
+        lang = request_language()
+        rows = [{**d.to_json(), "detail": _detail(d, lang)} for d in discrepancies(conn, uat, year)
+                if not kind or d.kind == kind]
     if request.args.get("format") == "csv":
         return _csv(rows, f"discrepante-{uat}-{year}")
     return jsonify(discrepancies=rows, count=len(rows))

@@ -15,7 +15,8 @@ from sqlalchemy import text
 
 from api import messages
 from api.refusals import refuse, said
-from api.staff import csrf_token, current_user, requires, scope_by_uat, staff_actor, uat_filter_sql
+from api.staff import current_user, requires, scope_by_uat, staff_actor, uat_filter_sql
+from api.staff_pages import staff_page
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (
     RequestNotFound,
@@ -31,7 +32,6 @@ from gis.db import get_engine
 from gis.request_states import CLOSED, ISSUED, LABELS, allows
 from gis.roles import EDITORS, reads_requests
 from webmap.i18n import tr
-from webmap.simple_page import render_page
 
 bp = Blueprint("desk", __name__, url_prefix="/office/requests")
 scope_by_uat(bp)  # another UAT's request is a 404 (api.staff)
@@ -83,16 +83,14 @@ def page(request_id: int, error: str = "", status: int = 200, form: dict | None 
     info, policy = _info(request_id)
     paid = info.payment is not None or not info.fee
     kind = get_kind(info.kind)
-    lang = messages.request_language()
-    return render_page("office_request.html", status, private=True, title=f"Cererea nr. {info.number_label}",
-                       user=current_user(), csrf=csrf_token(), info=info, state=LABELS.get(info.status, info.status),
+    return staff_page("office_request.html", "Cererea nr. {number}", status, title_values={"number": info.number_label},
+                       info=info, state=LABELS.get(info.status, info.status),
                        draft=info.status not in CLOSED, issued=info.status in ISSUED, paid=paid, policy=policy,
                        actions=[(a, ACTION_LABELS[a]) for a in ("draft", "review") if allows(info.status, a)],
                        issuable=allows(info.status, "issue"), cancellable=allows(info.status, "cancel"),
-                       kind=kind.label("ro") if kind else info.kind, money=money,
+                       kind=kind.label(messages.page_language()) if kind else info.kind, money=money,
                        error=error, form=form or {}, verify=url_for("verify.verify", code=info.verification_code)
-                       if info.verification_code else None, **decisions(info, kind), lang=lang,
-                       t=lambda text_, **values: tr(text_, lang, **values))
+                       if info.verification_code else None, **decisions(info, kind))
 
 
 def decisions(info, kind) -> dict:
@@ -146,7 +144,8 @@ def action(request_id: int, action: str):
 def issue(request_id: int):
     """Issue after the officer ticked "confirm" (and "without payment" when none is recorded)."""
     if request.form.get("confirm") != "1":
-        return page(request_id, "Bifați confirmarea emiterii: documentul emis nu se mai poate modifica.", 400)
+        return page(request_id, tr("Bifați confirmarea emiterii: documentul emis nu se mai poate modifica.",
+                                   messages.page_language()), 400)
     try:
         act(request_id, "issue", unpaid_confirmed=request.form.get("unpaid") == "1")
     except Exception as exc:

@@ -33,6 +33,8 @@ from datetime import datetime
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy import text
 
+from api.editing_texts import problems_json
+from api.messages import message
 from api.staff import requires, scope_by_uat, staff_actor, user_uats
 from gis import editing
 from gis.crs import transform_geojson
@@ -112,13 +114,13 @@ def _saved(save):
     except editing.VersionConflict as exc:
         return jsonify(message=str(exc), current=exc.current, changed=exc.changed), 409
     except editing.ValidationFailed as exc:
-        return jsonify(message="nothing was saved", problems=editing.problems_json(exc.problems)), 422
+        return jsonify(message=message("editing.not_saved"), problems=problems_json(exc.problems)), 422
     except ValueError as exc:
         abort(400, description=str(exc))
     links = [m.to_json() for m in moves]
     if isinstance(row, list):
-        return jsonify(parcels=row, problems=editing.problems_json(warnings), links=links)
-    return jsonify(parcel=row, problems=editing.problems_json(warnings), links=links)
+        return jsonify(parcels=row, problems=problems_json(warnings), links=links)
+    return jsonify(parcel=row, problems=problems_json(warnings), links=links)
 
 
 @bp.post("/parcels/validate")
@@ -139,7 +141,7 @@ def validate():
         area, perimeter = conn.execute(text(
             "SELECT ST_Area(g), ST_Perimeter(g) FROM (SELECT ST_SetSRID(ST_GeomFromGeoJSON(:g), :s) g) x"),
             {"g": json.dumps(geometry), "s": _srid()}).one()
-    return jsonify(problems=editing.problems_json(notes + problems), geometry=geometry,
+    return jsonify(problems=problems_json(notes + problems), geometry=geometry,
                    geometry_crs84=transform_geojson(geometry, _srid(), 4326),
                    measured_area=round(area, 2), perimeter=round(perimeter, 2))
 
@@ -359,8 +361,8 @@ def add_address_point():
     except editing.NotFound as exc:
         abort(404, description=str(exc))
     except editing.ValidationFailed as exc:
-        return jsonify(message="the address was not saved", problems=editing.problems_json(exc.problems)), 422
-    return jsonify(address=row, problems=editing.problems_json(problems)), 201
+        return jsonify(message=message("editing.address_not_saved"), problems=problems_json(exc.problems)), 422
+    return jsonify(address=row, problems=problems_json(problems)), 201
 
 
 @bp.post("/parcels/<int:parcel_id>/restore")

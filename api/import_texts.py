@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 
-from api.messages import CATALOGUE, LANGUAGES, message
+from api.messages import LANGUAGES, message
+from gis.texts import has
 
 HINTS = ("map", "repair", "crs", "encoding", "accept")
 SURFACES = ("web", "cli")
@@ -18,7 +19,7 @@ SURFACES = ("web", "cli")
 
 def _entry(code: str, variant: str | None) -> str | None:
     for key in (f"import.{code}.{variant}" if variant else None, f"import.{code}"):
-        if key and key in CATALOGUE:
+        if key and has("message", key):
             return key
     return None
 

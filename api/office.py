@@ -20,19 +20,19 @@ from api.staff import (
     uat_filter_sql,
     user_uats,
 )
+from api.staff_pages import staff_languages, staff_page
 from gis import import_states
 from gis.db import get_engine
 from gis.roles import EDITORS, STAFF, reads_requests
 from importers.pipeline import fail_interrupted_jobs
-from webmap.simple_page import render_page
+from webmap.i18n import tr
 
 bp = Blueprint("office", __name__, url_prefix="/office")
 scope_by_uat(bp)
 
 
 def _page(template: str, title: str, status: int = 200, **context) -> Response:
-    """A staff page from its template (templates/office_*.html: the signed-in user in the header)."""
-    return render_page(template, status, private=True, title=title, user=current_user(), csrf=csrf_token(), **context)
+    return staff_page(template, title, status, **context)
 
 
 @bp.get("/login")
@@ -115,7 +115,7 @@ def edit_map():
 
 
 ACTIONS = {"insert": "adăugare", "update": "modificare", "retire": "retragere", "delete": "ștergere",
-           "view": "consultare", "bulk-load": "încărcare în bloc"}
+           "view": "consultare", "bulk-load": "încărcare în bloc", "login": "autentificare"}
 
 
 @bp.get("/audit")
@@ -142,8 +142,9 @@ def audit_page():
         names = tables(conn)
     from webmap.audit_view import TABLES, describe
 
-    return _page("office_audit.html", "Teritoriu — jurnal de audit", entries=[describe(e) for e in entries],
-                 tables=[(t, TABLES.get(t, t)) for t in names], args=a, actions=ACTIONS)
+    lang = messages.page_language(staff_languages())
+    return _page("office_audit.html", "Teritoriu — jurnal de audit", entries=[describe(e, lang) for e in entries],
+                 tables=[(t, tr(TABLES[t], lang) if t in TABLES else t) for t in names], args=a, actions=ACTIONS)
 
 
 @bp.get("/imports")

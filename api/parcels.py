@@ -11,7 +11,7 @@ import math
 from flask import Blueprint, abort, current_app, jsonify, request
 
 from api.indicators import count_use
-from api.messages import message
+from api.messages import described, message
 from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound, parcel_at, parcel_facts, parcels_by_number
@@ -64,7 +64,7 @@ def at_point():
         try:
             facts = parcel_facts(conn, parcel_at(conn, x, y, srid, storage))
         except ParcelNotFound as exc:
-            abort(404, description=str(exc))
+            abort(404, description=described(exc))
     count_use("sheet", facts.uat_siruta)
     return jsonify(facts.to_json())
 
@@ -89,9 +89,9 @@ def by_number(cadastral_number: str):
         except ParcelNotFound as exc:
             if (gone := retired_parcel(conn, cadastral_number, int(uat) if uat else None)) is not None:
                 return retired_answer(gone)  # "retired on …, it became …" (issue 21)
-            abort(404, description=str(exc))
+            abort(404, description=described(exc))
         if len(ids) > 1:
-            abort(409, description="this cadastral number exists in several UATs; add ?uat=<SIRUTA>")
+            abort(409, description=message("parcel.several_uats"))
         facts = parcel_facts(conn, ids[0])
     count_use("sheet", facts.uat_siruta)
     return jsonify(facts.to_json())

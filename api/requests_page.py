@@ -13,7 +13,8 @@ from api.certificates import _owned, create, validated_request
 from api.staff import scope_by_uat
 from gis.certificates.kinds import get_kind
 from gis.request_states import ISSUED, LABELS
-from webmap.i18n import pick_language, t
+from gis.texts import number
+from webmap.i18n import pick_language, t, tr
 from webmap.simple_page import render_page
 
 bp = Blueprint("requests_page", __name__)
@@ -41,7 +42,9 @@ def _form(lang: str, kind: str, values: dict, error: str = "", status: int = 200
     title = t(chosen.request_text, lang) if chosen.request_text else chosen.label(lang)
     return render_page("request_form.html", status, title=title, lang=lang,
                        error=error, csrf=_csrf(), values=values, kind=chosen.name,
-                       labels={key: t(key, lang) for key in ("cadastral_number", "back_to_map")})
+                       labels={key.removeprefix("request."): t(key, lang) for key in (
+                           "cadastral_number", "back_to_map", "request.name", "request.email", "request.purpose",
+                           "request.submit", "request.privacy")})
 
 
 @bp.post("/cereri/noua")
@@ -51,7 +54,7 @@ def submit():
     form = request.form
     kind = str(form.get("type", "urbanism"))
     if not hmac.compare_digest(form.get("csrf", "").encode(), session.get("csrf", "-").encode()):
-        return _form(lang, kind, form, "Sesiunea a expirat; trimiteți din nou formularul.", 400)
+        return _form(lang, kind, form, t("request.session_expired", lang), 400)
     try:
         info = create(validated_request(dict(form), form=True), "public:request-form")
     except Exception as exc:  # a 4xx from validation or the rules: show it in the form
@@ -74,10 +77,15 @@ def status(request_id: int):
     # the token is the applicant's: it goes back only into the applicant's own page, never a staff one
     pdf = (url_for("certificates.pdf", request_id=info.id, token=info.access_token) if reader.applicant
            else url_for("certificates.pdf", request_id=info.id))
-    rows = [("Număr de înregistrare", info.number_label), ("Starea", STATUS.get(info.status, info.status)),
-            ("Imobile", ", ".join(info.cadastral_numbers)), ("În scopul", info.purpose),
-            ("Taxa", f"{info.fee} lei" if info.fee is not None else "—")]
-    return render_page("request_status.html", private=True, title=f"Cererea nr. {info.number_label}", lang=lang,
-                       rows=rows,
+    fee = t("request.fee_value", lang).format(amount=number(info.fee, lang, 2)) if info.fee is not None else "—"
+    rows = [(t("request.number", lang), info.number_label),
+            (t("request.state", lang), tr(STATUS.get(info.status, info.status), lang)),
+            (t("request.parcels", lang), ", ".join(info.cadastral_numbers)), (t("request.purpose", lang), info.purpose),
+            (t("request.fee", lang), fee)]
+    cancel = t("request.cancel_reason", lang).format(reason=info.cancel_reason or "")
+    return render_page("request_status.html", private=True,
+                       title=t("request.status_title", lang).format(number=info.number_label), lang=lang, rows=rows,
                        pdf=pdf, issued=info.status in ISSUED,
-                       cancel_reason=(info.cancel_reason or "") if info.status == "cancelled" else None)
+                       cancel_note=cancel if info.status == "cancelled" else None,
+                       labels={key.removeprefix("request."): t(key, lang) for key in (
+                           "request.download", "request.view_draft", "request.keep_page")})

@@ -22,6 +22,7 @@ from functools import wraps
 from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import select, text
 
+from api import messages
 from gis import audit
 from gis.db import get_engine, session_scope
 from gis.models import User
@@ -29,6 +30,7 @@ from gis.passwords import spend_verification, verify_password
 from gis.roles import STAFF
 from gis.sessions import SignedIn, look_up, open_session, revoke
 from gis.uats import is_uat_code
+from webmap.i18n import OFFICE_LANGUAGES
 
 
 def csrf_token() -> str:
@@ -100,9 +102,9 @@ def requires(*roles: str, csrf: bool = True):
                 if request.method in ("GET", "HEAD") and request.path.startswith("/office"):
                     # a page of the workspace: the sign-in page, then back where the officer was going
                     return redirect(url_for("office.login_form", next=request.full_path.rstrip("?")), 303)
-                abort(401, description="sign in first (/office/login)")
+                abort(401, description=messages.message("auth.sign_in_first"))
             if user["role"] not in roles:
-                abort(403, description=f"this needs the role {' or '.join(roles)}")
+                abort(403, description=messages.message("auth.needs_role", roles=" / ".join(roles)))
             if csrf and request.method not in ("GET", "HEAD", "OPTIONS"):
                 check_csrf()
             return view(*args, **kwargs)
@@ -127,14 +129,15 @@ def sign_in(username: str, password: str) -> tuple[dict | None, str]:
     settings = current_app.extensions["teritoriu.settings"]
     with session_scope(settings, actor=f"login:{username[:64]}") as db:
         user = db.scalar(select(User).where(User.username == username.strip().lower()))
-        generic = "wrong user name or password"
+        lang = messages.page_language(OFFICE_LANGUAGES)  # the sign-in page's
+        generic = messages.message("auth.wrong_password", lang)
         if user is None or not user.active or user.source != "local":  # directory accounts: their own form
             spend_verification(password)
             return None, generic
         if not verify_password(password, user.password_hash):
             return None, generic
         if user.role not in STAFF:
-            return None, "this account is not a staff account"
+            return None, messages.message("auth.not_staff", lang)
         uats = db.execute(text("SELECT uat_siruta FROM auth.user_uat WHERE user_id = :i ORDER BY 1"),
                           {"i": user.id}).scalars().all()
         return {"id": user.id, "username": user.username, "role": user.role, "uats": list(uats) or None}, ""

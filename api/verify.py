@@ -14,6 +14,7 @@ from gis.certificates import lookup, stored_pdf
 from gis.certificates.extension import extension_of
 from gis.certificates.kinds import get_kind
 from gis.db import get_engine
+from gis.texts import date, moment
 from webmap.simple_page import render_page
 
 bp = Blueprint("verify", __name__)
@@ -52,19 +53,19 @@ def verify(code: str):
     texts = verify_texts(lang)
     void = None  # a cancelled document: ANULAT, since when and why
     if found.cancelled:
-        when = found.cancelled_at.strftime("%d.%m.%Y %H:%M") if found.cancelled_at else "—"
+        when = moment(found.cancelled_at, lang)
         void = {"date": when, "reason": found.cancel_reason or "—"}
     rows = [(texts["document"], kind.label(lang) if kind else found.kind),
             (texts["issuer"], texts["issuer_value"].format(uat=found.uat_name)),
             (texts["number"], f"{found.registry_number}/{found.year}"),
-            (texts["issued_at"], found.issued_at.strftime("%d.%m.%Y %H:%M")),
+            (texts["issued_at"], moment(found.issued_at, lang)),
             (texts["applicant"], found.applicant_masked),
             (texts["parcels"], ", ".join(found.cadastral_numbers)),
             (texts["sha256"], found.sha256),
             (texts["status"], texts["cancelled"].format(**void) if void else texts["valid"])]
     if extended:
         rows.append((texts["extended"], texts["extended_value"].format(
-            until=extended[0].strftime("%d.%m.%Y"), reference=extended[1], sha=extended[2])))
+            until=date(extended[0], lang), reference=extended[1], sha=extended[2])))
     if request.method != "POST":
         return _page(rows, void=void)
     upload = request.files.get("pdf")

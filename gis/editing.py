@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from shapely.geometry import shape
@@ -35,6 +35,9 @@ class Problem:
     code: str
     message: str
     location: dict | None  # GeoJSON geometry in CRS84
+    # the message's values, by name: the catalogue's "editing.<code>[.<variant>]" entry says it in the
+    # reader's language (api/editing_texts.py); `message` stays the English log line
+    values: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
     if not valid:
         return [Problem("error", "invalid_geometry",
                         f"the outline is not valid ({reason}); check for crossing or repeated edges",
-                        json.loads(where) if where else None)]
+                        json.loads(where) if where else None, {"reason": reason})]
     outside = _geojson(conn, f"""
         SELECT ST_AsGeoJSON(ST_Transform(ST_Difference({g}, u.geom), 4326))
         FROM territory.uat u WHERE u.siruta = :uat AND NOT ST_CoveredBy({g}, u.geom)""", p)  # noqa: S608 - g is the constant GeoJSON expression above
@@ -104,37 +107,45 @@ def validate(conn: Connection, uat: int, geometry: dict, cadastral_number: str,
         WHERE q.uat_siruta = :uat AND q.valid_to IS NULL AND q.id <> :x AND ST_Intersects(q.geom, {g})
           AND ST_Area(ST_Intersection(q.geom, {g})) >= :min"""), p):  # noqa: S608 - g is the constant GeoJSON expression above
         problems.append(Problem("error", "overlap",
-                                f"overlaps parcel {number} by {area:.2f} m²", json.loads(loc)))
+                                f"overlaps parcel {number} by {area:.2f} m²", json.loads(loc),
+                                {"number": number, "area": area}))
     for _, number, area, loc in slivers(conn, uat, rules.gap_width_m, {"geometry": geometry,
                                         "cadastral_number": cadastral_number}, srid, exclude_id):
         problems.append(Problem("error", "gap",
                                 f"leaves a sliver of {area:.2f} m² (narrower than {rules.gap_width_m} m) "
-                                f"against parcel {number}: snap the shared edge", loc))
+                                f"against parcel {number}: snap the shared edge", loc,
+                                {"variant": "sliver", "area": area, "width": rules.gap_width_m, "number": number}))
     for area, loc, numbers in thin_holes(conn, uat, rules.gap_width_m, {"geometry": geometry,
                                          "cadastral_number": cadastral_number}, srid, exclude_id):
         problems.append(Problem("error", "gap", f"leaves a gap of {area:.2f} m² narrower than {rules.gap_width_m} m "
-                                f"between it and {', '.join(numbers)}: snap the edges", loc))
+                                f"between it and {', '.join(numbers)}: snap the edges", loc,
+                                {"variant": "hole", "area": area, "width": rules.gap_width_m,
+                                 "numbers": ", ".join(numbers)}))
     national = get_profile(rules.profile)
     if not national.valid_cadastral_number(cadastral_number):
-        problems.append(Problem("error", "number_format", national.not_a_cadastral_number(cadastral_number), None))
+        problems.append(Problem("error", "number_format", national.not_a_cadastral_number(cadastral_number), None,
+                                {"number": cadastral_number, "example": national.cadastral_example}))
     duplicate = conn.execute(text(
         "SELECT 1 FROM cadastre.parcel WHERE uat_siruta = :uat AND cadastral_number = :n "
         "AND valid_to IS NULL AND id <> :x"), p).first()
     if duplicate:
         problems.append(Problem("error", "duplicate_number",
-                                f"cadastral number {cadastral_number} is already used in this UAT", None))
+                                f"cadastral number {cadastral_number} is already used in this UAT", None,
+                                {"number": cadastral_number}))
     # retired before this transaction (valid_to < now()): a merge may keep the number of one of its parts
     elif not reuse_retired and conn.execute(text(
             "SELECT 1 FROM cadastre.parcel WHERE uat_siruta = :uat AND cadastral_number = :n "
             "AND valid_to < now() AND id <> :x LIMIT 1"), p).first():
         problems.append(Problem("error", "retired_number",
                                 f"cadastral number {cadastral_number} belonged to a retired parcel: reuse it only "
-                                "if the documentation says so, and confirm (reuse_retired_number)", None))
+                                "if the documentation says so, and confirm (reuse_retired_number)", None,
+                                {"number": cadastral_number}))
     measured = conn.execute(text(f"SELECT ST_Area({g})"), p).scalar_one()
     if legal_area and abs(measured - float(legal_area)) / float(legal_area) > rules.area_tolerance:
         problems.append(Problem("warning", "area_difference",
                                 f"measured area {measured:.2f} m² differs from the legal area "
-                                f"{float(legal_area):.2f} m² by more than {rules.area_tolerance:.0%}", None))
+                                f"{float(legal_area):.2f} m² by more than {rules.area_tolerance:.0%}", None,
+                                {"measured": measured, "legal": float(legal_area), "share": rules.area_tolerance}))
     return problems
 
 
@@ -191,7 +202,9 @@ def intravilan_of(conn: Connection, uat: int, geometry: dict, srid: int) -> tupl
     where = f" of {name}" if name else ""
     note = Problem("info", "intravilan", f"{'intravilan' if inside else 'extravilan'}: {share:.0%} of the area lies "
                    f"inside the intravilan boundary{where} (rule: intravilan from {INTRAVILAN_SHARE:.0%} of the area)",
-                   None)
+                   None, {"variant": ("inside" if inside else "outside") + ("_of" if name else ""), "share": share,
+                          "place": name or "",
+                          "rule": INTRAVILAN_SHARE})
     return inside, (siruta if inside else None), note
 
 
@@ -226,7 +239,8 @@ def snapped(conn, settings: Settings, uat: int, data: dict, srid: int, exclude: 
     geometry, moved = snap(conn, uat, data["geometry"], srid, settings.snap_tolerance_m, exclude)
     if moved:
         problems.append(Problem("info", "snapped", f"{moved} vertices snapped onto neighbouring parcels "
-                                f"(within {settings.snap_tolerance_m} m)", None))
+                                f"(within {settings.snap_tolerance_m} m)", None,
+                                {"n": moved, "tolerance": settings.snap_tolerance_m}))
     return {**data, "geometry": geometry}
 
 
@@ -312,7 +326,8 @@ def _legal_areas(parent: float | None, measured: list[float], given: list[float 
     left = round(parent - sum(g for g in given if g is not None), 2)
     if left <= 0:
         raise ValidationFailed([Problem("error", "legal_area", f"the documented legal areas already add up to "
-                                        f"the parcel's {parent:.2f} m²: give every piece its legal area", None)])
+                                        f"the parcel's {parent:.2f} m²: give every piece its legal area", None,
+                                        {"area": parent})])
     total = sum(measured[i] for i in missing)
     out: list[tuple] = [(g, False) for g in given]
     for i in missing[:-1]:
@@ -344,7 +359,8 @@ def split(settings: Settings, parcel_id: int, expected_version: int, line: dict,
         small = [area for _, area in cut if area < MIN_PIECE_M2]
         if small:
             raise ValidationFailed([Problem("error", "split_piece", f"the line leaves a piece of "
-                                            f"{small[0]:.2f} m²: draw it across the parcel", None)])
+                                            f"{small[0]:.2f} m²: draw it across the parcel", None,
+                                            {"area": small[0]})])
         pieces = pieces or [{} for _ in cut]
         if len(pieces) != len(cut):
             raise ValueError(f"the line makes {len(cut)} pieces but {len(pieces)} were described")
@@ -503,11 +519,13 @@ def add_address_point(settings: Settings, uat: int, data: dict, actor: str, srid
         problems = []
         if not conn.execute(text(f"SELECT ST_Covers(geom, {g}) FROM territory.uat WHERE siruta = :uat"),  # noqa: S608 - g is the constant GeoJSON expression above
                             p).scalar_one():
-            problems.append(Problem("error", "outside_uat", "the address point is outside the UAT", None))
+            problems.append(Problem("error", "outside_uat", "the address point is outside the UAT", None,
+                                    {"variant": "address"}))
         if conn.execute(text("SELECT 1 FROM streets.address_point WHERE street_id = :s AND number = :n "
                              "AND suffix = :suf AND block = '' AND entrance = '' AND valid_to IS NULL"), p).first():
             problems.append(Problem("error", "duplicate_address",
-                                    f"{street} nr. {number}{suffix} already exists", None))
+                                    f"{street} nr. {number}{suffix} already exists", None,
+                                    {"address": f"{street} nr. {number}{suffix}"}))
         if problems:
             raise ValidationFailed(problems)
         parcel = data.get("parcel_id") or conn.execute(text(

@@ -33,7 +33,12 @@ PRECEDENCE = {"PUD": 3, "PUZ": 2, "PUG": 1}
 
 
 class ParcelNotFound(LookupError):
-    """No current parcel matches; the message says what was looked for."""
+    """No current parcel matches; the message says what was looked for (in English, for logs), `code` and
+    `values` say it through the catalogue (api.messages.described)."""
+
+    def __init__(self, message: str, code: str = "", **values):
+        super().__init__(message)
+        self.code, self.values = code, values
 
 
 @dataclass(frozen=True)
@@ -253,7 +258,7 @@ def parcel_facts(conn: Connection, parcel_id: int, on: date | None = None,
     each zone reports as `nonbuildable_m2` (the certificate's capacity subtracts it)."""
     row = conn.execute(PARCEL_SQL, {"id": parcel_id}).mappings().one_or_none()
     if row is None:
-        raise ParcelNotFound(f"no current parcel with id {parcel_id}")
+        raise ParcelNotFound(f"no current parcel with id {parcel_id}", "parcel.not_found_id", id=parcel_id)
     parcel_area = row["measured_area"]
     sliver = sliver_m2(parcel_area)
     params = {"id": parcel_id, "sliver": sliver, "on": on or date.today(), "nonbuildable": list(nonbuildable)}
@@ -322,7 +327,7 @@ def parcel_at(conn: Connection, x: float, y: float, srid: int, storage_srid: int
         {"x": x, "y": y, "srid": srid, "storage": storage_srid}).scalar_one_or_none()
     if found is None:
         raise ParcelNotFound("no parcel at this point: it may be a street, a river or outside "
-                             "the registered parcels")
+                             "the registered parcels", "parcel.not_at_point")
     return found
 
 
@@ -333,5 +338,6 @@ def parcels_by_number(conn: Connection, cadastral_number: str, uat: int | None =
         "AND (CAST(:u AS integer) IS NULL OR uat_siruta = :u) ORDER BY uat_siruta"),
         {"n": cadastral_number.strip(), "u": uat}).scalars().all()
     if not ids:
-        raise ParcelNotFound(f"no current parcel with cadastral number {cadastral_number!r}")
+        raise ParcelNotFound(f"no current parcel with cadastral number {cadastral_number!r}",
+                             "parcel.not_found_number", number=cadastral_number)
     return list(ids)

@@ -9,7 +9,7 @@ the caller logs the view).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Connection, text
 
@@ -24,9 +24,14 @@ class Discrepancy:
     detail: str
     lon: float | None
     lat: float | None
+    # the detail's values: the catalogue's "registers.<kind>" entry says it in the reader's language
+    # (api/checks.py); `detail` stays the English line
+    values: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        del out["values"]
+        return out
 
 
 def discrepancies(conn: Connection, uat: int, year: int, area_threshold: float = AREA_THRESHOLD) -> list[Discrepancy]:
@@ -39,27 +44,29 @@ def discrepancies(conn: Connection, uat: int, year: int, area_threshold: float =
           AND NOT EXISTS (SELECT 1 FROM fiscal.tax_assessment a WHERE a.parcel_id = p.id AND a.year = :year)
         ORDER BY 1"""), p):  # noqa: S608 - a constant fragment
         out.append(Discrepancy("parcel_without_assessment", number, None,
-                               f"no land tax assessment for {year}", lon, lat))
+                               f"no land tax assessment for {year}", lon, lat, {"year": year}))
     for number, code, declared, measured, lon, lat in conn.execute(text(f"""
         SELECT p.cadastral_number, a.code, a.declared_area::float, p.measured_area, {point.format(g="p.geom")}
         FROM agri.plot a JOIN cadastre.parcel p ON p.id = a.parcel_id AND p.valid_to IS NULL
         WHERE a.uat_siruta = :uat AND a.year = :year
           AND abs(a.declared_area - p.measured_area) > :t * p.measured_area ORDER BY 1"""), p):  # noqa: S608
         out.append(Discrepancy("area_mismatch", number, code,
-                               f"declared {declared:.2f} m², measured {measured:.2f} m²", lon, lat))
+                               f"declared {declared:.2f} m², measured {measured:.2f} m²", lon, lat,
+                               {"declared": declared, "measured": measured}))
     for number, code, declared, cadastre, lon, lat in conn.execute(text(f"""
         SELECT p.cadastral_number, a.code, a.use_category, p.use_category, {point.format(g="p.geom")}
         FROM agri.plot a JOIN cadastre.parcel p ON p.id = a.parcel_id AND p.valid_to IS NULL
         WHERE a.uat_siruta = :uat AND a.year = :year AND a.use_category <> p.use_category ORDER BY 1"""), p):  # noqa: S608
         out.append(Discrepancy("category_mismatch", number, code,
-                               f"register {declared}, cadastre {cadastre}", lon, lat))
+                               f"register {declared}, cadastre {cadastre}", lon, lat,
+                               {"register": declared, "cadastre": cadastre}))
     for code, lon, lat in conn.execute(text(f"""
         SELECT a.code, {point.format(g="a.geom")} FROM agri.plot a
         WHERE a.uat_siruta = :uat AND a.year = :year AND a.geom IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM cadastre.parcel p WHERE p.valid_to IS NULL
                           AND ST_Intersects(p.geom, a.geom) AND ST_Area(ST_Intersection(p.geom, a.geom)) >= 1)
         ORDER BY 1"""), p):  # noqa: S608
-        out.append(Discrepancy("plot_outside_parcels", None, code, "no cadastral parcel under the plot", lon, lat))
+        out.append(Discrepancy("plot_outside_parcels", None, code, "no cadastral parcel under the plot", lon, lat, {}))
     return out
 
 

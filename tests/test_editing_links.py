@@ -246,8 +246,13 @@ def test_a_new_parcel_is_intravilan_as_the_boundary_says(officer):
         "uat": UAT, "cadastral_number": "830503", "geometry": rect(X0 + 450, Y0 + 900, 100, 40), "use_category": "A"})
     note = next(x for x in r.get_json()["problems"] if x["code"] == "intravilan")
     assert r.get_json()["parcel"]["intravilan"] is True
-    assert note["message"] == ("intravilan: 50% of the area lies inside the intravilan boundary of Satu Legături "
-                               "(rule: intravilan from 50% of the area)")
+    assert note["message"] == ("intravilan: 50\xa0% din suprafață se află în intravilanul Satu Legături "
+                               "(regula: intravilan de la 50\xa0% din suprafață)")  # the reader's language (ro)
+    english = client.post("/api/office/parcels/validate?lang=en", headers=headers, json={  # the same outline
+        "uat": UAT, "cadastral_number": "830504", "geometry": rect(X0 + 450, Y0 + 900, 100, 40), "use_category": "A"})
+    assert next(x for x in english.get_json()["problems"] if x["code"] == "intravilan")["message"] == (
+        "intravilan: 50% of the area lies inside the intravilan boundary of Satu Legături "
+        "(rule: intravilan from 50% of the area)")
 
 
 def test_the_layer_check_reports_the_sliver_a_save_refuses(officer, engine):
@@ -267,7 +272,8 @@ def test_the_layer_check_reports_the_sliver_a_save_refuses(officer, engine):
     refused = client.put(f"/api/office/parcels/{a['id']}", headers=headers, json={"version": 1, "legal_area": 800})
     assert refused.status_code == 422
     gap = [x for x in refused.get_json()["problems"] if x["code"] == "gap"]
-    assert len(gap) == 1 and f"{slivers[0]['area_m2']:.2f} m²" in gap[0]["message"]
+    ro_area = f"{slivers[0]['area_m2']:.2f}".rstrip("0").replace(".", ",")  # the reader's locale (ro)
+    assert len(gap) == 1 and f"{ro_area} m²" in gap[0]["message"]
 
 
 def test_a_pieces_number_with_a_slash_is_fetched_over_http(officer, live_server):
@@ -359,10 +365,10 @@ def test_a_save_that_closes_a_thin_hole_is_refused_and_the_check_reports_it(offi
     lid = {"type": "Polygon", "coordinates": [[[X0 + 800, Y0 + 840], [X0 + 840, Y0 + 840], [X0 + 840, Y0 + 850],
                                                [X0 + 800, Y0 + 850], [X0 + 800, Y0 + 840]]]}
     body = {"uat": UAT, "cadastral_number": "831002", "geometry": lid, "use_category": "A"}
-    refused = client.post("/api/office/parcels", headers=headers, json=body)
+    refused = client.post("/api/office/parcels?lang=en", headers=headers, json=body)  # the message in English
     assert refused.status_code == 422
     gap = [x for x in refused.get_json()["problems"] if x["code"] == "gap"]
-    assert len(gap) == 1 and "leaves a gap of 9.00 m² narrower than 0.5 m between it and 831001" in gap[0]["message"]
+    assert len(gap) == 1 and "leaves a gap of 9 m² narrower than 0.5 m between it and 831001" in gap[0]["message"]
     saved = client.post("/api/office/parcels", headers=headers, json={**body, "preview": True})
     assert saved.status_code == 422, "a preview applies the same rules"
     with engine.begin() as c:  # as an import that skipped the rules would have left it

@@ -472,7 +472,9 @@ def emitted_codes() -> set[str]:
 
 
 def test_every_import_code_has_its_message_in_romanian_english_and_hungarian():
-    from api.messages import CATALOGUE
+    from api.messages import catalogue
+
+    CATALOGUE = catalogue()
 
     codes_ = emitted_codes()
     assert {"overlap", "snapped", "outline_kept", "polygon_to_point", "dxf_choose_layer", "zip_slip",
@@ -486,7 +488,9 @@ def test_every_import_code_has_its_message_in_romanian_english_and_hungarian():
 
 def test_no_web_message_names_a_command_line_option():
     from api.import_texts import problem_text
-    from api.messages import CATALOGUE
+    from api.messages import catalogue
+
+    CATALOGUE = catalogue()
     from importers.report import Problem
 
     for key in CATALOGUE:

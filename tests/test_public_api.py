@@ -141,12 +141,12 @@ def test_a_parcel_with_a_restriction_lists_it_with_its_legal_basis(client, engin
 
 
 @pytest.mark.parametrize("url,status,words", [
-    ("/api/parcels/at?lon=21.0&lat=45.0", 404, "no parcel"),
+    ("/api/parcels/at?lon=21.0&lat=45.0", 404, "nu este nicio parcelă"),  # Romanian unless asked otherwise
     ("/api/parcels/at?lon=abc&lat=46", 400, "number"),
     ("/api/parcels/at?lon=200&lat=46", 400, "within"),
     ("/api/parcels/at?lat=46", 400, "required"),
     ("/api/parcels/at?x=1&y=2&crs=EPSG:2154", 400, "crs"),
-    ("/api/parcels/999999999", 404, "no current parcel"),
+    ("/api/parcels/999999999", 404, "nicio parcelă curentă"),
     ("/api/parcels/123?uat=abc", 400, "SIRUTA"),
 ])
 def test_bad_parcel_requests_get_a_message(client, url, status, words):

@@ -45,7 +45,7 @@ def test_five_wrong_passwords_hold_that_account_from_that_address_only(app, acco
     guesser = {"REMOTE_ADDR": "10.55.1.1"}
     for _ in range(5):
         r = post_sign_in_from(app, "t.locked", "wrong-password!", guesser)
-        assert r.status_code == 401 and "wrong user name or password" in r.get_data(as_text=True)
+        assert r.status_code == 401 and "nume de utilizator sau parolă greșită" in r.get_data(as_text=True)
     r = post_sign_in_from(app, "t.locked", PASSWORD, guesser)
     assert r.status_code == 429 and "Prea multe" in r.get_data(as_text=True)
     assert post_sign_in_from(app, "t.locked", PASSWORD, {"REMOTE_ADDR": "10.55.1.2"}).status_code == 303
@@ -65,7 +65,7 @@ def test_sign_in_without_csrf_is_refused(app, accounts):
 
 def test_citizens_are_not_staff(app, accounts):
     _, r = sign_in(app, accounts["citizen"])
-    assert r.status_code == 401 and "not a staff account" in r.get_data(as_text=True)
+    assert r.status_code == 401 and "nu este un cont de personal" in r.get_data(as_text=True)
 
 
 def test_anonymous_office_opens_the_sign_in_page_and_the_api_is_401(client):

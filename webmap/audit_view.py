@@ -1,6 +1,7 @@
 """The audit trail in words, for /office/audit: each change as rows of field, before and after
-(Romanian labels, dates as dd.mm.yyyy, yes/no, a file as its size, a structured value as its
-keys), with a link to the object and one to its whole history. Never a raw dict or PDF bytes."""
+(labels in the officer's language through the catalogue, keyed by their Romanian text below; dates and
+numbers in its locale; yes/no, a file as its size, a structured value as its keys), with a link to the
+object and one to its whole history. Never a raw dict or PDF bytes."""
 
 from __future__ import annotations
 
@@ -8,8 +9,10 @@ import re
 from datetime import date, datetime
 from urllib.parse import urlencode
 
-from gis.certificates.render import fmt
 from gis.request_states import LABELS as REQUEST_STATES
+from gis.texts import date as local_date
+from gis.texts import moment, number
+from webmap.i18n import tr
 
 TABLES = {
     "cadastre.parcel": "parcelă", "cadastre.building": "construcție", "cadastre.parcel_lineage": "filiație parcelă",
@@ -19,7 +22,7 @@ TABLES = {
     "registry.request": "cerere de certificat", "registry.document": "document emis",
     "registry.request_parcel": "imobil din cerere", "registry.counter": "registru (numerotare)",
     "territory.uat": "UAT", "territory.locality": "localitate", "auth.user": "cont", "auth.api_key": "cheie API",
-    "auth.session": "sesiune", "importing.job": "import",
+    "auth.session": "sesiune", "importing.job": "import", "samples": "date demonstrative",
 }
 
 FIELDS = {
@@ -41,49 +44,81 @@ FIELDS = {
     "facts": "conținutul certificatului", "username": "utilizator", "full_name": "nume", "email": "e-mail",
     "role": "rol", "password_hash": "parola", "active": "activ", "settings": "setări", "area": "suprafață",
     "amount": "sumă", "paid": "achitat", "declared_area": "suprafață declarată", "holder_id": "deținător (id)",
+    # what a bulk load (the samples) counted, by kind of object
+    "uat": "UAT", "zones": "zone UTR", "parcels": "parcele", "streets": "străzi", "buildings": "construcții",
+    "taxpayers": "contribuabili", "agri_plots": "parcele agricole", "localities": "localități",
+    "restrictions": "restricții", "street_names": "denumiri de străzi", "address_points": "puncte de adresă",
+    "tax_assessments": "impuneri", "planning_documents": "documentații de urbanism", "path": "adresa cererii",
+    "failed_logins": "autentificări eșuate", "locked_until": "blocat până la",
+    "agency": "instituție", "prefix": "prefix", "key_hash": "amprenta cheii", "collections": "colecții",
+    "expires_at": "expiră la", "revoked_at": "revocată la", "last_used_at": "folosită ultima dată la",
+    # the other audited columns
+    "actor": "cine", "address": "adresă", "allowed_uses": "utilizări admise",
+    "applicant_domicile": "domiciliul solicitantului", "at": "la data", "child_id": "parcela rezultată (id)",
+    "chosen_approvals": "avize alese", "conditional_uses": "utilizări admise cu condiționări", "county": "județ",
+    "county_approval": "aviz județean", "decided_at": "decis la", "decided_by": "decis de",
+    "description": "descriere", "document_id": "document (id)", "exemption": "scutire",
+    "extends_document_id": "prelungește documentul (id)", "file_sha256": "amprenta fișierului",
+    "footprint_area": "amprentă la sol", "forbidden_uses": "utilizări interzise",
+    "height_regime": "regim de înălțime maxim", "id_code": "CNP/CUI", "is_seat": "reședință",
+    "last_number": "ultimul număr", "last_seen_at": "ultima activitate la",
+    "legal_area_computed": "suprafață din acte calculată", "legal_basis": "temei legal",
+    "min_frontage_m": "front stradal minim (m)", "min_parcel_area": "suprafață minimă a parcelei",
+    "object_kind": "tipul obiectului", "one_investment": "o singură investiție", "opened_with": "deschisă prin",
+    "operation": "operațiune", "options": "opțiuni", "parent_id": "parcela inițială (id)",
+    "purpose_override": "scop modificat", "rank": "rang", "register_position": "poziție în registrul agricol",
+    "report": "raport", "request_id": "cerere (id)", "revoked_reason": "motivul revocării", "rules": "reguli",
+    "siruta": "SIRUTA", "source_name": "fișierul sursă", "supersedes": "înlocuiește", "tax_account": "rol fiscal",
+    "taxpayer_id": "contribuabil (id)", "user_id": "cont (id)", "valid_until": "valabil până la",
+    "validity_months": "valabilitate (luni)", "zone": "zonă",
 }
 DECIMALS = {"fee", "paid_amount", "legal_area", "measured_area", "area", "amount", "declared_area", "pot_max",
-            "cut_max", "max_height_m"}  # printed the Romanian way: 1.234,5
+            "cut_max", "max_height_m"}  # printed in the officer's locale: 1.234,5
 HEX_BYTES = re.compile(r"^\\x[0-9a-f]*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T[\d:.]+([+-]\d{2}:?\d{2}|Z)?)?$")
 
 
-def words(field: str, value) -> str:
-    """One value as an officer reads it."""
+def _field(name: str, lang: str) -> str:
+    return tr(FIELDS[name], lang) if name in FIELDS else name.replace("_", " ")
+
+
+def words(field: str, value, lang: str = "ro") -> str:
+    """One value as an officer reads it, in `lang`."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "da" if value else "nu"
+        return tr("da" if value else "nu", lang)
     if isinstance(value, dict) and set(value) == {"bytes", "sha256"}:  # a file, as the trigger records it
-        return f"fișier de {value['bytes']:,} octeți (SHA-256 {str(value['sha256'])[:12]}…)".replace(",", ".")
+        return tr("fișier de {n} octeți", lang, n=number(value["bytes"], lang)) + \
+            f" (SHA-256 {str(value['sha256'])[:12]}…)"
     if isinstance(value, dict):
-        shown = ", ".join(f"{FIELDS.get(k, k.replace('_', ' '))}: {_short(v)}" for k, v in list(value.items())[:8])
+        shown = ", ".join(f"{_field(k, lang)}: {_short(v, lang)}" for k, v in list(value.items())[:8])
         return shown + (f" … (+{len(value) - 8})" if len(value) > 8 else "")
     if isinstance(value, list):
-        return ", ".join(_short(v) for v in value[:10]) + (" …" if len(value) > 10 else "")
+        return ", ".join(_short(v, lang) for v in value[:10]) + (" …" if len(value) > 10 else "")
     text = str(value)
     if field in DECIMALS and re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return fmt(text)
+        return number(float(text), lang)
     if HEX_BYTES.match(text):
-        return f"fișier de {(len(text) - 2) // 2:,} octeți".replace(",", ".")
+        return tr("fișier de {n} octeți", lang, n=number((len(text) - 2) // 2, lang))
     if field == "status" and text in REQUEST_STATES:
-        return REQUEST_STATES[text]
+        return tr(REQUEST_STATES[text], lang)
     if ISO_DATE.match(text):
-        return _date(text)
+        return _date(text, lang)
     return text if len(text) <= 200 else text[:200] + "…"
 
 
-def _short(value) -> str:
+def _short(value, lang: str = "ro") -> str:
     if isinstance(value, (dict, list)):
-        return "{…}" if isinstance(value, dict) else f"[{len(value)} elemente]"
-    return words("", value)
+        return "{…}" if isinstance(value, dict) else tr("[{n} elemente]", lang, n=len(value))
+    return words("", value, lang)
 
 
-def _date(text: str) -> str:
+def _date(text: str, lang: str = "ro") -> str:
     try:
         if len(text) == 10:
-            return date.fromisoformat(text).strftime("%d.%m.%Y")
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).strftime("%d.%m.%Y %H:%M")
+            return local_date(date.fromisoformat(text), lang)
+        return moment(datetime.fromisoformat(text.replace("Z", "+00:00")), lang)
     except ValueError:
         return text
 
@@ -105,12 +140,13 @@ def history_link(table: str, object_id: str | None) -> str | None:
     return "/office/audit?" + urlencode({"table": table, "object": object_id}) if object_id else None
 
 
-def describe(entry: dict) -> dict:
-    """An entry of gis.audit.browse(with_changes=True) with the words the page shows."""
-    rows = [(FIELDS.get(k, k.replace("_", " ")), words(k, b), words(k, a)) for k, (b, a) in entry["changes"].items()]
+def describe(entry: dict, lang: str = "ro") -> dict:
+    """An entry of gis.audit.browse(with_changes=True) with the words the page shows, in `lang`."""
+    rows = [(_field(k, lang), words(k, b, lang), words(k, a, lang)) for k, (b, a) in entry["changes"].items()]
     if entry.get("geometry_changed"):
-        rows.append(("geometria", "conturul anterior", "conturul nou"))
-    return {**entry, "at_words": _date(entry["at"]),
-            "table_words": TABLES.get(entry["table_name"], entry["table_name"]),
+        rows.append((tr("geometria", lang), tr("conturul anterior", lang), tr("conturul nou", lang)))
+    table = entry["table_name"]
+    return {**entry, "at_words": _date(entry["at"], lang),
+            "table_words": tr(TABLES[table], lang) if table in TABLES else table,
             "rows": rows, "link": object_link(entry["table_name"], entry["object_id"], entry.get("context", {})),
             "history": history_link(entry["table_name"], entry["object_id"])}

@@ -12,7 +12,18 @@ from layers.orthophoto import leaflet_bounds
 from layers.registry import load_layers
 from layers.tilesets import current_bounds
 from webmap.i18n import LANGUAGE_NAMES, LOCALES, OFFICE_LANGUAGES, office_texts, texts, tr
-from webmap.pages import LOCAL_CSS, LOCAL_JS, OFFICE_OVERLAYS, LocalMap, legend, overlays_config, render_map, territory
+from webmap.pages import (
+    LOCAL_CSS,
+    LOCAL_JS,
+    OFFICE_OVERLAYS,
+    LocalMap,
+    leaflet_texts,
+    legend,
+    overlays_config,
+    render_map,
+    territory,
+)
+from webmap.simple_page import official_note
 
 CATEGORIES = land_use.choices()  # the officer's form: the default category first
 # the kinds of problem the layer check and the registers' comparison report (their names: the
@@ -46,6 +57,7 @@ def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: st
     map_texts = {k: page_texts[k] for k in ("orthophoto", "load_error", "no_results", "search_label",
                                            "search_placeholder", "zone_legend", "search_min_chars")}
     config = {"ogc": "/ogc", "bbox": b, "limit": 10000, "locale": LOCALES[lang], "map_texts": map_texts,
+              "leaflet_texts": leaflet_texts(lang),
               **overlays_config(OFFICE_OVERLAYS, lang, tile_bounds),
               "csrf": csrf, "uat": uat, "year": year, "srid": profile.storage_srid,
               "snap_pixels": settings.snap_pixels, "snap_m": settings.snap_tolerance_m,
@@ -55,10 +67,13 @@ def office_map_html(settings: Settings, csrf: str, uat: int, year: int, lang: st
               "parcel_tiles": {"min_zoom": tiles.get("min_zoom", 0), "max_zoom": tiles.get("max_zoom", 20),
                                "bounds": tile_bounds["parcels"]},
               "problem_kinds": {kind: tr(name, lang) for kind, name in PROBLEM_KINDS.items()}}
+    text = {**map_texts, "official_data_note": official_note(lang)}
+    names = land_use.names(lang)  # the form's categories in the officer's language, the default first
     return render_map("office_map.html", m, config, ["/static/js/office/main.js"],
-                      folium_names={"basemap": basemap}, text=map_texts, legend=legend(lang, where["zone_kinds"]),
+                      folium_names={"basemap": basemap}, text=text, legend=legend(lang, where["zone_kinds"]),
                       title=f"{tr('Editare cadastru', lang)} — {where['name']}", lang=lang,
-                      t=lambda text: tr(text, lang), tools=_TOOLS, actions=_ACTIONS, categories=CATEGORIES,
+                      t=lambda text: tr(text, lang), tools=_TOOLS, actions=_ACTIONS,
+                      categories={c: names[c] for c in CATEGORIES},
                       postal_pattern=profile.postal_code_pattern,
                       languages=[(c, LANGUAGE_NAMES[c]) for c in profile.languages if c in OFFICE_LANGUAGES])
 

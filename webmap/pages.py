@@ -19,6 +19,7 @@ from layers.tilesets import current_bounds
 from styles import load_styles
 from webmap.i18n import LANGUAGE_NAMES, LOCALES, t, texts
 from webmap.legend import layer_legend
+from webmap.simple_page import official_note
 from webmap.templating import NONCE_SLOT, csp_nonce, folium_parts, render
 
 # Leaflet and its plugins: classic scripts folium puts in the head; the pages' own scripts are ES
@@ -105,6 +106,11 @@ def territory(settings: Settings, uat: int | None = None) -> dict | None:
             "restriction_kinds": restriction_kinds}
 
 
+def leaflet_texts(lang: str) -> dict[str, str]:
+    """The titles of Leaflet's own controls (shared/overlays.js), which Leaflet writes in English."""
+    return {k: t(k, lang) for k in ("zoom_in", "zoom_out", "layers")}
+
+
 def legend(lang: str, kinds: set[str]) -> list[dict]:
     """The zone colours of styles.yaml, for the kinds of zone this territory has."""
     zones = load_styles()["zones"]
@@ -143,6 +149,7 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
         "ogc": "/ogc", "bbox": b, "limit": 10000, "lang": lang, "uat": uat,
         "locale": LOCALES[lang],
         "texts": page_texts,
+        "leaflet_texts": leaflet_texts(lang),
         "categories": land_use.names(lang),
         # the certificate kinds a citizen may request (gis.certificates.kinds): the sheet's buttons,
         # worded as the national profile words them
@@ -156,7 +163,8 @@ def public_map_html(settings: Settings, lang: str = "ro", uat: int | None = None
                  "zoom_hint", "sheet_size", "legend")
     return render_map("public_map.html", m, config, ["/static/js/public/main.js"], NONCE_SLOT,
                       folium_names={"basemap": basemap},
-                      title=title, map_label=title, lang=lang, text={k: t(k, lang) for k in text_keys},
+                      title=title, map_label=title, lang=lang,
+                      text={**{k: t(k, lang) for k in text_keys}, "official_data_note": official_note(lang)},
                       language_label=t("language", lang),
                       languages=[(code, LANGUAGE_NAMES[code]) for code in profile.languages],
                       legend=legend(lang, where["zone_kinds"]), uats=uats,

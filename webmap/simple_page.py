@@ -8,7 +8,8 @@ from markupsafe import Markup
 
 from gis import import_states
 from gis.settings import PROJECT_ROOT
-from webmap.i18n import tr
+from gis.texts import date, moment, number
+from webmap.i18n import t, tr
 from webmap.templating import render
 
 REPORT_SEVERITY = {"error": "Eroare", "warning": "Avertisment", "info": "Notă"}
@@ -17,7 +18,14 @@ REPORT_SEVERITY = {"error": "Eroare", "warning": "Avertisment", "info": "Notă"}
 def page_html(title: str, body: str | Markup, lang: str = "ro", css: str | None = None) -> str:
     """A page whose content is already HTML (`body`: an import report); `css` inlines a stylesheet
     (for a page saved as a file)."""
-    return render("page.html", title=title, body=Markup(body), lang=lang, css=Markup(css) if css is not None else None)
+    return render("page.html", title=title, body=Markup(body), lang=lang, css=Markup(css) if css is not None else None,
+                  official_note=official_note(lang))
+
+
+def official_note(lang: str) -> str | None:
+    """Zone names, uses, legal bases and plan titles stay as approved, in Romanian: a page in another
+    language says so once."""
+    return t("official_data_note", lang) if lang != "ro" else None
 
 
 def page_response(page: str, status: int = 200, private: bool = False) -> Response:
@@ -27,7 +35,13 @@ def page_response(page: str, status: int = 200, private: bool = False) -> Respon
 
 def render_page(template: str, status: int = 200, private: bool = False, **context) -> Response:
     """A page from its own template (which extends page.html)."""
-    context.setdefault("lang", "ro")
+    lang = context.setdefault("lang", "ro")
+    context.setdefault("official_note", official_note(lang))
+    # the page's texts (gettext-style: the Romanian text is the key), numbers and dates in its language
+    context.setdefault("t", lambda text, **values: tr(text, lang, **values))
+    context.setdefault("num", lambda value, digits=None: number(value, lang, digits))
+    context.setdefault("day", lambda value: date(value, lang))
+    context.setdefault("when", lambda value: moment(value, lang))
     return page_response(render(template, **context), status, private)
 
 

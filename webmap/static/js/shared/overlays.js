@@ -129,11 +129,22 @@ export function overlay(def, index, ctx) {
   return def.kind === "tiles" ? tileLayer(def) : def.kind === "labels" ? labelLayer(def, ctx) : geojsonLayer(def, index, ctx);
 }
 
+/* Leaflet's own controls ("Zoom in", "Zoom out", "Layers") in the page's language (config.leaflet_texts) */
+function leafletTitles(map, layers) {
+  const texts = config.leaflet_texts || {};
+  const name = (el, text) => { if (el && text) { el.title = text; el.setAttribute("aria-label", text); } };
+  const container = map.getContainer();
+  name(container.querySelector(".leaflet-control-zoom-in"), texts.zoom_in);
+  name(container.querySelector(".leaflet-control-zoom-out"), texts.zoom_out);
+  name(layers.getContainer().querySelector(".leaflet-control-layers-toggle"), texts.layers);
+}
+
 /* The layer switcher (the basemap and every overlay of config.overlays, named in the page's
    language) and the legend (the page's #t-legend-template): the same on both maps. `extra`:
    [layer, name] pairs the page adds first (the officer's editable parcels). */
 export function layerSwitcher(ctx, basemap, basemapName, extra) {
   const control = L.control.layers({}, {}, { collapsed: true }).addTo(ctx.map);
+  leafletTitles(ctx.map, control);
   control.addOverlay(basemap, esc(basemapName));  // Leaflet writes the names as HTML
   (extra || []).forEach((pair) => { control.addOverlay(pair[0], esc(pair[1])); });
   config.overlays.forEach((def, index) => {
