@@ -39,12 +39,10 @@ def _page(template: str, title: str, status: int = 200, **context) -> Response:
 def login_form(message: str = "", status: int = 200):
     # `next`: the workspace page the officer was going to (api.staff.requires), kept through the form
     from api.sso import methods
-    from webmap.i18n import tr
 
-    lang = messages.request_language()
-    return _page("office_login.html", "Teritoriu — personal", status, message=message, lang=lang,
-                 next=safe_next(request.values.get("next")) or "", methods=methods(current_app.extensions[
-                     "teritoriu.settings"]), t=lambda text, **v: tr(text, lang, **v))
+    return _page("office_login.html", "Teritoriu — personal", status, message=message,
+                 next=safe_next(request.values.get("next")) or "",
+                 methods=methods(current_app.extensions["teritoriu.settings"]))
 
 
 # Sign-in attempts are counted per client address and per account name from that address, in

@@ -16,14 +16,12 @@ import time
 from flask import Blueprint, Response, abort, current_app, redirect, request, session, url_for
 
 from api.bodies import FORM, body_limit
-from api.messages import message, request_language
+from api.messages import message
 from api.ratelimit import SignInAttempt
-from api.staff import check_csrf, csrf_token, safe_next, start_session
+from api.staff import check_csrf, safe_next, start_session
 from gis import directory_ldap, oidc, totp
 from gis.db import session_scope
 from gis.external_accounts import Identity, Refused, revalidate, sync
-from webmap.i18n import tr
-from webmap.simple_page import render_page
 
 bp = Blueprint("sso", __name__, url_prefix="/office/login")
 PENDING_S = 300  # seconds between the password and the code
@@ -40,9 +38,9 @@ def methods(settings) -> dict:
 
 
 def _page(template: str, status: int = 200, **context) -> Response:
-    lang = request_language()
-    return render_page(template, status, private=True, title="Teritoriu — personal", user=None, csrf=csrf_token(),
-                       lang=lang, t=lambda text, **v: tr(text, lang, **v), **context)
+    from api.staff_pages import staff_page  # the staff pages' language (lang=, then the cookie)
+
+    return staff_page(template, "Teritoriu — personal", status, **context)
 
 
 def _unavailable(code: str) -> None:

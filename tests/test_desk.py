@@ -264,15 +264,16 @@ def test_the_officer_chooses_the_approvals_from_the_countys_list(officer, client
 
 def test_the_officer_overrides_the_purpose_verdict_on_the_page(officer, client, engine):
     desk, token = officer
+    desk.get("/office?lang=ro")  # the staff pages' language is the reader's choice (cookie), not the browser's
     rid = urbanism_request(client, "50103")
     page = desk.get(f"/office/requests/{rid}").get_data(as_text=True)
     assert 'id="verdict-form"' in page and 'for="verdict-reason"' in page
     short = desk.post(f"/office/requests/{rid}/purpose-verdict", data={"csrf": token, "may_use": "1", "reason": "da"})
     assert short.status_code == 400 and "motivul este obligatoriu (10–500 caractere)" in short.get_data(as_text=True)
-    english = desk.post(f"/office/requests/{rid}/purpose-verdict", data={"csrf": token, "reason": "x" * 20},
-                        headers={"Accept-Language": "en"})
+    english = desk.post(f"/office/requests/{rid}/purpose-verdict?lang=en", data={"csrf": token, "reason": "x" * 20})
     assert english.status_code == 400 and "choose whether the land may or may not be used" in \
         english.get_data(as_text=True) and '<html lang="en">' in english.get_data(as_text=True)
+    desk.get("/office?lang=ro")
     reason = "Locuința este funcțiune complementară admisă de RLU, art. 2"
     ok = desk.post(f"/office/requests/{rid}/purpose-verdict", data={"csrf": token, "may_use": "1", "reason": reason})
     assert ok.status_code == 303
@@ -295,6 +296,7 @@ def test_the_officer_extends_an_issued_certificate_once_on_the_page(officer, cli
     from gis.certificates.workflow import issue_request, send_to_review
 
     desk, token = officer
+    desk.get("/office?lang=ro")
     rid = urbanism_request(client, "50103", "construire locuință P+1E")
     assert 'id="extension-form"' not in desk.get(f"/office/requests/{rid}").get_data(as_text=True)
     settings = desk.application.extensions["teritoriu.settings"]

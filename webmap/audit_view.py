@@ -23,9 +23,16 @@ TABLES = {
     "registry.request_parcel": "imobil din cerere", "registry.counter": "registru (numerotare)",
     "territory.uat": "UAT", "territory.locality": "localitate", "auth.user": "cont", "auth.api_key": "cheie API",
     "auth.session": "sesiune", "importing.job": "import", "samples": "date demonstrative",
+    "auth.totp": "al doilea factor (TOTP)", "auth.recovery_code": "cod de recuperare",
+    "registry.extension": "prelungire certificat",
 }
 
 FIELDS = {
+    "code_hash": "amprenta codului", "confirmed_at": "confirmat la", "directory_checked_at": "verificat în director la",
+    "extended_until": "prelungit până la", "external_id": "identificator extern", "fee_basis": "baza de calcul a taxei",
+    "filing_channel": "canal de depunere", "last_step": "ultimul pas TOTP folosit", "months": "durata (luni)",
+    "reference": "actul de prelungire", "requested_on": "cerută la", "secret": "secret", "source": "sursa contului",
+    "used_at": "folosit la",
     "cadastral_number": "număr cadastral", "land_book_number": "carte funciară", "legal_area": "suprafață din acte",
     "measured_area": "suprafață măsurată", "use_category": "categorie de folosință", "intravilan": "intravilan",
     "tarla": "tarla", "parcel_no": "parcela", "locality_siruta": "localitate (SIRUTA)", "uat_siruta": "UAT (SIRUTA)",

@@ -3,7 +3,6 @@ intravilan limits, each drawn as the map draws it (styles/styles.yaml) and named
 
 from __future__ import annotations
 
-from layers.registry import load_layers
 from styles import Style, load_styles
 from webmap.i18n import t
 
@@ -18,8 +17,8 @@ def _swatch(style: Style, fill: str | None, stroke: str) -> str:
 
 def layer_legend(lang: str, restriction_kinds: set[str]) -> list[dict]:
     """[{label, css}] for the layers below and around the zones; restrictions only of the kinds present."""
-    styles, layers = load_styles(), load_layers()
-    items = [{"label": layers[name].label(lang), "css": _swatch(styles[name], styles[name].fill, styles[name].stroke)}
+    styles = load_styles()
+    items = [{"label": t(f"legend_{name}", lang), "css": _swatch(styles[name], styles[name].fill, styles[name].stroke)}
              for name in ("parcels", "buildings")]
     restrictions = styles["restrictions"]
     for c in restrictions.classes:
