@@ -83,6 +83,18 @@ class Settings:
     edit_gap_width_m: float = tolerances.EDIT_GAP_WIDTH_M
     snap_tolerance_m: float = tolerances.SNAP_M
     snap_pixels: int = 12
+    # Notices by e-mail (gis.outbox): the mail server as a URL (smtp://host:25, smtp+starttls://user:pw@host:587,
+    # smtps://user:pw@host:465; empty: messages stay queued), the sender, how long a confirmation link is
+    # valid, and the retries: attempt n waits mail_backoff_s * 2**(n-1) seconds, at most mail_max_attempts.
+    smtp_url: str = ""
+    mail_from: str = "teritoriu@localhost"
+    confirm_hours: int = 72
+    mail_max_attempts: int = 8
+    mail_backoff_s: int = 60
+    # Legal deadline of a certificate request, in days from its registration (Legea 50/1991 art. 6: the
+    # urbanism certificate within 15 days), and how many days ahead the officers' daily digest looks.
+    legal_deadline_days: int = 15
+    digest_days_ahead: int = 3
 
     @property
     def uses_local_cluster(self) -> bool:
