@@ -17,7 +17,8 @@ from layers.processes import PROCESSES
 PASSWORD = "parola-matrice-123"
 MUTATING = {"POST", "PUT", "DELETE", "PATCH"}
 # what an anonymous caller may do: file a certificate request, sign in, check a PDF, query by POST
-PUBLIC_WRITES = {"/api/certificates", "/cereri/noua", "/office/login", "/verify/<code>",
+PUBLIC_WRITES = {"/api/certificates", "/cereri/noua", "/cereri/<int:request_id>/confirmare", "/office/login",
+                 "/verify/<code>",
                  "/ogc/collections/<collection_id>/items"}
 # real values for the placeholders that name things (a public and a restricted collection, each
 # process), so that the matrix reaches the code behind the 404

@@ -172,8 +172,8 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
             INSERT INTO registry.request (uat_siruta, year, registry_number, registered_at, kind, applicant_name,
                 applicant_email, purpose, fee, access_token, created_by,
                 one_investment, validity_months, exemption, county_approval, applicant_domicile, language)
-            VALUES (:u, :y, :n, CASE WHEN :n IS NULL THEN NULL ELSE now() END, :k, :a, :e, :p, :fee, :t, :by,
-                    :oi, :vm, :ex, :ca, :dom, :lang) RETURNING id"""),
+            VALUES (:u, :y, CAST(:n AS integer), CASE WHEN CAST(:n AS integer) IS NULL THEN NULL ELSE now() END,
+                    :k, :a, :e, :p, :fee, :t, :by, :oi, :vm, :ex, :ca, :dom, :lang) RETURNING id"""),
             {"u": facts.uat.siruta, "y": year, "n": number, "k": facts.kind, "a": applicant.strip(),
              "e": email, "p": facts.purpose, "fee": facts.fee.amount_lei,
              "t": secrets.token_urlsafe(24), "by": actor, "oi": facts.one_investment or None,
