@@ -62,11 +62,12 @@ def uat_list() -> None:
 def uat_treasury(siruta: int, iban: str, beneficiary: str, fiscal_code: str, portal_url: str | None) -> None:
     """Set the account citizens pay fees into (shown on a registered request's page and payment order)."""
     from gis.db import session_scope
-    from gis.payment import TreasuryError, grouped, set_treasury
+    from gis.payment import TreasuryError, check_treasury, grouped, set_treasury
 
     value = {"iban": iban, "beneficiary": beneficiary, "fiscal_code": fiscal_code,
              **({"portal_url": portal_url} if portal_url else {})}
     try:
+        check_treasury(value)  # before any connection: a wrong IBAN is refused whatever the database's state
         with session_scope(_settings(), actor="cli:uat-treasury") as s:
             done = set_treasury(s.connection(), siruta, value)
     except TreasuryError as exc:
