@@ -128,7 +128,7 @@ def request_row(engine, request_id: int):
 
 
 def test_confirm_register_draft_issue_each_arrives_in_the_requests_language(
-        live_server, mailing, mail_server, engine, number, staff_client, loaded):
+        live_server, mailing, mail_server, engine, number, staff_client, artifacts):
     to = "ilona@example.hu"
     filed = file_online(live_server, number, to, "hu")
     assert filed["registry_number"] is None and filed["status"] == "received"
@@ -181,6 +181,10 @@ def test_confirm_register_draft_issue_each_arrives_in_the_requests_language(
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert request_row(engine, filed["id"]).status == "downloaded"
     assert len(mail_server.inbox.to(to)) == 4  # each notice once
+    folder = artifacts / "notices"  # as received, for a person to read (var/artifacts/, git-ignored)
+    folder.mkdir(exist_ok=True)
+    for n, message in enumerate(mail_server.inbox.to(to), 1):
+        (folder / f"{n}-hu.eml").write_bytes(message.as_bytes())
 
 
 def test_a_cancellation_tells_the_reason_in_english(live_server, mailing, mail_server, engine, number, loaded):
