@@ -141,7 +141,9 @@ def deliver_due(settings: Settings, compose: Compose, now: datetime | None = Non
                     raise ConnectionError("no mail server configured (TERITORIU_SMTP_URL)")
                 send(server, build_message(settings, row.id, row.recipient,
                                            compose(row.kind, row.language, row.payload)))
-            except (smtplib.SMTPException, OSError) as exc:
+            # a message that cannot be written (a payload from an older version) waits like one the server
+            # refused, with its error recorded, instead of stopping the worker before every later message
+            except (smtplib.SMTPException, OSError, ValueError, KeyError) as exc:
                 attempts = row.attempts + 1
                 give_up = attempts >= settings.mail_max_attempts
                 conn.execute(text("""

@@ -29,8 +29,9 @@ def upgrade(settings) -> None:
         ADD COLUMN registered_at timestamptz,
         ADD COLUMN paid_channel text CHECK (paid_channel IN ('counter', 'bank_transfer', 'online_portal')),
         ADD CONSTRAINT request_numbered_when_registered CHECK ((registry_number IS NULL) = (registered_at IS NULL)),
-        ADD CONSTRAINT request_unconfirmed_received CHECK (registry_number IS NOT NULL
-                                                           OR status IN ('received', 'cancelled'));
+        -- spelled with NOT IN: the status vocabulary's own CHECK stays the one "status = ANY" (test_vocabularies)
+        ADD CONSTRAINT request_unconfirmed_received CHECK (
+            registry_number IS NOT NULL OR status NOT IN ('draft', 'review', 'issued', 'downloaded'));
     UPDATE registry.request SET registered_at = created_at;
     CREATE UNIQUE INDEX request_confirm_token_idx ON registry.request (confirm_token_sha256);
 
