@@ -5,11 +5,13 @@ workspace and its login (issue 6); until then they are done with `teritoriu cert
     POST /api/certificates {type: a registered kind (gis.certificates.kinds: urbanism, nomenclature...),
                             parcels: [...], purpose, applicant_name, applicant_email?}
                                                -> 201 {id, registry_number, status, fee, token, ...}
+         with applicant_email: registry_number is null until the applicant confirms from the e-mailed
+         link (notices in the caller's language: lang=, Accept-Language)
     GET  /api/certificates/<id>?token=...      -> the request's state
     GET  /api/certificates/<id>.pdf?token=...  -> the draft (PROIECT) or, once issued, the PDF
     POST /api/certificates/<id>/<draft|review|issue|cancel>  -> an officer's action (session + CSRF);
          issue only from review, {"unpaid_confirmed": true} when no payment is recorded
-    POST /api/certificates/<id>/payment {amount, receipt, paid_on}  -> the fee as paid (officer)
+    POST /api/certificates/<id>/payment {amount, receipt, paid_on, channel?}  -> the fee as paid (officer)
     POST /api/certificates/extensions {code, reference[, months, requested_on]} -> an issued CU extended
          on the original (officer; gis.certificates.extension); GET .../extensions/<code>.pdf its PDF
 
@@ -108,12 +110,17 @@ def validated_request(data: dict, form: bool = False) -> dict:
             "domicile": domicile or None}
 
 
-def create(fields: dict, actor: str):
+def create(fields: dict, actor: str, language: str | None = None):
+    """File a request from the public: with an e-mail address it waits for the applicant's confirmation
+    (the e-mailed link gives it its number, gis.certificates.confirmation); its notices are in `language`."""
+    from api.messages import request_language
+
     try:
         with filing_quota(fields["email"]):  # per address and e-mail, for every worker: 429 beyond
             return file_request(_settings(), fields["kind"], fields["parcels"], fields["purpose"],
                                 fields["applicant"], actor, email=fields["email"], uat=fields.get("uat"),
-                                domicile=fields.get("domicile"))
+                                domicile=fields.get("domicile"), confirm_by_email=bool(fields["email"]),
+                                language=language or request_language())
     except ParcelNotFound as exc:
         abort(404, description=described(exc))
     except CertificateError as exc:
@@ -189,14 +196,15 @@ def officer_action(request_id: int, action: str):
 @bp.post("/<int:request_id>/payment")
 @requires(*EDITORS)
 def payment(request_id: int):
-    """The fee as paid (session + X-CSRF-Token): {"amount": "7.00", "receipt": "…", "paid_on": "YYYY-MM-DD"}."""
+    """The fee as paid (session + X-CSRF-Token): {"amount": "7.00", "receipt": "…", "paid_on": "YYYY-MM-DD",
+    "channel": "counter" | "bank_transfer" | "online_portal" (gis.payment.CHANNELS; default counter)}."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         abort(400, description="send {amount, receipt, paid_on} as JSON")
     actor = staff_actor()
     try:
         info = record_payment(_settings(), request_id, str(body.get("amount", "")), str(body.get("receipt", "")),
-                              str(body.get("paid_on", "")), actor)
+                              str(body.get("paid_on", "")), actor, str(body.get("channel", "counter")))
     except RequestNotFound:
         _no_request(request_id)
     except CertificateError as exc:

@@ -29,6 +29,7 @@ from gis.certificates.workflow import (
     unpaid_policy,
 )
 from gis.db import get_engine
+from gis.payment import CHANNEL_LABELS
 from gis.request_states import CLOSED, ISSUED, LABELS, allows
 from gis.roles import EDITORS, reads_requests
 from webmap.i18n import tr
@@ -56,7 +57,7 @@ def request_rows() -> list[dict]:
                    array_to_string(ARRAY(SELECT p.cadastral_number FROM registry.request_parcel rp
                      JOIN cadastre.parcel p ON p.id = rp.parcel_id WHERE rp.request_id = r.id), ', '),
                    r.paid_receipt IS NOT NULL OR coalesce(r.fee, 0) = 0
-            FROM registry.request r WHERE {scope}
+            FROM registry.request r WHERE {scope} AND r.registry_number IS NOT NULL  -- confirmed (registered) only
             ORDER BY r.year DESC, r.registry_number DESC LIMIT 200"""), params).all()  # noqa: S608 (uat_filter_sql)
     return [{"id": r[0], "number": r[1], "kind": r[2], "applicant": r[3], "status": r[4],
              "status_label": LABELS.get(r[4], r[4]), "fee": r[5], "parcels": r[6], "paid": r[7],
@@ -89,6 +90,7 @@ def page(request_id: int, error: str = "", status: int = 200, form: dict | None 
                        actions=[(a, ACTION_LABELS[a]) for a in ("draft", "review") if allows(info.status, a)],
                        issuable=allows(info.status, "issue"), cancellable=allows(info.status, "cancel"),
                        kind=kind.label(messages.page_language()) if kind else info.kind, money=money,
+                       channels=CHANNEL_LABELS,
                        error=error, form=form or {}, verify=url_for("verify.verify", code=info.verification_code)
                        if info.verification_code else None, **decisions(info, kind))
 
@@ -158,11 +160,12 @@ def issue(request_id: int):
 @bp.post("/<int:request_id>/payment")
 @requires(*EDITORS)
 def payment(request_id: int):
-    """The fee as paid: amount, receipt number and date (printed on the certificate)."""
-    form = {k: request.form.get(k, "")[:60] for k in ("amount", "receipt", "paid_on")}
+    """The fee as paid: amount, receipt number and date (printed on the certificate), and the channel."""
+    form = {k: request.form.get(k, "")[:60] for k in ("amount", "receipt", "paid_on", "channel")}
     actor = staff_actor()
     try:
-        record_payment(_settings(), request_id, form["amount"], form["receipt"], form["paid_on"], actor)
+        record_payment(_settings(), request_id, form["amount"], form["receipt"], form["paid_on"], actor,
+                       form["channel"] or "counter")
     except RequestNotFound:
         abort(404, description=messages.message("request.not_found", id=request_id))
     except CertificateError as exc:

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
 
+from gis.deadlines import deadlines
 from gis.map_use import KINDS as USE_KINDS
 from gis.profiles import get_profile
 from gis.request_states import ISSUED
@@ -43,16 +44,6 @@ EDITED_TABLES = ("cadastre.parcel", "cadastre.building", "streets.street", "stre
                  "planning.zone", "planning.restriction", "planning.document", "agri.plot")
 OPEN = ("received", "draft", "review")
 DAY_S = 86400.0
-
-
-def deadlines(settings: Settings) -> dict[str, int]:
-    """settings.request_deadline_days ("urbanism=15", "*=30") as {kind: days}."""
-    out = {}
-    for item in settings.request_deadline_days:
-        kind, _, days = item.partition("=")
-        out[kind.strip()] = int(days)
-    out.setdefault("*", 30)
-    return out
 
 
 def percentile(values: list[float], share: float) -> float | None:

@@ -127,9 +127,20 @@ class Settings:
     oidc_timeout_s: int = 5
     # Legal deadlines for answering a certificate request, in calendar days from registration, per
     # kind ("*": every other kind); TERITORIU_REQUEST_DEADLINE_DAYS="urbanism=15,*=30". The indicators
-    # compare processing times with them. Urbanism: Legea 50/1991 art. 6^1 (15 days in the amended text,
-    # 30 in older ones: check the text in force); the rest: OG 27/2002 on petitions (30 days).
+    # compare processing times with them, the officers' digest warns before them (gis/deadlines.py).
+    # Urbanism: Legea 50/1991 art. 6^1 (15 days in the amended text, 30 in older ones: check the text in
+    # force); the rest: OG 27/2002 on petitions (30 days).
     request_deadline_days: tuple[str, ...] = ("urbanism=15", "*=30")
+    # Notices by e-mail (gis.outbox): the mail server as a URL (smtp://host:25, smtp+starttls://user:pw@host:587,
+    # smtps://user:pw@host:465; empty: messages stay queued), the sender, how long a confirmation link is
+    # valid, and the retries: attempt n waits mail_backoff_s * 2**(n-1) seconds, at most mail_max_attempts.
+    smtp_url: str = ""
+    mail_from: str = "teritoriu@localhost"
+    confirm_hours: int = 72
+    mail_max_attempts: int = 8
+    mail_backoff_s: int = 60
+    # How many days ahead of a request's legal deadline (request_deadline_days) the officers' daily digest looks.
+    digest_days_ahead: int = 3
 
     @property
     def uses_local_cluster(self) -> bool:

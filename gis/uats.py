@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from gis.db import session_scope
+from gis.payment import check_uat_settings
 from gis.profiles import get_profile
 from gis.settings import Settings
 
@@ -76,6 +77,7 @@ def add_uat(settings: Settings, siruta: int, name: str, county: str, kind: str, 
     overlaps another UAT's (more than 1 % of its area: the usual slivers between surveys)."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+    check_uat_settings(uat_settings or {})  # e.g. a treasury IBAN that fails its check (gis.payment)
     srid = get_profile(settings.profile).storage_srid
     geom = read_boundary(boundary, srid)
     with session_scope(settings, actor="cli:uat-add") as s:

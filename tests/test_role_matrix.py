@@ -16,10 +16,10 @@ from layers.processes import PROCESSES
 
 PASSWORD = "parola-matrice-123"
 MUTATING = {"POST", "PUT", "DELETE", "PATCH"}
-# what an anonymous caller may do: file a certificate request, sign in, check a PDF, query by POST,
-# count a use of the public map (a session or a search: gis/map_use.py)
-PUBLIC_WRITES = {"/api/certificates", "/cereri/noua", "/office/login", "/verify/<code>",
-                 "/ogc/collections/<collection_id>/items", "/api/usage/<any(session, search):kind>"}
+# what an anonymous caller may do: file a certificate request and confirm it from the e-mailed link, sign in,
+# check a PDF, query by POST, count a use of the public map (a session or a search: gis/map_use.py)
+PUBLIC_WRITES = {"/api/certificates", "/cereri/noua", "/cereri/<int:request_id>/confirmare", "/office/login",
+                 "/verify/<code>", "/ogc/collections/<collection_id>/items", "/api/usage/<any(session, search):kind>"}
 # real values for the placeholders that name things (a public and a restricted collection, each
 # process), so that the matrix reaches the code behind the 404
 PLACES = {"collection_id": ["parcels", "parcel_assessments"], "process_id": sorted(PROCESSES)}

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from gis import audit, import_states, land_use, request_states, roles, uats
+from gis import audit, import_states, land_use, payment, request_states, roles, uats
 
 
 def check_values(conn, table: str, column: str) -> set[str]:
@@ -31,6 +31,7 @@ def check_values(conn, table: str, column: str) -> set[str]:
     ("audit.log", "action", audit.ACTIONS),
     ("territory.uat", "kind", uats.KINDS),
     ("importing.job", "status", import_states.STATES),
+    ("registry.request", "paid_channel", payment.CHANNELS),
 ])
 def test_the_database_allows_the_values_of_the_python_vocabulary(conn, table, column, vocabulary):
     assert check_values(conn, table, column) == set(vocabulary)

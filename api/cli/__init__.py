@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from api.cli import accounts, apikeys, audit, backup, certificates, data, db, imports, serve, signing, uats
+from api.cli import accounts, apikeys, audit, backup, certificates, data, db, imports, mail, serve, signing, uats
 
 
 @click.group()
@@ -21,7 +21,7 @@ def main() -> None:
 
 for _command in (db.db, data.generate, data.samples, certificates.certificate, signing.signing, accounts.user,
                  backup.backup_cmd, backup.restore_cmd, uats.uat, apikeys.apikey, audit.audit, imports.import_,
-                 serve.serve):
+                 serve.serve, mail.mail):
     main.add_command(_command)
 
 

@@ -51,3 +51,26 @@ def uat_list() -> None:
     for u in list_uats(_settings()):
         click.echo(f"{u['siruta']:>7}  {u['name']:<30} {u['county']:<14} {u['kind']:<10} {u['km2']:>9} km²"
                    f"  {u['parcels']:>8} parcels")
+
+
+@uat.command("treasury")
+@click.option("--siruta", type=click.IntRange(1, None), required=True)
+@click.option("--iban", required=True, help="The UAT's treasury account for fees (checked with mod-97).")
+@click.option("--beneficiary", required=True, help='e.g. "Comuna Valea Verde".')
+@click.option("--fiscal-code", required=True, help="The beneficiary's fiscal code (CIF).")
+@click.option("--portal-url", default=None, help="The UAT's page on the online payment portal (ghiseul.ro), if any.")
+def uat_treasury(siruta: int, iban: str, beneficiary: str, fiscal_code: str, portal_url: str | None) -> None:
+    """Set the account citizens pay fees into (shown on a registered request's page and payment order)."""
+    from gis.db import session_scope
+    from gis.payment import TreasuryError, check_treasury, grouped, set_treasury
+
+    value = {"iban": iban, "beneficiary": beneficiary, "fiscal_code": fiscal_code,
+             **({"portal_url": portal_url} if portal_url else {})}
+    try:
+        check_treasury(value)  # before any connection: a wrong IBAN is refused whatever the database's state
+        with session_scope(_settings(), actor="cli:uat-treasury") as s:
+            done = set_treasury(s.connection(), siruta, value)
+    except TreasuryError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"UAT {siruta}: fees to {grouped(done.iban)} ({done.beneficiary}, CIF {done.fiscal_code})"
+               + (f", online: {done.portal_url}" if done.portal_url else ""))

@@ -103,6 +103,7 @@ class Payment:
     amount_lei: Decimal
     receipt: str
     paid_on: date
+    channel: str | None = None   # gis.payment.CHANNELS (None: recorded before the channel was)
 
 
 def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: dict | None = None,

@@ -2,9 +2,12 @@
 downloaded, or cancelled with a reason; an urbanism certificate may be extended once, by an act on
 the original (gis.certificates.extension), never by a new request.
 
-The registry number is given when the request is filed: the counter row is updated in the same
-transaction that stores the request, so a failed request consumes no number and concurrent
-requests get consecutive numbers without duplicates.
+The registry number is given when the request is registered: at once for a request filed at the
+counter (or online without an e-mail address), and for one filed online with an address when the
+applicant confirms it from the e-mailed link (gis.certificates.confirmation). The counter row is
+updated in the same transaction that registers the request, so a failed request consumes no number
+and concurrent requests get consecutive numbers without duplicates. The notices to the applicant
+(gis.request_notices) are queued in the same transactions as the changes they announce.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from gis.certificates.rules import CertificateError, CertificateFacts, Payment, 
 from gis.certificates.signing import sign
 from gis.db import get_engine, set_actor
 from gis.faults import fault_point
+from gis.request_notices import notify
 from gis.request_states import CLOSED, LABELS, can_move
 from gis.settings import Settings
 
@@ -46,7 +50,7 @@ class RequestInfo:
     kind: str
     uat_siruta: int
     year: int
-    registry_number: int
+    registry_number: int | None   # None until the applicant confirms a request filed online
     status: str
     fee: Decimal | None
     applicant_name: str
@@ -64,16 +68,21 @@ class RequestInfo:
 
     @property
     def number_label(self) -> str:
-        return f"{self.registry_number}/{self.year}"
+        return f"{self.registry_number}/{self.year}" if self.registry_number is not None else "—"
+
+    @property
+    def registered(self) -> bool:
+        return self.registry_number is not None
 
     def to_json(self) -> dict:
-        return {"id": self.id, "type": self.kind, "uat_siruta": self.uat_siruta, "registry_number": self.number_label,
+        return {"id": self.id, "type": self.kind, "uat_siruta": self.uat_siruta,
+                "registry_number": self.number_label if self.registered else None,
                 "status": self.status, "fee": str(self.fee) if self.fee is not None else None,
                 "purpose": self.purpose, "parcels": self.cadastral_numbers,
                 "cancel_reason": self.cancel_reason, "verification_code": self.verification_code,
                 "payment": None if self.payment is None else {
                     "amount": str(self.payment.amount_lei), "receipt": self.payment.receipt,
-                    "paid_on": self.payment.paid_on.isoformat()}}
+                    "paid_on": self.payment.paid_on.isoformat(), "channel": self.payment.channel}}
 
 
 def _json_default(value):
@@ -120,20 +129,35 @@ def get_request(conn: Connection, request_id: int) -> RequestInfo:
                (SELECT d.verification_code FROM registry.document d WHERE d.request_id = r.id),
                r.extends_document_id, r.paid_amount, r.paid_receipt, r.paid_on,
                r.one_investment, r.validity_months, r.exemption, r.county_approval,
-               r.created_at::date, r.applicant_domicile, r.chosen_approvals
+               r.created_at::date, r.applicant_domicile, r.chosen_approvals, r.paid_channel
         FROM registry.request r WHERE r.id = :id"""), {"id": request_id}).one_or_none()
     if row is None:
         raise RequestNotFound(f"no certificate request {request_id}")
-    payment = Payment(row[14], row[15], row[16]) if row[14] is not None else None
+    payment = Payment(row[14], row[15], row[16], row[24]) if row[14] is not None else None
     return RequestInfo(*row[:9], list(row[9]), *row[10:14], payment=payment, choices=Choices(*row[17:21]),
                        request_date=row[21], applicant_domicile=row[22], chosen_approvals=row[23])
 
 
+def next_number(conn: Connection, uat_siruta: int, year: int) -> int:
+    """The UAT's next registry number of `year` (the counter row stays locked until the caller commits)."""
+    number = conn.execute(text("""
+        INSERT INTO registry.counter (uat_siruta, year, last_number) VALUES (:u, :y, 1)
+        ON CONFLICT (uat_siruta, year) DO UPDATE SET last_number = registry.counter.last_number + 1
+        RETURNING last_number"""), {"u": uat_siruta, "y": year}).scalar_one()
+    fault_point("certificate.numbered")
+    return number
+
+
 def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str, applicant: str,
                  actor: str, email: str | None = None, uat: int | None = None,
-                 choices: Choices | None = None, domicile: str | None = None) -> RequestInfo:
-    """Register a request: validate the selection with the officer's `choices`, give the next
-    registry number. (An extension is no request: gis.certificates.extension.extend.)"""
+                 choices: Choices | None = None, domicile: str | None = None,
+                 confirm_by_email: bool = False, language: str = "ro") -> RequestInfo:
+    """File a request: validate the selection with the officer's `choices`. It is registered (the
+    next registry number) at once, unless `confirm_by_email` (filed online with an `email`): then it
+    waits for the applicant's confirmation and the link is queued (gis.certificates.confirmation).
+    (An extension is no request: gis.certificates.extension.extend.)"""
+    from gis.certificates.confirmation import new_confirmation
+
     if not applicant or not applicant.strip():
         raise CertificateError("the applicant's name is required")
     with get_engine(settings, "app").begin() as conn:
@@ -142,24 +166,26 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
                                   choices=choices)
         chosen = choices or Choices()
         year = facts.issued_on.year
-        number = conn.execute(text("""
-            INSERT INTO registry.counter (uat_siruta, year, last_number) VALUES (:u, :y, 1)
-            ON CONFLICT (uat_siruta, year) DO UPDATE SET last_number = registry.counter.last_number + 1
-            RETURNING last_number"""), {"u": facts.uat.siruta, "y": year}).scalar_one()
-        fault_point("certificate.numbered")
+        waits = bool(confirm_by_email and email)
+        number = None if waits else next_number(conn, facts.uat.siruta, year)
         request_id = conn.execute(text("""
-            INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name,
+            INSERT INTO registry.request (uat_siruta, year, registry_number, registered_at, kind, applicant_name,
                 applicant_email, purpose, fee, access_token, created_by,
-                one_investment, validity_months, exemption, county_approval, applicant_domicile)
-            VALUES (:u, :y, :n, :k, :a, :e, :p, :fee, :t, :by, :oi, :vm, :ex, :ca, :dom) RETURNING id"""),
+                one_investment, validity_months, exemption, county_approval, applicant_domicile, language)
+            VALUES (:u, :y, CAST(:n AS integer), CASE WHEN CAST(:n AS integer) IS NULL THEN NULL ELSE now() END,
+                    :k, :a, :e, :p, :fee, :t, :by, :oi, :vm, :ex, :ca, :dom, :lang) RETURNING id"""),
             {"u": facts.uat.siruta, "y": year, "n": number, "k": facts.kind, "a": applicant.strip(),
              "e": email, "p": facts.purpose, "fee": facts.fee.amount_lei,
              "t": secrets.token_urlsafe(24), "by": actor, "oi": facts.one_investment or None,
              "vm": chosen.validity_months, "ex": chosen.exemption, "ca": chosen.county_approval,
-             "dom": (domicile or "").strip()[:300] or None}).scalar_one()
+             "dom": (domicile or "").strip()[:300] or None, "lang": language}).scalar_one()
         conn.execute(text("INSERT INTO registry.request_parcel (request_id, parcel_id) "
                           "SELECT :r, unnest(CAST(:ids AS bigint[]))"),
                      {"r": request_id, "ids": [p.id for p in facts.parcels]})
+        if waits:
+            new_confirmation(conn, settings, request_id)
+        else:
+            notify(conn, settings, request_id, "registered")
         return get_request(conn, request_id)
 
 
@@ -183,6 +209,8 @@ def _pdf(conn: Connection, settings: Settings, facts: CertificateFacts, label: s
 
 
 def _move(conn: Connection, info: RequestInfo, to: str, reason: str | None = None) -> None:
+    if not info.registered and to != "cancelled":
+        raise StateConflict("cererea nu este confirmată de solicitant: nu are încă număr de înregistrare")
     if not can_move(info.status, to):
         if to == "issued" and info.status in ("received", "draft"):
             raise StateConflict("cererea se emite numai după verificare: trimiteți-o întâi la verificare")
@@ -202,6 +230,8 @@ def draft_pdf(settings: Settings, request_id: int) -> bytes:
         info = get_request(conn, request_id)
         if info.status in CLOSED:
             raise StateConflict("the request is {status}: there is no draft any more", status=info.status)
+        if not info.registered:
+            raise StateConflict("the request is not confirmed yet: there is no draft")
         facts = _facts_for(conn, info, settings.profile)  # tens of ms; the PDF with its map, a second
         revision = conn.execute(text("SELECT revision FROM public_api.data_revision")).scalar()
         # the request's own token: a database built again reuses ids and revisions, never tokens
@@ -231,13 +261,19 @@ def send_to_review(settings: Settings, request_id: int, actor: str) -> RequestIn
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         _move(conn, get_request(conn, request_id), "review")
+        notify(conn, settings, request_id, "draft_ready", once=True)
         return get_request(conn, request_id)
 
 
 def record_payment(settings: Settings, request_id: int, amount: str, receipt: str, paid_on: str,
-                   actor: str) -> RequestInfo:
-    """The desk records the fee as paid (amount, receipt number, date), before the request is
-    issued: the certificate prints it. Recorded again, it replaces the earlier record (audited)."""
+                   actor: str, channel: str = "counter") -> RequestInfo:
+    """The desk records the fee as paid (amount, receipt number, date, and the channel: gis.payment.CHANNELS),
+    before the request is issued: the certificate prints it. Recorded again, it replaces the earlier
+    record (audited)."""
+    from gis.payment import CHANNELS
+
+    if channel not in CHANNELS:
+        raise CertificateError(f"canalul plății trebuie să fie unul dintre: {', '.join(CHANNELS)}")
     try:
         typed = str(amount).strip()
         if "," in typed:  # Romanian: 1.234,50 (dots group thousands, the comma is decimal)
@@ -264,9 +300,9 @@ def record_payment(settings: Settings, request_id: int, amount: str, receipt: st
                                 state=LABELS[info.status])
         if info.fee is not None and value < info.fee:
             raise CertificateError(f"suma achitată ({value} lei) este mai mică decât taxa ({info.fee} lei)")
-        conn.execute(text("UPDATE registry.request SET paid_amount = :a, paid_receipt = :r, paid_on = :d "
-                          "WHERE id = :id"), {"a": value.quantize(Decimal("0.01")), "r": receipt, "d": day,
-                                              "id": request_id})
+        conn.execute(text("UPDATE registry.request SET paid_amount = :a, paid_receipt = :r, paid_on = :d, "
+                          "paid_channel = :ch WHERE id = :id"),
+                     {"a": value.quantize(Decimal("0.01")), "r": receipt, "d": day, "ch": channel, "id": request_id})
         return get_request(conn, request_id)
 
 
@@ -310,6 +346,7 @@ def issue_request(settings: Settings, request_id: int, actor: str,
             {"r": info.id, "k": info.kind, "by": actor, "c": code, "pdf": pdf,
              "sha": hashlib.sha256(pdf).hexdigest(), "facts": json.dumps(facts_json(facts))})
         fault_point("certificate.stored")
+        notify(conn, settings, request_id, "issued")
         return get_request(conn, request_id), pdf
 
 
@@ -347,5 +384,6 @@ def cancel(settings: Settings, request_id: int, reason: str, actor: str) -> Requ
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         _move(conn, get_request(conn, request_id), "cancelled", reason.strip())
+        notify(conn, settings, request_id, "cancelled", reason=reason.strip())
         return get_request(conn, request_id)
 
