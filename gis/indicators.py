@@ -121,10 +121,10 @@ def compute(conn: Connection, settings: Settings, year: int, uats: list[int] | N
         add(uat, day.strftime("%Y-%m"), USE_KEYS[kind], int(n))
 
     for uat, kind, channel, status, created, fee, paid, issued_at in conn.execute(text("""
-            SELECT r.uat_siruta, r.kind, r.filing_channel, r.status, r.created_at, r.fee, r.paid_amount IS NOT NULL,
+            SELECT r.uat_siruta, r.kind, r.filing_channel, r.status, r.registered_at, r.fee, r.paid_amount IS NOT NULL,
                    (SELECT min(d.issued_at) FROM registry.document d WHERE d.request_id = r.id)
-            FROM registry.request r
-            WHERE r.uat_siruta = ANY(:u) AND r.created_at >= :s AND r.created_at < :e"""), window):
+            FROM registry.request r  -- registered: confirmed by the applicant, numbered (gis/certificates/confirmation)
+            WHERE r.uat_siruta = ANY(:u) AND r.registered_at >= :s AND r.registered_at < :e"""), window):
         period = month(created)
         add(uat, period, "requests")
         add(uat, period, f"requests:{kind}")
@@ -137,7 +137,7 @@ def compute(conn: Connection, settings: Settings, year: int, uats: list[int] | N
             add(uat, period, "past_deadline")
 
     for uat, created, issued_at in conn.execute(text("""
-            SELECT r.uat_siruta, r.created_at, d.issued_at FROM registry.document d
+            SELECT r.uat_siruta, r.registered_at, d.issued_at FROM registry.document d
             JOIN registry.request r ON r.id = d.request_id
             WHERE r.uat_siruta = ANY(:u) AND d.issued_at >= :s AND d.issued_at < :e"""), window):
         period = month(issued_at)

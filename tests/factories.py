@@ -75,10 +75,10 @@ def request_history(conn, uats: list[int], year: int, seed: int = 23) -> dict:
                    "cancelled_at": cancelled_at, "fee": fee, "paid": paid}
             request_id = conn.execute(text("""
                 INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name, purpose, fee,
-                    status, cancel_reason, cancelled_at, access_token, created_at, created_by,
+                    status, cancel_reason, cancelled_at, access_token, created_at, registered_at, created_by,
                     paid_amount, paid_receipt, paid_on)
                 VALUES (:u, :y, :n, :k, 'Solicitant Generat', 'istoric generat', :fee, :st, :why, :cat, :tok, :at,
-                        :by, :pa, :pr, :po) RETURNING id"""),
+                        :at, :by, :pa, :pr, :po) RETURNING id"""),
                 {"u": uat, "y": created.year, "n": number, "k": row["kind"], "fee": fee, "st": status,
                  "why": "dublură" if cancelled_at else None, "cat": cancelled_at,
                  "tok": f"hist-{uat}-{created.year}-{number}-{seed}", "at": created,

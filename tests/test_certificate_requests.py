@@ -90,7 +90,7 @@ def test_a_cancelled_request_needs_a_reason_and_gives_no_pdf(loaded, client, num
     ({"applicant_name": ""}, 400, "applicant_name"),
     ({"applicant_email": "not-an-email"}, 400, "e-mail"),
     ({"purpose": ""}, 400, "purpose"),
-    ({"parcels": ["999999999"]}, 404, "no current parcel"),
+    ({"parcels": ["999999999"]}, 404, "nicio parcelă curentă"),  # Romanian: the request asked no other language
     ({"purpose": "a\x00b"}, 400, "NUL"),
 ])
 def test_bad_requests_are_refused_and_write_nothing(client, engine, number, fields, status, words):
