@@ -48,6 +48,9 @@ def sync(settings: Settings, who: Identity) -> dict:
     """The account of `who`, created or brought up to date; the signed-in user as
     api.staff.sign_in returns it. Raises Refused."""
     with session_scope(settings, actor=f"{who.source}:{who.username[:64]}") as db:
+        # one sign-in of an identity at a time: two first sign-ins at once would both create the account
+        db.execute(text("SELECT pg_advisory_xact_lock(hashtext('teritoriu.external:' || :s || ':' || :e))"),
+                   {"s": who.source, "e": who.external_id})
         account = db.scalar(select(User).where(User.source == who.source, User.external_id == who.external_id))
         clash = db.scalar(select(User).where(User.username == who.username))
         if clash is not None and clash is not account:
