@@ -352,6 +352,11 @@ def test_screenshots_of_the_sheet_form_and_status_in_each_language(browser, live
         shown(page, number)
         page.wait_for_selector(".leaflet-container[data-map-idle]", state="attached", timeout=30_000)
         assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
+        # the plan's approval date in the page's locale, never ISO (ro 25.04.2019, en 25/04/2019, hu 2019. 04. 25.)
+        sheet = page.inner_text("#t-panel-body")
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", sheet)
+        dates = {"ro": r"\d{2}\.\d{2}\.\d{4}", "en": r"\d{2}/\d{2}/\d{4}", "hu": r"\d{4}\. \d{2}\. \d{2}\."}
+        assert re.search(dates[lang], sheet)
         page.screenshot(path=str(shots / f"sheet-{device}-{lang}.png"))
         for name, path in (("form", f"/cereri/noua?parcela={number}&lang={lang}"),
                            ("status", f"/cereri/{request_id}?token={token}&lang={lang}")):

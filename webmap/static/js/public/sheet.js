@@ -1,7 +1,7 @@
 /* The parcel sheet: what the parcel is, what may be built on it (zones, capacity), its
    restrictions, and the buttons that lead to the certificate requests. */
 import { config } from "../shared/config.js";
-import { esc, num as fmt } from "../shared/text.js";
+import { day, esc, num as fmt } from "../shared/text.js";
 import { isPhone, setSheet, sheetState, visibleHeight, visiblePadding } from "./bottomsheet.js";
 import { setParcel } from "./permalink.js";
 import { clearHighlight, state, status, T } from "./state.js";
@@ -34,7 +34,7 @@ function sheet(p) {
            esc(z.name || z.functional_zone) + ' <span class="t-share">' + fmt(z.share_percent) + " % " +
            esc(T.share) + "</span></h4>");
     h.push("<p>" + esc(z.document_kind) + " „" + esc(z.document_name) + "”, " + esc(T.approved_by) + " " +
-           esc(z.hcl_number) + " " + esc(T.of_date) + " " + esc(z.hcl_date) + "</p>");
+           esc(z.hcl_number) + " " + esc(T.of_date) + " " + esc(day(z.hcl_date)) + "</p>");
     if (z.overrides && z.overrides.length) { h.push('<p class="t-note">' + esc(T.overrides) + " " + z.overrides.map(esc).join(", ") + "</p>"); }
     h.push("<dl>" + row(T.pot, fmt(z.pot_max) + " %") + row(T.cut, fmt(z.cut_max)) +
            row(T.height, (z.max_height_m != null ? fmt(z.max_height_m) + " m" : "—") +

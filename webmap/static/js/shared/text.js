@@ -18,6 +18,14 @@ export function num(x, digits) {
   return x == null ? "—" : Number(x).toLocaleString(config.locale || "ro-RO", { maximumFractionDigits: digits == null ? 2 : digits });
 }
 
+// a calendar date ("2019-04-25") in the page's locale: 25.04.2019, 25/04/2019, 2019. 04. 25.
+export function day(x) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(x || "");
+  if (!m) { return x ? String(x) : "—"; }
+  return new Date(+m[1], +m[2] - 1, +m[3]).toLocaleDateString(config.locale || "ro-RO",
+                                                              { day: "2-digit", month: "2-digit", year: "numeric" });
+}
+
 // a date and time in the page's locale (an ISO or an HTTP date from the API), "—" when unknown
 export function when(x) {
   const d = x ? new Date(x) : null;
