@@ -28,6 +28,11 @@ samples: db       ## load data-samples/ (idempotent)
 	@$(T) user create --username ofiter.demo --full-name "Ofițer Demo" --role officer \
 	    --password teritoriu-demo --if-missing
 	@$(T) signing init
+ifneq ($(PROFILE),MD)
+	@# the demo commune's treasury account (fictional; the IBAN is the mod-97 example of the standard)
+	@$(T) uat treasury --siruta 926501 --iban "RO49 AAAA 1B31 0075 9384 0000" \
+	    --beneficiary "Comuna Valea Verde" --fiscal-code 4288512
+endif
 
 demo: samples     ## serve the sample commune on http://127.0.0.1:5000
 	@echo
