@@ -59,10 +59,11 @@ def test_a_cancellation_needs_a_reason(loaded, engine, staff_client):
                          {"i": done.request_id}).scalar_one() == "issued"
 
 
-def _date(engine, request_id: int) -> str:
+def _date(engine, request_id: int, lang: str = "ro") -> str:
+    """The cancellation's day as the page writes it in `lang` (gis.texts: Babel's locale data)."""
     with engine.connect() as c:
         at = c.execute(text("SELECT cancelled_at FROM registry.request WHERE id = :i"), {"i": request_id}).scalar_one()
-    return at.strftime("%d.%m.%Y")
+    return at.strftime({"ro": "%d.%m.%Y", "en": "%d/%m/%Y", "hu": "%Y. %m. %d."}[lang])
 
 
 def test_verify_says_anulat_with_date_and_reason(client, cancelled, engine):
@@ -85,7 +86,7 @@ def test_the_issued_pdf_of_a_cancelled_certificate_is_not_called_genuine(client,
     verdict = re.search(r"<p class='t-note' data-verdict='([a-z]+)'><strong>(.*?)</strong>", page, re.S)
     assert verdict and verdict.group(1) == "cancelled", page[-1500:]
     assert "ANULAT" in verdict.group(2) and words in verdict.group(2)
-    assert _date(engine, done.request_id) in verdict.group(2) and "pe alt imobil" in verdict.group(2)
+    assert _date(engine, done.request_id, lang) in verdict.group(2) and "pe alt imobil" in verdict.group(2)
 
 
 def test_a_valid_certificate_still_verifies_as_genuine(client, loaded, engine):
