@@ -183,8 +183,9 @@ def _error_handlers(app: Flask) -> None:
         LOGGER.warning("database unreachable on %s %s [request %s]: %s", request.method, request.path,
                        request_id(), str(exc).splitlines()[0])
         g.error_logged = True
-        message = ("Baza de date nu răspunde; reîncercați în câteva secunde. "
-                   "(The database is not reachable; retry in a few seconds.)")
+        from api.messages import message as catalogue_message
+
+        message = catalogue_message("database.unreachable")
         response = (jsonify(code="ServiceUnavailable", type="ServiceUnavailable", description=message)
                     if request.path.startswith("/ogc")  # OGC API exceptions
                     else answer(503, "database.unreachable", message) if _wants_json()

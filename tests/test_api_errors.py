@@ -97,11 +97,12 @@ def _words(message: str) -> set[str]:
 
 
 def _romanian_vocabulary() -> set[str]:
-    """Words of the Romanian messages that no English or Hungarian message uses."""
+    """Words of the Romanian texts that no English or Hungarian text of the catalogues uses."""
     ro, other = set(), set()
-    for langs in entries("message").values():
-        ro |= _words(langs.get("ro", ""))
-        other |= _words(langs.get("en", "")) | _words(langs.get("hu", ""))
+    for context in ("message", "office", "map", "verify"):
+        for langs in entries(context).values():
+            ro |= _words(langs.get("ro", ""))
+            other |= _words(langs.get("en", "")) | _words(langs.get("hu", ""))
     return ro - other
 
 
