@@ -82,7 +82,7 @@ def validated_request(data: dict, form: bool = False) -> dict:
         fail(400, "body.json_object")
     kind = get_kind(_text(data, "type"))
     if kind is None:
-        fail(400, "certificates.type", allowed=", ".join(names()))
+        fail(400, "certificates.type", allowed=", ".join(map(repr, names())))
     parcels = data.get("parcels")
     if form and isinstance(parcels, str):
         parcels = [p for p in re.split(r"[,\s;]+", _text(data, "parcels")) if p]
