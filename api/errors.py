@@ -19,7 +19,7 @@ from api.messages import described, message
 from gis.texts import has
 
 
-def fail(status: int, code: str, **values) -> NoReturn:
+def fail(status: int, code: str, /, **values) -> NoReturn:
     """Abort with `status` and the message `code` (with `values`) in the request's language."""
     exc = default_exceptions[status](description=message(code, **values))
     exc.message_code = code
@@ -46,7 +46,7 @@ def code_and_message(exc: HTTPException) -> tuple[str, str]:
     return generic, exc.description or ""
 
 
-def answer(status: int, code: str, text: str, **extra):
+def answer(status: int, code: str, text: str, /, **extra):
     """The JSON error response."""
     response = jsonify(status=status, code=code, message=text, error=HTTP_STATUS_CODES.get(status, "Error"), **extra)
     response.status_code = status

@@ -170,3 +170,16 @@ def test_the_openapi_document_describes_the_error_shape(client):
     schema = doc["components"]["schemas"]["Error"]
     assert schema["required"] == ["status", "code", "message", "error"]
     assert schema["properties"]["code"]["type"] == "string"
+
+
+def test_a_message_value_may_be_called_status(app):
+    """fail()'s own arguments are positional: an import's {status} is a value of the message."""
+    from werkzeug.exceptions import Conflict
+
+    from api.errors import fail
+
+    with app.test_request_context("/api/imports/1/accept", headers={"Accept-Language": "en"}):
+        with pytest.raises(Conflict) as refused:
+            fail(409, "imports.decision_state", status="committed")
+    assert refused.value.message_code == "imports.decision_state"
+    assert refused.value.description == "the import is committed, not waiting for a decision"
