@@ -158,12 +158,16 @@ def _error_handlers(app: Flask) -> None:
         """PostgreSQL text cannot hold NUL: a path or parameter with one is a 400 here, not a
         driver error deep in a query."""
         if "\x00" in request.path or any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
-            from flask import abort
+            from api.errors import fail
 
-            abort(400, description="the request contains a NUL character")
+            fail(400, "request.nul")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        if _wants_json() and not request.path.startswith("/ogc"):
+            from api.errors import answer, code_and_message
+
+            return answer(exc.code, *code_and_message(exc))
         if _wants_json():
             return jsonify(code=exc.code, error=exc.name, message=exc.description), exc.code
         return exc
@@ -173,16 +177,18 @@ def _error_handlers(app: Flask) -> None:
         """PostgreSQL restarting or down: say so, and when to retry (the pool reconnects itself)."""
         from flask import g
 
+        from api.errors import answer
         from api.request_ids import request_id
 
         LOGGER.warning("database unreachable on %s %s [request %s]: %s", request.method, request.path,
                        request_id(), str(exc).splitlines()[0])
         g.error_logged = True
-        message = ("Baza de date nu răspunde; reîncercați în câteva secunde. "
-                   "(The database is not reachable; retry in a few seconds.)")
+        from api.messages import message as catalogue_message
+
+        message = catalogue_message("database.unreachable")
         response = (jsonify(code="ServiceUnavailable", type="ServiceUnavailable", description=message)
                     if request.path.startswith("/ogc")  # OGC API exceptions
-                    else jsonify(code=503, error="Service Unavailable", message=message) if _wants_json()
+                    else answer(503, "database.unreachable", message) if _wants_json()
                     else app.response_class(message, 503, mimetype="text/plain"))
         response.status_code = 503
         response.headers["Retry-After"] = "5"
@@ -196,7 +202,9 @@ def _error_handlers(app: Flask) -> None:
 
         from api.messages import message
 
-        return http_error(BadRequest(description=message("request.too_deep")))
+        exc = BadRequest(description=message("request.too_deep"))
+        exc.message_code = "request.too_deep"
+        return http_error(exc)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -10,9 +10,10 @@ only; anyone else gets DEFAULT there.
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, jsonify, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
+from api.errors import answer, code_and_message, fail
 from api.messages import message
 
 KB, MB = 1024, 1024 * 1024
@@ -53,22 +54,22 @@ def install(app: Flask) -> None:
         if request.content_length is not None:
             request.max_content_length = size
             if request.content_length > size:
-                abort(413, description=message("limits.body_too_large", size=size_label(size)))
+                fail(413, "limits.body_too_large", size=size_label(size))
         else:  # streamed (chunked): werkzeug would cut it silently at the limit; say so instead
             request.max_content_length = size + 1
             request.environ["wsgi.input"] = _Capped(request.environ["wsgi.input"], size)
         if types and request.method in BODY_METHODS and request.mimetype not in types:
-            abort(415, description=message("limits.content_type", types=" / ".join(types)))
+            fail(415, "limits.content_type", types=" / ".join(types))
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(exc: RequestEntityTooLarge):
         """Also when a streamed body crosses the limit while it is read."""
         size = request.max_content_length or DEFAULT
-        return _answer(413, "Request Entity Too Large", message("limits.body_too_large", size=size_label(size)))
+        return _answer(413, "limits.body_too_large", message("limits.body_too_large", size=size_label(size)))
 
     @app.errorhandler(UnsupportedMediaType)
     def wrong_type(exc: UnsupportedMediaType):
-        return _answer(415, "Unsupported Media Type", exc.description)
+        return _answer(415, *code_and_message(exc))
 
 
 class _Capped:
@@ -94,13 +95,13 @@ def size_label(size: int) -> str:
     return f"{size // MB} MB" if size >= MB else f"{max(1, size // KB)} KB"
 
 
-def _answer(code: int, name: str, text: str):
+def _answer(status: int, code: str, text: str):
     from api import _wants_json
 
     if _wants_json():
-        response = jsonify(code=code, error=name, message=text)
+        response = answer(status, code, text)
     else:
         response = current_app.response_class(text + "\n", mimetype="text/plain")
-    response.status_code = code
+    response.status_code = status
     response.headers["Connection"] = "close"  # what the client still sends is not read
     return response

@@ -27,14 +27,14 @@ import re
 from dataclasses import dataclass
 from typing import NoReturn
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
 from api.bodies import FORM, JSON, body_limit
-from api.messages import described, message
+from api.errors import fail, fail_with
 from api.ratelimit import filing_quota, rate_limited
 from api.refusals import refuse
 from api.staff import current_user, requires, scope_by_uat, staff_actor
-from gis.certificates.kinds import get_kind, names, spelled
+from gis.certificates.kinds import get_kind, names
 from gis.certificates.rules import CertificateError
 from gis.certificates.workflow import (
     RequestInfo,
@@ -67,11 +67,11 @@ def _text(data: dict, name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        abort(400, description=f"{name} must be text")
+        fail(400, "param.text", name=name)
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate (\ud800) decodes from JSON and encodes nowhere
-        abort(400, description=f"{name} is not valid text")
+        fail(400, "param.invalid_text", name=name)
     return value.strip()
 
 
@@ -79,33 +79,33 @@ def validated_request(data: dict, form: bool = False) -> dict:
     """The fields of a new request, or a 400 that says what is wrong. The JSON API takes the types
     its schema gives; the request form (`form`) sends every field as text, parcels in one line."""
     if not isinstance(data, dict):
-        abort(400, description="send a JSON object")
+        fail(400, "body.json_object")
     kind = get_kind(_text(data, "type"))
     if kind is None:
-        abort(400, description=f"type must be {spelled(names(), quote=True)}")
+        fail(400, "certificates.type", allowed=", ".join(map(repr, names())))
     parcels = data.get("parcels")
     if form and isinstance(parcels, str):
         parcels = [p for p in re.split(r"[,\s;]+", _text(data, "parcels")) if p]
     if not isinstance(parcels, list) or not parcels or len(parcels) > 20 or not all(
             isinstance(p, str) and 0 < len(p) <= 30 and p.isprintable() and p.isascii() for p in parcels):
-        abort(400, description="parcels must list 1 to 20 cadastral numbers")
+        fail(400, "certificates.parcels")
     name = _text(data, "applicant_name")
     if not 3 <= len(name) <= 200:
-        abort(400, description="applicant_name is required (3 to 200 characters)")
+        fail(400, "certificates.applicant_name")
     email = _text(data, "applicant_email") or None
     if email and (len(email) > 200 or not EMAIL.match(email)):
-        abort(400, description="applicant_email is not a valid e-mail address")
+        fail(400, "certificates.applicant_email")
     purpose = _text(data, "purpose")
     if not 3 <= len(purpose) <= 500:
-        abort(400, description="purpose is required (3 to 500 characters)")
+        fail(400, "certificates.purpose")
     if any("\x00" in v for v in [name, purpose, *(parcels or [])]):
-        abort(400, description="the request contains a NUL character")
+        fail(400, "request.nul")
     uat = data.get("uat")
     if uat is not None and (isinstance(uat, bool) or not isinstance(uat, int) or not 0 < uat <= MAX_UAT_CODE):
-        abort(400, description="uat must be a SIRUTA code (a number), needed when the number exists in several UATs")
+        fail(400, "certificates.uat")
     domicile = _text(data, "applicant_domicile")  # printed on the certificate (F.6: "cu domiciliul/sediul în")
     if len(domicile) > 300 or "\x00" in domicile:
-        abort(400, description="applicant_domicile: at most 300 characters")
+        fail(400, "certificates.domicile")
     return {"kind": kind.name, "parcels": parcels, "purpose": purpose, "applicant": name, "email": email, "uat": uat,
             "domicile": domicile or None}
 
@@ -122,7 +122,7 @@ def create(fields: dict, actor: str, language: str | None = None):
                                 domicile=fields.get("domicile"), confirm_by_email=bool(fields["email"]),
                                 language=language or request_language())
     except ParcelNotFound as exc:
-        abort(404, description=described(exc))
+        fail_with(404, exc)
     except CertificateError as exc:
         refuse(exc)
 
@@ -135,7 +135,7 @@ class Reader:
 
 
 def _no_request(request_id: int) -> NoReturn:
-    abort(404, description=message("request.not_found", id=request_id))
+    fail(404, "request.not_found", id=request_id)
 
 
 def _owned(request_id: int) -> Reader:
@@ -200,7 +200,7 @@ def payment(request_id: int):
     "channel": "counter" | "bank_transfer" | "online_portal" (gis.payment.CHANNELS; default counter)}."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        abort(400, description="send {amount, receipt, paid_on} as JSON")
+        fail(400, "body.json_fields", fields="{amount, receipt, paid_on}")
     actor = staff_actor()
     try:
         info = record_payment(_settings(), request_id, str(body.get("amount", "")), str(body.get("receipt", "")),
@@ -220,7 +220,7 @@ def purpose_verdict(request_id: int):
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        abort(400, description="send {may_use, reason} as JSON")
+        fail(400, "body.json_fields", fields="{may_use, reason}")
     actor = staff_actor()
     try:
         return jsonify(record(_settings(), request_id, body.get("may_use"), str(body.get("reason", "")), actor))
@@ -244,7 +244,7 @@ def pdf(request_id: int):
                 data = issued_pdf(_settings(), request_id)
             name = f"certificat-{info.kind}-{info.registry_number}-{info.year}.pdf"
         elif info.status == "cancelled":
-            abort(409, description=f"the request was cancelled: {info.cancel_reason}")
+            fail(409, "certificates.cancelled", reason=info.cancel_reason)
         else:
             data = draft_pdf(_settings(), request_id)
             name = f"proiect-{info.kind}-{info.registry_number}-{info.year}.pdf"
@@ -267,14 +267,14 @@ def extension():
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("code"), str):
-        abort(400, description="send {code, reference[, months, requested_on]} as JSON")
+        fail(400, "body.json_fields", fields="{code, reference[, months, requested_on]}")
     months = body.get("months")
     if months is not None and (not isinstance(months, int) or isinstance(months, bool)):
-        abort(400, description="months: un număr întreg de luni (cel mult 12)")
+        fail(400, "certificates.months")
     try:
         asked = date.fromisoformat(str(body["requested_on"])) if body.get("requested_on") else None
     except ValueError:
-        abort(400, description="requested_on: o dată (AAAA-LL-ZZ)")
+        fail(400, "param.date", name="requested_on")
     with get_engine(_settings(), "app").connect() as conn:
         uat = certificate_uat(conn, body["code"][:40])
     if uat is not None:
@@ -304,5 +304,5 @@ def extension_pdf(code: str):
     if uat is not None:
         require_uat(uat)
     if pdf is None:
-        abort(404, description="certificatul nu a fost prelungit")
+        fail(404, "certificates.not_extended")
     return Response(pdf, mimetype="application/pdf")

@@ -12,10 +12,10 @@ import io
 import json
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import text
 
-from api.auth import PERSONAL_DATA_REFUSED
+from api.errors import fail
 from api.messages import message, request_language
 from api.staff import current_user, requires, scope_by_uat
 from gis import audit
@@ -71,7 +71,7 @@ def _int_arg(name: str, default: int | None = None) -> int:
     if raw is None and default is not None:
         return default
     if raw is None or not raw.isdigit():
-        abort(400, description=f"{name} must be a whole number")
+        fail(400, "param.whole_number", name=name)
     return int(raw)
 
 
@@ -80,13 +80,13 @@ def _int_arg(name: str, default: int | None = None) -> int:
 def topology():
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("uat"), int):
-        abort(400, description="send {uat: SIRUTA, area?: GeoJSON polygon in CRS84, gap_width_m?}")
+        fail(400, "body.json_fields", fields="{uat, area?, gap_width_m?}")
     area = data.get("area")
     if area is not None and (not isinstance(area, dict) or area.get("type") not in ("Polygon", "MultiPolygon")):
-        abort(400, description="area must be a GeoJSON Polygon in CRS84")
+        fail(400, "checks.area")
     width = data.get("gap_width_m", CHECK_GAP_WIDTH_M)
     if not isinstance(width, (int, float)) or not 0 < width <= 10:
-        abort(400, description="gap_width_m must be between 0 and 10")
+        fail(400, "checks.gap_width")
     with get_engine(_settings(), "app").connect() as conn:
         problems = [p.to_json() for p in check_layer(conn, data["uat"], area, float(width),
                                                             _settings().edit_gap_width_m)]
@@ -126,13 +126,13 @@ def fiscal(parcel_id: int):
     """Personal data: for the roles that read it (gis.roles), every view logged."""
     user = current_user()
     if not may_read(user["role"], FISCAL_VIEW):
-        abort(403, description=PERSONAL_DATA_REFUSED)
+        fail(403, "auth.personal_data")
     with get_engine(_settings(), "app").begin() as conn:
         set_actor(conn, f"{user['role']}:{user['username']}")
         exists = conn.execute(text("SELECT uat_siruta FROM cadastre.parcel WHERE id = :i"),
                               {"i": parcel_id}).scalar_one_or_none()
         if exists is None:
-            abort(404, description=f"no parcel with id {parcel_id}")
+            fail(404, "parcel.not_found_id", id=parcel_id)
         view = fiscal_view(conn, parcel_id)
         audit.record(conn, f"{user['role']}:{user['username']}", "view", FISCAL_VIEW, str(parcel_id), exists)
     response = jsonify(view)

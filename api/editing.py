@@ -30,10 +30,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 
 from api.editing_texts import problems_json
+from api.errors import fail, fail_with
 from api.messages import message
 from api.staff import requires, scope_by_uat, staff_actor, user_uats
 from gis import editing
@@ -58,7 +59,7 @@ def _srid() -> int:
 def _body() -> dict:
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        abort(400, description="send a JSON object")
+        fail(400, "body.json_object")
     return data
 
 
@@ -66,15 +67,15 @@ def _geometry(data: dict, key: str = "geometry") -> dict:
     """A GeoJSON geometry of the request in the storage CRS (a sketch in EPSG:4326 is moved there)."""
     geometry = data.get(key)
     if not isinstance(geometry, dict) or "type" not in geometry or "coordinates" not in geometry:
-        abort(400, description=f"{key} must be a GeoJSON geometry in EPSG:{_srid()}")
+        fail(400, "editing.geometry_param", name=key, srid=_srid())
     crs = data.get("crs", f"EPSG:{_srid()}")
     if crs == "EPSG:4326":  # drawn on the web map: a sketch, stored in the storage CRS
         try:
             return transform_geojson(geometry, 4326, _srid())
         except (ValueError, TypeError, KeyError, IndexError):
-            abort(400, description=f"{key} is not a valid GeoJSON geometry")
+            fail(400, "editing.geometry_invalid", name=key)
     if crs != f"EPSG:{_srid()}":
-        abort(400, description=f"crs must be EPSG:{_srid()} (as surveyed) or EPSG:4326")
+        fail(400, "param.crs", allowed=f"EPSG:{_srid()}, EPSG:4326")
     return geometry
 
 
@@ -85,18 +86,18 @@ def _parcel_fields(data: dict, partial: bool) -> dict:
     if not partial:
         missing = [k for k in ("cadastral_number", "geometry", "use_category") if k not in out]
         if missing:
-            abort(400, description=f"missing: {', '.join(missing)}")
+            fail(400, "body.missing", names=", ".join(missing))
     if "cadastral_number" in out and not isinstance(out["cadastral_number"], str):
-        abort(400, description="cadastral_number must be text")
+        fail(400, "param.text", name="cadastral_number")
     if "legal_area" in out and out["legal_area"] is not None and not isinstance(out["legal_area"], (int, float)):
-        abort(400, description="legal_area must be a number of m²")
+        fail(400, "editing.legal_area_number")
     return out
 
 
 def _uat(data: dict) -> int:
     uat = data.get("uat")
     if not isinstance(uat, int):
-        abort(400, description="uat (SIRUTA) is required")
+        fail(400, "param.uat_required")
     return uat
 
 
@@ -110,13 +111,13 @@ def _saved(save):
     try:
         row, warnings, moves = save()
     except editing.NotFound as exc:
-        abort(404, description=str(exc))
+        fail_with(404, exc)
     except editing.VersionConflict as exc:
         return jsonify(message=str(exc), current=exc.current, changed=exc.changed), 409
     except editing.ValidationFailed as exc:
         return jsonify(message=message("editing.not_saved"), problems=problems_json(exc.problems)), 422
     except ValueError as exc:
-        abort(400, description=str(exc))
+        fail_with(400, exc)
     links = [m.to_json() for m in moves]
     if isinstance(row, list):
         return jsonify(parcels=row, problems=problems_json(warnings), links=links)
@@ -161,7 +162,7 @@ def create():
 def update(parcel_id: int):
     data = _body()
     if not isinstance(data.get("version"), int):
-        abort(400, description="version (the one you edited) is required")
+        fail(400, "editing.version")
     fields = _parcel_fields(data, True)
     return _saved(lambda: editing.update(_settings(), parcel_id, data["version"], fields, staff_actor(),
                                          _srid(), bool(data.get("accept_warnings")), bool(data.get("snap")),
@@ -173,7 +174,7 @@ def update(parcel_id: int):
 def retire(parcel_id: int):
     version = request.args.get("version", "")
     if not version.isdigit():
-        abort(400, description="version (the one you saw) is required")
+        fail(400, "editing.version_seen")
     return _saved(lambda: (editing.retire(_settings(), parcel_id, int(version), staff_actor()), [], []))
 
 
@@ -184,7 +185,7 @@ def history(parcel_id: int):
         try:
             return jsonify(versions=editing.history(conn, parcel_id), lineage=editing.lineage(conn, parcel_id))
         except editing.NotFound as exc:
-            abort(404, description=str(exc))
+            fail_with(404, exc)
 
 
 @bp.post("/parcels/<int:parcel_id>/split")
@@ -192,7 +193,7 @@ def history(parcel_id: int):
 def split(parcel_id: int):
     data = _body()
     if not isinstance(data.get("version"), int):
-        abort(400, description="version (the one you edited) is required")
+        fail(400, "editing.version")
     line = _geometry(data, "line")
     return _saved(lambda: editing.split(_settings(), parcel_id, data["version"], line, staff_actor(), _srid(),
                                         _pieces(data), **_flags(data)))
@@ -208,14 +209,14 @@ def _pieces(data: dict) -> list[dict] | None:
     if pieces is None:
         return None
     if not isinstance(pieces, list) or not all(isinstance(p, dict) for p in pieces):
-        abort(400, description="pieces must be a list of {cadastral_number?, legal_area?, land_book_number?}")
+        fail(400, "param.list", name="pieces", shape="{cadastral_number?, legal_area?, land_book_number?}")
     out = []
     for p in pieces:
         number, book, area = p.get("cadastral_number"), p.get("land_book_number"), p.get("legal_area")
         if any(v is not None and not isinstance(v, str) for v in (number, book)):
-            abort(400, description="cadastral_number and land_book_number are text")
+            fail(400, "param.text", name="cadastral_number, land_book_number")
         if area is not None and (isinstance(area, bool) or not isinstance(area, (int, float)) or area <= 0):
-            abort(400, description="legal_area must be a positive number of m²")
+            fail(400, "editing.legal_area_positive")
         out.append({"cadastral_number": (number or "").strip() or None,
                     "land_book_number": (book or "").strip() or None,
                     "legal_area": float(area) if area is not None else None})
@@ -230,10 +231,10 @@ def merge():
     if (not isinstance(parts, list) or
             not all(isinstance(p, dict) and isinstance(p.get("id"), int) and isinstance(p.get("version"), int)
                     for p in parts)):
-        abort(400, description="parcels must be a list of {id, version}")
+        fail(400, "param.list", name="parcels", shape="{id, version}")
     fields = {k: data[k] for k in ("cadastral_number", "use_category", "land_book_number") if k in data}
     if not all(isinstance(v, str) or v is None for v in fields.values()):
-        abort(400, description="cadastral_number, land_book_number and use_category are text")
+        fail(400, "param.text", name="cadastral_number, land_book_number, use_category")
     return _saved(lambda: editing.merge(_settings(), [(p["id"], p["version"]) for p in parts], fields,
                                         staff_actor(), _srid(), bool(data.get("accept_warnings")), **_flags(data)))
 
@@ -242,13 +243,13 @@ def _float_arg(name: str) -> float:
     try:
         return float(request.args[name])
     except (KeyError, ValueError):
-        abort(400, description=f"{name} must be a number")
+        fail(400, "param.number_plain", name=name)
 
 
 def _uat_arg() -> int:
     raw = request.args.get("uat", "")
     if not is_uat_code(raw):
-        abort(400, description="uat (SIRUTA) is required")
+        fail(400, "param.uat_required")
     return int(raw)
 
 
@@ -259,7 +260,7 @@ def parcel(parcel_id: int):
         try:
             return jsonify(parcel=editing.for_editing(conn, parcel_id))
         except editing.NotFound as exc:
-            abort(404, description=str(exc))
+            fail_with(404, exc)
 
 
 @bp.get("/parcels/at")
@@ -270,7 +271,7 @@ def parcel_at():
         try:
             return jsonify(parcel=editing.for_editing(conn, uat=uat, lon=lon, lat=lat))
         except editing.NotFound as exc:
-            abort(404, description=str(exc))
+            fail_with(404, exc)
 
 
 @bp.get("/parcels/near")
@@ -279,9 +280,9 @@ def parcels_near():
     try:
         w, s, e, n = (float(v) for v in request.args.get("bbox", "").split(","))
     except ValueError:
-        abort(400, description="bbox must be w,s,e,n in degrees (CRS84)")
+        fail(400, "param.bbox")
     if not (w < e and s < n and e - w <= 0.05 and n - s <= 0.05):
-        abort(400, description="bbox must be a box of at most 0.05° (zoom in)")
+        fail(400, "param.bbox_size")
     with get_engine(_settings(), "app").connect() as conn:
         return jsonify(editing.neighbours(conn, _uat_arg(), (w, s, e, n)))
 
@@ -293,17 +294,16 @@ def coordinates():
 
     data = _body()
     if not isinstance(data.get("text"), str) or not isinstance(data.get("uat"), int):
-        abort(400, description="send {uat, text}: one point per line, X (north) and Y (east) in "
-                               f"{get_profile(_settings().profile).crs_name}")
+        fail(400, "editing.typed_body", crs=get_profile(_settings().profile).crs_name)
     with get_engine(_settings(), "app").connect() as conn:
         bbox = conn.execute(text("SELECT ST_XMin(geom), ST_YMin(geom), ST_XMax(geom), ST_YMax(geom) "
                                  "FROM territory.uat WHERE siruta = :u"), {"u": data["uat"]}).one_or_none()
     if bbox is None:
-        abort(404, description=f"no UAT {data['uat']}")
+        fail(404, "uat.unknown", uat=data["uat"])
     try:
         outline = typed.parse(data["text"], tuple(bbox), get_profile(_settings().profile).crs_name)
     except typed.CoordinateError as exc:
-        abort(422, description=str(exc))
+        fail_with(422, exc)
     geometry = outline.geojson()
     return jsonify(geometry=geometry, crs=f"EPSG:{_srid()}", notes=outline.notes,
                    geometry_crs84=transform_geojson(geometry, _srid(), 4326))
@@ -316,7 +316,7 @@ def measure():
     distances: Stereo 70 grid, not a sphere; they differ by up to a few parts per thousand)."""
     geometry = _geometry(_body())
     if geometry["type"] not in ("LineString", "Polygon"):
-        abort(400, description="measure a LineString or a Polygon")
+        fail(400, "editing.measure")
     with get_engine(_settings(), "app").connect() as conn:
         length, area = conn.execute(text(
             "SELECT CASE WHEN GeometryType(g) = 'POLYGON' THEN ST_Perimeter(g) ELSE ST_Length(g) END, ST_Area(g) "
@@ -344,22 +344,22 @@ def add_address_point():
     uat = _uat(data)
     number = data.get("number")
     if not isinstance(data.get("street_id"), int) or not isinstance(number, int) or number < 1:
-        abort(400, description="street_id and number (a whole number from 1) are required")
+        fail(400, "editing.address_number")
     suffix = data.get("suffix") or ""
     if not isinstance(suffix, str) or len(suffix) > 8:
-        abort(400, description="suffix must be a short text (A, /1)")
+        fail(400, "editing.suffix")
     postal = data.get("postal_code")
     if postal not in (None, "") and not (isinstance(postal, str) and postal.isdigit() and len(postal) == 6):
-        abort(400, description="postal_code has six digits")
+        fail(400, "editing.postal_code")
     point = _geometry(data)
     if point.get("type") != "Point":
-        abort(400, description="an address point is a GeoJSON Point")
+        fail(400, "editing.address_point")
     fields = {"street_id": data["street_id"], "number": number, "suffix": suffix, "postal_code": postal,
               "geometry": point, "parcel_id": data.get("parcel_id") if isinstance(data.get("parcel_id"), int) else None}
     try:
         row, problems = editing.add_address_point(_settings(), uat, fields, staff_actor(), _srid())
     except editing.NotFound as exc:
-        abort(404, description=str(exc))
+        fail_with(404, exc)
     except editing.ValidationFailed as exc:
         return jsonify(message=message("editing.address_not_saved"), problems=problems_json(exc.problems)), 422
     return jsonify(address=row, problems=problems_json(problems)), 201
@@ -371,7 +371,7 @@ def restore(parcel_id: int):
     data = _body()
     version = data.get("version")
     if not isinstance(version, int):
-        abort(400, description="version to restore is required")
+        fail(400, "editing.restore_version")
     return _saved(lambda: editing.restore(_settings(), parcel_id, version, staff_actor(), _srid(),
                                           preview=_flags(data)["preview"]))
 
@@ -384,14 +384,14 @@ def rename_street(street_id: int):
     try:
         when = datetime.fromisoformat(str(data.get("hcl_date", ""))).date().isoformat()
     except ValueError:
-        abort(400, description="hcl_date must be a date (YYYY-MM-DD)")
+        fail(400, "param.date", name="hcl_date")
     try:
         row = editing.rename_street(_settings(), street_id, str(data.get("street_type") or "Strada"),
                                     str(data.get("name", "")), str(data.get("hcl_number", "")), when, staff_actor())
     except editing.NotFound as exc:
-        abort(404, description=str(exc))
+        fail_with(404, exc)
     except ValueError as exc:
-        abort(400, description=str(exc))
+        fail_with(400, exc)
     return jsonify(street=row)
 
 
@@ -405,7 +405,7 @@ def address_proposal(parcel_id: int):
         try:
             p = propose_number(conn, parcel_id)
         except LookupError as exc:
-            abort(404, description=str(exc))
+            fail_with(404, exc)
     return jsonify(street_id=p.street_id, street=p.street, number=p.number, suffix=p.suffix,
                    label=p.label, side=p.side, between=[p.before, p.after])
 
@@ -417,7 +417,7 @@ def _when(name: str):
     try:
         return datetime.fromisoformat(raw)
     except ValueError:
-        abort(400, description=f"{name} must be an ISO date or date-time")
+        fail(400, "param.datetime", name=name)
 
 
 @bp.get("/audit")
@@ -428,7 +428,7 @@ def audit():
     try:
         limit = min(1000, max(1, int(request.args.get("limit", 200))))
     except ValueError:
-        abort(400, description="limit must be a whole number")
+        fail(400, "param.whole_number", name="limit")
     with get_engine(_settings(), "app").connect() as conn:
         entries = browse(conn, request.args.get("actor"), request.args.get("table"), request.args.get("object"),
                          _when("since"), _when("until"), limit, with_changes=request.args.get("changes") == "1",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, request, send_file, stream_with_context
+from flask import Blueprint, Response, current_app, request, send_file, stream_with_context
 
+from api.errors import fail
 from gis.db import get_engine
 from gis.profiles import get_profile
 from gis.uats import is_uat_code
@@ -19,7 +20,7 @@ def _target_srid(storage_srid: int) -> int:
         return storage_srid
     code = raw.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
     if code not in {str(storage_srid), "4326", "3857"}:
-        abort(400, description=f"crs must be EPSG:{storage_srid}, EPSG:4326 or EPSG:3857")
+        fail(400, "param.crs", allowed=f"EPSG:{storage_srid}, EPSG:4326, EPSG:3857")
     return int(code)
 
 
@@ -27,15 +28,15 @@ def _target_srid(storage_srid: int) -> int:
 def export(collection_id: str, fmt: str):
     layer = load_layers().get(collection_id)
     if layer is None or not layer.is_public:
-        abort(404, description=f"no public collection {collection_id!r}")
+        fail(404, "export.no_collection", id=collection_id)
     if fmt not in ("csv", "gpkg"):
-        abort(404, description="downloads are offered as .csv or .gpkg")
+        fail(404, "export.formats")
     settings = current_app.extensions["teritoriu.settings"]
     storage = get_profile(settings.profile).storage_srid
     srid = _target_srid(storage)
     uat = request.args.get("uat")
     if uat is not None and (not is_uat_code(uat) or "uat_siruta" not in layer.properties):
-        abort(400, description="uat must be a SIRUTA code (digits), on a collection that has UATs")
+        fail(400, "export.uat")
     engine = get_engine(settings, "public")
     uat = int(uat) if uat else None
     filename = f"{collection_id}{f'-{uat}' if uat else ''}-epsg{srid}.{fmt}"

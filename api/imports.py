@@ -22,10 +22,11 @@ import shutil
 import threading
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 
 from api.bodies import MB, body_limit
+from api.errors import fail
 from api.messages import message
 from api.staff import csrf_token, current_user, requires, scope_by_uat, staff_actor
 from gis.db import get_engine
@@ -45,6 +46,7 @@ from importers.pipeline import (
 )
 from importers.report import Report
 
+MAPPING_EXAMPLE = '{"SOURCE_FIELD": "canonical_name"}'
 bp = Blueprint("imports", __name__, url_prefix="/api/imports")
 scope_by_uat(bp)
 DECIDERS = EDITORS
@@ -63,12 +65,12 @@ def folder(settings, job: int) -> Path:
 def options_from_form(form) -> Options:
     kind = form.get("layer", "parcels")
     if kind not in LAYER_KINDS:
-        abort(400, description=f"layer must be one of {', '.join(LAYER_KINDS)}")
+        fail(400, "imports.layer", allowed=", ".join(LAYER_KINDS))
     crs = form.get("crs") or None
     if crs is not None:
         raw = crs.upper().removeprefix("EPSG:")
         if not raw.isdigit():
-            abort(400, description="crs must be an EPSG code, e.g. EPSG:3844")
+            fail(400, "imports.crs")
         crs = int(raw)
     encoding = form.get("encoding") or None
     if encoding is not None:
@@ -77,18 +79,18 @@ def options_from_form(form) -> Options:
         try:
             codecs.lookup(encoding)
         except LookupError:
-            abort(400, description=f"unknown encoding {encoding!r}")
+            fail(400, "imports.encoding", encoding=repr(encoding))
     mapping = form.get("mapping") or None
     if mapping is not None:
         try:
             mapping = json.loads(mapping)
         except ValueError:
-            abort(400, description='mapping must be JSON: {"SOURCE_FIELD": "canonical_name"}')
+            fail(400, "imports.mapping", example=MAPPING_EXAMPLE)
         if not isinstance(mapping, dict) or not all(isinstance(v, str) for v in mapping.values()):
-            abort(400, description='mapping must be JSON: {"SOURCE_FIELD": "canonical_name"}')
+            fail(400, "imports.mapping", example=MAPPING_EXAMPLE)
     uat = form.get("uat") or None
     if uat is not None and not str(uat).isdigit():
-        abort(400, description="uat must be a SIRUTA code")
+        fail(400, "usage.uat")
     return Options(kind=kind, crs=crs, encoding=encoding, mapping=mapping,
                    make_valid=form.get("make_valid") in ("1", "true", "on"), uat=int(uat) if uat else None,
                    dxf_layer=(form.get("dxf_layer") or None))
@@ -133,7 +135,7 @@ def upload():
     settings = _settings()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        abort(400, description="send the file as multipart field 'file'")
+        fail(400, "imports.file")
     options = options_from_form(request.form)
     dry_run = request.form.get("dry_run") in ("1", "true", "on")
     actor = staff_actor()
@@ -165,16 +167,16 @@ def recheck(job: int, mapping: dict | None, dxf_layer: str | None) -> int:
     settings = _settings()
     row = _job(job)
     if row["status"] not in ("rejected", "checked"):
-        abort(409, description=f"the import is {row['status']}; only a refused or checked file is checked again")
+        fail(409, "imports.recheck_state", status=row["status"])
     source = uploads.local_file(get_engine(settings, "app"), job, folder(settings, job))
     if source is None:
-        abort(409, description="the uploaded file is no longer there; upload it again")
+        fail(409, "imports.file_gone")
     if mapping is not None and (not isinstance(mapping, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in mapping.items())):
-        abort(400, description='mapping must be JSON: {"SOURCE_FIELD": "canonical_name"}')
+        fail(400, "imports.mapping", example=MAPPING_EXAMPLE)
     known = set().union(*(targets(k) for k in LAYER_KINDS))
     if mapping and not set(mapping.values()) <= known:
-        abort(400, description=f"mapping targets must be among {', '.join(sorted(known))}")
+        fail(400, "imports.mapping_targets", allowed=", ".join(sorted(known)))
     options = Options(**{**row["options"], "mapping": mapping or None, "dxf_layer": dxf_layer or None})
     new = _start(settings, source.name, options, staff_actor(), row["status"] == "checked",
                  lambda path: shutil.move(source, path))
@@ -192,7 +194,7 @@ def recheck_api(job: int):
         try:
             mapping = json.loads(mapping) if mapping else None
         except ValueError:
-            abort(400, description='mapping must be JSON: {"SOURCE_FIELD": "canonical_name"}')
+            fail(400, "imports.mapping", example=MAPPING_EXAMPLE)
     new = recheck(job, mapping, (body or {}).get("dxf_layer"))
     return jsonify(id=new, status="running", url=f"/api/imports/{new}"), 202
 
@@ -204,10 +206,10 @@ def _job(job: int) -> dict:
             SELECT id, created_at, created_by, source_name, kind, uat_siruta, status, options, report,
                    decided_by, decided_at FROM importing.job WHERE id = :id"""), {"id": job}).mappings().one_or_none()
     if row is None:
-        abort(404, description=f"no import {job}")
+        fail(404, "imports.not_found", job=job)
     user = current_user()
     if user["role"] not in DECIDERS and row["created_by"] != staff_actor():
-        abort(403, description="only the surveyor who uploaded it and officers may see an import")
+        fail(403, "imports.forbidden")
     out = dict(row)
     for k in ("created_at", "decided_at"):
         out[k] = out[k].isoformat() if out[k] else None
@@ -242,14 +244,14 @@ def decide(job: int, accept: bool, accept_outlines: bool = False) -> dict:
     with uploads.deciding(engine, job):  # once, whichever server or worker is asked (importers/uploads.py)
         row = _job(job)
         if row["status"] != "staged":
-            abort(409, description=f"the import is {row['status']}, not waiting for a decision")
+            fail(409, "imports.decision_state", status=row["status"])
         actor = staff_actor()
         if not accept:
             update_job(settings, job, "discarded", decided_by=actor)
         else:
             path = uploads.local_file(engine, job, folder(settings, job))
             if path is None:
-                abort(409, description="the uploaded file is no longer there; upload it again")
+                fail(409, "imports.file_gone")
             options = Options(**{**row["options"], "accept_outlines": accept_outlines})
             report, _ = analyse_and_merge(settings, path, options, actor, commit=True)
             update_job(settings, job, report.status if report.ok else "rejected", report, decided_by=actor)

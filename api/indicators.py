@@ -7,8 +7,9 @@ import csv
 import io
 from datetime import datetime
 
-from flask import Blueprint, Response, abort, current_app, jsonify, make_response, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from api.errors import answer, fail
 from api.messages import message
 from api.ratelimit import rate_limited
 from api.staff import csrf_token, current_user, requires, user_uats
@@ -40,7 +41,7 @@ def usage(kind: str):
     """A beacon from the public map (no body, no cookie read): 204."""
     uat = request.args.get("uat")
     if uat not in (None, "") and not is_uat_code(uat):
-        abort(400, description=message("usage.uat"))
+        fail(400, "usage.uat")
     count_use(kind, int(uat) if uat else None)
     return Response(status=204)
 
@@ -51,8 +52,8 @@ def _indicators():
     if not raw.isdigit() or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
         said = message("indicators.year", low=FIRST_YEAR, high=LAST_YEAR)
         if request.path.endswith(".json"):  # the JSON error every /api answer gives (api._error_handlers)
-            abort(make_response(jsonify(code=400, error="Bad Request", message=said), 400))
-        abort(400, description=said)
+            abort(answer(400, "indicators.year", said))
+        fail(400, "indicators.year", low=FIRST_YEAR, high=LAST_YEAR)
     current_app.extensions["teritoriu.map_use"].flush()  # this process's latest counts too
     scope = user_uats()
     with get_engine(settings, "app").connect() as conn:

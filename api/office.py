@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
+from flask import Blueprint, Response, current_app, redirect, request, url_for
 from sqlalchemy import text
 
 from api import messages
 from api.bodies import FORM, HTML_FORM, body_limit
+from api.errors import fail
 from api.ratelimit import SignInAttempt
 from api.staff import (
     check_csrf,
@@ -130,7 +131,7 @@ def audit_page():
         try:
             dates[name] = datetime.fromisoformat(a[name]) if a.get(name) else None
         except ValueError:
-            abort(400, description=f"{name} must be a date (YYYY-MM-DD)")
+            fail(400, "param.date", name=name)
     if dates["until"] is not None and len(a["until"]) == 10:
         dates["until"] += timedelta(days=1)          # "until 2026-11-22" includes that day
     settings = current_app.extensions["teritoriu.settings"]
@@ -180,7 +181,7 @@ def import_decision(job: int, action: str):
     from api.imports import decide
 
     if action == "accept" and request.form.get("confirm") != "1":  # the review page's tick box
-        abort(400, description=messages.message("import.confirm_accept"))
+        fail(400, "import.confirm_accept")
     decide(job, action == "accept", request.form.get("accept_outlines") == "1")
     return redirect(url_for("office.import_review", job=job), 303)
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
+from api.errors import SCHEMA as ERROR_SCHEMA
 from gis.certificates.kinds import all_kinds, spelled
 from layers.registry import load_layers
 
 bp = Blueprint("openapi", __name__, url_prefix="/api")
 
-ERROR = {"description": "a message a person can act on",
+ERROR = {"description": "a message a person can act on, with its code, in the request's language (lang=, then "
+                        "Accept-Language)",
          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
@@ -105,8 +107,7 @@ def document() -> dict:
                 _path("y", {"type": "integer", "minimum": 0})],
                 {"description": "PNG (204: no image here)", "content": {"image/png": {}}}, 400, 404),
         },
-        "components": {"schemas": {"Error": {"type": "object", "properties": {
-            "code": {"type": "integer"}, "error": {"type": "string"}, "message": {"type": "string"}}},
+        "components": {"schemas": {"Error": ERROR_SCHEMA,
             # one schema per certificate kind (gis.certificates.kinds): its request
             **{f"CertificateRequest_{name}": kind.openapi_schema() for name, kind in kinds.items()}}},
     }

@@ -11,9 +11,9 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app
+from flask import Blueprint, Response, current_app
 
-from api.messages import message
+from api.errors import fail
 from layers.orthophoto import MAX_ZOOM, MIN_ZOOM, Orthophoto, valid_tile
 from layers.tile_budget import budget
 
@@ -57,19 +57,18 @@ def _cached_png(settings, path: Path, z: int, x: int, y: int) -> bytes | None:
 def tile(z: int, x: int, y: int):
     if valid_tile(z, x, y):  # an address that cannot exist
         if not 0 <= z <= 22:
-            abort(400, description=message("tiles.zoom", z=z, tileset="orthophoto", min_zoom=MIN_ZOOM,
-                                           max_zoom=MAX_ZOOM))
-        abort(400, description=message("tiles.address", z=z, last=(1 << z) - 1))
+            fail(400, "tiles.zoom", z=z, tileset="orthophoto", min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
+        fail(400, "tiles.address", z=z, last=(1 << z) - 1)
     settings = current_app.extensions["teritoriu.settings"]
     path = settings.orthophoto
     if not path.exists():
-        abort(404, description="no orthophoto is configured")
+        fail(404, "orthophoto.none")
     if not MIN_ZOOM <= z <= MAX_ZOOM:
-        abort(404, description=message("tiles.zoom", z=z, tileset="orthophoto", min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM))
+        fail(404, "tiles.zoom", z=z, tileset="orthophoto", min_zoom=MIN_ZOOM, max_zoom=MAX_ZOOM)
     ortho = _orthophoto(path)
     if not ortho.touches(z, x, y):
         extent = ",".join(f"{v:.5f}" for v in ortho.bounds_wgs84())
-        abort(404, description=message("tiles.outside", z=z, x=x, y=y, tileset="orthophoto", extent=extent))
+        fail(404, "tiles.outside", z=z, x=x, y=y, tileset="orthophoto", extent=extent)
     png = _cached_png(settings, path, z, x, y)
     headers = {"Cache-Control": "public, max-age=86400"}
     if png is None:

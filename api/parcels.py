@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
+from api.errors import answer, fail, fail_with
 from api.indicators import count_use
-from api.messages import described, message
+from api.messages import message
 from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.parcel_facts import ParcelNotFound, parcel_at, parcel_facts, parcels_by_number
@@ -29,13 +30,13 @@ def _settings():
 def _number(name: str) -> float:
     raw = request.args.get(name)
     if raw is None or raw.strip() == "":
-        abort(400, description=f"parameter {name} is required")
+        fail(400, "param.required", name=name)
     try:
         value = float(raw)
     except ValueError:
-        abort(400, description=f"{name} must be a number, not {raw[:30]!r}")
+        fail(400, "param.number", name=name, value=repr(raw[:30]))
     if not math.isfinite(value):
-        abort(400, description=f"{name} must be a finite number")
+        fail(400, "param.finite", name=name)
     return value
 
 
@@ -45,14 +46,14 @@ def _point() -> tuple[float, float, int]:
     if "lon" in request.args or "lat" in request.args:
         lon, lat = _number("lon"), _number("lat")
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            abort(400, description="lon must be within [-180, 180] and lat within [-90, 90]")
+            fail(400, "param.lon_lat_range")
         return lon, lat, 4326
     if "x" in request.args or "y" in request.args:
         crs = request.args.get("crs", f"EPSG:{storage}")
         if crs.upper() not in (f"EPSG:{storage}", "EPSG:4326", "EPSG:3857"):
-            abort(400, description=f"crs must be EPSG:{storage}, EPSG:4326 or EPSG:3857")
+            fail(400, "param.crs", allowed=f"EPSG:{storage}, EPSG:4326, EPSG:3857")
         return _number("x"), _number("y"), int(crs.split(":")[1])
-    abort(400, description="give lon and lat (WGS 84), or x, y and crs")
+    fail(400, "param.point")
 
 
 @bp.get("/at")
@@ -64,7 +65,7 @@ def at_point():
         try:
             facts = parcel_facts(conn, parcel_at(conn, x, y, srid, storage))
         except ParcelNotFound as exc:
-            abort(404, description=described(exc))
+            fail_with(404, exc)
     count_use("sheet", facts.uat_siruta)
     return jsonify(facts.to_json())
 
@@ -73,8 +74,9 @@ def retired_answer(gone: Retired):
     """404 that says when the number was retired and what it became, in the request's language."""
     values = {"n": gone.cadastral_number, "date": gone.retired_at.strftime("%d.%m.%Y"),
               "became": ", ".join(gone.became)}
-    said = message("parcel.retired" if gone.became else "parcel.retired_alone", **values)
-    return jsonify(code=404, error="Not Found", message=said, retired=gone.to_json()), 404
+    code = "parcel.retired" if gone.became else "parcel.retired_alone"
+    said = message(code, **values)
+    return answer(404, code, said, retired=gone.to_json())
 
 
 @bp.get("/<path:cadastral_number>")  # a split piece is 51082/1: werkzeug decodes %2F before routing
@@ -82,16 +84,16 @@ def retired_answer(gone: Retired):
 def by_number(cadastral_number: str):
     uat = request.args.get("uat")
     if uat is not None and not is_uat_code(uat):
-        abort(400, description="uat must be a SIRUTA code (digits)")
+        fail(400, "usage.uat")
     with get_engine(_settings(), "public").connect() as conn:
         try:
             ids = parcels_by_number(conn, cadastral_number, int(uat) if uat else None)
         except ParcelNotFound as exc:
             if (gone := retired_parcel(conn, cadastral_number, int(uat) if uat else None)) is not None:
                 return retired_answer(gone)  # "retired on …, it became …" (issue 21)
-            abort(404, description=described(exc))
+            fail_with(404, exc)
         if len(ids) > 1:
-            abort(409, description=message("parcel.several_uats"))
+            fail(409, "parcel.several_uats")
         facts = parcel_facts(conn, ids[0])
     count_use("sheet", facts.uat_siruta)
     return jsonify(facts.to_json())

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, request, send_from_directory
+from flask import Blueprint, Response, request, send_from_directory
 
+from api.errors import fail
 from gis.certificates.kinds import all_kinds
 from gis.db import get_engine
 from gis.settings import Settings
@@ -34,7 +35,7 @@ def create_public_blueprint(settings: Settings) -> Blueprint:
         if cached is None or cached[1] != revision or time.monotonic() - cached[0] > PAGE_TTL_S:
             page = public_map_html(settings, lang, uat)
             if page is None:
-                abort(404, description=f"no UAT {uat}")
+                fail(404, "uat.unknown", uat=uat)
             cached = pages[key] = (time.monotonic(), revision, page)
         response = Response(with_nonce(cached[2]), mimetype="text/html")  # the cached page, this request's nonce
         if request.args.get("lang") == lang:

@@ -17,10 +17,11 @@ import time
 from contextlib import contextmanager
 from functools import wraps
 
-from flask import current_app, jsonify, request
+from flask import current_app, request
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from api.errors import answer, code_and_message
 from api.messages import message
 from gis import throttles
 from gis.db import get_engine
@@ -68,7 +69,7 @@ def install(app, settings) -> None:
         from api import _wants_json
 
         if _wants_json():
-            response = jsonify(code=429, error="Too Many Requests", message=exc.description)
+            response = answer(429, *code_and_message(exc))
         else:
             response = current_app.response_class(exc.description + "\n", mimetype="text/plain")
         response.status_code = 429
@@ -116,9 +117,7 @@ def rate_limited(group: str, share: float = 1.0):
                 bucket = buckets.setdefault(group, TokenBucket(rate, burst=max(1, int(rate * 3))))
             allowed, wait = bucket.allow(client_address())
             if not allowed:
-                response = jsonify(code=429, error="Too Many Requests",
-                                   message="Prea multe cereri; încercați din nou în câteva secunde. "
-                                           "(Too many requests; retry in a few seconds.)")
+                response = answer(429, "limits.requests", message("limits.requests"))
                 response.status_code = 429
                 response.headers["Retry-After"] = str(max(1, round(wait)))
                 return response

@@ -13,9 +13,10 @@ import logging
 import secrets
 import sys
 
-from flask import Flask, g, has_request_context, jsonify, request
+from flask import Flask, g, has_request_context, request
 from markupsafe import escape
 
+from api.errors import answer
 from api.messages import message
 
 LOGGER = logging.getLogger("teritoriu")
@@ -53,7 +54,7 @@ def internal_error(wants_json: bool):
     rid = request_id()
     text = message("internal_error", request_id=rid)
     if wants_json:
-        response = jsonify(code=500, error="Internal Server Error", message=text, request_id=rid)
+        response = answer(500, "internal_error", text, request_id=rid)
     else:
         response = Flask.response_class(
             f'<!doctype html><meta charset="utf-8"><title>500</title><p>{escape(text)}</p>', 500,

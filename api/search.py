@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
+from api.errors import fail
 from api.ratelimit import rate_limited
 from gis.db import get_engine
 from gis.search import MAX_QUERY, search
@@ -17,16 +18,16 @@ bp = Blueprint("search", __name__, url_prefix="/api")
 def suggest():
     q = request.args.get("q", "")
     if len(q) > MAX_QUERY:
-        abort(400, description=f"the query may have at most {MAX_QUERY} characters")
+        fail(400, "search.too_long", max=MAX_QUERY)
     if "\x00" in q:
-        abort(400, description="the query contains a NUL character")
+        fail(400, "request.nul")
     try:
         limit = min(20, max(1, int(request.args.get("limit", 8))))
     except ValueError:
-        abort(400, description="limit must be a whole number")
+        fail(400, "param.whole_number", name="limit")
     uat = request.args.get("uat")
     if uat is not None and not is_uat_code(uat):
-        abort(400, description="uat must be a SIRUTA code (digits)")
+        fail(400, "usage.uat")
     settings = current_app.extensions["teritoriu.settings"]
     with get_engine(settings, "public").connect() as conn:
         hits = search(conn, q, limit, int(uat) if uat else None)

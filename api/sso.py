@@ -16,6 +16,7 @@ import time
 from flask import Blueprint, Response, abort, current_app, redirect, request, session, url_for
 
 from api.bodies import FORM, body_limit
+from api.errors import fail
 from api.messages import message
 from api.ratelimit import SignInAttempt
 from api.staff import check_csrf, safe_next, start_session
@@ -181,7 +182,7 @@ def _callback_url() -> str:
 def oidc_start():
     settings = _settings()
     if not oidc.enabled(settings):
-        abort(404, description=message("sso.method_off"))
+        fail(404, "sso.method_off")
     try:
         started = oidc.start(settings, _callback_url())
     except oidc.OidcError as exc:
@@ -199,7 +200,7 @@ def oidc_callback():
     settings = _settings()
     pending = session.pop("oidc", None)
     if not oidc.enabled(settings):
-        abort(404, description=message("sso.method_off"))
+        fail(404, "sso.method_off")
     if not isinstance(pending, dict) or request.args.get("state") != pending.get("state") or "code" not in request.args:
         return _refused("sso.oidc_invalid")
     try:

@@ -19,10 +19,11 @@ import hmac
 import secrets
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from sqlalchemy import select, text
 
 from api import messages
+from api.errors import fail
 from gis import audit
 from gis.db import get_engine, session_scope
 from gis.models import User
@@ -54,7 +55,7 @@ def check_csrf() -> None:
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
     expected = _session_csrf(session["sid"]) if _signed_in() is not None else session.get("csrf", "-")
     if not hmac.compare_digest(sent.encode(), expected.encode()):  # bytes: any text compares
-        abort(403, description="the form expired or did not come from this site (CSRF); reload and retry")
+        fail(403, "auth.csrf")
 
 
 def _signed_in() -> SignedIn | None:
@@ -102,9 +103,9 @@ def requires(*roles: str, csrf: bool = True):
                 if request.method in ("GET", "HEAD") and request.path.startswith("/office"):
                     # a page of the workspace: the sign-in page, then back where the officer was going
                     return redirect(url_for("office.login_form", next=request.full_path.rstrip("?")), 303)
-                abort(401, description=messages.message("auth.sign_in_first"))
+                fail(401, "auth.sign_in_first")
             if user["role"] not in roles:
-                abort(403, description=messages.message("auth.needs_role", roles=" / ".join(roles)))
+                fail(403, "auth.needs_role", roles=" / ".join(roles))
             if csrf and request.method not in ("GET", "HEAD", "OPTIONS"):
                 check_csrf()
             return view(*args, **kwargs)
@@ -185,8 +186,7 @@ def require_uat(uat: int | None) -> None:
     the caller answers 404 itself)."""
     allowed = user_uats()
     if uat is not None and allowed is not None and uat not in allowed:
-        abort(403, description=f"your account works for UAT {', '.join(map(str, sorted(allowed)))}; "
-                               f"this record belongs to UAT {uat}")
+        fail(403, "auth.other_uat", allowed=", ".join(map(str, sorted(allowed))), uat=uat)
 
 
 def uat_filter_sql(column: str = "uat_siruta") -> tuple[str, dict]:
@@ -208,9 +208,8 @@ _OWNERS = {
 
 
 def _no_request(request_id: int) -> None:
-    from api.messages import message
 
-    abort(404, description=message("request.not_found", id=request_id))
+    fail(404, "request.not_found", id=request_id)
 
 
 # Records another UAT's staff must not even learn exist: a citizen's certificate request is

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
 
+from api.errors import fail
 from layers.registry import load_layers
 from styles import get_style, to_qml, to_sld
 
@@ -14,7 +15,7 @@ bp = Blueprint("styles", __name__, url_prefix="/api/styles")
 def export(layer_id: str, fmt: str):
     layer = load_layers().get(layer_id)
     if layer is None:
-        abort(404, description=f"no layer {layer_id!r}")
+        fail(404, "styles.no_layer", id=layer_id)
     lang = request.args.get("lang", "ro")
     style = get_style(layer.style)
     if fmt == "sld":
@@ -22,4 +23,4 @@ def export(layer_id: str, fmt: str):
     if fmt == "qml":
         return Response(to_qml(style, lang), mimetype="application/xml",
                         headers={"Content-Disposition": f'attachment; filename="{layer.id}.qml"'})
-    abort(404, description="styles are offered as .sld or .qml")
+    fail(404, "styles.formats")

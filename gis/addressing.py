@@ -8,6 +8,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from gis.coded_errors import CodedError
+
+
+class NoNamedStreet(CodedError, LookupError):
+    """No named street near enough (a 404 on the API)."""
+
 
 @dataclass(frozen=True)
 class Proposal:
@@ -40,7 +46,8 @@ def propose_number(conn: Connection, parcel_id: int, max_distance_m: float = 60)
                     * (ST_X(s.pt) - ST_X(ST_StartPoint(s.line)))) AS side
         FROM s"""), {"id": parcel_id, "d": max_distance_m}).one_or_none()
     if row is None:
-        raise LookupError(f"parcel {parcel_id} is not within {max_distance_m:.0f} m of a named street")
+        raise NoNamedStreet(f"parcel {parcel_id} is not within {max_distance_m:.0f} m of a named street",
+                               "editing.no_street_near", metres=f"{max_distance_m:.0f}")
     street_id, label, at, side = row
     numbers = conn.execute(text("""
         SELECT a.number, a.suffix, ST_LineLocatePoint(ST_GeometryN(s.geom, 1), a.geom) AS at,

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from gis.coded_errors import CodedError
+
 _SEPARATED = re.compile(r"[;\t ]+")
 
 
-class CoordinateError(ValueError):
+class CoordinateError(CodedError, ValueError):
     pass
 
 
@@ -53,10 +55,11 @@ def parse(text: str, bbox: tuple[float, float, float, float], crs_name: str = "t
             continue
         numbers = _numbers(line)
         if len(numbers) < 2:
-            raise CoordinateError(f"line {n} has no pair of coordinates: {line.strip()[:60]!r}")
+            raise CoordinateError(f"line {n} has no pair of coordinates: {line.strip()[:60]!r}", "coordinates.no_pair",
+                                  n=n, line=repr(line.strip()[:60]))
         pairs.append((numbers[-2], numbers[-1]))     # the last two: X, Y (a point number may lead)
     if len(pairs) < 3:
-        raise CoordinateError("an outline needs at least three points, one per line")
+        raise CoordinateError("an outline needs at least three points, one per line", "coordinates.too_few")
     minx, miny, maxx, maxy = bbox
 
     def inside(points):
@@ -71,9 +74,10 @@ def parse(text: str, bbox: tuple[float, float, float, float], crs_name: str = "t
         notes.append("the coordinates were read as X = easting, Y = northing (they fall inside "
                       "the UAT only that way)")
     else:
-        raise CoordinateError(f"the coordinates fall outside the UAT in either order: are they in {crs_name}?")
+        raise CoordinateError(f"the coordinates fall outside the UAT in either order: are they in {crs_name}?",
+                              "coordinates.outside", crs=crs_name)
     if ring[0] != ring[-1]:
         ring.append(ring[0])
     if len(set(ring)) < 3:
-        raise CoordinateError("an outline needs at least three different points")
+        raise CoordinateError("an outline needs at least three different points", "coordinates.too_few_distinct")
     return Outline(ring, notes)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from shapely.geometry import shape
 from sqlalchemy import Connection, text
 
+from gis.coded_errors import CodedError
 from gis.db import get_engine, set_actor
 from gis.profiles import get_profile
 from gis.relinking import Move, relink
@@ -68,8 +69,12 @@ class VersionConflict(RuntimeError):
         self.changed = changed
 
 
-class NotFound(LookupError):
+class NotFound(CodedError, LookupError):
     pass
+
+
+class Refused(CodedError, ValueError):
+    """An edit that cannot be made as asked (a 400); the message says why."""
 
 
 def _geojson(conn: Connection, sql: str, params: dict) -> dict | None:
@@ -158,7 +163,7 @@ def _row(conn: Connection, parcel_id: int, lock: bool = False) -> dict:
         "FROM cadastre.parcel WHERE id = :id"
         + (" FOR UPDATE" if lock else "")), {"id": parcel_id}).mappings().one_or_none()
     if row is None:
-        raise NotFound(f"no parcel with id {parcel_id}")
+        raise NotFound(f"no parcel with id {parcel_id}", "parcel.not_found_id", id=parcel_id)
     return {k: (float(v) if isinstance(v, Decimal) else v) for k, v in row.items()}
 
 
@@ -345,7 +350,7 @@ def split(settings: Settings, parcel_id: int, expected_version: int, line: dict,
     `<number>/1`, `/2`... until the office of cadastre assigns theirs), legal_area (default: the
     parent's shared in proportion, marked computed) and land_book_number (default "de atribuit")."""
     if line.get("type") != "LineString":
-        raise ValueError("the split line must be a GeoJSON LineString")
+        raise Refused("the split line must be a GeoJSON LineString", "editing.split_line_type")
     with _transaction(settings, actor, preview) as conn:
         current = _lock_current(conn, parcel_id, expected_version)
         cut = conn.execute(text("""
@@ -363,7 +368,8 @@ def split(settings: Settings, parcel_id: int, expected_version: int, line: dict,
                                             {"area": small[0]})])
         pieces = pieces or [{} for _ in cut]
         if len(pieces) != len(cut):
-            raise ValueError(f"the line makes {len(cut)} pieces but {len(pieces)} were described")
+            raise Refused(f"the line makes {len(cut)} pieces but {len(pieces)} were described", "editing.split_count",
+                          cut=len(cut), described=len(pieces))
         areas = _legal_areas(current["legal_area"], [a for _, a in cut], [q.get("legal_area") for q in pieces])
         conn.execute(text("UPDATE cadastre.parcel SET valid_to = now() WHERE id = :id"), {"id": parcel_id})
         children, problems = [], []
@@ -391,14 +397,14 @@ def merge(settings: Settings, parts: list[tuple[int, int]], data: dict, actor: s
     follows the boundary."""
     ids = [i for i, _ in parts]
     if len(set(ids)) < 2:
-        raise ValueError("choose at least two different parcels to merge")
+        raise Refused("choose at least two different parcels to merge", "editing.merge_two")
     if not str(data.get("cadastral_number") or "").strip():
-        raise ValueError("the merged parcel needs its cadastral number")
+        raise Refused("the merged parcel needs its cadastral number", "editing.merge_number")
     with _transaction(settings, actor, preview) as conn:
         rows = [_lock_current(conn, i, v) for i, v in parts]
         uats = {r["uat_siruta"] for r in rows}
         if len(uats) > 1:
-            raise ValueError("the parcels belong to different UATs")
+            raise Refused("the parcels belong to different UATs", "editing.merge_uats")
         uat = uats.pop()
         union, count = conn.execute(text(
             "SELECT ST_AsGeoJSON(ST_Union(geom), 15)::json, ST_NumGeometries(ST_Multi(ST_Union(geom))) "
@@ -418,8 +424,9 @@ def merge(settings: Settings, parts: list[tuple[int, int]], data: dict, actor: s
         if data.get("use_category"):
             merged["use_category"] = data["use_category"]
         elif len(categories) > 1:
-            raise ValueError(f"the parcels have different use categories ({', '.join(sorted(categories))}): "
-                             "choose the merged parcel's use_category")
+            raise Refused(f"the parcels have different use categories ({', '.join(sorted(categories))}): "
+                          "choose the merged parcel's use_category", "editing.merge_categories",
+                          categories=", ".join(sorted(categories)))
         for i in ids:
             conn.execute(text("UPDATE cadastre.parcel SET valid_to = now() WHERE id = :id"), {"id": i})
         notes: list[Problem] = []
@@ -448,7 +455,7 @@ def history(conn: Connection, parcel_id: int) -> list[dict]:
               UNION ALL SELECT * FROM cadastre.parcel WHERE id = :id) v ORDER BY version"""),
         {"id": parcel_id}).mappings().all()
     if not rows:
-        raise NotFound(f"no parcel with id {parcel_id}")
+        raise NotFound(f"no parcel with id {parcel_id}", "parcel.not_found_id", id=parcel_id)
     return [dict(r) for r in rows]
 
 
@@ -479,7 +486,7 @@ def for_editing(conn: Connection, parcel_id: int | None = None, uat: int | None 
               AND ST_Intersects(geom, ST_Transform(ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), ST_SRID(geom)))
             LIMIT 1"""), {"uat": uat, "lon": lon, "lat": lat}).scalar_one_or_none()
         if parcel_id is None:
-            raise NotFound("no current parcel here")
+            raise NotFound("no current parcel here", "parcel.not_found_here")
     row = _row(conn, parcel_id)
     extra = conn.execute(text("""
         SELECT ST_AsGeoJSON(ST_Transform(geom, 4326), 9)::json, round(measured_area::numeric, 2)::float,
@@ -515,7 +522,8 @@ def add_address_point(settings: Settings, uat: int, data: dict, actor: str, srid
         street = conn.execute(text("SELECT street_type || ' ' || name FROM streets.street WHERE id = :s "
                                    "AND uat_siruta = :uat AND valid_to IS NULL"), p).scalar_one_or_none()
         if street is None:
-            raise NotFound(f"no current street with id {data['street_id']} in this UAT")
+            raise NotFound(f"no current street with id {data['street_id']} in this UAT", "editing.no_street",
+                           id=data["street_id"])
         problems = []
         if not conn.execute(text(f"SELECT ST_Covers(geom, {g}) FROM territory.uat WHERE siruta = :uat"),  # noqa: S608 - g is the constant GeoJSON expression above
                             p).scalar_one():
@@ -551,7 +559,8 @@ def restore(settings: Settings, parcel_id: int, version: int, actor: str, srid: 
             {"id": parcel_id, "v": version}).mappings().one_or_none()
         current = _row(conn, parcel_id)
     if old is None:
-        raise NotFound(f"parcel {parcel_id} has no version {version} in its history")
+        raise NotFound(f"parcel {parcel_id} has no version {version} in its history", "editing.no_version",
+                       id=parcel_id, version=version)
     data = {k: (float(v) if isinstance(v, Decimal) else v) for k, v in old.items()}
     return update(settings, parcel_id, current["version"], data, actor, srid, accept_warnings=True,
                   reuse_retired=True, preview=preview)  # its own number, even if another parcel had it since
@@ -566,15 +575,15 @@ def rename_street(settings: Settings, street_id: int, street_type: str, name: st
     """Rename a street by council decision: the old name goes to the register of former names
     (with the HCL that changed it) and the street keeps a version of its own."""
     if not name.strip() or not hcl_number.strip():
-        raise ValueError("the new name and the HCL number are required")
+        raise Refused("the new name and the HCL number are required", "editing.street_rename_fields")
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         old = conn.execute(text("SELECT street_type, name, hcl_date FROM streets.street WHERE id = :id "
                                 "AND valid_to IS NULL FOR UPDATE"), {"id": street_id}).one_or_none()
         if old is None:
-            raise NotFound(f"no current street with id {street_id}")
+            raise NotFound(f"no current street with id {street_id}", "editing.no_street", id=street_id)
         if (old.street_type, old.name) == (street_type.strip(), name.strip()):
-            raise ValueError("the street already has this name")
+            raise Refused("the street already has this name", "editing.street_same_name")
         conn.execute(text("""
             INSERT INTO streets.street_name (street_id, street_type, name, valid_from, valid_to,
                                              hcl_number, hcl_date)

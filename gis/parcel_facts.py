@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import Connection, text
 
+from gis.coded_errors import CodedError
+
 SLIVER_SHARE = 0.001   # of the parcel's area
 SLIVER_FLOOR_M2 = 0.01  # below this a piece is a rounding artefact whatever the parcel
 
@@ -32,13 +34,9 @@ def sliver_m2(parcel_area: float) -> float:
 PRECEDENCE = {"PUD": 3, "PUZ": 2, "PUG": 1}
 
 
-class ParcelNotFound(LookupError):
+class ParcelNotFound(CodedError, LookupError):
     """No current parcel matches; the message says what was looked for (in English, for logs), `code` and
     `values` say it through the catalogue (api.messages.described)."""
-
-    def __init__(self, message: str, code: str = "", **values):
-        super().__init__(message)
-        self.code, self.values = code, values
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,7 @@ def test_a_third_kind_is_filed_by_the_api_and_its_pdf_uses_its_template(informar
     bad = client.post("/api/certificates", json={"type": "bogus", "parcels": [number], "purpose": "informare",
                                                  "applicant_name": "Ion Popa"})
     assert bad.status_code == 400
-    assert "'urbanism', 'nomenclature' or 'informare'" in bad.get_json()["message"]
+    assert "'urbanism', 'nomenclature', 'informare'" in bad.get_json()["message"]
     r = client.post("/api/certificates", json={"type": "informare", "parcels": [number], "purpose": "informare",
                                                "applicant_name": "Ion Popa"})
     assert r.status_code == 201, r.get_json()

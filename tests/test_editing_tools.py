@@ -89,7 +89,7 @@ def test_split_with_given_numbers_and_a_wrong_count(officer):
     line = {"type": "LineString", "coordinates": [[X0 + 520, Y0 + 95], [X0 + 520, Y0 + 145]]}
     bad = client.post(f"/api/office/parcels/{p['id']}/split", headers=headers,
                       json={"version": 1, "line": line, "numbers": ["1"]})
-    assert bad.status_code == 400 and "2 pieces" in bad.get_json()["message"]
+    assert bad.status_code == 400 and "2 părți" in bad.get_json()["message"]
     ok = client.post(f"/api/office/parcels/{p['id']}/split", headers=headers,
                      json={"version": 1, "line": line, "numbers": ["810202", "810203"]})
     assert sorted(x["cadastral_number"] for x in ok.get_json()["parcels"]) == ["810202", "810203"]
@@ -122,7 +122,7 @@ def test_merge_refuses_parcels_that_do_not_touch_or_disagree(officer, engine):
     assert far.status_code == 422 and far.get_json()["problems"][0]["code"] == "not_adjacent"
     mixed = client.post("/api/office/parcels/merge", headers=headers, json={
         "parcels": [{"id": a["id"], "version": 1}, {"id": c_["id"], "version": 1}], "cadastral_number": "820104"})
-    assert mixed.status_code == 400 and "use categories" in mixed.get_json()["message"]
+    assert mixed.status_code == 400 and "categorii de folosință" in mixed.get_json()["message"]
     stale = client.post("/api/office/parcels/merge", headers=headers, json={
         "parcels": [{"id": a["id"], "version": 7}, {"id": c_["id"], "version": 1}], "cadastral_number": "820104",
         "use_category": "CC"})
@@ -221,7 +221,7 @@ def test_typed_coordinates_endpoint(officer):
     assert body["geometry"]["coordinates"][0][1] == [X0 + 920, Y0 + 900]
     assert 20 < body["geometry_crs84"]["coordinates"][0][0][0] < 30
     bad = client.post("/api/office/coordinates", headers=headers, json={"uat": UAT, "text": "1 2"})
-    assert bad.status_code == 422 and "three" in bad.get_json()["message"]
+    assert bad.status_code == 422 and "trei" in bad.get_json()["message"]
 
 
 def test_an_officer_adds_an_address_point(officer, engine):

@@ -140,19 +140,20 @@ def test_a_parcel_with_a_restriction_lists_it_with_its_legal_basis(client, engin
     assert flood and "107/1996" in flood[0]["legal_basis"]
 
 
-@pytest.mark.parametrize("url,status,words", [
-    ("/api/parcels/at?lon=21.0&lat=45.0", 404, "nu este nicio parcelă"),  # Romanian unless asked otherwise
-    ("/api/parcels/at?lon=abc&lat=46", 400, "number"),
-    ("/api/parcels/at?lon=200&lat=46", 400, "within"),
-    ("/api/parcels/at?lat=46", 400, "required"),
-    ("/api/parcels/at?x=1&y=2&crs=EPSG:2154", 400, "crs"),
-    ("/api/parcels/999999999", 404, "nicio parcelă curentă"),
-    ("/api/parcels/123?uat=abc", 400, "SIRUTA"),
+@pytest.mark.parametrize("url,status,code,words", [  # Romanian unless asked otherwise (tests/test_api_errors.py)
+    ("/api/parcels/at?lon=21.0&lat=45.0", 404, "parcel.not_at_point", "nu este nicio parcelă"),
+    ("/api/parcels/at?lon=abc&lat=46", 400, "param.number", "număr"),
+    ("/api/parcels/at?lon=200&lat=46", 400, "param.lon_lat_range", "intervalul"),
+    ("/api/parcels/at?lat=46", 400, "param.required", "obligatoriu"),
+    ("/api/parcels/at?x=1&y=2&crs=EPSG:2154", 400, "param.crs", "crs"),
+    ("/api/parcels/999999999", 404, "parcel.not_found_number", "nicio parcelă curentă"),
+    ("/api/parcels/123?uat=abc", 400, "usage.uat", "SIRUTA"),
 ])
-def test_bad_parcel_requests_get_a_message(client, url, status, words):
+def test_bad_parcel_requests_get_a_message(client, url, status, code, words):
     r = client.get(url)
     assert r.status_code == status
-    assert words in r.get_json()["message"]
+    body = r.get_json()
+    assert body["status"] == status and body["code"] == code and words in body["message"]
 
 
 def test_lookups_are_rate_limited_per_client(app):

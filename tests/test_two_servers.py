@@ -279,7 +279,7 @@ def test_an_import_is_accepted_once_when_both_servers_are_asked_at_once(servers,
         answers = sorted(pool.map(accept, range(2)), key=lambda r: r.status_code)
     assert [r.status_code for r in answers] == [200, 409], [r.text for r in answers]
     assert answers[0].json()["status"] == "committed"
-    assert "committed, not waiting for a decision" in answers[1].json()["message"]  # decided by the other
+    assert "committed, nu așteaptă o decizie" in answers[1].json()["message"]  # decided by the other
     with engine.connect() as c:
         assert c.execute(text("SELECT status FROM importing.job WHERE id = :j"), {"j": job}).scalar_one() == "committed"
         assert c.execute(text("SELECT count(*) FROM importing.upload WHERE job_id = :j"), {"j": job}).scalar_one() == 0

@@ -34,7 +34,7 @@ def check_apart(kind, parcels, choices, uat, profile, on: date) -> None:
                           choices=dataclasses.replace(choices, one_investment=None) if choices else None)
         each.append(f"{p.cadastral_number}: {lei(kind.fee(alone).amount_lei)} lei")
     raise CertificateError(
-        f"imobilele {', '.join(p.cadastral_number for p in parcels)} nu sunt alăturate: se emite câte un certificat "
-        f"pentru fiecare imobil (taxa fiecăruia: {'; '.join(each)}), afară de cazul în care funcționarul "
-        "consemnează că formează o singură investiție (cu motivul)")
+        "imobilele {numbers} nu sunt alăturate: se emite câte un certificat pentru fiecare imobil (taxa fiecăruia: "
+        "{fees}), afară de cazul în care funcționarul consemnează că formează o singură investiție (cu motivul)",
+        numbers=", ".join(p.cadastral_number for p in parcels), fees="; ".join(each))
 

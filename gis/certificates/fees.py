@@ -40,8 +40,9 @@ def council_tables(kind: str, rules: dict, uat_settings: dict | None, siruta: in
         return _int_keys(own)
     sample = rules.get("sample_council")
     if sample is not None and siruta is not None and siruta != sample.get("siruta"):
-        raise CertificateError(f"taxa pentru {kind} nu este stabilită prin hotărârea consiliului local al acestui "
-                               "UAT: adăugați tabelul anual (HCL, art. 474 și 491 Codul fiscal) în setările UAT-ului")
+        raise CertificateError("taxa pentru {kind} nu este stabilită prin hotărârea consiliului local al acestui "
+                               "UAT: adăugați tabelul anual (HCL, art. 474 și 491 Codul fiscal) în setările UAT-ului",
+                               kind=kind)
     return rules["fees"][kind]
 
 
@@ -51,7 +52,8 @@ def validity_months(choices: Choices | None, urbanism_rules: dict) -> int:
     months = choices.validity_months if choices and choices.validity_months is not None else \
         urbanism_rules["validity_months"]
     if not low <= months <= high:
-        raise CertificateError(f"valabilitatea certificatului de urbanism se stabilește între {low} și {high} luni")
+        raise CertificateError("valabilitatea certificatului de urbanism se stabilește între {low} și {high} luni",
+                               low=low, high=high)
     return months
 
 
@@ -63,8 +65,8 @@ def with_choices(fee: Fee, choices: Choices | None, table: dict, rules: dict) ->
         basis = rules.get("exemptions", {}).get(choices.exemption)
         if basis is None:
             known = ", ".join(rules.get("exemptions", {})) or "niciuna"
-            raise CertificateError(f"scutire necunoscută {choices.exemption!r} (art. 476 Codul fiscal; "
-                                   f"cunoscute: {known})")
+            raise CertificateError("scutire necunoscută {exemption} (art. 476 Codul fiscal; cunoscute: {known})",
+                                   exemption=repr(choices.exemption), known=known)
         return Fee(Decimal("0.00"), f"scutit de taxă: {basis}")
     if choices.county_approval:
         if "county_approval_lei" not in table:

@@ -34,8 +34,9 @@ class CertificateError(ValueError):
 
     status = 400
 
-    def __init__(self, template: str, **values) -> None:
-        self.template, self.values = template, values
+    def __init__(self, template: str, *, message_code: str = "", **values) -> None:
+        # an English template says itself in people's languages through a catalogue message code instead
+        self.template, self.values, self.message_code = template, values, message_code
         super().__init__(template.format(**values) if values else template)
 
 
@@ -113,7 +114,8 @@ def _fee_table(kind: str, on: date, profile: str | None = None, uat_settings: di
     fees = council_tables(kind, config(profile, uat_settings), uat_settings, siruta)
     years = sorted(y for y in fees if y <= on.year)
     if not years:
-        raise CertificateError(f"no {kind} fee table for {on.year}")
+        raise CertificateError("no {kind} fee table for {year}", message_code="certificate.no_fee_table", kind=kind,
+                               year=on.year)
     return fees[years[-1]]
 
 
@@ -280,22 +282,26 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
     prof = profile_of(profile)
     registered = get_kind(kind)
     if registered is None:
-        raise CertificateError(f"unknown certificate kind {kind!r}; use {spelled(names())}")
+        raise CertificateError("unknown certificate kind {kind}; use {names}", message_code="certificate.unknown_kind",
+                               kind=repr(kind), names=spelled(names()))
     numbers = list(dict.fromkeys(prof.normalise_cadastral_number(n) for n in cadastral_numbers
                                  if n and n.strip()))
     if not numbers:
-        raise CertificateError("select at least one parcel")
+        raise CertificateError("select at least one parcel", message_code="certificate.no_parcel")
     if not purpose or not purpose.strip():
-        raise CertificateError("the purpose (în scopul) is required")
+        raise CertificateError("the purpose (în scopul) is required", message_code="certificate.no_purpose")
     wrong = [n for n in numbers if not prof.valid_cadastral_number(n)]
     if wrong:
         example = f" (e.g. {prof.cadastral_example})" if prof.cadastral_example else ""
-        raise CertificateError(f"not a cadastral number of {prof.country}{example}: {', '.join(wrong)}")
+        raise CertificateError("not a cadastral number of {country}{example}: {numbers}",
+                               message_code="certificate.bad_number", country=prof.country, example=example,
+                               sample=prof.cadastral_example or "—", numbers=", ".join(wrong))
     ids = []
     for n in numbers:
         found = parcels_by_number(conn, n, uat)  # raises ParcelNotFound
         if len(found) > 1:
-            raise CertificateError(f"cadastral number {n} exists in several UATs; name the UAT")
+            raise CertificateError("cadastral number {n} exists in several UATs; name the UAT",
+                                   message_code="certificate.several_uats", n=n)
         ids.append(found[0])
     on = issued_on or date.today()
     # the plans and restrictions in force on the issue date; the kinds whose area is not buildable
@@ -304,7 +310,7 @@ def certificate_facts(conn: Connection, kind: str, cadastral_numbers: list[str],
     uats = {p.uat_siruta for p in parcels}
     if len(uats) > 1:
         raise CertificateError("the selected parcels belong to different UATs; one certificate "
-                               "covers parcels of one UAT only")
+                               "covers parcels of one UAT only", message_code="certificate.different_uats")
     info = _uat(conn, uats.pop())
     contiguous = len(ids) == 1 or conn.execute(text(
         "SELECT ST_NumGeometries(ST_Union(ST_Buffer(geom, :near))) = 1 FROM public_api.parcel "

@@ -159,7 +159,7 @@ def file_request(settings: Settings, kind: str, parcels: list[str], purpose: str
     from gis.certificates.confirmation import new_confirmation
 
     if not applicant or not applicant.strip():
-        raise CertificateError("the applicant's name is required")
+        raise CertificateError("the applicant's name is required", message_code="certificate.no_applicant")
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         facts = certificate_facts(conn, kind, parcels, purpose, applicant, uat, profile=settings.profile,
@@ -229,9 +229,11 @@ def draft_pdf(settings: Settings, request_id: int) -> bytes:
     with get_engine(settings, "app").connect() as conn:
         info = get_request(conn, request_id)
         if info.status in CLOSED:
-            raise StateConflict("the request is {status}: there is no draft any more", status=info.status)
+            raise StateConflict("the request is {status}: there is no draft any more", status=info.status,
+                                message_code="certificate.no_draft_any_more")
         if not info.registered:
-            raise StateConflict("the request is not confirmed yet: there is no draft")
+            raise StateConflict("the request is not confirmed yet: there is no draft",
+                                message_code="certificate.no_draft_yet")
         facts = _facts_for(conn, info, settings.profile)  # tens of ms; the PDF with its map, a second
         revision = conn.execute(text("SELECT revision FROM public_api.data_revision")).scalar()
         # the request's own token: a database built again reuses ids and revisions, never tokens
@@ -273,7 +275,7 @@ def record_payment(settings: Settings, request_id: int, amount: str, receipt: st
     from gis.payment import CHANNELS
 
     if channel not in CHANNELS:
-        raise CertificateError(f"canalul plății trebuie să fie unul dintre: {', '.join(CHANNELS)}")
+        raise CertificateError("canalul plății trebuie să fie unul dintre: {channels}", channels=", ".join(CHANNELS))
     try:
         typed = str(amount).strip()
         if "," in typed:  # Romanian: 1.234,50 (dots group thousands, the comma is decimal)
@@ -299,7 +301,8 @@ def record_payment(settings: Settings, request_id: int, amount: str, receipt: st
             raise StateConflict("cererea este {state}: plata se înregistrează înainte de emitere",
                                 state=LABELS[info.status])
         if info.fee is not None and value < info.fee:
-            raise CertificateError(f"suma achitată ({value} lei) este mai mică decât taxa ({info.fee} lei)")
+            raise CertificateError("suma achitată ({value} lei) este mai mică decât taxa ({fee} lei)", value=value,
+                                   fee=info.fee)
         conn.execute(text("UPDATE registry.request SET paid_amount = :a, paid_receipt = :r, paid_on = :d, "
                           "paid_channel = :ch WHERE id = :id"),
                      {"a": value.quantize(Decimal("0.01")), "r": receipt, "d": day, "ch": channel, "id": request_id})
@@ -374,13 +377,14 @@ def _stored(conn: Connection, request_id: int) -> bytes:
                        {"r": request_id}).scalar_one_or_none()
     if pdf is None:
         info = get_request(conn, request_id)
-        raise StateConflict("the request is {status}: nothing has been issued yet", status=info.status)
+        raise StateConflict("the request is {status}: nothing has been issued yet", status=info.status,
+                            message_code="certificate.nothing_issued")
     return bytes(pdf)
 
 
 def cancel(settings: Settings, request_id: int, reason: str, actor: str) -> RequestInfo:
     if not reason or not reason.strip():
-        raise CertificateError("a cancellation needs a reason")
+        raise CertificateError("a cancellation needs a reason", message_code="certificate.cancel_reason")
     with get_engine(settings, "app").begin() as conn:
         set_actor(conn, actor)
         _move(conn, get_request(conn, request_id), "cancelled", reason.strip())

@@ -95,7 +95,8 @@ class CertificateKind:
         if not years:
             from gis.certificates.rules import CertificateError
 
-            raise CertificateError(f"no {self.name} fee table for {selection.issued_on.year}")
+            raise CertificateError("no {kind} fee table for {year}", message_code="certificate.no_fee_table",
+                                   kind=self.name, year=selection.issued_on.year)
         row = table[years[-1]]
         return Fee(Decimal(str(row["amount"])).quantize(Decimal("0.01")), str(row.get("hcl", "")))
 
