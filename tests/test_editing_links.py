@@ -118,8 +118,9 @@ def test_every_link_follows_split_merge_and_vertex_edits_versioned_and_audited(o
                        SELECT :u, 2026, id, :p, 'land', 1600, 100 FROM fiscal.taxpayer WHERE uat_siruta = :u
                        RETURNING id),
                  r AS (INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name,
-                                                     purpose, access_token, created_by, status)
-                       VALUES (:u, 2026, 1, 'urbanism', 'Ion Test', 'construire', 'tok-830101', 'test', 'review')
+                                                     purpose, access_token, created_by, status, registered_at)
+                       VALUES (:u, 2026, 1, 'urbanism', 'Ion Test', 'construire', 'tok-830101', 'test', 'review',
+                               now())
                        RETURNING id)
             SELECT (SELECT id FROM a), (SELECT id FROM b), (SELECT id FROM g), (SELECT id FROM t),
                    (SELECT id FROM r)"""), {"u": UAT, "p": p["id"], "x": X0 + 100, "y": Y0 + 300}).one()
@@ -214,8 +215,8 @@ def test_an_issued_certificate_keeps_the_parcel_it_was_issued_for(officer, engin
     with engine.begin() as c:
         c.execute(text("SELECT set_config('teritoriu.actor', 'test', true)"))
         request = c.execute(text("""INSERT INTO registry.request (uat_siruta, year, registry_number, kind,
-            applicant_name, purpose, access_token, created_by, status)
-            VALUES (:u, 2026, 2, 'urbanism', 'Ana Test', 'construire', 'tok-830301', 'test', 'issued')
+            applicant_name, purpose, access_token, created_by, status, registered_at)
+            VALUES (:u, 2026, 2, 'urbanism', 'Ana Test', 'construire', 'tok-830301', 'test', 'issued', now())
             RETURNING id"""), {"u": UAT}).scalar_one()
         c.execute(text("INSERT INTO registry.request_parcel VALUES (:r, :p)"), {"r": request, "p": p["id"]})
     assert split(officer, p, vertical(X0 + 320, Y0 + 490, Y0 + 550)).status_code == 200

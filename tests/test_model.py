@@ -127,8 +127,8 @@ def test_every_mutation_writes_an_audit_row_with_its_actor(conn, uat):
 def test_an_issued_document_never_changes(conn, uat):
     req = conn.execute(text(
         "INSERT INTO registry.request (uat_siruta, year, registry_number, kind, applicant_name, "
-        "purpose, created_by, access_token) VALUES (:u, 2026, 1, 'urbanism', 'X', 'construire', 't', "
-        "'tok-model-test') RETURNING id"),
+        "purpose, created_by, access_token, registered_at) VALUES (:u, 2026, 1, 'urbanism', 'X', 'construire', 't', "
+        "'tok-model-test', now()) RETURNING id"),
         {"u": UAT}).scalar_one()
     doc = conn.execute(text(
         "INSERT INTO registry.document (request_id, kind, issued_by, verification_code, pdf, sha256, "
