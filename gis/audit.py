@@ -1,6 +1,7 @@
 """The audit trail: who changed or saw what, when.
 
-Changes to the registers are written by the database itself (the audit_row trigger); every
+Changes to the registers are written by the database itself (the audit_row trigger; on the tables
+imports write in bulk, audit.record_changes once per statement, migration 0024); every
 other row (a sign-in, a view of personal data, an agency's read, a bulk load) is written by
 `record()` here and nowhere else. ACTIONS is the list of what a row may record; the CHECK on
 `audit.log.action` (migration 0001, kept as it was) holds the same words, and
