@@ -68,7 +68,7 @@ def test_leaflets_own_buttons_speak_the_page_language(browser, live_server, lang
     page.goto(f"{live_server}/?lang={lang}")
     page.wait_for_selector(".leaflet-control-layers-toggle")
     zoom_in = page.locator(".leaflet-control-zoom-in")
-    page.wait_for_function("document.querySelector('.leaflet-control-zoom-in').title !== 'Zoom in' || "
+    page.wait_for_function("() => document.querySelector('.leaflet-control-zoom-in').title !== 'Zoom in' || "
                            f"{'true' if lang == 'en' else 'false'}")
     assert zoom_in.get_attribute("title") == zoom_in.get_attribute("aria-label") == t("zoom_in", lang)
     assert page.locator(".leaflet-control-zoom-out").get_attribute("aria-label") == t("zoom_out", lang)

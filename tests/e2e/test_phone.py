@@ -138,7 +138,7 @@ def test_the_sheet_drags_between_peek_half_and_full_and_keeps_the_parcel_in_view
     assert panel.get_attribute("data-sheet") == "peek"
     assert box(page, "#t-panel")["height"] <= 150
     shown(page, number)
-    page.wait_for_function("document.querySelector('#t-panel').getBoundingClientRect().height <= 150")
+    page.wait_for_function("() => document.querySelector('#t-panel').getBoundingClientRect().height <= 150")
     page.wait_for_selector(".leaflet-container[data-map-idle]", state="attached", timeout=30_000)
     parcel_above_sheet(page)
     # the same from the keyboard: the bar's buttons, pressed with Enter
@@ -187,7 +187,7 @@ def test_one_character_asks_for_two_and_a_typo_finds_the_village(phone, engine):
     assert hint.inner_text() == "Scrieți cel puțin 2 caractere." and search.get_attribute("aria-expanded") == "true"
     search.fill("Poenita")
     search.press("Enter")
-    page.wait_for_function("teritoriuMap.getZoom() >= 15")
+    page.wait_for_function("() => teritoriuMap.getZoom() >= 15")
     with engine.connect() as c:
         centre = page.evaluate("(() => { const c = teritoriuMap.getCenter(); return {x: c.lng, y: c.lat}; })()")
         inside = c.execute(text("SELECT ST_Contains(ST_Transform(geom, 4326), ST_SetSRID(ST_MakePoint(:x, :y), 4326)) "
@@ -203,7 +203,7 @@ def test_switching_the_language_keeps_the_parcel_and_the_view(browser, live_serv
     page.goto(f"{live_server}/?parcel={number}", wait_until="load")
     shown(page, number)
     page.evaluate("teritoriuMap.setZoom(17, {animate: false})")
-    page.wait_for_function("location.hash.startsWith('#17/')")
+    page.wait_for_function("() => location.hash.startsWith('#17/')")
     before = page.evaluate("[teritoriuMap.getZoom(), teritoriuMap.getCenter().lat, teritoriuMap.getCenter().lng]")
     page.click(".t-header a[hreflang='en']")
     page.wait_for_url(re.compile(rf".*/\?parcel={number}&lang=en#17/[0-9.]+/[0-9.]+$"))
