@@ -24,7 +24,7 @@ TABLES = {
     "territory.uat": "UAT", "territory.locality": "localitate", "auth.user": "cont", "auth.api_key": "cheie API",
     "auth.session": "sesiune", "importing.job": "import", "samples": "date demonstrative",
     "auth.totp": "al doilea factor (TOTP)", "auth.recovery_code": "cod de recuperare",
-    "registry.extension": "prelungire certificat",
+    "registry.extension": "prelungire certificat", "audit.log": "jurnal de audit",
 }
 
 FIELDS = {
@@ -34,7 +34,12 @@ FIELDS = {
     "reference": "actul de prelungire", "requested_on": "cerută la", "secret": "secret", "source": "sursa contului",
     "used_at": "folosit la", "registered_at": "înregistrată la", "language": "limba",
     "confirm_token_sha256": "amprenta linkului de confirmare", "confirm_expires_at": "linkul de confirmare expiră la",
-    "paid_channel": "canal de plată",
+    "paid_channel": "canal de plată", "parcel_ids": "parcele (id)",
+    # the audit log's own resealing entry (gis/audit_chain.py)
+    "note": "notă", "resealed_from_chain_no": "resigilat începând cu nr. din lanț", "rows_redacted": "rânduri curățate",
+    "previous_head": "capătul anterior al lanțului", "resealed_head": "capătul nou al lanțului",
+    "action": "acțiune", "table_name": "tabel", "object_id": "obiect (id)", "before": "înainte", "after": "după",
+    "chain_no": "nr. în lanț", "row_hash": "amprenta rândului",
     "cadastral_number": "număr cadastral", "land_book_number": "carte funciară", "legal_area": "suprafață din acte",
     "measured_area": "suprafață măsurată", "use_category": "categorie de folosință", "intravilan": "intravilan",
     "tarla": "tarla", "parcel_no": "parcela", "locality_siruta": "localitate (SIRUTA)", "uat_siruta": "UAT (SIRUTA)",
