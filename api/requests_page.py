@@ -12,7 +12,6 @@ from api.bodies import FORM, HTML_FORM, body_limit
 from api.certificates import _owned, create, validated_request
 from api.staff import scope_by_uat
 from gis.certificates.kinds import get_kind
-from gis.certificates.render import money
 from gis.certificates.workflow import get_request
 from gis.db import get_engine
 from gis.payment import TreasuryError, grouped, treasury_of
@@ -164,5 +163,6 @@ def payment_instructions(info, lang: str, order_url: str) -> dict | None:
             current_app.logger.error("UAT %s: %s", info.uat_siruta, exc)
             treasury = None
     return {"paid": False, "treasury": treasury, "iban": grouped(treasury.iban) if treasury else "",
-            "amount": money(info.fee), "reference": t("pay_reference_value", lang).format(number=info.number_label),
+            "amount": number(info.fee, lang, 2),  # in the page's locale, as the status rows
+            "reference": t("pay_reference_value", lang).format(number=info.number_label),
             "order_url": order_url}
