@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 from pathlib import Path
 
 import pytest
-from factories import STAFF_PASSWORD, csrf_token, sign_in
+from factories import STAFF_PASSWORD, csrf_token, free_port, sign_in
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -22,12 +21,6 @@ from gis.settings import PROJECT_ROOT, load_settings
 ARTIFACTS = PROJECT_ROOT / "var" / "artifacts"
 # another name lets two suites share the cluster (parallel work on one machine)
 TEST_DB = os.environ.get("TERITORIU_TEST_DB", "teritoriu_test")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +42,7 @@ def cluster() -> LocalCluster:
 @pytest.fixture(scope="session")
 def settings(cluster):
     """Settings of a fresh, migrated test database (dropped and rebuilt every session)."""
-    port = _free_port()
+    port = free_port()
     # admins' second factor (TOTP) is tested in test_totp.py with an app of its own; here staff_client
     # signs admins in with the password alone
     s = load_settings(db_name=TEST_DB, port=port, admin_totp=False)
@@ -238,7 +231,7 @@ def production_server():
     started = []
 
     def start(env: dict, workers: int = 2) -> str:
-        port = _free_port()
+        port = free_port()
         started.append(production.spawn(port, env, workers=workers))
         return f"http://127.0.0.1:{port}"
 

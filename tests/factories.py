@@ -4,6 +4,7 @@ sign-in as a browser does it, with the form's CSRF token."""
 from __future__ import annotations
 
 import re
+import socket
 
 STAFF_PASSWORD = "parola-de-test-123"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
@@ -109,3 +110,10 @@ def request_history(conn, uats: list[int], year: int, seed: int = 23) -> dict:
                 written["imports"].append((uat, created, kind, status))
     conn.execute(text("ALTER TABLE registry.request ENABLE TRIGGER stamp_cancellation"))
     return written
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -10,13 +10,13 @@ import dataclasses
 import email
 import email.policy
 import re
-import socket
 import ssl
 import threading
 from datetime import timedelta
 
 import pytest
 import requests
+from factories import free_port
 from sqlalchemy import text
 
 from gis.outbox import deliver_due, parse_smtp_url
@@ -29,12 +29,6 @@ aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller")
 def no_filing_quota(clear_throttles):
     """Every filing here comes from 127.0.0.1: each test starts with the filing quota unused."""
     clear_throttles("filing")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:
@@ -58,7 +52,7 @@ class MailServer:
     """An aiosmtpd server on a fixed port that can be stopped and started again."""
 
     def __init__(self, **options):
-        self.port = _free_port()
+        self.port = free_port()
         self.inbox = Inbox()
         self.options = options
         self.controller = None
@@ -255,7 +249,7 @@ def test_nothing_is_lost_while_the_mail_server_is_down(live_server, mailing, mai
 
 
 def test_the_backoff_doubles_and_a_message_is_given_up_but_kept(live_server, loaded, engine, number):
-    closed = dataclasses.replace(loaded, smtp_url=f"smtp://127.0.0.1:{_free_port()}", mail_backoff_s=60,
+    closed = dataclasses.replace(loaded, smtp_url=f"smtp://127.0.0.1:{free_port()}", mail_backoff_s=60,
                                  mail_max_attempts=3)
     to = "nobody-listens@example.ro"
     file_online(live_server, number, to, "ro")

@@ -9,7 +9,6 @@ import dataclasses
 import gzip
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from factories import STAFF_PASSWORD, csrf_token, sign_in
+from factories import STAFF_PASSWORD, csrf_token, free_port, sign_in
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
@@ -33,12 +32,6 @@ pytestmark = pytest.mark.slow  # a second PostgreSQL cluster, copied with pg_bas
 
 UAT = 999811
 X0, Y0 = 350000, 750000  # away from the other modules' test UATs
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def square(x, y, w=20, h=40):
@@ -73,7 +66,7 @@ def engine(primary):
 
 @pytest.fixture(scope="module")
 def replica(primary):
-    standby = LocalReplica(primary, port=_free_port(), folder="standby")
+    standby = LocalReplica(primary, port=free_port(), folder="standby")
     standby.create()
     yield standby
     standby.destroy()
@@ -100,7 +93,7 @@ def public_app(primary, replica, tmp_path_factory):
 @pytest.fixture(scope="module")
 def public(public_app):
     """The app over real HTTP: what citizens and other agencies read."""
-    port = _free_port()
+    port = free_port()
     server = make_server("127.0.0.1", port, public_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from factories import csrf_token
+from factories import csrf_token, free_port
 from sqlalchemy import text
 
 SLAPD = shutil.which("slapd") or "/usr/sbin/slapd"
@@ -34,12 +34,6 @@ NORMAL, DISABLED = 512, 514  # AD userAccountControl: NORMAL_ACCOUNT, + ACCOUNTD
 if not Path(SLAPD).exists():
     pytest.skip("slapd is not installed (scripts/setup.sh installs Debian's slapd and ldap-utils)",
                 allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _test_ca(folder: Path) -> None:
@@ -151,7 +145,7 @@ def directory():
     (folder / "ad.schema").write_text(AD_SCHEMA)
     (folder / "slapd.conf").write_text(CONFIG.format(d=folder, base=BASE, root=ROOT_DN, rootpw=ROOT_PW,
                                                      service=SERVICE_DN))
-    port = _free_port()
+    port = free_port()
     url = f"ldap://localhost:{port}"  # ldap3 matches a certificate's DNS names, not its IP addresses
     as_user = []
     if os.geteuid() == 0:  # never the directory as root: drop to nobody (slapd -u), who owns the folder
@@ -363,7 +357,7 @@ def test_directory_down_is_a_clear_503(loaded, directory, sample_uat, clear_thro
 
     clear_throttles()
     app = create_app(dataclasses.replace(_ldap_settings(loaded, directory, sample_uat),
-                                         ldap_url=f"ldap://127.0.0.1:{_free_port()}", ldap_timeout_s=2))
+                                         ldap_url=f"ldap://127.0.0.1:{free_port()}", ldap_timeout_s=2))
     with caplog.at_level("DEBUG"):
         answer = _sign_in(app.test_client(), "ana.pop")
     assert answer.status_code == 503

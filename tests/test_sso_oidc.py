@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from factories import free_port
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -31,12 +32,6 @@ CLIENT_ID, CLIENT_SECRET = "teritoriu-test", "secret-client-de-test-0123456789"
 if NODE is None or not (HERE / "node_modules" / "oidc-provider").is_dir():
     pytest.skip("node or tests/clients/oidc/node_modules is missing (scripts/setup.sh runs npm ci there)",
                 allow_module_level=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(port: int, process: subprocess.Popen) -> None:
@@ -64,7 +59,7 @@ def provider(tmp_path_factory, sample_uat):
     from joserfc.jwk import RSAKey
 
     folder: Path = tmp_path_factory.mktemp("oidc")
-    port, app_port = _free_port(), _free_port()
+    port, app_port = free_port(), free_port()
     key = RSAKey.generate_key(2048, parameters={"kid": "cheie-test-1", "use": "sig", "alg": "RS256"})
     app_base = f"http://127.0.0.1:{app_port}"
     config = {
@@ -220,6 +215,6 @@ def test_id_tokens_are_checked_against_the_providers_keys(oidc_settings, provide
 def test_provider_down_is_a_clear_503(oidc_settings):
     from api import create_app
 
-    app = create_app(dataclasses.replace(oidc_settings, oidc_issuer=f"http://127.0.0.1:{_free_port()}"))
+    app = create_app(dataclasses.replace(oidc_settings, oidc_issuer=f"http://127.0.0.1:{free_port()}"))
     answer = app.test_client().get("/office/login/oidc")
     assert answer.status_code == 503 and "nu răspunde" in answer.get_data(as_text=True)
