@@ -313,12 +313,41 @@ def prepare_region_database(n_uats: int, per_uat: int, seed: int, region: Path):
         started = time.monotonic()
         for folder in folders:  # each UAT in its own transaction; a rerun resumes
             load_commune(settings, folder)
-        print(f"  loaded in {time.monotonic() - started:.0f} s", flush=True)
+        loaded_s = time.monotonic() - started
+        print(f"  loaded in {loaded_s:.0f} s", flush=True)
         started = time.monotonic()
         with get_engine(settings, "owner").connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
         print(f"  VACUUM ANALYZE in {time.monotonic() - started:.0f} s", flush=True)
+        vacuum_s = time.monotonic() - started
+        (BENCH_DIR / f"load-{settings.db_name}.json").write_text(json.dumps(
+            {"uats": n_uats, "load_s": round(loaded_s), "vacuum_analyze_s": round(vacuum_s)}))
     return settings
+
+
+SIZES_SQL = """
+SELECT pg_database_size(current_database()),
+       (SELECT sum(pg_table_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')),
+       (SELECT sum(pg_indexes_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')),
+       pg_total_relation_size('cadastre.parcel'), pg_indexes_size('cadastre.parcel'),
+       (SELECT count(*) FROM cadastre.parcel), (SELECT count(*) FROM territory.uat)
+"""
+
+
+def database_sizes(settings) -> dict:
+    """What the database holds and weighs (MB), and how long it took to load (when this bench loaded it)."""
+    with get_engine(settings, "owner").connect() as conn:
+        total, tables, indexes, parcel_total, parcel_indexes, parcels, uats = conn.execute(text(SIZES_SQL)).one()
+    mb = 1024 * 1024
+    out = {"parcels": parcels, "uats": uats, "database_mb": round(total / mb), "tables_mb": round(tables / mb),
+           "indexes_mb": round(indexes / mb), "parcel_table_mb": round(parcel_total / mb),
+           "parcel_indexes_mb": round(parcel_indexes / mb)}
+    record = BENCH_DIR / f"load-{settings.db_name}.json"
+    if record.exists():
+        out.update(json.loads(record.read_text()))
+    return out
 
 
 def measure_one_uat(args, settings) -> dict:
@@ -381,8 +410,12 @@ def run_uats(args) -> dict:
     region = region_dir(sizes[-1], args.parcels_per_uat, args.seed)
     out = {"uats": sizes, "parcels_per_uat": args.parcels_per_uat, "workers": args.workers,
            "repeats": args.repeats, "focus": FOCUS, "results": {}}
+    settings_of = {n: prepare_region_database(n, args.parcels_per_uat, args.seed, region) for n in sizes}
+    out["databases"] = {n: database_sizes(settings_of[n]) for n in sizes}
+    if args.prepare_only:
+        return out
     for n in sizes:
-        settings = prepare_region_database(n, args.parcels_per_uat, args.seed, region)
+        settings = settings_of[n]
         port = _free_port()
         server = start_server(settings.db_name, port, args.workers)
         args.base = f"http://127.0.0.1:{port}"
@@ -393,14 +426,28 @@ def run_uats(args) -> dict:
     return out
 
 
+def markdown_databases(run_: dict) -> list[str]:
+    dbs = run_["databases"]
+    lines = ["| database | parcels | load s | VACUUM ANALYZE s | size MB | tables MB | indexes MB "
+             "| cadastre.parcel MB | its indexes MB |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n, d in dbs.items():
+        lines.append(f"| {n} UATs | {d['parcels']:,} | {d.get('load_s', '')} | {d.get('vacuum_analyze_s', '')} "
+                     f"| {d['database_mb']:,} | {d['tables_mb']:,} | {d['indexes_mb']:,} | {d['parcel_table_mb']:,} "
+                     f"| {d['parcel_indexes_mb']:,} |")
+    return lines + [""]
+
+
 def markdown_uats(run_: dict) -> str:
     sizes, res = run_["uats"], run_["results"]
     first, last = sizes[0], sizes[-1]
+    if not res:
+        return "\n".join(markdown_databases(run_))
     head = " | ".join(f"{n} UAT{'s' if n > 1 else ''} p50 | p95" for n in sizes)
     lines = [f"### One UAT's queries as UATs grow — {run_['parcels_per_uat']:,} parcels per UAT, UAT {run_['focus']}"
              f", `teritoriu serve --production --workers {run_['workers']}`, median of {run_['repeats']} runs", "",
              f"| request | n | {head} | p50 ratio | p95 ratio | errors |",
              "| --- | --- | " + " | ".join("--- | ---" for _ in sizes) + " | --- | --- | --- |"]
+    lines[2:2] = markdown_databases(run_)
     for name in res[first]:
         cells = " | ".join(f"{res[n][name]['p50']} | {res[n][name]['p95']}" for n in sizes)
         a, b = res[first][name], res[last][name]
@@ -506,6 +553,7 @@ def main() -> None:
     parser.add_argument("--no-import", action="store_true", help="skip the 100,000-parcel import")
     parser.add_argument("--uats", help="instead: databases of these many UATs (e.g. 1,100), one UAT's queries")
     parser.add_argument("--parcels-per-uat", type=int, default=10_000, help="with --uats")
+    parser.add_argument("--prepare-only", action="store_true", help="with --uats: generate and load, no requests")
     args = parser.parse_args()
     if args.uats:
         BENCH_DIR.mkdir(parents=True, exist_ok=True)

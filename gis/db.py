@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Literal
 
+import orjson
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,6 +54,7 @@ def _engine(url: URL, application_name: str) -> Engine:
         pool_size=5,
         max_overflow=10,
         connect_args={"application_name": application_name},
+        json_deserializer=orjson.loads,  # pages of features arrive as one JSON array (layers/provider.py)
         **({"isolation_level": "AUTOCOMMIT", "pool_reset_on_return": None} if read_only else {}),
     )
 
