@@ -32,8 +32,10 @@ from bench.__main__ import (
     start_server,
     tile_of,
 )
+from gis.cluster import LocalCluster
 from gis.crs import transformer
 from gis.db import get_engine
+from gis.settings import load_settings
 from layers.registry import load_layers
 from layers.vector_tiles import tile_sql
 
@@ -142,7 +144,8 @@ PEERS = ("raw SQL", "Teritoriu", "QGIS Server", "tipg")
 
 def markdown(result: dict) -> str:
     peers = [p for p in PEERS if any(p in row for row in result["results"].values())]
-    lines = [f"### Peers — {result['parcels']:,} parcels, {result['rounds']} interleaved rounds of {result['n']} "
+    lines = [f"### Peers — {result['parcels']:,} parcels (`{result.get('database', '')}`), {result['rounds']} "
+             f"interleaved rounds of {result['n']} "
              f"requests (p50 / p95 ms, median over rounds)", "",
              "| request | " + " | ".join(peers) + " | Teritoriu ÷ raw SQL (p50) | errors |",
              "| --- | " + " | ".join("---" for _ in peers) + " | --- | --- |"]
@@ -154,10 +157,22 @@ def markdown(result: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def existing_database(db_name: str):
+    """Settings of a bench database loaded earlier (e.g. `teritoriu_bench_uats_50x20000_7`), and its parcels."""
+    settings = load_settings(db_name=db_name)
+    LocalCluster(settings).start()
+    with get_engine(settings, "app").connect() as conn:
+        return settings, conn.execute(text("SELECT count(*) FROM cadastre.parcel")).scalar_one()
+
+
 def run_peers(parcels: int, seed: int = 7, requests_n: int = 100, tiles: int = 40, rounds_n: int = 5,
-              workers: int = 2, qgis: bool = True, tipg: bool = True) -> str:
-    """The interleaved comparison on the generated commune of `parcels`; its Markdown table."""
-    settings = prepare_database(parcels, seed)
+              workers: int = 2, qgis: bool = True, tipg: bool = True, db_name: str | None = None) -> str:
+    """The interleaved comparison on the generated commune of `parcels` (or on the bench database
+    `db_name`, whatever it holds); its Markdown table."""
+    if db_name:
+        settings, parcels = existing_database(db_name)
+    else:
+        settings = prepare_database(parcels, seed)
     engine = get_engine(settings, "public")
     servers = []
     port = _free_port()
@@ -184,7 +199,8 @@ def run_peers(parcels: int, seed: int = 7, requests_n: int = 100, tiles: int = 4
         from api import production
 
         production.stop(ours)
-    result = {"parcels": parcels, "rounds": rounds_n, "n": requests_n, "tiles": len(work["tiles"]),
+    result = {"parcels": parcels, "database": settings.db_name, "rounds": rounds_n, "n": requests_n,
+              "tiles": len(work["tiles"]),
               "workers": workers, "results": median_rounds(rounds)}
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     (BENCH_DIR / f"peers-{parcels}.json").write_text(json.dumps(result, indent=2))
@@ -203,9 +219,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-qgis", action="store_true")
     parser.add_argument("--no-tipg", action="store_true")
+    parser.add_argument("--database", help="a bench database loaded earlier instead of a generated commune "
+                        "(e.g. teritoriu_bench_uats_50x20000_7: 1,000,000 parcels in 50 UATs)")
     args = parser.parse_args()
     print(run_peers(args.parcels, args.seed, args.requests, args.tiles, args.rounds, args.workers,
-                    qgis=not args.no_qgis, tipg=not args.no_tipg), flush=True)
+                    qgis=not args.no_qgis, tipg=not args.no_tipg, db_name=args.database), flush=True)
 
 
 if __name__ == "__main__":
