@@ -67,6 +67,25 @@ def prepare_database(n_parcels: int, seed: int, db_name: str | None = None):
     return settings
 
 
+def server_rss_mb(pid: int) -> float:
+    """Resident memory of the server process and all its descendants (gunicorn's workers), MB."""
+    parent, rss = {}, {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = dict(line.split(":", 1) for line in (entry / "status").read_text().splitlines() if ":" in line)
+            except OSError:
+                continue
+            parent[int(entry.name)] = int(fields.get("PPid", "0").strip())
+            rss[int(entry.name)] = int(fields.get("VmRSS", "0 kB").split()[0])
+    tree, grew = {pid}, True
+    while grew:
+        more = {p for p, pp in parent.items() if pp in tree} - tree
+        tree |= more
+        grew = bool(more)
+    return round(sum(rss.get(p, 0) for p in tree) / 1024, 1)
+
+
 def start_server(db_name: str, port: int, workers: int) -> subprocess.Popen:
     """The deployment's own command (api/production.py) on loopback; one client sends everything,
     so the per-client rate limit is off (it would measure itself, not speed)."""
@@ -421,6 +440,7 @@ def run_uats(args) -> dict:
         args.base = f"http://127.0.0.1:{port}"
         try:
             out["results"][n] = median_of([measure_one_uat(args, settings) for _ in range(args.repeats)])
+            out["databases"][n]["server_rss_mb"] = server_rss_mb(server.pid)
         finally:
             production.stop(server)
     return out
@@ -429,11 +449,12 @@ def run_uats(args) -> dict:
 def markdown_databases(run_: dict) -> list[str]:
     dbs = run_["databases"]
     lines = ["| database | parcels | load s | VACUUM ANALYZE s | size MB | tables MB | indexes MB "
-             "| cadastre.parcel MB | its indexes MB |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| cadastre.parcel MB | its indexes MB | server RSS MB (after the requests) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n, d in dbs.items():
         lines.append(f"| {n} UATs | {d['parcels']:,} | {d.get('load_s', '')} | {d.get('vacuum_analyze_s', '')} "
                      f"| {d['database_mb']:,} | {d['tables_mb']:,} | {d['indexes_mb']:,} | {d['parcel_table_mb']:,} "
-                     f"| {d['parcel_indexes_mb']:,} |")
+                     f"| {d['parcel_indexes_mb']:,} | {d.get('server_rss_mb', '')} |")
     return lines + [""]
 
 
