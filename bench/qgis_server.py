@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import time
 
 import requests
 
-from bench.__main__ import BENCH_DIR, series
+from bench import peer_process
+from bench.__main__ import BENCH_DIR, _free_port, series
 from gis.cluster import LocalCluster
 from gis.settings import PROJECT_ROOT
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(settings) -> tuple[subprocess.Popen, str] | None:
@@ -40,22 +32,13 @@ def start(settings) -> tuple[subprocess.Popen, str] | None:
                     str(url.query.get("port", "5432")), url.database, url.username, str(project)], check=True, env=env,
                    capture_output=True)
     port = _free_port()
-    server = subprocess.Popen(["qgis_mapserver", "-p", str(project), f"127.0.0.1:{port}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}/wfs3/collections/parcels/items.json"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "?limit=1", timeout=10).ok:
-                break
-        except requests.RequestException:
-            time.sleep(0.3)
+    server = peer_process.start(["qgis_mapserver", "-p", str(project), f"127.0.0.1:{port}"], env, base + "?limit=1",
+                                "QGIS Server", timeout_s=60)
     return server, base
 
 
-def stop(server: subprocess.Popen) -> None:
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+stop = peer_process.stop
 
 
 def items_url(base: str, ours: str) -> str:

@@ -8,27 +8,18 @@ uvicorn, one process, connecting as the public role."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from urllib.parse import quote
 
-import requests
-
+from bench import peer_process
+from bench.__main__ import _free_port
 from gis.cluster import LocalCluster
 from gis.settings import PROJECT_ROOT
 
 VERSION = "1.6.1"
 VENV = PROJECT_ROOT / "var" / "bench-tipg-venv"
 COLLECTION = "public_api.parcel"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def ensure_venv() -> None:
@@ -49,28 +40,14 @@ def start(settings) -> tuple[subprocess.Popen, str]:
     env = {**os.environ, "DATABASE_URL": dsn, "TIPG_DB_SCHEMAS": '["public_api"]',
            "TIPG_DB_TABLES": f'["{COLLECTION}"]'}
     port = _free_port()
-    server = subprocess.Popen([str(VENV / "bin" / "uvicorn"), "tipg.main:app", "--host", "127.0.0.1", "--port",
-                               str(port), "--log-level", "warning", "--no-access-log"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}/collections/{COLLECTION}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/items?limit=1", timeout=10).ok:
-                return server, base
-        except requests.RequestException:
-            pass
-        if server.poll() is not None:
-            raise RuntimeError("tipg stopped at start")
-        time.sleep(0.3)
-    stop(server)
-    raise RuntimeError("tipg did not answer within 90 s")
+    server = peer_process.start([str(VENV / "bin" / "uvicorn"), "tipg.main:app", "--host", "127.0.0.1", "--port",
+                                 str(port), "--log-level", "warning", "--no-access-log"], env,
+                                base + "/items?limit=1", "tipg")
+    return server, base
 
 
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+stop = peer_process.stop
 
 
 def items_url(base: str, ours: str) -> str:

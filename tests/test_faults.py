@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from factories import free_port
 from sqlalchemy import text
 
 from api import production
@@ -27,12 +27,6 @@ from gis.samples import load_commune
 from gis.settings import PROJECT_ROOT, load_settings
 
 TERITORIU = str(Path(sys.executable).parent / "teritoriu")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
