@@ -357,3 +357,18 @@ def test_starttls_and_tls_with_authentication(scheme, tls_files, loaded, monkeyp
         assert len(server.inbox.to(to)) == 1
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(("lang", "amount", "due"), [("ro", "8,11 lei", "04.12.2026"), ("en", "8.11 lei", "04/12/2026"),
+                                                    ("hu", "8,11 lej", "2026. 12. 04.")])
+def test_the_fee_and_the_due_date_are_written_the_way_the_language_writes_them(lang, amount, due):
+    from webmap.notices import compose
+
+    links = {"status": "https://x/s", "payment_order": "https://x/p"}
+    registered = compose("registered", lang, {"number": "12/2026", "certificate": "urbanism", "fee": "8.11",
+                                              "links": links})
+    assert amount in registered.text, registered.text
+    digest = compose("digest", lang, {"days": 3, "requests": [{"number": "12/2026", "certificate": "urbanism",
+                                                                 "applicant": "Ion", "due": "2026-12-04",
+                                                                 "link": "https://x/d"}]})
+    assert due in digest.text, digest.text

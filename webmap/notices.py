@@ -4,6 +4,9 @@ text part and an HTML part (templates/mail/notice.html) with the same paragraphs
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from gis import texts
 from gis.certificates.kinds import get_kind
 from gis.outbox import Composed
 from webmap.i18n import LANGUAGES, t
@@ -34,8 +37,9 @@ def compose(kind: str, lang: str, payload: dict) -> Composed:
     elif kind == "registered":
         subject = _say("mail_registered_subject", lang, number=number)
         fee = payload.get("fee")
+        amount = texts.number(Decimal(fee), lang, 2) if fee else ""  # 8,11 in ro and hu, 8.11 in en
         paragraphs = [_say("mail_registered_body", lang, certificate=certificate, number=number),
-                      _say("mail_fee", lang, fee=fee, reference=_say("pay_reference_value", lang, number=number))
+                      _say("mail_fee", lang, fee=amount, reference=_say("pay_reference_value", lang, number=number))
                       if fee and float(fee) > 0 else t("mail_no_fee", lang)]
         actions = [status] + ([(t("pay_order_link", lang), links["payment_order"])]
                               if fee and float(fee) > 0 else [])
@@ -54,7 +58,7 @@ def compose(kind: str, lang: str, payload: dict) -> Composed:
         subject = _say("mail_digest_subject", lang, count=len(requests))
         paragraphs = [_say("mail_digest_body", lang, days=payload.get("days", ""))]
         rows = [f"nr. {r['number']} · {_certificate(r['certificate'], lang)} · {r['applicant']} · "
-                f"{_say('mail_digest_due', lang, date=r['due'])}"
+                f"{_say('mail_digest_due', lang, date=texts.date(r['due'], lang))}"
                 + (f" · {t('mail_digest_late', lang)}" if r.get("late") else "") + f" · {r['link']}"
                 for r in requests]
         actions = []
