@@ -97,9 +97,15 @@ class RevisionWatch:
                 self._revision = self._query()
             return self._revision
 
+    @property
+    def listening(self) -> bool:
+        """Whether notifications arrive (False: LISTEN refused or the connection lost)."""
+        return self._listener is not None
+
     def wait_past(self, revision: int, timeout: float) -> int:
         """Block until a notification announces a revision above `revision` (or `timeout`
-        seconds pass); the revision known then. For tests and tools, not for requests."""
+        seconds pass); the revision known then. For tests, tools and the tile link's keeper
+        (layers/tiles_link.py), not for requests."""
         deadline = time.monotonic() + timeout
         while True:
             known = self.current()
