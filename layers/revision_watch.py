@@ -33,8 +33,9 @@ RETRY_S = 30.0      # after a failed LISTEN, the next attempt (in between: a que
 
 
 class RevisionWatch:
-    def __init__(self, engine: Engine, recheck_s: float = RECHECK_S):
+    def __init__(self, engine: Engine, recheck_s: float = RECHECK_S, name: str = "teritoriu-revision-watch"):
         self.engine = engine
+        self.name = name  # the LISTEN connection's application_name (pg_stat_activity)
         self.recheck_s = recheck_s
         self._lock = threading.Lock()
         self._listener: psycopg.Connection | None = None
@@ -52,7 +53,7 @@ class RevisionWatch:
         url = self.engine.url.set(drivername="postgresql")
         try:
             conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True,
-                                   application_name="teritoriu-revision-watch", connect_timeout=5)
+                                   application_name=self.name, connect_timeout=5)
             conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error:
             self._next_try = time.monotonic() + RETRY_S

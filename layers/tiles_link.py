@@ -38,6 +38,7 @@ from layers.revision_watch import RECHECK_S, RevisionWatch
 from layers.vector_tiles import TileCache, build_root
 
 POLL_S = 2.0  # without notifications: the revision is read this often (the staleness bound)
+KEEPER_NAME = "teritoriu-tiles-link"  # its LISTEN connection's application_name
 LOGGER = logging.getLogger("teritoriu.tiles")
 
 
@@ -98,7 +99,7 @@ class LinkKeeper:
             self._keep()
 
     def _keep(self) -> None:
-        watch = RevisionWatch(self.engine, self.recheck_s)
+        watch = RevisionWatch(self.engine, self.recheck_s, name=KEEPER_NAME)
         root: Path | None = None
         known = 0
         try:

@@ -20,9 +20,10 @@ from factories import free_port
 from sqlalchemy import text
 
 from api import nginx_site, production
+from gis.db import get_engine
 from layers.orthophoto import lon_lat_to_tile
 from layers.registry import load_layers
-from layers.tiles_link import link_path
+from layers.tiles_link import KEEPER_NAME, link_path
 from layers.tilesets import catalogue_for
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not os.access(nginx_site.NGINX, os.X_OK),
@@ -182,6 +183,23 @@ def test_only_the_public_tilesets_are_under_the_link(stack, spot, loaded):
                     "/ogc/collections/parcels/tiles/WebMercatorQuad/16/..%2F..%2F/1"):
         r, line = ask(stack, hostile, GZ)
         assert r.status_code in (400, 404) and not from_file(line)
+
+
+def test_without_notifications_the_keeper_reads_the_revision_every_few_seconds(stack, engine, loaded):
+    """As on a hot standby (LISTEN refused) or after a lost connection: the keeper's LISTEN connection is
+    cut, and the edit's NOTIFY never reaches it; the link follows by reading (POLL_S)."""
+    before = revision_of_link(stack)
+    with get_engine(loaded, "public").connect() as c:  # its own role may end its connections
+        cut = c.execute(text("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE application_name = :n AND datname = current_database()"),
+                        {"n": KEEPER_NAME}).scalar_one()
+    assert cut == 1
+    with engine.begin() as c:
+        c.execute(text("UPDATE cadastre.parcel SET tarla = tarla WHERE false"))  # the statement's trigger bumps it
+    until(lambda: revision_of_link(stack) > before, "the link on the new revision, by a read")
+    with engine.connect() as c:  # it listens again only after RETRY_S: the flip came from a read
+        assert c.execute(text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :n"),
+                         {"n": KEEPER_NAME}).scalar_one() == 0
 
 
 def test_a_stopped_app_takes_the_link_with_it(stack, spot):
