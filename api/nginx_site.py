@@ -31,13 +31,15 @@ def readme_blocks() -> list[str]:
     return re.findall(r"^```nginx\n(.*?)^```", text, flags=re.S | re.M)
 
 
-def conf(root: Path, listen: int, app_port: int, tiles_dir: Path, db_name: str) -> str:
+def conf(root: Path, listen: int, app_port: int, tiles_dir: Path, db_name: str, alone: bool = True) -> str:
+    """`alone=False`: every tile goes to the app (X-Accel-Redirect only, the configuration before try_files)."""
     here = {f"{README_TILES}/teritoriu/": f"{tiles_dir}/{db_name}/", README_TILES: str(tiles_dir),
             README_APP: f"127.0.0.1:{app_port}"}
     blocks = readme_blocks()
     for readme, own in here.items():
         blocks = [b.replace(readme, own) for b in blocks]
-    http = "\n".join(b for b in blocks if re.search(r"^map ", b, re.M))
+    http = "\n".join(b for b in blocks if re.search(r"^map ", b, re.M)) if alone else \
+        'map "" $teritoriu_tile { default /app; }'
     server = "\n".join(b for b in blocks if not re.search(r"^map ", b, re.M))
     temp = " ".join(f"{d}_temp_path {root}/tmp;" for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     return f"""
@@ -55,11 +57,12 @@ http {{
 """
 
 
-def start(root: Path, listen: int, app_port: int, tiles_dir: Path, db_name: str) -> subprocess.Popen:
+def start(root: Path, listen: int, app_port: int, tiles_dir: Path, db_name: str,
+          alone: bool = True) -> subprocess.Popen:
     """nginx in the foreground of its own process group, returned once it accepts connections."""
     root = Path(root)
     (root / "tmp").mkdir(parents=True, exist_ok=True)
-    (root / "nginx.conf").write_text(conf(root, listen, app_port, tiles_dir, db_name))
+    (root / "nginx.conf").write_text(conf(root, listen, app_port, tiles_dir, db_name, alone))
     proc = subprocess.Popen([NGINX, "-c", str(root / "nginx.conf"), "-p", str(root)], start_new_session=True,
                             stderr=subprocess.PIPE)
     for _ in range(200):  # bounded: nginx binds its port within a few ms of reading the configuration

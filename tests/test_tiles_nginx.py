@@ -136,6 +136,8 @@ def test_a_warm_tile_is_sent_by_nginx_without_the_app(stack, spot):
 def test_revalidations_clients_without_gzip_and_preflights_reach_the_app(stack, spot):
     own, line = ask(stack, spot.path, {**GZ, "If-None-Match": '"0-x"'})
     assert own.status_code == 200 and own.headers["ETag"].endswith('-gz"') and not from_file(line)
+    assert own.headers["Content-Encoding"] == "gzip" and own.headers["Access-Control-Allow-Origin"] == "*"
+    assert own.body[:2] == b"\x1f\x8b" and spot.number in numbers(gzip.decompress(own.body))
     again, line = ask(stack, spot.path, {**GZ, "If-None-Match": own.headers["ETag"]})
     assert again.status_code == 304 and not from_file(line)  # the app's 304: it asked the database
     since, line = ask(stack, spot.path, {**GZ, "If-Modified-Since": "Tue, 01 Dec 2099 00:00:00 GMT"})
