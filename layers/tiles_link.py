@@ -100,34 +100,36 @@ class LinkKeeper:
 
     def _keep(self) -> None:
         watch = RevisionWatch(self.engine, self.recheck_s, name=KEEPER_NAME)
-        root: Path | None = None
-        known = 0
+        state = {"root": None, "known": 0}
         try:
             while not self._stop.is_set():
                 try:
-                    root = root or build_root(self.engine, self.tiles_dir, self.db_name)
-                    # returns on a NOTIFY above `known`, after recheck_s, or at once without LISTEN
-                    revision = watch.wait_past(known, timeout=self.recheck_s)
-                except (SQLAlchemyError, psycopg.Error, OSError) as exc:
+                    self._follow(watch, state)
+                except Exception as exc:  # noqa: BLE001 - whatever fails, no link to a revision nobody confirms
+                    expected = isinstance(exc, SQLAlchemyError | psycopg.Error | OSError)
                     LOGGER.warning("tiles link: the data revision cannot be read (%s); nginx hands tiles "
-                                   "to the app", exc.__class__.__name__)
+                                   "to the app", exc.__class__.__name__, exc_info=not expected)
                     with self._lock:
                         self.link.remove()
-                    root, known = None, 0
-                    self._stop.wait(self.poll_s)
-                    continue
-                folder = root / str(revision)
-                with self._lock:
-                    if self._stop.is_set():
-                        break
-                    if self.link.target() != folder.resolve(strict=False):
-                        self.link.flip(folder)
-                        TileCache(root).prune(revision)  # older revisions' tiles leave the disk
-                known = revision
-                if not watch.listening:
+                    state.update(root=None, known=0)
                     self._stop.wait(self.poll_s)
         finally:
             watch.close()
+
+    def _follow(self, watch: RevisionWatch, state: dict) -> None:
+        """One turn: wait for a newer revision (a NOTIFY, recheck_s, or at once without LISTEN), link it."""
+        root = state["root"] = state["root"] or build_root(self.engine, self.tiles_dir, self.db_name)
+        revision = watch.wait_past(state["known"], timeout=self.recheck_s)
+        folder = root / str(revision)
+        with self._lock:
+            if self._stop.is_set():
+                return
+            if self.link.target() != folder.resolve(strict=False):
+                self.link.flip(folder)
+                TileCache(root).prune(revision)  # older revisions' tiles leave the disk
+        state["known"] = revision
+        if not watch.listening:
+            self._stop.wait(self.poll_s)
 
     def stop(self) -> None:
         """At exit: the link goes with its keeper (nginx then asks the app, or the next keeper)."""

@@ -131,6 +131,23 @@ def test_a_warm_tile_is_sent_by_nginx_without_the_app(stack, spot):
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert "ETag" not in r.headers and "Last-Modified" not in r.headers  # nothing for nginx to answer 304 to
     assert r.body[:2] == b"\x1f\x8b" and spot.number in numbers(gzip.decompress(r.body))
+    head, line = ask(stack, spot.path, GZ, method="HEAD")
+    assert head.status_code == 200 and head.headers["Content-Encoding"] == "gzip" and from_file(line)
+    assert head.body == b"" and int(head.headers["Content-Length"]) == len(r.body)
+
+
+def test_an_empty_tile_is_always_the_apps_204(stack, engine, loaded):
+    """Kept as <y>.mvt.empty (layers/vector_tiles.py): never a 0-byte `.mvt.gz` nginx would send as gzip."""
+    r0, r1, c0, c1 = catalogue_for(loaded).get("parcels", revision_of_link(stack)).limits.at(16)
+    with engine.connect() as c:
+        y, x = next((row, col) for row in range(r0, r1 + 1) for col in range(c0, c1 + 1) if not c.execute(text(
+            "SELECT EXISTS (SELECT 1 FROM public_api.parcel WHERE geom && ST_Transform("
+            "ST_TileEnvelope(16, :x, :y, margin => 0.02), ST_SRID(geom)))"), {"x": col, "y": row}).scalar_one())
+    path = TILE.format(layer="parcels", x=x, y=y)
+    for _ in range(3):
+        r, line = ask(stack, path, GZ)
+        assert r.status_code == 204 and r.body == b"" and "Content-Encoding" not in r.headers
+        assert not from_file(line)
 
 
 def test_revalidations_clients_without_gzip_and_preflights_reach_the_app(stack, spot):
