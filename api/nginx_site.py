@@ -31,6 +31,15 @@ def readme_blocks() -> list[str]:
     return re.findall(r"^```nginx\n(.*?)^```", text, flags=re.S | re.M)
 
 
+def _workers_user(tiles_dir: Path) -> str:
+    """nginx started by root runs its workers as `nobody`, who must reach the tiles as www-data would in
+    production; a checkout under a private folder (/root/…) has them run as root instead."""
+    if os.geteuid() != 0:
+        return ""
+    private = any(not p.stat().st_mode & 0o001 for p in Path(tiles_dir).resolve().parents)
+    return "user root;" if private else ""
+
+
 def conf(root: Path, listen: int, app_port: int, tiles_dir: Path, db_name: str, alone: bool = True) -> str:
     """`alone=False`: every tile goes to the app (X-Accel-Redirect only, the configuration before try_files)."""
     here = {f"{README_TILES}/teritoriu/": f"{tiles_dir}/{db_name}/", README_TILES: str(tiles_dir),
@@ -43,7 +52,7 @@ def conf(root: Path, listen: int, app_port: int, tiles_dir: Path, db_name: str, 
     server = "\n".join(b for b in blocks if not re.search(r"^map ", b, re.M))
     temp = " ".join(f"{d}_temp_path {root}/tmp;" for d in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     return f"""
-daemon off; worker_processes 1; pid {root}/nginx.pid; error_log {root}/error.log;
+daemon off; worker_processes 1; pid {root}/nginx.pid; error_log {root}/error.log; {_workers_user(tiles_dir)}
 events {{ worker_connections 256; }}
 http {{
   log_format how {LOG_FORMAT};

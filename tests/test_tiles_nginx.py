@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import os
 import shutil
+import stat
 import time
 from types import SimpleNamespace
 
@@ -131,6 +132,9 @@ def test_a_warm_tile_is_sent_by_nginx_without_the_app(stack, spot):
     assert r.headers["X-Content-Type-Options"] == "nosniff"
     assert "ETag" not in r.headers and "Last-Modified" not in r.headers  # nothing for nginx to answer 304 to
     assert r.body[:2] == b"\x1f\x8b" and spot.number in numbers(gzip.decompress(r.body))
+    # nginx runs as another user (www-data): the tiles and their folders are readable by all
+    tile = stack.link / "parcels" / "16" / str(spot.x) / f"{spot.y}.mvt.gz"
+    assert [stat.S_IMODE(p.stat().st_mode) & 0o005 for p in (tile, tile.parent, stack.link)] == [0o004, 0o005, 0o005]
     head, line = ask(stack, spot.path, GZ, method="HEAD")
     assert head.status_code == 200 and head.headers["Content-Encoding"] == "gzip" and from_file(line)
     assert head.body == b"" and int(head.headers["Content-Length"]) == len(r.body)
