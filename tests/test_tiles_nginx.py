@@ -59,12 +59,15 @@ def stack(loaded):
             "TERITORIU_DB_NAME": loaded.db_name, "TERITORIU_TILE_CACHE_DIR": str(tiles),
             "TERITORIU_TILES_CURRENT_LINK": "1", "TERITORIU_TILES_ACCEL_REDIRECT": "/_tiles/",
             "TERITORIU_RATE_LIMIT_PER_S": "0"}, workers=2, access_log=log)
-    nginx = nginx_site.start(root, port, app_port, tiles, loaded.db_name)
-    s = SimpleNamespace(url=f"http://127.0.0.1:{port}", app_log=app_log, nginx_log=root / "access.log",
-                        link=link_path(tiles, loaded.db_name), server=server)
-    yield s
-    nginx_site.stop(nginx)
-    production.stop(server)
+    try:
+        nginx = nginx_site.start(root, port, app_port, tiles, loaded.db_name)
+        try:
+            yield SimpleNamespace(url=f"http://127.0.0.1:{port}", app_log=app_log, nginx_log=root / "access.log",
+                                  link=link_path(tiles, loaded.db_name), server=server)
+        finally:
+            nginx_site.stop(nginx)
+    finally:
+        production.stop(server)
 
 
 @pytest.fixture(scope="module")
