@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 
 from flask import Blueprint, abort, make_response, request
-from sqlalchemy import text
 
 from api.messages import message
 from gis.db import get_engine
@@ -13,8 +12,9 @@ from gis.profiles import get_profile
 from gis.settings import Settings
 from layers.revision_watch import RevisionWatch
 from layers.tile_budget import budget
+from layers.tiles_link import keep_current_link
 from layers.tilesets import catalogue_for
-from layers.vector_tiles import TileAddress, TileCache, TileRequestError, render_tile
+from layers.vector_tiles import TileAddress, TileCache, TileRequestError, build_root, render_tile
 
 MVT = "application/vnd.mapbox-vector-tile"
 TMS = "WebMercatorQuad"
@@ -27,14 +27,10 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
     caches: dict[str, TileCache] = {}
 
     def cache() -> TileCache:
-        """One cache per database *build*: a database dropped and created again (tests, resets)
-        restarts its data revision at 1, so the name alone would serve the old build's tiles.
-        Asked on the first tile, not at start: the app must start while the database is down."""
+        """One cache per database build (layers/vector_tiles.build_root). Asked on the first tile,
+        not at start: the app must start while the database is down."""
         if "build" not in caches:
-            with engine.connect() as conn:
-                oid = conn.execute(text("SELECT oid FROM pg_database "
-                                        "WHERE datname = current_database()")).scalar_one()
-            caches["build"] = TileCache(settings.tiles_dir / f"{settings.db_name}-{oid}",
+            caches["build"] = TileCache(build_root(engine, settings.tiles_dir, settings.db_name),
                                         budget(settings.tiles_dir, settings.tile_cache_mb))
         return caches["build"]
 
@@ -42,6 +38,8 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
     revisions: set[int] = set()
     tiled = catalogue.layers
     watch = bp.revision_watch = RevisionWatch(engine)  # by NOTIFY: a warm tile asks the database nothing
+    if settings.tiles_current_link:  # nginx serves warm tiles alone (layers/tiles_link.py)
+        keep_current_link(engine, settings.tiles_dir, settings.db_name)
 
     def layer_or_404(collection_id: str):
         layer = tiled.get(collection_id)

@@ -50,6 +50,9 @@ class Settings:
     # Behind nginx: the internal location that serves tile_cache_dir (e.g. "/_tiles/"); a cached
     # vector tile is then answered with X-Accel-Redirect and nginx sends the file (README).
     tiles_accel_redirect: str = ""
+    # Behind nginx: keep <tile_cache_dir>/<db_name>/current linked to the current revision's vector
+    # tiles, which nginx then serves alone (try_files, README; layers/tiles_link.py).
+    tiles_current_link: bool = False
     # Web pages of other sites that may read, with an API key or credentials, what /ogc keeps behind
     # one (restricted collections, processes): exact origins, comma-separated
     # ("https://harta.cj.ro,https://geoportal.example"). Public data answers every origin (api/cors.py).

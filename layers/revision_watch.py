@@ -33,8 +33,9 @@ RETRY_S = 30.0      # after a failed LISTEN, the next attempt (in between: a que
 
 
 class RevisionWatch:
-    def __init__(self, engine: Engine, recheck_s: float = RECHECK_S):
+    def __init__(self, engine: Engine, recheck_s: float = RECHECK_S, name: str = "teritoriu-revision-watch"):
         self.engine = engine
+        self.name = name  # the LISTEN connection's application_name (pg_stat_activity)
         self.recheck_s = recheck_s
         self._lock = threading.Lock()
         self._listener: psycopg.Connection | None = None
@@ -52,7 +53,7 @@ class RevisionWatch:
         url = self.engine.url.set(drivername="postgresql")
         try:
             conn = psycopg.connect(url.render_as_string(hide_password=False), autocommit=True,
-                                   application_name="teritoriu-revision-watch", connect_timeout=5)
+                                   application_name=self.name, connect_timeout=5)
             conn.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error:
             self._next_try = time.monotonic() + RETRY_S
@@ -97,9 +98,15 @@ class RevisionWatch:
                 self._revision = self._query()
             return self._revision
 
+    @property
+    def listening(self) -> bool:
+        """Whether notifications arrive (False: LISTEN refused or the connection lost)."""
+        return self._listener is not None
+
     def wait_past(self, revision: int, timeout: float) -> int:
         """Block until a notification announces a revision above `revision` (or `timeout`
-        seconds pass); the revision known then. For tests and tools, not for requests."""
+        seconds pass); the revision known then. For tests, tools and the tile link's keeper
+        (layers/tiles_link.py), not for requests."""
         deadline = time.monotonic() + timeout
         while True:
             known = self.current()

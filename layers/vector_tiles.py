@@ -65,9 +65,19 @@ def tile_sql(layer: Layer, srid: int) -> str:
     """  # noqa: S608 - identifiers from the layer registry, values bound
 
 
+def build_root(engine: Engine, tiles_dir: Path, db_name: str) -> Path:
+    """The tile cache of this database *build*: a database dropped and created again (tests, resets)
+    restarts its data revision at 1, so the name alone would serve the old build's tiles."""
+    with engine.connect() as conn:
+        oid = conn.execute(text("SELECT oid FROM pg_database WHERE datname = current_database()")).scalar_one()
+    return tiles_dir / f"{db_name}-{oid}"
+
+
 class TileCache:
     """Tiles on disk by data revision, gzip-compressed (served as they are to clients that
-    accept gzip: a warm tile costs a file read, not a compression); writes are atomic."""
+    accept gzip: a warm tile costs a file read, not a compression); writes are atomic.
+    An empty tile (204) is kept as `<y>.mvt.empty`, so that every `<y>.mvt.gz` is a gzip stream
+    nginx may send as it is (README, reverse proxy: try_files)."""
 
     def __init__(self, root: Path, budget: DiskBudget | None = None):
         self.root = root
@@ -81,13 +91,16 @@ class TileCache:
         return prefix.rstrip("/") + "/" + self._path(revision, layer_id, a).relative_to(self.root.parent).as_posix()
 
     def get(self, revision: int, layer_id: str, a: TileAddress) -> bytes | None:
+        path = self._path(revision, layer_id, a)
         try:
-            return self._path(revision, layer_id, a).read_bytes()
+            return path.read_bytes()
         except FileNotFoundError:
-            return None
+            return b"" if path.with_suffix(".empty").exists() else None
 
     def put(self, revision: int, layer_id: str, a: TileAddress, data: bytes) -> None:
         path = self._path(revision, layer_id, a)
+        if not data:
+            path = path.with_suffix(".empty")
         for attempt in range(2):  # the pruner may remove the (empty) folder between mkdir and mkstemp
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ PACKAGES=(
   fonts-dejavu-core fonts-liberation2         # fonts with Romanian diacritics (ș ț)
   poppler-utils                               # pdftoppm/pdftotext to look at the PDFs
   slapd ldap-utils                            # a real OpenLDAP directory, started by tests/test_sso_ldap.py
+  nginx-light                                 # the README's reverse proxy, run by tests/test_tiles_nginx.py
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
