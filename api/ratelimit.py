@@ -4,9 +4,10 @@
   proxies (TERITORIU_TRUSTED_PROXIES), the address they put in X-Forwarded-For (werkzeug's
   ProxyFix); a header sent by anyone else is ignored.
 - The public lookups and searches: a token bucket per client in each worker's memory, and a count
-  shared by every worker and server that each worker adds to at most once a second per client
-  (gis.rate_limits: no database round trip per request; the overshoot is bounded by workers ×
-  servers × one second of that client's traffic).
+  shared by every worker and server that each worker adds to at most once a second per client, a
+  second's worth at the allowed rate at least (gis.rate_limits: no database round trip per request;
+  the overshoot is bounded by workers × servers × max(one second of that client's traffic to a
+  worker, the rate × 1 s)).
 - The security throttles (failed sign-ins, filings, certificate checks): counters in PostgreSQL
   (gis.throttles), the same for every worker and server.
 """
@@ -104,8 +105,9 @@ def _limiter(group: str, rate: float) -> TokenBucket | SharedRate:
     window = settings.rate_limit_window_s
     if window <= 0:
         return bucket
+    flush = settings.rate_limit_flush_s
     return SharedRate(bucket, lambda key, n: count(f"rate:{group}", key, window, n),
-                      limit=math.ceil(rate * window) + burst, flush_s=settings.rate_limit_flush_s)
+                      limit=math.ceil(rate * window) + burst, flush_s=flush, batch=max(1, math.ceil(rate * flush)))
 
 
 class SignInAttempt:

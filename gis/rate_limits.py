@@ -7,15 +7,17 @@ Two gates, in this order:
 - a count shared by every worker and server (gis.throttles, the UNLOGGED table auth.throttle on the
   primary: no WAL), per fixed window of `window_s` seconds, limit `rate × window_s + burst`. A worker
   does not write each request: it adds the hits it admitted since its last write for that client
-  (`n`), at most once every `flush_s` seconds per client, on that client's next request (no
-  background thread). When the shared count is over the limit the worker remembers "refused until
-  the window ends" and answers that client from memory until then.
+  (`n`), at most once every `flush_s` seconds per client and only once they are `batch` or more
+  (`rate × flush_s`: a citizen clicking now and then costs no write per click), on that client's next
+  request (no background thread). When the shared count is over the limit the worker remembers
+  "refused until the window ends" and answers that client from memory until then.
 
-The bound: between two writes a worker admits a client's requests on its own bucket, so the shared
-limit can be overshot by at most `workers × servers × flush_s` seconds of that client's traffic (each
-worker's part bounded again by its bucket: burst + rate × flush_s). The hits of a worker's last
-`flush_s` seconds may likewise never be written (the client does not come back to it): the shared
-count is low by at most the same amount.
+The bound: a worker's hits not yet written are at most `max(flush_s of that client's traffic to it,
+batch)`, so the shared limit can be overshot by at most `workers × servers × max(flush_s of the
+client's traffic to one worker, rate × flush_s)` (each worker's part bounded again by its bucket:
+burst + rate × flush_s), and the count is low by at most as much for a client that stops (its last
+hits on each worker never written). With the defaults (20/s, 1 s): 20 lookups, or one second of the
+client's traffic, per worker.
 
 A database error (the primary down, the table missing, no privilege) never fails the request: the
 worker keeps its bucket only, logs once, and tries the shared count again after `retry_s` seconds.
@@ -80,8 +82,8 @@ class SharedRate:
     returns (gis.throttles.hit with the scope and window bound)."""
 
     def __init__(self, bucket: TokenBucket, add: Callable[[str, int], Count], limit: int, flush_s: float,
-                 retry_s: float = 30.0, clock: Clock = time.monotonic):
-        self.bucket, self.limit, self.flush_s, self.retry_s = bucket, limit, flush_s, retry_s
+                 batch: int = 1, retry_s: float = 30.0, clock: Clock = time.monotonic):
+        self.bucket, self.limit, self.flush_s, self.batch, self.retry_s = bucket, limit, flush_s, batch, retry_s
         self._add, self._clock = add, clock
         self._clients: dict[str, _Client] = {}
         self._lock = threading.Lock()
@@ -103,7 +105,7 @@ class SharedRate:
                 return True, 0.0
             client = self._clients.setdefault(key, _Client())
             client.pending += 1
-            if now - client.written_at < self.flush_s:
+            if client.pending < self.batch or now - client.written_at < self.flush_s:
                 return True, 0.0
             n, client.pending, client.written_at = client.pending, 0, now
             if len(self._clients) > 100_000:  # forget idle clients
