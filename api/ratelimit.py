@@ -7,7 +7,7 @@
   shared by every worker and server that each worker adds to at most once a second per client, a
   second's worth at the allowed rate at least (gis.rate_limits: no database round trip per request;
   the overshoot is bounded by workers × servers × max(one second of that client's traffic to a
-  worker, the rate × 1 s)).
+  worker, one second at the rate)).
 - The security throttles (failed sign-ins, filings, certificate checks): counters in PostgreSQL
   (gis.throttles), the same for every worker and server.
 """
@@ -30,8 +30,8 @@ from gis.rate_limits import SharedRate, TokenBucket
 
 
 def install(app, settings) -> None:
-    """One bucket per endpoint group and app (rate_limit_per_s 0 switches them off); the proxies
-    trusted; 429 answers with Retry-After."""
+    """One limiter per endpoint group and app, made on first use (rate_limit_per_s 0 switches them
+    off); the proxies trusted; 429 answers with Retry-After."""
     app.extensions["teritoriu.ratelimit"] = settings.rate_limit_per_s
     app.extensions["teritoriu.buckets"] = {}
     if settings.trusted_proxies > 0:
@@ -97,7 +97,7 @@ def rate_limited(group: str, share: float = 1.0):
 
 
 def _limiter(group: str, rate: float) -> TokenBucket | SharedRate:
-    """The group's bucket, behind the count shared on the primary (auth.throttle, scope rate:<group>)
+    """The group's bucket, then the count shared on the primary (auth.throttle, scope rate:<group>),
     unless rate_limit_window_s is 0."""
     settings = _settings()
     burst = max(1, int(rate * settings.rate_limit_burst_s))
