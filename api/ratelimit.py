@@ -3,8 +3,11 @@
 - The client is request.remote_addr: the connection's peer, or, behind `trusted_proxies` reverse
   proxies (TERITORIU_TRUSTED_PROXIES), the address they put in X-Forwarded-For (werkzeug's
   ProxyFix); a header sent by anyone else is ignored.
-- The public lookups and searches: a token bucket per client, in each worker's memory (cheap: no
-  database round trip per request; a few workers multiply the burst, not the sustained rate).
+- The public lookups and searches: a token bucket per client in each worker's memory, and a count
+  shared by every worker and server that each worker adds to at most once a second per client, a
+  second's worth at the allowed rate at least (gis.rate_limits: no database round trip per request;
+  the overshoot is bounded by workers × servers × max(one second of that client's traffic to a
+  worker, one second at the rate)).
 - The security throttles (failed sign-ins, filings, certificate checks): counters in PostgreSQL
   (gis.throttles), the same for every worker and server.
 """
@@ -12,8 +15,6 @@
 from __future__ import annotations
 
 import math
-import threading
-import time
 from contextlib import contextmanager
 from functools import wraps
 
@@ -25,40 +26,12 @@ from api.errors import answer, code_and_message
 from api.messages import message
 from gis import throttles
 from gis.db import get_engine
-
-
-class TokenBucket:
-    def __init__(self, rate_per_s: float, burst: int):
-        self.rate, self.burst = rate_per_s, burst
-        self._state: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, key: str) -> float:
-        """Seconds until `key` has a token again (0: it has one now); consumes nothing."""
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._state.get(key, (float(self.burst), now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-
-    def allow(self, key: str) -> tuple[bool, float]:
-        """(allowed, seconds to wait before the next token)."""
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._state.get(key, (float(self.burst), now))
-            tokens = min(self.burst, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._state[key] = (tokens - 1, now)
-                return True, 0.0
-            self._state[key] = (tokens, now)
-            if len(self._state) > 100_000:  # forget idle clients
-                self._state = {k: v for k, v in self._state.items() if now - v[1] < 60}
-            return False, (1 - tokens) / self.rate
+from gis.rate_limits import SharedRate, TokenBucket
 
 
 def install(app, settings) -> None:
-    """One bucket per endpoint group and app (rate_limit_per_s 0 switches them off); the proxies
-    trusted; 429 answers with Retry-After."""
+    """One limiter per endpoint group and app, made on first use (rate_limit_per_s 0 switches them
+    off); the proxies trusted; 429 answers with Retry-After."""
     app.extensions["teritoriu.ratelimit"] = settings.rate_limit_per_s
     app.extensions["teritoriu.buckets"] = {}
     if settings.trusted_proxies > 0:
@@ -110,20 +83,31 @@ def rate_limited(group: str, share: float = 1.0):
             per_second = current_app.extensions.get("teritoriu.ratelimit", 0)
             if not per_second:
                 return view(*args, **kwargs)
-            buckets = current_app.extensions["teritoriu.buckets"]
-            bucket = buckets.get(group)
-            if bucket is None:
-                rate = per_second * share
-                bucket = buckets.setdefault(group, TokenBucket(rate, burst=max(1, int(rate * 3))))
-            allowed, wait = bucket.allow(client_address())
+            limiters = current_app.extensions["teritoriu.buckets"]
+            limiter = limiters.get(group) or limiters.setdefault(group, _limiter(group, per_second * share))
+            allowed, wait = limiter.allow(client_address())
             if not allowed:
                 response = answer(429, "limits.requests", message("limits.requests"))
                 response.status_code = 429
-                response.headers["Retry-After"] = str(max(1, round(wait)))
+                response.headers["Retry-After"] = str(max(1, math.ceil(wait)))
                 return response
             return view(*args, **kwargs)
         return wrapper
     return decorator
+
+
+def _limiter(group: str, rate: float) -> TokenBucket | SharedRate:
+    """The group's bucket, then the count shared on the primary (auth.throttle, scope rate:<group>),
+    unless rate_limit_window_s is 0."""
+    settings = _settings()
+    burst = max(1, int(rate * settings.rate_limit_burst_s))
+    bucket = TokenBucket(rate, burst)
+    window = settings.rate_limit_window_s
+    if window <= 0:
+        return bucket
+    flush = settings.rate_limit_flush_s
+    return SharedRate(bucket, lambda key, n: count(f"rate:{group}", key, window, n),
+                      limit=math.ceil(rate * window) + burst, flush_s=flush, batch=max(1, math.ceil(rate * flush)))
 
 
 class SignInAttempt:

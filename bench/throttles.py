@@ -1,10 +1,14 @@
-"""What a rate limit costs per request: the public lookups' per-worker token bucket (api.ratelimit)
-against one shared counter in PostgreSQL (gis.throttles, the sign-in, filing and verify limits).
+"""What a rate limit costs per request: the public lookups' limit (gis.rate_limits: the worker's token
+bucket, then the count shared by every worker and server, written at most once a second per client)
+against one shared counter in PostgreSQL per request (gis.throttles, the sign-in, filing and verify limits).
 
     python -m bench.throttles [--db teritoriu] [--n 2000]
 
-The database must be migrated (auth.throttle) and hold a commune (a parcel lookup is the request
-measured end to end: with the bucket, without it, and with one shared counter added).
+The database must be migrated (auth.throttle) and hold a commune. Measured in-process with Flask's test
+client, one client asking again and again, the variants in interleaved rounds: no limit; each worker's
+bucket only (TERITORIU_RATE_LIMIT_WINDOW_S=0: the limit before it was shared); the shared limit (a write
+a second); the shared limit writing every hit (TERITORIU_RATE_LIMIT_FLUSH_S=0: the worst case), on the
+public map's beacon (no database read: the limit's own cost shows) and on a parcel lookup.
 """
 
 from __future__ import annotations
@@ -35,9 +39,9 @@ def main() -> None:
     args = parser.parse_args()
 
     from api import create_app
-    from api.ratelimit import TokenBucket
     from gis import throttles
     from gis.db import get_engine
+    from gis.rate_limits import SharedRate, TokenBucket
     from gis.settings import load_settings
 
     settings = load_settings(db_name=args.db)
@@ -47,37 +51,45 @@ def main() -> None:
 
     bucket = TokenBucket(1e9, burst=10**9)
     bucket_us = per_call_us(lambda i: bucket.allow(f"10.{i % 250}.0.1"), args.n * 50)
+    limiter = SharedRate(TokenBucket(1e9, burst=10**9), lambda key, n: throttles.hit(engine, "bench", key, 10, n),
+                         limit=10**9, flush_s=1, batch=20)
+    limiter_us = per_call_us(lambda i: limiter.allow("10.250.9.1"), args.n * 50)
     shared_us = per_call_us(lambda i: throttles.hit(engine, "bench", f"10.{i % 250}.0.1", 60), args.n)
     with engine.begin() as c:
         c.execute(text("DELETE FROM auth.throttle WHERE scope = 'bench'"))
 
-    def lookup(client, extra=None):
-        def call(i):
-            if extra:
-                extra(i)
-            r = client.get(f"/api/parcels/{number}", environ_base={"REMOTE_ADDR": f"10.{i % 250}.1.1"})
-            assert r.status_code == 200, r.status_code
-        return call
+    def call(client, method, path):
+        def one(i):
+            r = client.open(path, method=method, environ_base={"REMOTE_ADDR": "10.250.0.1"})
+            assert r.status_code < 300, r.status_code
+        return one
 
-    on = create_app(dataclasses.replace(settings, rate_limit_per_s=10**6)).test_client()
-    off = create_app(dataclasses.replace(settings, rate_limit_per_s=0)).test_client()
-    for client in (on, off):  # warm: pools, pygeoapi, caches
-        lookup(client)(0)
-    n = max(100, args.n // 10)
-    variants = {"off": lookup(off), "on": lookup(on),
-                "shared": lookup(on, lambda i: throttles.hit(engine, "bench", f"10.{i % 250}.1.1", 60))}
-    rounds: dict[str, list[float]] = {k: [] for k in variants}
-    for _ in range(9):  # interleaved, so that a busy moment of the machine hits every variant alike
-        for name, call in variants.items():
-            rounds[name].append(per_call_us(call, n, repeats=1))
-    off_us, on_us, shared_req_us = (statistics.median(rounds[k]) for k in ("off", "on", "shared"))
+    def app(**limits):  # the default rate, a burst that never ends: every lookup answered
+        return create_app(dataclasses.replace(settings, **{"rate_limit_burst_s": 10**6, **limits})).test_client()
+
+    apps = {"off": app(rate_limit_per_s=0), "bucket": app(rate_limit_window_s=0), "shared": app(),
+            "shared, every hit written": app(rate_limit_flush_s=0)}
+    requests = {"POST /api/usage/session (no database read)": ("POST", "/api/usage/session"),
+                "GET /api/parcels/<n>": ("GET", f"/api/parcels/{number}")}
+    for title, (method, path) in requests.items():
+        variants = {name: call(client, method, path) for name, client in apps.items()}
+        for one in variants.values():  # warm: pools, pygeoapi, caches
+            one(0)
+        n = max(100, args.n // (10 if method == "GET" else 1))
+        rounds: dict[str, list[float]] = {k: [] for k in variants}
+        for _ in range(9):  # interleaved, so that a busy moment of the machine hits every variant alike
+            for name, one in variants.items():
+                rounds[name].append(per_call_us(one, n, repeats=1))
+        us = {k: statistics.median(v) for k, v in rounds.items()}
+        print(f"{title}, medians of 9 interleaved rounds of {n}:")
+        for name, value in us.items():
+            print(f"  {name:<26} {value:8.1f} µs  ({value - us['off']:+.1f} against no limit, "
+                  f"{value - us['bucket']:+.1f} against the bucket only)")
     with engine.begin() as c:
-        c.execute(text("DELETE FROM auth.throttle WHERE scope = 'bench'"))
-    print(f"token bucket (per worker), one allow():        {bucket_us:8.2f} µs")
-    print(f"shared counter (PostgreSQL UPSERT), one hit(): {shared_us:8.2f} µs")
-    print(f"GET /api/parcels/<n>, no rate limit:           {off_us:8.1f} µs")
-    print(f"GET /api/parcels/<n>, token bucket:            {on_us:8.1f} µs  ({on_us - off_us:+.1f})")
-    print(f"GET /api/parcels/<n>, bucket + shared counter: {shared_req_us:8.1f} µs  ({shared_req_us - off_us:+.1f})")
+        c.execute(text("DELETE FROM auth.throttle WHERE scope = 'bench' OR scope LIKE 'rate:%'"))
+    print(f"token bucket (per worker), one allow():                       {bucket_us:8.2f} µs")
+    print(f"bucket + shared count, allow() (a write a second, 20 hits):  {limiter_us:8.2f} µs")
+    print(f"shared counter (PostgreSQL UPSERT), one hit():                 {shared_us:8.2f} µs")
 
 
 if __name__ == "__main__":

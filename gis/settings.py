@@ -64,8 +64,15 @@ class Settings:
     # PAdES signing of issued certificates (PEM files); empty: var/signing/ if present.
     signing_key: str = ""
     signing_cert: str = ""
-    # Public lookups and searches per second and client (bursts up to 3 s worth); 0 = no limit.
+    # Public lookups and searches per second and client, bursts of rate_limit_burst_s seconds' worth; 0 = no
+    # limit. Shared by every worker and server (gis/rate_limits.py): each worker adds a client's hits to
+    # auth.throttle at most every rate_limit_flush_s seconds, once they are rate × flush or more (0: every
+    # hit at once); the shared limit is rate × window + burst per rate_limit_window_s seconds (0: each
+    # worker's own bucket only).
     rate_limit_per_s: int = 20
+    rate_limit_burst_s: float = 3
+    rate_limit_window_s: float = 10
+    rate_limit_flush_s: float = 1
     # Reverse proxies in front of the app whose X-Forwarded-For is believed (hops); 0: none, the
     # client is the connection's peer address.
     trusted_proxies: int = 0

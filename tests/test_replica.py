@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -188,6 +189,25 @@ def test_an_edit_on_the_primary_reaches_the_public_side_and_its_tiles(public, of
     gone = requests.get(f"{public}/ogc/collections/parcels/items",
                         params={"cadastral_number": "811001", "f": "json"}, timeout=30).json()
     assert gone["features"] == [] and gone["numberReturned"] == 0
+
+
+def test_the_public_rate_limit_is_counted_on_the_primary_while_the_standby_serves(public_app, engine, caplog):
+    """The shared count is a write (auth.throttle, unlogged): it goes to the primary, the lookups to the
+    standby. Two workers alternating, each under its own burst, refuse at the shared limit."""
+    from api import create_app
+    from gis import throttles
+
+    rate, burst, window = 1, 31, 30
+    limit = rate * window + burst
+    settings = dataclasses.replace(public_app.extensions["teritoriu.settings"], rate_limit_per_s=rate,
+                                   rate_limit_burst_s=burst, rate_limit_window_s=window, rate_limit_flush_s=0)
+    workers = [create_app(settings).test_client() for _ in range(2)]
+    with caplog.at_level(logging.WARNING, logger="gis.rate_limits"):
+        codes = [workers[i % 2].get("/api/parcels/811002", query_string={"uat": UAT},
+                                    environ_base={"REMOTE_ADDR": "10.92.0.1"}).status_code for i in range(limit + 1)]
+    assert codes == [200] * limit + [429], codes  # each worker saw (limit + 1) / 2 <= burst: the shared count refused
+    assert throttles.peek(engine, "rate:lookups", "10.92.0.1").hits == limit + 1  # on the primary
+    assert not [r for r in caplog.records if r.name == "gis.rate_limits"], "no fallback to the buckets"
 
 
 def test_a_stopped_standby_is_a_503_and_the_app_recovers(public, officer, replica, engine, standby_engine):
