@@ -108,6 +108,16 @@ def viewport_tiles(lon: float, lat: float, z: int, width: int, height: int) -> l
     return sorted(tiles, key=lambda t: (t[0] * 256 + 128 - px) ** 2 + (t[1] * 256 + 128 - py) ** 2)
 
 
+def tile_limits(settings) -> dict:
+    """The vector tilesets' limits as advertised: the public map gives Leaflet the tileset's bounds,
+    so it never asks for a tile outside them (the server would refuse it: 404)."""
+    from layers.tilesets import catalogue_for
+    from layers.vector_tiles import data_revision
+
+    catalogue, revision = catalogue_for(settings), data_revision(get_engine(settings, "public"))
+    return {layer: catalogue.get(layer, revision).limits for layer in ("parcels", "buildings")}
+
+
 @functools.cache
 def _orthophoto_box() -> list[list[float]] | None:
     from layers.orthophoto import leaflet_bounds
@@ -289,7 +299,8 @@ class Citizen:
             if orthophoto_has(z, x, y):
                 urls.append(("tile, orthophoto PNG", f"/api/tiles/orthophoto/{z}/{x}/{y}.png"))
             for layer in ("parcels", "buildings"):
-                urls.append((f"tile, {layer} MVT", f"/ogc/collections/{layer}/tiles/WebMercatorQuad/{z}/{y}/{x}"))
+                if self.data["tile_limits"][layer].contain(z, y, x):  # the map's `bounds` (shared/overlays.js)
+                    urls.append((f"tile, {layer} MVT", f"/ogc/collections/{layer}/tiles/WebMercatorQuad/{z}/{y}/{x}"))
         if self.live():
             await asyncio.gather(*(self.get(http, kind, url, cached=True) for kind, url in urls))
 
@@ -427,6 +438,7 @@ def main() -> None:
     data = {"parcels": sample_parcels(settings, 500, args.seed),
             "addresses": sample_addresses(get_engine(settings, "app"), 200, args.seed)}
     data["intravilan"] = [p for p in data["parcels"] if p["intravilan"]] or data["parcels"]
+    data["tile_limits"] = tile_limits(settings)
     if not args.keep_tile_cache:
         for cached in (settings.var_dir / "tiles").glob(f"{settings.db_name}-*"):
             shutil.rmtree(cached, ignore_errors=True)
