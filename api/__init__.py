@@ -7,7 +7,7 @@ import os
 import re
 import secrets
 
-from flask import Flask, jsonify, request
+from flask import Flask, request
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -169,7 +169,9 @@ def _error_handlers(app: Flask) -> None:
 
             return answer(exc.code, *code_and_message(exc))
         if _wants_json():
-            return jsonify(code=exc.code, error=exc.name, message=exc.description), exc.code
+            from api.errors import code_and_message, ogc_exception
+
+            return ogc_exception(exc.code, code_and_message(exc)[1])
         return exc
 
     @app.errorhandler(OperationalError)
@@ -186,8 +188,9 @@ def _error_handlers(app: Flask) -> None:
         from api.messages import message as catalogue_message
 
         message = catalogue_message("database.unreachable")
-        response = (jsonify(code="ServiceUnavailable", type="ServiceUnavailable", description=message)
-                    if request.path.startswith("/ogc")  # OGC API exceptions
+        from api.errors import ogc_exception
+
+        response = (ogc_exception(503, message) if request.path.startswith("/ogc")  # OGC API exceptions
                     else answer(503, "database.unreachable", message) if _wants_json()
                     else app.response_class(message, 503, mimetype="text/plain"))
         response.status_code = 503

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, make_response, request
+from flask import Response, request
 
+from api.errors import ogc_exception
 from gis import audit
 from gis.apikeys import check_key, record_use
 from gis.db import session_scope
@@ -62,8 +63,7 @@ def record_staff_read(settings: Settings, user: dict, what: str, object_id: str 
 
 
 def _problem(status: int, message: str) -> Response:
-    code = {401: "Unauthorized", 403: "Forbidden"}[status]
-    response = make_response({"code": code, "type": code, "description": message}, status)
+    response = ogc_exception(status, message)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="teritoriu"'
     return response

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from flask import Response, make_response
 
+from api.errors import ogc_exception
 from layers.catalogue import ISO19139_TYPE, Catalogue
 
 
 def iso19139_response(catalogue: Catalogue, collection_id: str, private: bool) -> Response:
     if collection_id not in catalogue.mcf:
-        return make_response({"code": "NotFound", "type": "NotFound",
-                              "description": f"no dataset {collection_id[:80]!r} in the catalogue"}, 404)
+        return ogc_exception(404, f"no dataset {collection_id[:80]!r} in the catalogue")
     response = make_response(catalogue.iso19139(collection_id), 200)
     response.headers["Content-Type"] = f"{ISO19139_TYPE}; charset=utf-8"
     if private:

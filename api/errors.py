@@ -5,7 +5,7 @@
 `status` is the HTTP status, `code` the message's catalogue code (msgctxt "message", api.messages),
 `message` its text in the request's language (lang=, the lang cookie, Accept-Language; ro otherwise) and
 `error` the HTTP reason phrase. Until 2026-12 `code` was the HTTP status: clients read `status` now.
-OGC API answers under /ogc keep OGC's {code, type, description}."""
+OGC API answers under /ogc keep OGC's {code, type, description} (`ogc_exception`, as pygeoapi's own)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,17 @@ from werkzeug.http import HTTP_STATUS_CODES
 
 from api.messages import described, message
 from gis.texts import has
+
+OGC_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+             405: "MethodNotAllowed", 406: "NotAcceptable", 429: "TooManyRequests", 503: "ServiceUnavailable"}
+
+
+def ogc_exception(status: int, description: str, code: str | None = None):
+    """An OGC API exception under /ogc: {code, type, description}; `code` by the status unless given."""
+    code = code or OGC_CODES.get(status, "NoApplicableCode")
+    response = jsonify(code=code, type=code, description=description)
+    response.status_code = status
+    return response
 
 
 def fail(status: int, code: str, /, **values) -> NoReturn:

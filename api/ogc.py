@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, g, make_response, request
 from api import ogc_meta, ogc_pages
 from api.auth import authorize_collection, presented_key_is_valid
 from api.catalogue import iso19139_response
+from api.errors import ogc_exception
 from api.items_answers import as_geojson
 from api.items_params import ItemsParameterError, check_items_args, items_limits
 from api.ogc_coverage import Coverages
@@ -224,14 +225,13 @@ def _uat_as_property() -> str | None:
 
 
 def _unauthorized() -> Response:
-    response = make_response({"code": "Unauthorized", "type": "Unauthorized", "description":
-                              "processes need an API key (X-API-Key or Authorization: Bearer)"}, 401)
+    response = ogc_exception(401, "processes need an API key (X-API-Key or Authorization: Bearer)")
     response.headers["WWW-Authenticate"] = 'Bearer realm="teritoriu"'
     return response
 
 
 def _not_found(message: str) -> Response:
-    return make_response({"code": "NotFound", "type": "NotFound", "description": message}, 404)
+    return ogc_exception(404, message)
 
 
 def _bad_request(message: str) -> Response:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, jsonify, make_response, request
+from flask import Blueprint, Response, jsonify, request
 
+from api.errors import ogc_exception
+from api.messages import message
 from gis.db import get_engine
 from gis.settings import Settings
 from layers import tilesets as docs
@@ -32,12 +34,12 @@ def create_ogc_tiles_blueprint(settings: Settings) -> Blueprint:
     def tiled(collection_id: str):
         """The layer's tiles for the current data revision, or an OGC exception (404)."""
         if collection_id not in catalogue.layers:
-            return None, _problem(404, "NotFound", f"the collection {collection_id[:80]!r} has no vector tiles")
+            return None, ogc_exception(404, message("tiles.none", collection=repr(collection_id[:80])))
         return catalogue.get(collection_id, data_revision(engine)), None
 
     def tms_or_404(tms_id: str):
         if tms_id != docs.TMS_ID:
-            return _problem(404, "NotFound", f"no tile matrix set {tms_id[:80]!r}: this API tiles in {docs.TMS_ID}")
+            return ogc_exception(404, f"no tile matrix set {tms_id[:80]!r}: this API tiles in {docs.TMS_ID}")
         return None
 
     # pygeoapi's landing page links /TileMatrixSets (its own spelling): the same documents answer there
@@ -72,7 +74,7 @@ def create_ogc_tiles_blueprint(settings: Settings) -> Blueprint:
         if problem:
             return problem
         if style_id != "default":
-            return _problem(404, "NotFound", f"no style {style_id[:80]!r}: the collection has one, 'default'")
+            return ogc_exception(404, f"no style {style_id[:80]!r}: the collection has one, 'default'")
         response = jsonify(docs.maplibre_style(base, lt, language()))
         response.mimetype = docs.STYLE_TYPE
         return response
@@ -95,5 +97,3 @@ def create_ogc_tiles_blueprint(settings: Settings) -> Blueprint:
     return bp
 
 
-def _problem(status: int, code: str, description: str) -> Response:
-    return make_response({"code": code, "type": code, "description": description}, status)

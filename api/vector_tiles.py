@@ -44,7 +44,7 @@ def create_vector_tiles_blueprint(settings: Settings) -> Blueprint:
     def layer_or_404(collection_id: str):
         layer = tiled.get(collection_id)
         if layer is None:
-            abort(404, description=f"the collection {collection_id!r} has no vector tiles")
+            abort(404, description=message("tiles.none", collection=repr(collection_id[:80])))
         return layer
 
     @bp.get(f"/<collection_id>/tiles/{TMS}/<int:z>/<int:y>/<int:x>")
