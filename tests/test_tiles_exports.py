@@ -78,7 +78,8 @@ def test_an_edit_invalidates_cached_tiles(client, engine, spot):
 def test_bad_tile_addresses_are_refused_with_a_message(client, url, status):
     r = client.get(url)
     assert r.status_code == status
-    assert r.get_json()["message"]
+    body = r.get_json()  # under /ogc an OGC API exception: {code, type, description}
+    assert body["description"] and body["code"] == {400: "InvalidParameterValue", 404: "NotFound"}[status]
 
 
 def test_tileset_metadata_points_to_the_tile_template(client):
