@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 
 STAFF_PASSWORD = "parola-de-test-123"
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
@@ -117,3 +118,15 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+TRIES = 400  # bounded polls, 0.05 s apart, for a condition another thread or process brings about
+
+
+def until(condition, what: str):
+    """`condition()`'s first true value, polled at most TRIES times (a condition, not a clock)."""
+    for _ in range(TRIES):
+        if value := condition():
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"not within {TRIES} tries: {what}")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import time
 
 import pytest
+from factories import until
 from sqlalchemy import text
 
 from gis.db import get_engine
@@ -16,15 +16,6 @@ from layers.tiles_link import CurrentLink, LinkKeeper, link_path
 from layers.vector_tiles import build_root, data_revision
 
 BUMP = "UPDATE cadastre.parcel SET tarla = tarla WHERE false"  # a statement-level trigger bumps the revision
-TRIES = 400  # bounded polls, 0.05 s apart, for what another thread brings about
-
-
-def until(condition, what: str):
-    for _ in range(TRIES):
-        if value := condition():
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"not within {TRIES} tries: {what}")
 
 
 def pointed(link: CurrentLink) -> str | None:

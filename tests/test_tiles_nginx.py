@@ -11,13 +11,12 @@ import gzip
 import os
 import shutil
 import stat
-import time
 from types import SimpleNamespace
 
 import mapbox_vector_tile
 import pytest
 import requests
-from factories import free_port
+from factories import free_port, until
 from sqlalchemy import text
 
 from api import nginx_site, production
@@ -32,16 +31,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not os.access(nginx_site.NGIN
 
 TILE = "/ogc/collections/{layer}/tiles/WebMercatorQuad/16/{y}/{x}"
 GZ = {"Accept-Encoding": "gzip"}
-TRIES = 400  # bounded polls (0.05 s apart) for a condition another process brings about
-
-
-def until(condition, what: str):
-    for _ in range(TRIES):
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError(f"not within {TRIES} tries: {what}")
 
 
 @pytest.fixture(scope="module")
